@@ -1,0 +1,88 @@
+// Package channels defines what every channel adapter speaks: the inbound
+// and outbound envelopes, the Adapter interface and the Sink that takes
+// inbound messages. Adapters know these types only, never the store.
+package channels
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Party is the person on the customer side, as the channel knows them.
+type Party struct {
+	Kind  string `json:"kind"`  // identity kind: webchat, telegram, email, phone, api, ...
+	Value string `json:"value"` // the channel's id for them
+	Name  string `json:"name,omitempty"`
+	// Verified is set only when the channel itself vouches for the value
+	// (a signed identity, a Telegram contact of the sender); Method says how.
+	Verified bool   `json:"-"`
+	Method   string `json:"-"`
+}
+
+// Inbound is one message from a customer, normalised by its adapter.
+type Inbound struct {
+	Channel    string // adapter name: api, webchat, telegram, email, phone
+	ExternalID string // the channel's own id; replays with the same id are dropped
+	ThreadKey  string // the conversation within the channel
+	From       Party
+	Text       string
+	HTML       string // raw; the desk sanitizes it
+	ReceivedAt time.Time
+}
+
+// Receipt is what the sink answers once the message is committed.
+type Receipt struct {
+	TicketID  string `json:"ticket_id"`
+	MessageID string `json:"message_id"`
+	// Duplicate is true when the message had been stored before.
+	Duplicate bool `json:"duplicate"`
+}
+
+// Sink takes inbound messages; it returns only after the commit.
+type Sink interface {
+	Ingest(ctx context.Context, in Inbound) (Receipt, error)
+}
+
+// Outbound is one message from the desk to a customer.
+type Outbound struct {
+	MessageID string
+	TicketID  string
+	Channel   string
+	ThreadKey string
+	To        Party
+	Text      string
+	// IdempotencyKey is stable across retries of the same message so a peer
+	// that supports it can drop a re-send after a crash.
+	IdempotencyKey string
+	Attempt        int
+}
+
+// Adapter delivers outbound messages on one channel.
+type Adapter interface {
+	Name() string
+	// Send delivers out and returns the channel's id for it (may be empty).
+	// Errors are retried with backoff unless marked Permanent; a
+	// *RetryAfterError sets the delay the peer asked for.
+	Send(ctx context.Context, out Outbound) (string, error)
+}
+
+// ErrPermanent marks a failure that retrying cannot fix (blocked bot,
+// refused destination); the message is marked failed at once.
+var ErrPermanent = errors.New("permanent failure")
+
+// Permanent wraps err so errors.Is(err, ErrPermanent) holds.
+func Permanent(err error) error { return fmt.Errorf("%w: %w", ErrPermanent, err) }
+
+// RetryAfterError is a temporary failure with the delay the peer asked for.
+type RetryAfterError struct {
+	After time.Duration
+	Err   error
+}
+
+func (e *RetryAfterError) Error() string {
+	return fmt.Sprintf("retry after %s: %v", e.After, e.Err)
+}
+
+func (e *RetryAfterError) Unwrap() error { return e.Err }

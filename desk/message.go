@@ -1,0 +1,67 @@
+package desk
+
+import "time"
+
+// Direction says which way a message went.
+type Direction string
+
+const (
+	DirIn     Direction = "in"     // from the customer
+	DirOut    Direction = "out"    // to the customer
+	DirNote   Direction = "note"   // internal, never sent
+	DirSystem Direction = "system" // an event on the timeline (assignment, status)
+)
+
+// AuthorKind says who wrote a message.
+type AuthorKind string
+
+const (
+	AuthorContact AuthorKind = "contact"
+	AuthorAgent   AuthorKind = "agent"
+	AuthorBot     AuthorKind = "bot"
+	AuthorSystem  AuthorKind = "system"
+)
+
+// Delivery is the state of an outbound message.
+type Delivery string
+
+const (
+	DeliveryNone    Delivery = ""        // inbound, notes and system events
+	DeliveryPending Delivery = "pending" // in the outbox
+	DeliverySent    Delivery = "sent"
+	DeliveryFailed  Delivery = "failed" // gave up; DeliveryError says why
+)
+
+// Message is one entry of a ticket's timeline.
+type Message struct {
+	ID         string     `json:"id"`
+	TicketID   string     `json:"ticket_id"`
+	Direction  Direction  `json:"direction"`
+	AuthorKind AuthorKind `json:"author_kind"`
+	AuthorID   string     `json:"author_id,omitempty"`
+	Channel    string     `json:"channel"`
+	// ExternalID is the channel's own id, unique per channel (dedupe key).
+	ExternalID    string    `json:"external_id,omitempty"`
+	Text          string    `json:"text"`
+	HTML          string    `json:"html,omitempty"` // sanitized
+	Delivery      Delivery  `json:"delivery,omitempty"`
+	DeliveryError string    `json:"delivery_error,omitempty"`
+	CreatedAt     time.Time `json:"created_at"`
+}
+
+// Limits on what a message may hold.
+const (
+	MaxTextBytes = 64 << 10 // 64 KiB of text per message
+)
+
+// OutboxItem is a message waiting to be handed to its channel.
+type OutboxItem struct {
+	ID             string    `json:"id"`
+	MessageID      string    `json:"message_id"`
+	TicketID       string    `json:"ticket_id"`
+	Channel        string    `json:"channel"`
+	IdempotencyKey string    `json:"idempotency_key"`
+	Attempts       int       `json:"attempts"`
+	NextAttemptAt  time.Time `json:"next_attempt_at"`
+	LastError      string    `json:"last_error,omitempty"`
+}

@@ -1,0 +1,106 @@
+package desk
+
+import "time"
+
+// Status is where a ticket stands in its life.
+type Status string
+
+const (
+	StatusBot      Status = "bot"      // the bot is handling it
+	StatusOpen     Status = "open"     // waiting on the desk
+	StatusPending  Status = "pending"  // waiting on the customer; SLA paused
+	StatusResolved Status = "resolved" // answered; reopens on a new customer message within the window
+	StatusClosed   Status = "closed"   // final; a new message opens a new ticket
+)
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	switch s {
+	case StatusBot, StatusOpen, StatusPending, StatusResolved, StatusClosed:
+		return true
+	}
+	return false
+}
+
+// Priority orders work; higher is more urgent.
+type Priority string
+
+const (
+	PriorityLow    Priority = "low"
+	PriorityNormal Priority = "normal"
+	PriorityHigh   Priority = "high"
+	PriorityUrgent Priority = "urgent"
+)
+
+// Valid reports whether p is a known priority.
+func (p Priority) Valid() bool {
+	switch p {
+	case PriorityLow, PriorityNormal, PriorityHigh, PriorityUrgent:
+		return true
+	}
+	return false
+}
+
+// Ticket is one customer request and its whole timeline.
+type Ticket struct {
+	ID        string `json:"id"`
+	Number    int64  `json:"number"` // public, human-friendly
+	ContactID string `json:"contact_id"`
+	Channel   string `json:"channel"`    // channel of first contact
+	ThreadKey string `json:"thread_key"` // the conversation within the channel
+	// IdentityID is the identity the conversation is with; replies go to it.
+	IdentityID string   `json:"identity_id"`
+	Status     Status   `json:"status"`
+	Priority   Priority `json:"priority"`
+	Subject    string   `json:"subject"`
+	TeamID     string   `json:"team_id,omitempty"`
+	// OwnerID is the first-contact owner (首问负责人); AssigneeID works it now.
+	OwnerID    string `json:"owner_id,omitempty"`
+	AssigneeID string `json:"assignee_id,omitempty"`
+	// Preview is the start of the last message, as an inbox shows it.
+	Preview       string    `json:"preview"`
+	LastMessageAt time.Time `json:"last_message_at"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
+}
+
+// TicketFilter selects tickets for an inbox view. Empty fields match all.
+type TicketFilter struct {
+	Status []Status
+	// Visible restricts the result to what an agent may see; nil means all.
+	Visible    *Visibility
+	Team       string
+	AssigneeID string
+	OwnerID    string
+	Channel    string
+	Query      string // text in subject or any message
+	// Cursor is opaque; it continues a previous page.
+	Cursor string
+	Limit  int
+}
+
+// Visibility is what an agent (role agent) may see: tickets of their teams,
+// tickets not yet routed to any team, and tickets they own or are assigned.
+type Visibility struct {
+	AgentID string
+	TeamIDs []string
+}
+
+// TicketPage is one page of an inbox; Next is empty on the last page.
+type TicketPage struct {
+	Tickets []Ticket `json:"tickets"`
+	Next    string   `json:"next_cursor,omitempty"`
+}
+
+// Limits of the inbox pages.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 200
+)
+
+// ReopenWindow is how long after resolution a customer message reopens the
+// ticket instead of opening a new one.
+const ReopenWindow = 7 * 24 * time.Hour
+
+// PreviewLen is how many runes of the last message a ticket keeps as preview.
+const PreviewLen = 140
