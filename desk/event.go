@@ -24,11 +24,15 @@ func StreamTicket(id string) string { return "ticket:" + id }
 // stream. Seq is assigned by the bus; a reconnecting client resumes after the
 // last Seq it saw.
 type Event struct {
-	Seq       int64           `json:"seq"`
-	Type      string          `json:"type"`
-	TicketID  string          `json:"ticket_id,omitempty"`
-	MessageID string          `json:"message_id,omitempty"`
-	TeamID    string          `json:"team_id,omitempty"`
-	At        time.Time       `json:"at"`
-	Data      json.RawMessage `json:"data,omitempty"`
+	Seq       int64  `json:"seq"`
+	Type      string `json:"type"`
+	TicketID  string `json:"ticket_id,omitempty"`
+	MessageID string `json:"message_id,omitempty"`
+	// TeamID, OwnerID and AssigneeID let a live view decide whether its
+	// agent may see the event without a query.
+	TeamID     string          `json:"team_id,omitempty"`
+	OwnerID    string          `json:"owner_id,omitempty"`
+	AssigneeID string          `json:"assignee_id,omitempty"`
+	At         time.Time       `json:"at"`
+	Data       json.RawMessage `json:"data,omitempty"`
 }

@@ -1,0 +1,235 @@
+package desk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"huiliu/channels"
+)
+
+// Limits on inbound envelopes.
+const (
+	MaxExternalIDBytes = 256
+	MaxThreadKeyBytes  = 256
+	MaxPartyValueBytes = 320 // an email address can be this long
+	MaxNameBytes       = 200
+	maxIngestAttempts  = 4
+	subjectRunes       = 80
+)
+
+// Ingest stores one inbound customer message: it finds or creates the
+// contact by identity, threads the message into the open ticket of that
+// conversation (or opens one), commits, then publishes events. It is
+// idempotent on (channel, external id): a replay returns the first receipt
+// with Duplicate set.
+func (s *Service) Ingest(ctx context.Context, in channels.Inbound) (channels.Receipt, error) {
+	if err := validateInbound(&in); err != nil {
+		return channels.Receipt{}, err
+	}
+	if in.ReceivedAt.IsZero() {
+		in.ReceivedAt = s.now()
+	}
+	for attempt := 1; ; attempt++ {
+		if in.ExternalID != "" {
+			if m, err := s.store.MessageByExternalID(ctx, in.Channel, in.ExternalID); err == nil {
+				return channels.Receipt{TicketID: m.TicketID, MessageID: m.ID, Duplicate: true}, nil
+			} else if !errors.Is(err, ErrNotFound) {
+				return channels.Receipt{}, fmt.Errorf("desk: ingest %s/%s: %w", in.Channel, in.ExternalID, err)
+			}
+		}
+		res, err := s.ingestOnce(ctx, in)
+		// A conflict means a concurrent ingest created the same contact,
+		// ticket or message first; the next round sees its rows.
+		if errors.Is(err, ErrConflict) && attempt < maxIngestAttempts {
+			continue
+		}
+		if err != nil {
+			return channels.Receipt{}, fmt.Errorf("desk: ingest %s/%s: %w", in.Channel, in.ExternalID, err)
+		}
+		if res.newTicket {
+			s.publish(ctx, ticketEvent(EventTicketCreated, res.ticket, res.ticket))
+		} else {
+			s.publish(ctx, ticketEvent(EventTicketUpdated, res.ticket, res.ticket))
+		}
+		ev := ticketEvent(EventMessageCreated, res.ticket, res.message)
+		ev.MessageID = res.message.ID
+		s.publish(ctx, ev)
+		return channels.Receipt{TicketID: res.ticket.ID, MessageID: res.message.ID}, nil
+	}
+}
+
+type ingestResult struct {
+	ticket    Ticket
+	message   Message
+	newTicket bool
+}
+
+func (s *Service) ingestOnce(ctx context.Context, in channels.Inbound) (ingestResult, error) {
+	var res ingestResult
+	err := s.store.Tx(ctx, func(tx Tx) error {
+		res = ingestResult{}
+		now := in.ReceivedAt.UTC()
+		ident, err := s.resolveIdentity(ctx, tx, in, now)
+		if err != nil {
+			return err
+		}
+		t, isNew, err := s.threadTicket(ctx, tx, in, ident, now)
+		if err != nil {
+			return err
+		}
+		m := Message{
+			ID:         NewID(),
+			TicketID:   t.ID,
+			Direction:  DirIn,
+			AuthorKind: AuthorContact,
+			AuthorID:   ident.ContactID,
+			Channel:    in.Channel,
+			ExternalID: in.ExternalID,
+			Text:       in.Text,
+			HTML:       in.HTML,
+			CreatedAt:  now,
+		}
+		if err := tx.InsertMessage(ctx, m); err != nil {
+			return err
+		}
+		t.Preview = preview(in.Text)
+		t.LastMessageAt = now
+		t.UpdatedAt = now
+		if err := tx.UpdateTicket(ctx, t); err != nil {
+			return err
+		}
+		res = ingestResult{ticket: t, message: m, newTicket: isNew}
+		return nil
+	})
+	return res, err
+}
+
+// resolveIdentity finds the identity of the sender or creates a new contact
+// for it. A channel-vouched identity is recorded as verified.
+func (s *Service) resolveIdentity(ctx context.Context, tx Tx, in channels.Inbound, now time.Time) (Identity, error) {
+	ident, err := tx.IdentityByValue(ctx, in.From.Kind, in.From.Value)
+	if err == nil {
+		return ident, nil
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return Identity{}, err
+	}
+	c := Contact{ID: NewID(), Name: in.From.Name, CreatedAt: now}
+	if c.Name == "" {
+		c.Name = in.From.Value
+	}
+	if err := tx.InsertContact(ctx, c); err != nil {
+		return Identity{}, err
+	}
+	ident = Identity{ID: NewID(), ContactID: c.ID, Kind: in.From.Kind, Value: in.From.Value, CreatedAt: now}
+	if in.From.Verified {
+		ident.VerifiedAt = &now
+		ident.Method = in.From.Method
+		ident.Verifier = in.Channel
+	}
+	if err := tx.InsertIdentity(ctx, ident); err != nil {
+		return Identity{}, err
+	}
+	return ident, nil
+}
+
+// threadTicket returns the ticket the message belongs to: the open one of
+// the conversation, a resolved one reopened within ReopenWindow, or a new
+// one.
+func (s *Service) threadTicket(ctx context.Context, tx Tx, in channels.Inbound, ident Identity, now time.Time) (Ticket, bool, error) {
+	t, err := tx.ActiveTicket(ctx, ident.ContactID, in.Channel, in.ThreadKey)
+	switch {
+	case err == nil:
+		switch t.Status {
+		case StatusPending:
+			t.Status = StatusOpen // the customer answered; the clock runs again
+			return t, false, nil
+		case StatusResolved:
+			if now.Sub(t.UpdatedAt) <= ReopenWindow {
+				t.Status = StatusOpen
+				return t, false, nil
+			}
+			t.Status = StatusClosed
+			t.UpdatedAt = now
+			if err := tx.UpdateTicket(ctx, t); err != nil {
+				return Ticket{}, false, err
+			}
+		default:
+			return t, false, nil
+		}
+	case !errors.Is(err, ErrNotFound):
+		return Ticket{}, false, err
+	}
+	t = Ticket{
+		ID:            NewID(),
+		ContactID:     ident.ContactID,
+		IdentityID:    ident.ID,
+		Channel:       in.Channel,
+		ThreadKey:     in.ThreadKey,
+		Status:        StatusOpen,
+		Priority:      PriorityNormal,
+		Subject:       subject(in.Text),
+		LastMessageAt: now,
+		CreatedAt:     now,
+		UpdatedAt:     now,
+	}
+	if err := tx.InsertTicket(ctx, &t); err != nil {
+		return Ticket{}, false, err
+	}
+	return t, true, nil
+}
+
+func validateInbound(in *channels.Inbound) error {
+	switch {
+	case in.Channel == "":
+		return Errorf(CodeInvalid, "channel is required")
+	case len(in.ExternalID) > MaxExternalIDBytes:
+		return Errorf(CodeInvalid, "external_id is longer than %d bytes", MaxExternalIDBytes)
+	case len(in.ThreadKey) > MaxThreadKeyBytes:
+		return Errorf(CodeInvalid, "thread_key is longer than %d bytes", MaxThreadKeyBytes)
+	case !ValidIdentityKind(in.From.Kind):
+		return Errorf(CodeInvalid, "from.kind %q is not one of webchat, telegram, email, phone, customer_no, api", in.From.Kind)
+	case strings.TrimSpace(in.From.Value) == "":
+		return Errorf(CodeInvalid, "from.value is required")
+	case len(in.From.Value) > MaxPartyValueBytes:
+		return Errorf(CodeInvalid, "from.value is longer than %d bytes", MaxPartyValueBytes)
+	case len(in.From.Name) > MaxNameBytes:
+		return Errorf(CodeInvalid, "from.name is longer than %d bytes", MaxNameBytes)
+	case strings.TrimSpace(in.Text) == "" && strings.TrimSpace(in.HTML) == "":
+		return Errorf(CodeInvalid, "text is required")
+	case len(in.Text) > MaxTextBytes || len(in.HTML) > MaxTextBytes:
+		return Errorf(CodeTooLarge, "text is longer than %d bytes", MaxTextBytes)
+	}
+	for _, f := range []string{in.ExternalID, in.ThreadKey, in.From.Value, in.From.Name, in.Text, in.HTML} {
+		if !utf8.ValidString(f) {
+			return Errorf(CodeInvalid, "text fields must be valid UTF-8")
+		}
+	}
+	if in.From.Kind == IdentityEmail {
+		in.From.Value = strings.ToLower(strings.TrimSpace(in.From.Value))
+	}
+	return nil
+}
+
+// preview is the start of a message as an inbox shows it: one line.
+func preview(text string) string {
+	return truncateRunes(strings.Join(strings.Fields(text), " "), PreviewLen)
+}
+
+// subject is the first line of the first message, shortened.
+func subject(text string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(text), "\n")
+	return truncateRunes(strings.TrimSpace(line), subjectRunes)
+}
+
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}

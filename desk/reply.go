@@ -1,0 +1,154 @@
+package desk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// ReplyKind says whether an agent's message goes to the customer.
+type ReplyKind string
+
+const (
+	KindReply ReplyKind = "reply" // sent to the customer through the ticket's channel
+	KindNote  ReplyKind = "note"  // internal, seen by agents only
+)
+
+// PostRequest is an agent's reply or internal note.
+type PostRequest struct {
+	TicketID string
+	Kind     ReplyKind
+	Text     string
+	// IdempotencyKey makes a retried request return the first result
+	// instead of posting twice.
+	IdempotencyKey string
+}
+
+// MaxIdempotencyKeyBytes bounds the Idempotency-Key header.
+const MaxIdempotencyKeyBytes = 200
+
+// Post commits an agent's reply (with an outbox row for the sender) or
+// internal note. The first public reply makes the agent the ticket's
+// first-contact owner and, if nobody works it yet, its assignee. created is
+// false when the idempotency key had been used: the earlier message is
+// returned.
+func (s *Service) Post(ctx context.Context, a Agent, req PostRequest) (msg Message, created bool, err error) {
+	if err := validatePost(req); err != nil {
+		return Message{}, false, err
+	}
+	if _, err := s.VisibleTicket(ctx, a, req.TicketID); err != nil {
+		return Message{}, false, err
+	}
+	scope := "post:" + a.ID
+	if req.IdempotencyKey != "" {
+		if m, ok, err := s.idempotentMessage(ctx, scope, req.IdempotencyKey); err != nil || ok {
+			return m, false, err
+		}
+	}
+	var t Ticket
+	err = s.store.Tx(ctx, func(tx Tx) error {
+		var err error
+		t, err = tx.Ticket(ctx, req.TicketID)
+		if err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		msg = Message{
+			ID:         NewID(),
+			TicketID:   t.ID,
+			AuthorKind: AuthorAgent,
+			AuthorID:   a.ID,
+			Channel:    t.Channel,
+			Text:       req.Text,
+			CreatedAt:  now,
+		}
+		if req.Kind == KindNote {
+			msg.Direction = DirNote
+		} else {
+			msg.Direction = DirOut
+			msg.Delivery = DeliveryPending
+			if t.OwnerID == "" {
+				t.OwnerID = a.ID
+			}
+			if t.AssigneeID == "" {
+				t.AssigneeID = a.ID
+			}
+			t.Preview = preview(req.Text)
+			t.LastMessageAt = now
+		}
+		if err := tx.InsertMessage(ctx, msg); err != nil {
+			return err
+		}
+		if msg.Direction == DirOut {
+			item := OutboxItem{
+				ID:             NewID(),
+				MessageID:      msg.ID,
+				TicketID:       t.ID,
+				Channel:        t.Channel,
+				IdempotencyKey: msg.ID,
+				NextAttemptAt:  now,
+			}
+			if err := tx.InsertOutbox(ctx, item); err != nil {
+				return err
+			}
+		}
+		if req.IdempotencyKey != "" {
+			if err := tx.PutIdempotency(ctx, scope, req.IdempotencyKey, msg.ID, now); err != nil {
+				return err
+			}
+		}
+		t.UpdatedAt = now
+		return tx.UpdateTicket(ctx, t)
+	})
+	if errors.Is(err, ErrConflict) && req.IdempotencyKey != "" {
+		// A concurrent request with the same key won the race.
+		m, ok, err := s.idempotentMessage(ctx, scope, req.IdempotencyKey)
+		if err == nil && ok {
+			return m, false, nil
+		}
+	}
+	if err != nil {
+		return Message{}, false, fmt.Errorf("desk: post to ticket %s: %w", req.TicketID, err)
+	}
+	if msg.Direction == DirOut {
+		s.nudge()
+	}
+	s.publish(ctx, ticketEvent(EventTicketUpdated, t, t))
+	ev := ticketEvent(EventMessageCreated, t, msg)
+	ev.MessageID = msg.ID
+	s.publish(ctx, ev)
+	return msg, true, nil
+}
+
+func (s *Service) idempotentMessage(ctx context.Context, scope, key string) (Message, bool, error) {
+	ref, err := s.store.Idempotency(ctx, scope, key)
+	if errors.Is(err, ErrNotFound) {
+		return Message{}, false, nil
+	}
+	if err != nil {
+		return Message{}, false, fmt.Errorf("desk: idempotency key: %w", err)
+	}
+	m, err := s.store.Message(ctx, ref)
+	if err != nil {
+		return Message{}, false, fmt.Errorf("desk: idempotent message %s: %w", ref, err)
+	}
+	return m, true, nil
+}
+
+func validatePost(req PostRequest) error {
+	switch {
+	case req.Kind != KindReply && req.Kind != KindNote:
+		return Errorf(CodeInvalid, "kind must be reply or note")
+	case strings.TrimSpace(req.Text) == "":
+		return Errorf(CodeInvalid, "text is required")
+	case len(req.Text) > MaxTextBytes:
+		return Errorf(CodeTooLarge, "text is longer than %d bytes", MaxTextBytes)
+	case !utf8.ValidString(req.Text):
+		return Errorf(CodeInvalid, "text must be valid UTF-8")
+	case len(req.IdempotencyKey) > MaxIdempotencyKeyBytes:
+		return Errorf(CodeInvalid, "Idempotency-Key is longer than %d bytes", MaxIdempotencyKeyBytes)
+	}
+	return nil
+}

@@ -1,0 +1,109 @@
+package desk
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"time"
+)
+
+// Publisher fans events out to live clients; queue.Bus implements it.
+type Publisher interface {
+	Publish(ctx context.Context, stream string, data []byte) (int64, error)
+}
+
+// RateLimiter counts attempts; queue.Limiter implements it.
+type RateLimiter interface {
+	Allow(ctx context.Context, key string, limit int, window time.Duration) (bool, time.Duration, error)
+}
+
+// Service is the desk: every change to tickets, messages, contacts and
+// accounts goes through it, so the rules (ownership, visibility, audit,
+// idempotency) hold whichever transport the request came from.
+type Service struct {
+	store   Store
+	events  Publisher
+	limiter RateLimiter
+	log     *slog.Logger
+	now     func() time.Time
+	// wake nudges the outbox sender after a commit that queued something.
+	wake chan struct{}
+}
+
+// Options configures a Service.
+type Options struct {
+	Store   Store
+	Events  Publisher
+	Limiter RateLimiter
+	Logger  *slog.Logger
+	Now     func() time.Time // defaults to time.Now
+}
+
+// NewService builds the desk service.
+func NewService(o Options) *Service {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Service{
+		store:   o.Store,
+		events:  o.Events,
+		limiter: o.Limiter,
+		log:     o.Logger,
+		now:     o.Now,
+		wake:    make(chan struct{}, 1),
+	}
+}
+
+// Store exposes the record for read-only queries of the transports.
+func (s *Service) Store() Store { return s.store }
+
+// publish sends ev on the desk stream and the ticket's stream. The commit
+// already happened, so a failure here only delays live views (clients
+// resume or reload from SQL); it is logged, never returned.
+func (s *Service) publish(ctx context.Context, ev Event) {
+	if s.events == nil {
+		return
+	}
+	ev.At = s.now().UTC()
+	data, err := json.Marshal(ev)
+	if err != nil {
+		s.log.Error("desk: encode event", "type", ev.Type, "err", err)
+		return
+	}
+	streams := []string{StreamDesk}
+	if ev.TicketID != "" {
+		streams = append(streams, StreamTicket(ev.TicketID))
+	}
+	for _, st := range streams {
+		if _, err := s.events.Publish(ctx, st, data); err != nil {
+			s.log.Warn("desk: publish event", "stream", st, "type", ev.Type, "err", err)
+		}
+	}
+}
+
+// ticketEvent describes a ticket change with what live views need to decide
+// who may see it.
+func ticketEvent(typ string, t Ticket, data any) Event {
+	ev := Event{
+		Type:       typ,
+		TicketID:   t.ID,
+		TeamID:     t.TeamID,
+		OwnerID:    t.OwnerID,
+		AssigneeID: t.AssigneeID,
+	}
+	if data != nil {
+		ev.Data, _ = json.Marshal(data)
+	}
+	return ev
+}
+
+// nudge wakes the outbox sender without blocking.
+func (s *Service) nudge() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}

@@ -1,0 +1,71 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"huiliu/desk"
+)
+
+const maxMessagesPage = 500
+
+type messagesResponse struct {
+	Messages []desk.Message `json:"messages"`
+}
+
+func (s *Server) listMessages(c echo.Context) error {
+	ctx := c.Request().Context()
+	t, err := s.svc.VisibleTicket(ctx, current(c).Agent, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	limit := maxMessagesPage
+	if l := c.QueryParam("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > maxMessagesPage {
+			return desk.Errorf(desk.CodeInvalid, "limit must be a number from 1 to %d", maxMessagesPage)
+		}
+		limit = n
+	}
+	ms, err := s.svc.Store().Messages(ctx, t.ID, c.QueryParam("after"), limit)
+	if err != nil {
+		return err
+	}
+	if ms == nil {
+		ms = []desk.Message{}
+	}
+	return c.JSON(http.StatusOK, messagesResponse{Messages: ms})
+}
+
+type postMessageRequest struct {
+	Kind desk.ReplyKind `json:"kind"`
+	Text string         `json:"text"`
+}
+
+// postMessage answers 201 for a new message and 200 with the same message
+// when the Idempotency-Key was seen before.
+func (s *Server) postMessage(c echo.Context) error {
+	var req postMessageRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Kind == "" {
+		req.Kind = desk.KindReply
+	}
+	m, created, err := s.svc.Post(c.Request().Context(), current(c).Agent, desk.PostRequest{
+		TicketID:       c.Param("id"),
+		Kind:           req.Kind,
+		Text:           req.Text,
+		IdempotencyKey: c.Request().Header.Get("Idempotency-Key"),
+	})
+	if err != nil {
+		return err
+	}
+	status := http.StatusCreated
+	if !created {
+		status = http.StatusOK
+	}
+	return c.JSON(status, m)
+}

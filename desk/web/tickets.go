@@ -1,0 +1,78 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"huiliu/desk"
+)
+
+func (s *Server) listTickets(c echo.Context) error {
+	p := current(c)
+	q := c.QueryParams()
+	f := desk.TicketFilter{
+		Team:       q.Get("team"),
+		AssigneeID: meOr(p, q.Get("assignee")),
+		OwnerID:    meOr(p, q.Get("owner")),
+		Channel:    q.Get("channel"),
+		Query:      strings.TrimSpace(q.Get("q")),
+		Cursor:     q.Get("cursor"),
+		Visible:    desk.VisibilityOf(p.Agent),
+	}
+	if st := q.Get("status"); st != "" {
+		for _, v := range strings.Split(st, ",") {
+			status := desk.Status(strings.TrimSpace(v))
+			if !status.Valid() {
+				return desk.Errorf(desk.CodeInvalid, "status %q is not one of bot, open, pending, resolved, closed", v)
+			}
+			f.Status = append(f.Status, status)
+		}
+	}
+	if l := q.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > desk.MaxPageSize {
+			return desk.Errorf(desk.CodeInvalid, "limit must be a number from 1 to %d", desk.MaxPageSize)
+		}
+		f.Limit = n
+	}
+	if len(f.Query) > 200 {
+		return desk.Errorf(desk.CodeInvalid, "q is longer than 200 bytes")
+	}
+	page, err := s.svc.Store().Tickets(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	if page.Tickets == nil {
+		page.Tickets = []desk.Ticket{}
+	}
+	return c.JSON(http.StatusOK, page)
+}
+
+// meOr lets a caller say "me" for their own agent id.
+func meOr(p principal, v string) string {
+	if v == "me" {
+		return p.Agent.ID
+	}
+	return v
+}
+
+type ticketResponse struct {
+	Ticket  desk.Ticket  `json:"ticket"`
+	Contact desk.Contact `json:"contact"`
+}
+
+func (s *Server) getTicket(c echo.Context) error {
+	ctx := c.Request().Context()
+	t, err := s.svc.VisibleTicket(ctx, current(c).Agent, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	contact, err := s.svc.Store().Contact(ctx, t.ContactID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, ticketResponse{Ticket: t, Contact: contact})
+}
