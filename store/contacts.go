@@ -1,0 +1,69 @@
+package store
+
+import (
+	"context"
+
+	"huiliu/desk"
+)
+
+const identityCols = `id, contact_id, kind, value, verified_at, method, verifier, created_at`
+
+func scanIdentity(s scanner) (desk.Identity, error) {
+	var id desk.Identity
+	var verified, created int64
+	err := s.Scan(&id.ID, &id.ContactID, &id.Kind, &id.Value, &verified, &id.Method, &id.Verifier, &created)
+	id.VerifiedAt, id.CreatedAt = fromMsPtr(verified), fromMs(created)
+	return id, err
+}
+
+func (r reader) Contact(ctx context.Context, id string) (desk.Contact, error) {
+	var c desk.Contact
+	var created int64
+	err := r.q.QueryRowContext(ctx, `SELECT id, name, created_at FROM contacts WHERE id = $1`, id).
+		Scan(&c.ID, &c.Name, &created)
+	if err != nil {
+		return desk.Contact{}, wrap(err, "contact %s", id)
+	}
+	c.CreatedAt = fromMs(created)
+	rows, err := r.q.QueryContext(ctx, `SELECT `+identityCols+` FROM identities WHERE contact_id = $1
+		ORDER BY created_at, id`, id)
+	if err != nil {
+		return desk.Contact{}, wrap(err, "identities of contact %s", id)
+	}
+	defer rows.Close()
+	c.Identities = []desk.Identity{}
+	for rows.Next() {
+		ident, err := scanIdentity(rows)
+		if err != nil {
+			return desk.Contact{}, wrap(err, "identities of contact %s", id)
+		}
+		c.Identities = append(c.Identities, ident)
+	}
+	if err := rows.Err(); err != nil {
+		return desk.Contact{}, wrap(err, "identities of contact %s", id)
+	}
+	return c, nil
+}
+
+func (r reader) Identity(ctx context.Context, id string) (desk.Identity, error) {
+	ident, err := scanIdentity(r.q.QueryRowContext(ctx, `SELECT `+identityCols+` FROM identities WHERE id = $1`, id))
+	return ident, wrap(err, "identity %s", id)
+}
+
+func (r reader) IdentityByValue(ctx context.Context, kind, value string) (desk.Identity, error) {
+	ident, err := scanIdentity(r.q.QueryRowContext(ctx, `SELECT `+identityCols+` FROM identities
+		WHERE kind = $1 AND value = $2`, kind, value))
+	return ident, wrap(err, "identity %s", kind)
+}
+
+func (t *txn) InsertContact(ctx context.Context, c desk.Contact) error {
+	_, err := t.q.ExecContext(ctx, `INSERT INTO contacts (id, name, created_at) VALUES ($1, $2, $3)`,
+		c.ID, c.Name, ms(c.CreatedAt))
+	return wrap(err, "insert contact %s", c.ID)
+}
+
+func (t *txn) InsertIdentity(ctx context.Context, id desk.Identity) error {
+	_, err := t.q.ExecContext(ctx, `INSERT INTO identities (`+identityCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		id.ID, id.ContactID, id.Kind, id.Value, msPtr(id.VerifiedAt), id.Method, id.Verifier, ms(id.CreatedAt))
+	return wrap(err, "insert identity %s (%s)", id.ID, id.Kind)
+}

@@ -1,0 +1,180 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+
+	"huiliu/desk"
+)
+
+const ticketCols = `t.id, t.number, t.contact_id, t.channel, t.thread_key, t.identity_id, t.status, t.priority,
+	t.subject, t.team_id, t.owner_id, t.assignee_id, t.preview, t.last_message_at, t.created_at, t.updated_at`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanTicket(s scanner) (desk.Ticket, error) {
+	var t desk.Ticket
+	var status, priority string
+	var last, created, updated int64
+	err := s.Scan(&t.ID, &t.Number, &t.ContactID, &t.Channel, &t.ThreadKey, &t.IdentityID, &status, &priority,
+		&t.Subject, &t.TeamID, &t.OwnerID, &t.AssigneeID, &t.Preview, &last, &created, &updated)
+	t.Status, t.Priority = desk.Status(status), desk.Priority(priority)
+	t.LastMessageAt, t.CreatedAt, t.UpdatedAt = fromMs(last), fromMs(created), fromMs(updated)
+	return t, err
+}
+
+func (r reader) Ticket(ctx context.Context, id string) (desk.Ticket, error) {
+	t, err := scanTicket(r.q.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets t WHERE t.id = $1`, id))
+	return t, wrap(err, "ticket %s", id)
+}
+
+func (r reader) ActiveTicket(ctx context.Context, contactID, channel, threadKey string) (desk.Ticket, error) {
+	t, err := scanTicket(r.q.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets t
+		WHERE t.contact_id = $1 AND t.channel = $2 AND t.thread_key = $3 AND t.status <> 'closed'
+		ORDER BY t.created_at DESC, t.id DESC LIMIT 1`, contactID, channel, threadKey))
+	return t, wrap(err, "active ticket of contact %s on %s", contactID, channel)
+}
+
+// Tickets builds its WHERE clause from the filter; the SQL differs with the
+// filter's shape but never with the dialect.
+func (r reader) Tickets(ctx context.Context, f desk.TicketFilter) (desk.TicketPage, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = desk.DefaultPageSize
+	}
+	limit = min(limit, desk.MaxPageSize)
+
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if f.Cursor != "" {
+		c, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return desk.TicketPage{}, err
+		}
+		a, b := arg(c.at), arg(c.id)
+		where = append(where, "(t.last_message_at < "+a+" OR (t.last_message_at = "+a+" AND t.id < "+b+"))")
+	}
+	if len(f.Status) > 0 {
+		ps := make([]string, len(f.Status))
+		for i, s := range f.Status {
+			ps[i] = arg(string(s))
+		}
+		where = append(where, "t.status IN ("+strings.Join(ps, ", ")+")")
+	}
+	if f.Team != "" {
+		where = append(where, "t.team_id = "+arg(f.Team))
+	}
+	if f.AssigneeID != "" {
+		where = append(where, "t.assignee_id = "+arg(f.AssigneeID))
+	}
+	if f.OwnerID != "" {
+		where = append(where, "t.owner_id = "+arg(f.OwnerID))
+	}
+	if f.Channel != "" {
+		where = append(where, "t.channel = "+arg(f.Channel))
+	}
+	if v := f.Visible; v != nil {
+		or := []string{"t.team_id = ''"}
+		if len(v.TeamIDs) > 0 {
+			ps := make([]string, len(v.TeamIDs))
+			for i, id := range v.TeamIDs {
+				ps[i] = arg(id)
+			}
+			or = append(or, "t.team_id IN ("+strings.Join(ps, ", ")+")")
+		}
+		if v.AgentID != "" {
+			a := arg(v.AgentID)
+			or = append(or, "t.assignee_id = "+a, "t.owner_id = "+a)
+		}
+		where = append(where, "("+strings.Join(or, " OR ")+")")
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		p := arg("%" + escapeLike(q) + "%")
+		where = append(where, `(LOWER(t.subject) LIKE LOWER(`+p+`) ESCAPE '\' OR EXISTS (SELECT 1 FROM messages m
+			WHERE m.ticket_id = t.id AND LOWER(m.text) LIKE LOWER(`+p+`) ESCAPE '\'))`)
+	}
+	query := `SELECT ` + ticketCols + ` FROM tickets t`
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	// One row more than the page tells whether there is a next page.
+	query += " ORDER BY t.last_message_at DESC, t.id DESC LIMIT " + arg(limit+1)
+
+	rows, err := r.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return desk.TicketPage{}, wrap(err, "tickets")
+	}
+	defer rows.Close()
+	page := desk.TicketPage{Tickets: []desk.Ticket{}}
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			return desk.TicketPage{}, wrap(err, "tickets")
+		}
+		page.Tickets = append(page.Tickets, t)
+	}
+	if err := rows.Err(); err != nil {
+		return desk.TicketPage{}, wrap(err, "tickets")
+	}
+	if len(page.Tickets) > limit {
+		page.Tickets = page.Tickets[:limit]
+		last := page.Tickets[limit-1]
+		page.Next = encodeCursor(cursor{at: ms(last.LastMessageAt), id: last.ID})
+	}
+	return page, nil
+}
+
+// escapeLike makes s match literally inside a LIKE pattern with ESCAPE '\'.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func (t *txn) InsertTicket(ctx context.Context, tk *desk.Ticket) error {
+	var n int64
+	err := t.q.QueryRowContext(ctx, `UPDATE counters SET value = value + 1 WHERE name = 'ticket' RETURNING value`).Scan(&n)
+	if err != nil {
+		return wrap(err, "next ticket number")
+	}
+	_, err = t.q.ExecContext(ctx, `INSERT INTO tickets (id, number, contact_id, channel, thread_key, identity_id, status,
+		priority, subject, team_id, owner_id, assignee_id, preview, last_message_at, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+		tk.ID, n, tk.ContactID, tk.Channel, tk.ThreadKey, tk.IdentityID, string(tk.Status), string(tk.Priority),
+		tk.Subject, tk.TeamID, tk.OwnerID, tk.AssigneeID, tk.Preview, ms(tk.LastMessageAt), ms(tk.CreatedAt), ms(tk.UpdatedAt))
+	if err != nil {
+		return wrap(err, "insert ticket %s", tk.ID)
+	}
+	tk.Number = n
+	return nil
+}
+
+// UpdateTicket stores every field but id, number, channel, thread key and
+// creation time, which a ticket keeps for life.
+func (t *txn) UpdateTicket(ctx context.Context, tk desk.Ticket) error {
+	res, err := t.q.ExecContext(ctx, `UPDATE tickets SET contact_id = $2, identity_id = $3, status = $4, priority = $5,
+		subject = $6, team_id = $7, owner_id = $8, assignee_id = $9, preview = $10, last_message_at = $11, updated_at = $12
+		WHERE id = $1`,
+		tk.ID, tk.ContactID, tk.IdentityID, string(tk.Status), string(tk.Priority), tk.Subject, tk.TeamID, tk.OwnerID,
+		tk.AssigneeID, tk.Preview, ms(tk.LastMessageAt), ms(tk.UpdatedAt))
+	return affected(res, err, "update ticket %s", tk.ID)
+}
+
+// affected maps an UPDATE or DELETE that touched no row to ErrNotFound.
+func affected(res sql.Result, err error, format string, args ...any) error {
+	if err != nil {
+		return wrap(err, format, args...)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return wrap(err, format, args...)
+	}
+	if n == 0 {
+		return notFound(format, args...)
+	}
+	return nil
+}
