@@ -62,6 +62,8 @@ func (s *Server) events(c echo.Context) error {
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-s.closing:
+			return nil
 		case <-beat.C:
 			if err := write(": keep-alive\n\n"); err != nil {
 				return nil

@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -52,6 +53,9 @@ type Server struct {
 	opts Options
 	log  *slog.Logger
 	echo *echo.Echo
+	// closing ends live event streams when the server shuts down.
+	closing   chan struct{}
+	closeOnce sync.Once
 }
 
 // New builds the HTTP handler with every route.
@@ -65,7 +69,7 @@ func New(o Options) *Server {
 	if o.Heartbeat <= 0 {
 		o.Heartbeat = 25 * time.Second
 	}
-	s := &Server{svc: o.Service, opts: o, log: o.Logger}
+	s := &Server{svc: o.Service, opts: o, log: o.Logger, closing: make(chan struct{})}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
@@ -83,6 +87,10 @@ func New(o Options) *Server {
 
 // ServeHTTP makes the server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// CloseStreams ends every live event stream (clients reconnect elsewhere
+// and resume), for http.Server.RegisterOnShutdown.
+func (s *Server) CloseStreams() { s.closeOnce.Do(func() { close(s.closing) }) }
 
 // Routes lists method and path of every registered route (for the OpenAPI
 // completeness test and docs).

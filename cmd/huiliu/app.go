@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"huiliu/channels"
+	"huiliu/channels/api"
+	"huiliu/desk"
+	"huiliu/queue"
+	"huiliu/queue/memory"
+	"huiliu/queue/redisq"
+	"huiliu/store"
+)
+
+// app is one process's wiring: the only place that knows every concrete type.
+type app struct {
+	cfg   Config
+	log   *slog.Logger
+	db    *store.DB
+	queue queue.Backend
+	svc   *desk.Service
+}
+
+// openApp connects the store and the queue backend and builds the service.
+func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
+	db, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL, DataDir: cfg.Data, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	var q queue.Backend
+	if cfg.RedisURL != "" {
+		q, err = redisq.New(ctx, cfg.RedisURL)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("connect to redis: %w", err)
+		}
+	} else {
+		q = memory.New()
+	}
+	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: q.Limiter(), Logger: log})
+	return &app{cfg: cfg, log: log, db: db, queue: q, svc: svc}, nil
+}
+
+// adapters are the outbound channels this configuration enables.
+func (a *app) adapters() ([]channels.Adapter, error) {
+	var out []channels.Adapter
+	if a.cfg.APICallbackURL != "" {
+		ad, err := api.New(api.Config{
+			CallbackURL:  a.cfg.APICallbackURL,
+			Secret:       a.cfg.APICallbackSecret,
+			AllowPrivate: a.cfg.AllowPrivateCallbacks,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("api channel: %w", err)
+		}
+		out = append(out, ad)
+	}
+	return out, nil
+}
+
+func (a *app) Close() error {
+	return errors.Join(a.queue.Close(), a.db.Close())
+}

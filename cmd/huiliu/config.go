@@ -1,0 +1,231 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Config is everything a huiliu process needs to know. Precedence, lowest
+// first: defaults, the TOML file (--config or HUILIU_CONFIG), environment,
+// flags. The README's configuration table lists every field.
+type Config struct {
+	Addr        string `toml:"addr"`
+	Data        string `toml:"data"`
+	DatabaseURL string `toml:"database_url"`
+	RedisURL    string `toml:"redis_url"`
+	LogLevel    string `toml:"log_level"`
+	LogFormat   string `toml:"log_format"`
+	// BodyLimit is the largest accepted request body, in bytes.
+	BodyLimit       int64         `toml:"body_limit"`
+	SecureCookies   bool          `toml:"secure_cookies"`
+	TrustProxy      bool          `toml:"trust_proxy"`
+	ShutdownTimeout time.Duration `toml:"shutdown_timeout"`
+	// API channel: where agent replies to API-channel tickets are POSTed.
+	APICallbackURL        string `toml:"api_callback_url"`
+	APICallbackSecret     string `toml:"api_callback_secret"`
+	AllowPrivateCallbacks bool   `toml:"allow_private_callbacks"`
+}
+
+func defaultConfig() Config {
+	return Config{
+		Addr:            "127.0.0.1:8080",
+		Data:            "./data",
+		LogLevel:        "info",
+		LogFormat:       "text",
+		BodyLimit:       1 << 20,
+		ShutdownTimeout: 30 * time.Second,
+	}
+}
+
+// setting ties one config field to its flag and environment variable.
+type setting struct {
+	flag, env, help string
+	secret          bool
+	get             func(*Config) string
+	set             func(*Config, string) error
+}
+
+func settings() []setting {
+	str := func(f func(*Config) *string) (func(*Config) string, func(*Config, string) error) {
+		return func(c *Config) string { return *f(c) }, func(c *Config, v string) error { *f(c) = v; return nil }
+	}
+	boolean := func(f func(*Config) *bool) (func(*Config) string, func(*Config, string) error) {
+		return func(c *Config) string { return strconv.FormatBool(*f(c)) }, func(c *Config, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("%q is not true or false", v)
+			}
+			*f(c) = b
+			return nil
+		}
+	}
+	mk := func(flag, env, help string, secret bool, g func(*Config) string, s func(*Config, string) error) setting {
+		return setting{flag: flag, env: env, help: help, secret: secret, get: g, set: s}
+	}
+	var out []setting
+	add := func(s setting) { out = append(out, s) }
+	g, s := str(func(c *Config) *string { return &c.Addr })
+	add(mk("addr", "HUILIU_ADDR", "listen address", false, g, s))
+	g, s = str(func(c *Config) *string { return &c.Data })
+	add(mk("data", "HUILIU_DATA", "data directory (SQLite file when no database URL)", false, g, s))
+	g, s = str(func(c *Config) *string { return &c.DatabaseURL })
+	add(mk("database-url", "DATABASE_URL", "PostgreSQL URL; empty: embedded SQLite", true, g, s))
+	g, s = str(func(c *Config) *string { return &c.RedisURL })
+	add(mk("redis-url", "REDIS_URL", "Redis URL; empty: in-process queues (one node)", true, g, s))
+	g, s = str(func(c *Config) *string { return &c.LogLevel })
+	add(mk("log-level", "HUILIU_LOG_LEVEL", "debug, info, warn or error", false, g, s))
+	g, s = str(func(c *Config) *string { return &c.LogFormat })
+	add(mk("log-format", "HUILIU_LOG_FORMAT", "text or json", false, g, s))
+	add(mk("body-limit", "HUILIU_BODY_LIMIT", "largest request body in bytes",
+		false, func(c *Config) string { return strconv.FormatInt(c.BodyLimit, 10) },
+		func(c *Config, v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 1024 {
+				return fmt.Errorf("%q is not a byte count of at least 1024", v)
+			}
+			c.BodyLimit = n
+			return nil
+		}))
+	b, bs := boolean(func(c *Config) *bool { return &c.SecureCookies })
+	add(mk("secure-cookies", "HUILIU_SECURE_COOKIES", "mark cookies Secure (behind a TLS proxy)", false, b, bs))
+	b, bs = boolean(func(c *Config) *bool { return &c.TrustProxy })
+	add(mk("trust-proxy", "HUILIU_TRUST_PROXY", "take client addresses from X-Forwarded-For", false, b, bs))
+	add(mk("shutdown-timeout", "HUILIU_SHUTDOWN_TIMEOUT", "how long a graceful stop may take",
+		false, func(c *Config) string { return c.ShutdownTimeout.String() },
+		func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return fmt.Errorf("%q is not a positive duration such as 30s", v)
+			}
+			c.ShutdownTimeout = d
+			return nil
+		}))
+	g, s = str(func(c *Config) *string { return &c.APICallbackURL })
+	add(mk("api-callback-url", "HUILIU_API_CALLBACK_URL", "URL that receives replies to API-channel tickets", false, g, s))
+	g, s = str(func(c *Config) *string { return &c.APICallbackSecret })
+	add(mk("api-callback-secret", "HUILIU_API_CALLBACK_SECRET", "HMAC secret that signs API callbacks", true, g, s))
+	b, bs = boolean(func(c *Config) *bool { return &c.AllowPrivateCallbacks })
+	add(mk("allow-private-callbacks", "HUILIU_ALLOW_PRIVATE_CALLBACKS", "allow callbacks to loopback/private addresses", false, b, bs))
+	return out
+}
+
+// configFlags registers the shared configuration flags on fs; load() then
+// applies file, environment and the flags that were set.
+type configFlags struct {
+	file   *string
+	values map[string]*string
+}
+
+func addConfigFlags(fs *flag.FlagSet) *configFlags {
+	cf := &configFlags{file: fs.String("config", "", "TOML configuration file (or HUILIU_CONFIG)"), values: map[string]*string{}}
+	for _, s := range settings() {
+		cf.values[s.flag] = fs.String(s.flag, "", s.help+" ("+s.env+")")
+	}
+	return cf
+}
+
+func (cf *configFlags) load(fs *flag.FlagSet) (Config, error) {
+	cfg := defaultConfig()
+	path := *cf.file
+	if path == "" {
+		path = os.Getenv("HUILIU_CONFIG")
+	}
+	if path != "" {
+		md, err := toml.DecodeFile(path, &cfg)
+		if err != nil {
+			return Config{}, fmt.Errorf("config file %s: %w", path, err)
+		}
+		if und := md.Undecoded(); len(und) > 0 {
+			return Config{}, fmt.Errorf("config file %s: unknown key %q", path, und[0].String())
+		}
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	for _, s := range settings() {
+		if v, ok := os.LookupEnv(s.env); ok && v != "" {
+			if err := s.set(&cfg, v); err != nil {
+				return Config{}, fmt.Errorf("%s: %w", s.env, err)
+			}
+		}
+		if set[s.flag] {
+			if err := s.set(&cfg, *cf.values[s.flag]); err != nil {
+				return Config{}, fmt.Errorf("--%s: %w", s.flag, err)
+			}
+		}
+	}
+	return cfg, cfg.validate()
+}
+
+func (c Config) validate() error {
+	var errs []error
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		errs = append(errs, errors.New("database_url must start with postgres:// (leave it empty for embedded SQLite)"))
+	}
+	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
+		errs = append(errs, errors.New("redis_url must start with redis:// or rediss:// (leave it empty for in-process queues)"))
+	}
+	if c.DatabaseURL == "" && c.Data == "" {
+		errs = append(errs, errors.New("data must name a directory when database_url is empty"))
+	}
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		errs = append(errs, err)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("log_format %q must be text or json", c.LogFormat))
+	}
+	return errors.Join(errs...)
+}
+
+// print writes the effective configuration as TOML with secrets masked.
+func (c Config) print(w io.Writer) {
+	for _, s := range settings() {
+		v := s.get(&c)
+		if s.secret {
+			v = maskSecret(v)
+		}
+		fmt.Fprintf(w, "%s = %q\n", strings.ReplaceAll(s.flag, "-", "_"), v)
+	}
+}
+
+// maskSecret hides passwords in URLs and whole plain secrets.
+func maskSecret(v string) string {
+	if v == "" {
+		return ""
+	}
+	if u, err := url.Parse(v); err == nil && u.Scheme != "" && u.Host != "" {
+		if u.User != nil {
+			if _, has := u.User.Password(); has {
+				u.User = url.UserPassword(u.User.Username(), "xxxxx")
+			}
+		}
+		return u.String()
+	}
+	return "xxxxx"
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return 0, fmt.Errorf("log_level %q must be debug, info, warn or error", s)
+	}
+	return l, nil
+}
+
+func (c Config) logger(w io.Writer) *slog.Logger {
+	lvl, _ := parseLevel(c.LogLevel)
+	opts := &slog.HandlerOptions{Level: lvl}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

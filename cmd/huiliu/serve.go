@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"huiliu/desk/web"
+)
+
+// HTTP server limits; slow or stalled clients cannot hold a connection.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 60 * time.Second // the event stream extends its own deadline
+	idleTimeout       = 120 * time.Second
+	maxHeaderBytes    = 64 << 10
+)
+
+func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cf := addConfigFlags(fs)
+	printConfig := fs.Bool("print-config", false, "print the effective configuration (secrets masked) and exit")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := cf.load(fs)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	if *printConfig {
+		cfg.print(stdout)
+		return nil
+	}
+	log := cfg.logger(stderr)
+	a, err := openApp(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	adapters, err := a.adapters()
+	if err != nil {
+		return err
+	}
+
+	handler := web.New(web.Options{
+		Service:       a.svc,
+		Events:        a.queue.Bus(),
+		Ready:         []web.Check{{Name: "database", Ping: a.db.Ping}, {Name: "queue", Ping: a.queue.Ping}},
+		Logger:        log,
+		BodyLimit:     cfg.BodyLimit,
+		SecureCookies: cfg.SecureCookies,
+		TrustProxy:    cfg.TrustProxy,
+		Version:       version,
+	})
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+	}
+	// Requests keep running through a graceful stop; only event streams are
+	// told to end, so Shutdown does not wait for them.
+	srv.RegisterOnShutdown(handler.CloseStreams)
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	store := "SQLite in " + cfg.Data
+	if cfg.DatabaseURL != "" {
+		store = "PostgreSQL"
+	}
+	queues := "in-process queues (single node)"
+	if cfg.RedisURL != "" {
+		queues = "Redis"
+	}
+	log.Info("huiliu is serving", "addr", ln.Addr().String(), "store", store, "queues", queues, "version", version)
+	fmt.Fprintf(stdout, "huiliu %s listening on http://%s (%s, %s)\n", version, ln.Addr(), store, queues)
+	fmt.Fprintf(stdout, "next: create an admin with 'huiliu agent add --email you@example.com --name You --role admin', then see http://%s/api/v1/openapi.json\n", ln.Addr())
+
+	// The sender keeps its own context: on shutdown it stops claiming and
+	// finishes the sends in flight before the process exits.
+	sendCtx, stopSend := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		a.svc.NewSender(a.db, adapters...).Run(sendCtx)
+	}()
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		log.Info("huiliu is stopping", "timeout", cfg.ShutdownTimeout)
+		sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+		err = srv.Shutdown(sctx)
+		cancel()
+	}
+	stopSend()
+	wg.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	log.Info("huiliu stopped")
+	return err
+}

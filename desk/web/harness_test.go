@@ -1,0 +1,146 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"huiliu/desk"
+	"huiliu/desk/web"
+	"huiliu/queue/memory"
+	"huiliu/store"
+	"huiliu/store/storetest"
+)
+
+const testPassword = "correct horse battery"
+
+// harness is a real desk over HTTP: the store (SQLite, or PostgreSQL with
+// DATABASE_URL), in-process queues and the web handlers on a loopback port.
+type harness struct {
+	t     *testing.T
+	srv   *httptest.Server
+	svc   *desk.Service
+	db    *store.DB
+	admin string // bearer secrets
+	agent string
+	// agentA is an agent of team "A".
+	agentA desk.Agent
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	db := storetest.New(t)
+	q := memory.New()
+	t.Cleanup(func() { q.Close() })
+	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: q.Limiter()})
+	h := &harness{t: t, svc: svc, db: db}
+	srv := web.New(web.Options{Service: svc, Events: q.Bus(), Ready: []web.Check{{Name: "database", Ping: db.Ping}, {Name: "queue", Ping: q.Ping}}})
+	h.srv = httptest.NewServer(srv)
+	t.Cleanup(h.srv.Close)
+	t.Cleanup(srv.CloseStreams)
+
+	ctx := context.Background()
+	if _, err := svc.CreateAgent(ctx, desk.Actor{}, desk.NewAgent{Email: "admin@example.com", Name: "Admin", Role: desk.RoleAdmin, Password: testPassword}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := svc.CreateAgent(ctx, desk.Actor{}, desk.NewAgent{Email: "li@example.com", Name: "李娜", Role: desk.RoleAgent, Password: testPassword, Teams: []string{"A"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.agentA = a
+	_, h.admin, err = svc.CreateToken(ctx, desk.Actor{}, "admin@example.com", "tests")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, h.agent, err = svc.CreateToken(ctx, desk.Actor{}, "li@example.com", "tests")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// call sends a request with a bearer secret (empty: none) and decodes the
+// JSON answer into out when out is not nil.
+func (h *harness) call(method, path, secret string, body any, out any, hdr ...string) *http.Response {
+	h.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, h.srv.URL+path, rd)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if secret != "" {
+		req.Header.Set("Authorization", "Bearer "+secret)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if out != nil && len(raw) > 0 {
+		if err := json.Unmarshal(raw, out); err != nil {
+			h.t.Fatalf("%s %s: decode %q: %v", method, path, raw, err)
+		}
+	}
+	return resp
+}
+
+type apiError struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// inbound posts a customer message through the API channel.
+func (h *harness) inbound(extID, from, text string) desk.Ticket {
+	h.t.Helper()
+	var rc struct {
+		TicketID  string `json:"ticket_id"`
+		MessageID string `json:"message_id"`
+	}
+	resp := h.call("POST", "/api/v1/inbound", h.admin, map[string]any{
+		"external_id": extID, "thread_key": "t", "from": map[string]string{"kind": "api", "value": from, "name": from}, "text": text,
+	}, &rc)
+	if resp.StatusCode != http.StatusCreated {
+		h.t.Fatalf("inbound %s: status %d", extID, resp.StatusCode)
+	}
+	t, err := h.db.Ticket(context.Background(), rc.TicketID)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return t
+}
+
+func (h *harness) countTickets() int {
+	h.t.Helper()
+	page, err := h.db.Tickets(context.Background(), desk.TicketFilter{Limit: desk.MaxPageSize})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return len(page.Tickets)
+}
