@@ -33,7 +33,9 @@ type Entry struct {
 	// Reset is set on a first entry (with Data nil and Seq the oldest
 	// retained sequence minus one) when the requested resume point is older
 	// than the retained history: the subscriber missed entries it can no
-	// longer get and must reload its state from SQL.
+	// longer get and must reload its state from SQL. It is also set (with
+	// Seq = Last) when the resume point is newer than Last, which happens
+	// when the backend lost its state (a restart or a flushed Redis).
 	Reset bool
 }
 
@@ -47,7 +49,8 @@ type Bus interface {
 	// live entries. after = -1 means "from now on" (no backlog). The channel
 	// is closed when ctx ends, or when the subscriber falls too far behind
 	// (it then resumes with a new Subscribe from its last Seq; a slow reader
-	// never slows publishers or other subscribers).
+	// never slows publishers or other subscribers). Entries may share Data
+	// between subscribers: treat it as read-only.
 	Subscribe(ctx context.Context, stream string, after int64) (<-chan Entry, error)
 	// Last returns the newest sequence of stream (0 if none).
 	Last(ctx context.Context, stream string) (int64, error)
@@ -63,10 +66,14 @@ type Job struct {
 // WorkQueue hands each job to one consumer at a time, at least once.
 type WorkQueue interface {
 	Push(ctx context.Context, queue string, data []byte) (string, error)
-	// Claim returns up to n jobs, without blocking. A claimed job is hidden
-	// from other consumers for visibility; if not acked by then it can be
-	// claimed again (Attempts grows).
+	// Claim returns up to n jobs, without blocking, oldest first. A claimed
+	// job is hidden from other consumers for visibility; if not acked by then
+	// it can be claimed again (Attempts grows). The visibility that counts is
+	// the one of the caller that reclaims, so consumers of one queue should
+	// agree on it.
 	Claim(ctx context.Context, queue, consumer string, n int, visibility time.Duration) ([]Job, error)
+	// Ack removes a job for good; acking an unknown or already acked id is
+	// not an error.
 	Ack(ctx context.Context, queue, id string) error
 }
 
@@ -77,7 +84,7 @@ type Timer struct {
 }
 
 // Timers is a set of deadlines; each due deadline is claimed exactly once
-// across all nodes.
+// across all nodes. Times are kept to the millisecond.
 type Timers interface {
 	// Schedule sets key to fire at at, replacing an earlier schedule of key.
 	Schedule(ctx context.Context, key string, at time.Time) error
@@ -118,8 +125,13 @@ type Limiter interface {
 	Reset(ctx context.Context, key string) error
 }
 
-// Errors of one-time codes.
+// Errors of one-time codes, leases and bad arguments.
 var (
+	// ErrInvalid wraps errors about arguments no backend could accept
+	// (a non-positive ttl, limit or count, an unknown presence state).
+	ErrInvalid = errors.New("queue: invalid argument")
+	// ErrClosed is returned by a backend after Close.
+	ErrClosed           = errors.New("queue: backend closed")
 	ErrCodeExpired      = errors.New("queue: code expired or never issued")
 	ErrTooManyAttempts  = errors.New("queue: too many attempts")
 	ErrLeaseHeldByOther = errors.New("queue: lease held by another holder")
@@ -142,6 +154,8 @@ type Leases interface {
 	// Acquire takes or renews name for holder for ttl. It returns false when
 	// another holder has it.
 	Acquire(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
-	// Release gives name up if holder has it.
+	// Release gives name up if holder has it. Releasing a free (or expired)
+	// lease is a no-op; releasing one that another holder has taken gives
+	// ErrLeaseHeldByOther and leaves it alone.
 	Release(ctx context.Context, name, holder string) error
 }
