@@ -1,0 +1,110 @@
+package redisq_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
+	"huiliu/queue"
+	"huiliu/queue/queuetest"
+	"huiliu/queue/redisq"
+)
+
+func open(t testing.TB, url string, opts ...redisq.Option) *redisq.Backend {
+	t.Helper()
+	b, err := redisq.New(context.Background(), url, opts...)
+	if err != nil {
+		t.Fatalf("redisq.New: %v", err)
+	}
+	t.Cleanup(func() { _ = b.Close() })
+	return b
+}
+
+func busOptions(cfg queuetest.Config) []redisq.Option {
+	return []redisq.Option{
+		redisq.WithRetention(cfg.Retention),
+		redisq.WithSubscriberBuffer(cfg.SubscriberBuffer),
+		redisq.WithPollInterval(200 * time.Millisecond),
+	}
+}
+
+// TestMiniredis runs the suite on miniredis, whose clock follows the fake
+// clock so TTLs, stream idle times and presence expiry move together.
+func TestMiniredis(t *testing.T) {
+	queuetest.Run(t, queuetest.Harness{New: func(t *testing.T, cfg queuetest.Config) queuetest.Instance {
+		mr := miniredis.RunT(t)
+		clock := queuetest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+		mr.SetTime(clock.Now())
+		mr.ClockTTL(true)
+		opts := append(busOptions(cfg), redisq.WithClock(clock.Now))
+		url := "redis://" + mr.Addr()
+		return queuetest.Instance{
+			Backend: open(t, url, opts...),
+			Peer:    func(t *testing.T) queue.Backend { return open(t, url, opts...) },
+			Now:     clock.Now,
+			Advance: func(d time.Duration) { mr.SetTime(clock.Advance(d)) },
+		}
+	}})
+}
+
+// TestRedis runs the suite on the Redis at REDIS_URL, each test under its
+// own random prefix, deleted afterwards.
+func TestRedis(t *testing.T) {
+	url := os.Getenv("REDIS_URL")
+	if url == "" {
+		t.Skip("REDIS_URL not set")
+	}
+	queuetest.Run(t, queuetest.Harness{RealTime: true, New: func(t *testing.T, cfg queuetest.Config) queuetest.Instance {
+		prefix := randomPrefix(t)
+		t.Cleanup(func() { deleteKeys(t, url, prefix) })
+		opts := append(busOptions(cfg), redisq.WithPrefix(prefix))
+		return queuetest.Instance{
+			Backend: open(t, url, opts...),
+			Peer:    func(t *testing.T) queue.Backend { return open(t, url, opts...) },
+			Now:     time.Now,
+			Advance: time.Sleep,
+		}
+	}})
+}
+
+func randomPrefix(t testing.TB) string {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		t.Fatal(err)
+	}
+	return "huiliu-test:" + hex.EncodeToString(b[:]) + ":"
+}
+
+func deleteKeys(t testing.TB, url, prefix string) {
+	o, err := redis.ParseURL(url)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	rdb := redis.NewClient(o)
+	defer rdb.Close()
+	ctx := context.Background()
+	iter := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+	var keys []string
+	for iter.Next(ctx) {
+		keys = append(keys, iter.Val())
+	}
+	if err := iter.Err(); err != nil {
+		t.Errorf("scan %s*: %v", prefix, err)
+		return
+	}
+	for len(keys) > 0 {
+		n := min(len(keys), 500)
+		if err := rdb.Del(ctx, keys[:n]...).Err(); err != nil {
+			t.Errorf("delete test keys: %v", err)
+			return
+		}
+		keys = keys[n:]
+	}
+}
