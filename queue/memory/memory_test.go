@@ -25,3 +25,7 @@ func harness() queuetest.Harness {
 func TestConformance(t *testing.T) {
 	queuetest.Run(t, harness())
 }
+
+func BenchmarkPublish(b *testing.B)  { queuetest.BenchmarkPublish(b, memory.New()) }
+func BenchmarkSchedule(b *testing.B) { queuetest.BenchmarkSchedule(b, memory.New()) }
+func BenchmarkClaimDue(b *testing.B) { queuetest.BenchmarkClaimDue(b, memory.New()) }

@@ -108,3 +108,19 @@ func deleteKeys(t testing.TB, url, prefix string) {
 		keys = keys[n:]
 	}
 }
+
+// benchBackend opens the Redis at REDIS_URL under a fresh prefix; the
+// benchmarks skip without it (miniredis figures would mean nothing).
+func benchBackend(b *testing.B) *redisq.Backend {
+	url := os.Getenv("REDIS_URL")
+	if url == "" {
+		b.Skip("REDIS_URL not set")
+	}
+	prefix := randomPrefix(b)
+	b.Cleanup(func() { deleteKeys(b, url, prefix) })
+	return open(b, url, redisq.WithPrefix(prefix))
+}
+
+func BenchmarkPublish(b *testing.B)  { queuetest.BenchmarkPublish(b, benchBackend(b)) }
+func BenchmarkSchedule(b *testing.B) { queuetest.BenchmarkSchedule(b, benchBackend(b)) }
+func BenchmarkClaimDue(b *testing.B) { queuetest.BenchmarkClaimDue(b, benchBackend(b)) }
