@@ -23,6 +23,8 @@ func (s *suite) bus(t *testing.T) {
 	t.Run("SlowSubscriberDropped", s.busSlow)
 	t.Run("CancelCloses", s.busCancel)
 	t.Run("CrossNode", s.busCrossNode)
+	t.Run("ManySubscribers", s.busMany)
+	t.Run("CloseEndsSubscriptions", s.busClose)
 }
 
 func payload(stream string, seq int64) []byte {
@@ -255,7 +257,7 @@ func (s *suite) busResume(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Read a few entries, then hang up as a client would, mid-stream.
-		for read := 0; read < 100+round && last < total; read++ {
+		for read := 0; read < 10+round%40 && last < total; read++ {
 			e, ok := next(t, ch)
 			if !ok {
 				break // dropped for lagging: resume like after a hang-up
@@ -510,5 +512,96 @@ func (s *suite) busCrossNode(t *testing.T) {
 	}
 	if n, err := b.Last(ctx, "x"); err != nil || n != 200 {
 		t.Fatalf("Last on node B = %d, %v", n, err)
+	}
+}
+
+func (s *suite) busMany(t *testing.T) {
+	t.Parallel()
+	in := s.fresh(t)
+	ctx := ctxFor(t)
+	b := in.Backend.Bus()
+	const subs, total = 25, 400
+	errs := make(chan error, subs)
+	var ready sync.WaitGroup
+	for i := range subs {
+		ready.Add(1)
+		go func() {
+			// Half start from the beginning, half from now on.
+			after := int64(0)
+			if i%2 == 1 {
+				after = -1
+			}
+			sctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			ch, err := b.Subscribe(sctx, "m", after)
+			ready.Done()
+			if err != nil {
+				errs <- err
+				return
+			}
+			last := int64(0)
+			for e := range ch {
+				if e.Reset || e.Seq != last+1 {
+					errs <- fmt.Errorf("subscriber %d: got %+v after %d", i, e, last)
+					return
+				}
+				if last = e.Seq; last == total {
+					errs <- nil
+					return
+				}
+			}
+			// Dropped for lagging: finish like a client would.
+			_, err = follow(ctx, b, "m", last, total, nil)
+			errs <- err
+		}()
+	}
+	ready.Wait()
+	for i := int64(1); i <= total; i++ {
+		if _, err := b.Publish(ctx, "m", payload("m", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range subs {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func (s *suite) busClose(t *testing.T) {
+	t.Parallel()
+	in := s.fresh(t)
+	ctx := ctxFor(t)
+	b := in.Backend.Bus()
+	if _, err := b.Publish(ctx, "z", nil); err != nil {
+		t.Fatal(err)
+	}
+	live, err := b.Subscribe(ctx, "z", -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replaying, err := b.Subscribe(ctx, "z", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := in.Backend.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	for _, ch := range []<-chan queue.Entry{live, replaying} {
+		deadline := time.After(waitFor)
+	drain:
+		for {
+			select {
+			case _, ok := <-ch:
+				if !ok {
+					break drain
+				}
+			case <-deadline:
+				t.Fatal("subscription still open after Close")
+			}
+		}
+	}
+	if _, err := b.Subscribe(ctx, "z", 0); err == nil {
+		t.Fatal("Subscribe after Close succeeded")
 	}
 }

@@ -17,7 +17,7 @@ func (s *suite) workClaimAck(t *testing.T) {
 	in := s.fresh(t)
 	ctx := ctxFor(t)
 	w := in.Backend.Work()
-	vis := 10 * s.unit
+	vis := 3 * s.unit
 	if jobs, err := w.Claim(ctx, "q", "c1", 5, vis); err != nil || len(jobs) != 0 {
 		t.Fatalf("Claim on empty queue = %v, %v", jobs, err)
 	}
@@ -53,7 +53,7 @@ func (s *suite) workClaimAck(t *testing.T) {
 	if err := w.Ack(ctx, "q", ids[0]); err != nil {
 		t.Fatalf("second Ack: %v", err)
 	}
-	in.Advance(vis + s.unit)
+	in.Advance(vis + s.unit/2)
 	if again, err := w.Claim(ctx, "q", "c1", 5, vis); err != nil || len(again) != 0 {
 		t.Fatalf("acked jobs came back: %+v, %v", again, err)
 	}
