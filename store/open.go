@@ -45,6 +45,8 @@ type DB struct {
 	w   *sql.DB
 	r   *sql.DB
 	log *slog.Logger
+	// Statement caches for SQLite's writer and readers; nil on PostgreSQL.
+	wc, rc *stmtCache
 }
 
 // SQLiteFile is the database file's name inside Config.DataDir.
@@ -125,8 +127,8 @@ func openSQLite(dir string, log *slog.Logger) (*DB, error) {
 	n := max(4, runtime.GOMAXPROCS(0))
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	db := &DB{dialect: DialectSQLite, w: w, r: r, log: log}
-	db.reader = reader{q: r, d: db}
+	db := &DB{dialect: DialectSQLite, w: w, r: r, log: log, wc: newStmtCache(w), rc: newStmtCache(r)}
+	db.reader = reader{q: cachedDB{db: r, c: db.rc}, d: db}
 	return db, nil
 }
 
@@ -148,6 +150,10 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes every connection.
 func (db *DB) Close() error {
+	if db.wc != nil {
+		db.wc.close()
+		db.rc.close()
+	}
 	err := db.w.Close()
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())

@@ -45,6 +45,11 @@ const maxAttempts = 5
 func (db *DB) Tx(ctx context.Context, fn func(tx desk.Tx) error) error {
 	for attempt := 1; ; attempt++ {
 		err := db.tx1(ctx, fn)
+		if db.wc != nil {
+			// The connection is free again: prepare what the
+			// transaction ran unprepared.
+			db.wc.prepareWanted(ctx)
+		}
 		if err == nil || !retryable(err) || attempt == maxAttempts {
 			return err
 		}
@@ -71,6 +76,9 @@ func (db *DB) tx1(ctx context.Context, fn func(tx desk.Tx) error) (err error) {
 		}
 	}()
 	t := &txn{reader: reader{q: sqlTx, d: db}}
+	if db.wc != nil {
+		t.q = cachedTx{tx: sqlTx, c: db.wc}
+	}
 	if err := fn(t); err != nil {
 		done = true
 		_ = sqlTx.Rollback()
