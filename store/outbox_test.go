@@ -8,8 +8,8 @@ import (
 	"huiliu/desk"
 )
 
-
 func TestOutbox(t *testing.T) {
+	t.Parallel()
 	db, ctx := open(t)
 	c := newContact(t, db)
 	tk := newTicket(t, db, ticketFor(c, "o"))
@@ -78,6 +78,7 @@ func TestOutbox(t *testing.T) {
 }
 
 func TestOutboxConcurrentClaimers(t *testing.T) {
+	t.Parallel()
 	db, ctx := open(t)
 	c := newContact(t, db)
 	tk := newTicket(t, db, ticketFor(c, "oc"))

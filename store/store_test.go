@@ -12,10 +12,12 @@ import (
 )
 
 func TestOpenDialect(t *testing.T) {
+	t.Parallel()
 	db, ctx := open(t)
 	if d := db.Dialect(); d != "sqlite" && d != "postgres" {
 		t.Fatalf("dialect %q", d)
 	}
+	t.Logf("dialect %s", db.Dialect())
 	if err := db.Ping(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -26,6 +28,7 @@ func TestOpenDialect(t *testing.T) {
 }
 
 func TestNotFound(t *testing.T) {
+	t.Parallel()
 	db, ctx := open(t)
 	var err error
 	cases := map[string]func() error{
@@ -79,6 +82,7 @@ func TestNotFound(t *testing.T) {
 }
 
 func TestContactsAndIdentities(t *testing.T) {
+	t.Parallel()
 	db, ctx := open(t)
 	c := newContact(t, db)
 	verified := t0.Add(time.Hour)
@@ -128,6 +132,7 @@ func TestContactsAndIdentities(t *testing.T) {
 // Two first messages from one new Telegram user race to create the
 // identity: one wins, the other learns it lost.
 func TestIdentityRace(t *testing.T) {
+	t.Parallel()
 	db, ctx := open(t)
 	const n = 8
 	var wg sync.WaitGroup
@@ -165,6 +170,7 @@ func TestIdentityRace(t *testing.T) {
 }
 
 func TestMessages(t *testing.T) {
+	t.Parallel()
 	db, ctx := open(t)
 	c := newContact(t, db)
 	tk := newTicket(t, db, ticketFor(c, "m"))
@@ -210,6 +216,7 @@ func TestMessages(t *testing.T) {
 }
 
 func TestAgentsAndTeams(t *testing.T) {
+	t.Parallel()
 	db, ctx := open(t)
 	teams := []desk.Team{
 		{ID: desk.NewID(), Name: "催收一组", CreatedAt: t0},
@@ -286,6 +293,7 @@ func sortedCopy(s []string) []string {
 }
 
 func TestTokensAndSessions(t *testing.T) {
+	t.Parallel()
 	db, ctx := open(t)
 	a := desk.Agent{ID: desk.NewID(), Email: "a@example.com", Name: "A", Role: desk.RoleAdmin, EmployeeNo: "E1", Active: true, CreatedAt: t0}
 	tok := desk.Token{ID: desk.NewID(), AgentID: a.ID, Name: "crm", Hash: []byte{0xde, 0xad, 0xbe, 0xef}, CreatedAt: t0}
@@ -322,6 +330,7 @@ func TestTokensAndSessions(t *testing.T) {
 }
 
 func TestIdempotency(t *testing.T) {
+	t.Parallel()
 	db, ctx := open(t)
 	mustTx(t, db, func(tx desk.Tx) error { return tx.PutIdempotency(ctx, "telegram", "update:1", "msg-1", t0) })
 	ref, err := db.Idempotency(ctx, "telegram", "update:1")
@@ -335,6 +344,7 @@ func TestIdempotency(t *testing.T) {
 }
 
 func TestAuditPaging(t *testing.T) {
+	t.Parallel()
 	db, ctx := open(t)
 	var ids []string
 	mustTx(t, db, func(tx desk.Tx) error {
@@ -378,6 +388,7 @@ func TestAuditPaging(t *testing.T) {
 }
 
 func TestTxRollback(t *testing.T) {
+	t.Parallel()
 	db, ctx := open(t)
 	c := desk.Contact{ID: desk.NewID(), Name: "x", CreatedAt: t0}
 	boom := errors.New("boom")

@@ -14,6 +14,7 @@ import (
 )
 
 func TestTicketRoundTrip(t *testing.T) {
+	t.Parallel()
 	db, ctx := open(t)
 	c := newContact(t, db)
 	tk := ticketFor(c, "thread-1")
@@ -45,6 +46,7 @@ func TestTicketRoundTrip(t *testing.T) {
 }
 
 func TestOneOpenTicketPerThread(t *testing.T) {
+	t.Parallel()
 	db, ctx := open(t)
 	c := newContact(t, db)
 	first := newTicket(t, db, ticketFor(c, "th"))
@@ -94,6 +96,7 @@ func TestOneOpenTicketPerThread(t *testing.T) {
 }
 
 func TestTicketNumbersConcurrent(t *testing.T) {
+	t.Parallel()
 	db, ctx := open(t)
 	c := newContact(t, db)
 	const n = 20
@@ -130,6 +133,7 @@ func TestTicketNumbersConcurrent(t *testing.T) {
 
 // inbox builds a small desk: two teams, tickets spread over them.
 func TestInboxFilters(t *testing.T) {
+	t.Parallel()
 	db, ctx := open(t)
 	c := newContact(t, db)
 	mk := func(thread, team, owner, assignee, channel string, st desk.Status, subject string, at int) desk.Ticket {
@@ -198,6 +202,7 @@ func TestInboxFilters(t *testing.T) {
 }
 
 func TestInboxPagination(t *testing.T) {
+	t.Parallel()
 	db, ctx := open(t)
 	c := newContact(t, db)
 	const n = 120

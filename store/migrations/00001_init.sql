@@ -101,8 +101,6 @@ CREATE UNIQUE INDEX tickets_one_active ON tickets (contact_id, channel, thread_k
 CREATE INDEX tickets_inbox ON tickets (last_message_at, id);
 CREATE INDEX tickets_team ON tickets (team_id, last_message_at, id);
 CREATE INDEX tickets_assignee ON tickets (assignee_id, last_message_at, id);
-CREATE INDEX tickets_owner ON tickets (owner_id, last_message_at, id);
-CREATE INDEX tickets_status ON tickets (status, last_message_at, id);
 
 CREATE TABLE messages (
     id             TEXT PRIMARY KEY,
