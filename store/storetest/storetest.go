@@ -22,18 +22,30 @@ import (
 // New returns a store that lives as long as the test.
 func New(t testing.TB) *store.DB {
 	t.Helper()
+	cfg := Config(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cfg := store.Config{DataDir: t.TempDir()}
-	if admin := os.Getenv("DATABASE_URL"); admin != "" {
-		cfg = store.Config{URL: createDB(t, ctx, admin)}
-	}
 	db, err := store.Open(ctx, cfg)
 	if err != nil {
 		t.Fatalf("storetest: open: %v", err)
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// Config returns where a fresh store for the test lives, without opening
+// it, for tests that start processes of their own: a new temporary DataDir
+// (URL empty), or with DATABASE_URL a new PostgreSQL database's URL (DataDir
+// empty). Either is removed when the test ends.
+func Config(t testing.TB) store.Config {
+	t.Helper()
+	admin := os.Getenv("DATABASE_URL")
+	if admin == "" {
+		return store.Config{DataDir: t.TempDir()}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	return store.Config{URL: createDB(t, ctx, admin)}
 }
 
 // createDB makes a uniquely named database through admin's server and
