@@ -297,7 +297,9 @@ func (s *Service) limitLogin(ctx context.Context, email, ip string) error {
 			return Wrap(CodeUnavailable, err, "login is unavailable, try again shortly")
 		}
 		if !ok {
-			return Errorf(CodeRateLimited, "too many login attempts, try again in %d seconds", int(retry.Seconds())+1)
+			e := Errorf(CodeRateLimited, "too many login attempts, try again in %d seconds", int(retry.Seconds())+1)
+			e.RetryAfter = retry
+			return e
 		}
 	}
 	return nil

@@ -3,6 +3,7 @@ package desk
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code classifies an error for the people and programs that receive it.
@@ -28,6 +29,8 @@ type Error struct {
 	Code    Code
 	Message string
 	Err     error
+	// RetryAfter, when set, tells the caller when to try again.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {

@@ -116,6 +116,10 @@ func TestTokenLoginAndWrongPassword(t *testing.T) {
 			t.Fatal("token mode must not set a cookie")
 		}
 	}
+	// A session is not an integration: inbound needs an API token.
+	if r := h.call("POST", "/api/v1/inbound", lr.Token, map[string]any{"external_id": "x", "from": map[string]string{"kind": "api", "value": "v"}, "text": "t"}, nil); r.StatusCode != http.StatusForbidden {
+		t.Fatalf("inbound with a session token: %d, want 403", r.StatusCode)
+	}
 	// A script's session token writes without CSRF: it is not ambient.
 	tk := h.inbound("m1", "cust", "hello")
 	if r := h.call("POST", "/api/v1/tickets/"+tk.ID+"/messages", lr.Token, map[string]string{"kind": "note", "text": "n"}, nil); r.StatusCode != http.StatusCreated {
@@ -145,7 +149,7 @@ func TestLoginIsRateLimitedPerAccount(t *testing.T) {
 		}
 	}
 	r := h.call("POST", "/api/v1/sessions", "", map[string]string{"email": "li@example.com", "password": testPassword}, &e)
-	if r.StatusCode != http.StatusTooManyRequests || e.Error.Code != "rate_limited" || !strings.Contains(e.Error.Message, "try again in") {
+	if r.StatusCode != http.StatusTooManyRequests || e.Error.Code != "rate_limited" || !strings.Contains(e.Error.Message, "try again in") || r.Header.Get("Retry-After") == "" {
 		t.Fatalf("11th attempt: %d %+v, want 429", r.StatusCode, e)
 	}
 	// Another account from the same address is still allowed (per-IP limit is higher).

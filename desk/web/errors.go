@@ -3,7 +3,9 @@ package web
 import (
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -61,6 +63,9 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		switch {
 		case errors.As(err, &de):
 			body = errorDetail{Code: de.Code, Message: de.Message}
+			if de.RetryAfter > 0 {
+				c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(de.RetryAfter.Seconds()))))
+			}
 			if s, ok := statusOf[de.Code]; ok {
 				status = s
 			}

@@ -86,8 +86,9 @@ func (s *Server) events(c echo.Context) error {
 				continue
 			}
 			if !desk.CanSeeEvent(agent, ev) {
-				// An id-only comment keeps the resume point moving.
-				if err := write("id: %d\ndata:\n\n", e.Seq); err != nil {
+				// An id without data moves the client's resume point
+				// without dispatching a message event.
+				if err := write("id: %d\n\n", e.Seq); err != nil {
 					return nil
 				}
 				continue

@@ -22,7 +22,7 @@ const testPassword = "correct horse battery"
 // harness is a real desk over HTTP: the store (SQLite, or PostgreSQL with
 // DATABASE_URL), in-process queues and the web handlers on a loopback port.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *httptest.Server
 	svc   *desk.Service
 	db    *store.DB
@@ -32,7 +32,7 @@ type harness struct {
 	agentA desk.Agent
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	t.Helper()
 	db := storetest.New(t)
 	q := memory.New()

@@ -18,8 +18,9 @@ func TestInboundCreatesThenReplays(t *testing.T) {
 		"text": "你好，我的租机合同什么时候到期？",
 	}
 	var first, again struct {
-		TicketID, MessageID string
-		Duplicate           bool
+		TicketID  string `json:"ticket_id"`
+		MessageID string `json:"message_id"`
+		Duplicate bool   `json:"duplicate"`
 	}
 	if r := h.call("POST", "/api/v1/inbound", h.admin, body, &first); r.StatusCode != http.StatusCreated {
 		t.Fatalf("first post: status %d, want 201", r.StatusCode)
@@ -33,7 +34,9 @@ func TestInboundCreatesThenReplays(t *testing.T) {
 	// A second message of the same conversation threads into the same ticket.
 	body["external_id"] = "crm-2"
 	body["text"] = "还有，押金怎么退？"
-	var second struct{ TicketID string }
+	var second struct {
+		TicketID string `json:"ticket_id"`
+	}
 	h.call("POST", "/api/v1/inbound", h.admin, body, &second)
 	if second.TicketID != first.TicketID {
 		t.Fatalf("second message opened ticket %s, want %s", second.TicketID, first.TicketID)
@@ -65,7 +68,9 @@ func TestInboundConcurrentReplaysStoreOneMessage(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var rc struct{ MessageID string }
+			var rc struct {
+				MessageID string `json:"message_id"`
+			}
 			statuses[i] = h.call("POST", "/api/v1/inbound", h.admin, body, &rc).StatusCode
 			ids[i] = rc.MessageID
 		}()
@@ -149,6 +154,16 @@ func TestUnknownRouteAnswersJSON(t *testing.T) {
 	var e apiError
 	if r := h.call("GET", "/api/v1/nope", h.admin, nil, &e); r.StatusCode != 404 || e.Error.Code != "not_found" {
 		t.Fatalf("got %d %+v", r.StatusCode, e)
+	}
+	// An unknown path is 404 for anyone, not 401/403.
+	if r := h.call("GET", "/api/v1/nope", "", nil, &e); r.StatusCode != 404 {
+		t.Fatalf("anonymous unknown path: %d", r.StatusCode)
+	}
+	if r := h.call("GET", "/api/v1/tickets/x/nope", h.agent, nil, &e); r.StatusCode != 404 {
+		t.Fatalf("agent unknown path: %d", r.StatusCode)
+	}
+	if r := h.call("HEAD", "/healthz", "", nil, nil); r.StatusCode != 200 {
+		t.Fatalf("HEAD /healthz: %d", r.StatusCode)
 	}
 	if r := h.call("PUT", "/api/v1/inbound", h.admin, nil, &e); r.StatusCode != 405 || e.Error.Code != "invalid" {
 		t.Fatalf("got %d %+v", r.StatusCode, e)

@@ -98,32 +98,41 @@ func (s *Server) Routes() []*echo.Route { return s.echo.Routes() }
 
 func (s *Server) routes() {
 	e := s.echo
-	e.GET("/healthz", s.healthz)
-	e.GET("/readyz", s.readyz)
+	for _, path := range []string{"/healthz", "/readyz"} {
+		h := s.healthz
+		if path == "/readyz" {
+			h = s.readyz
+		}
+		e.GET(path, h)
+		e.HEAD(path, h) // load balancers often probe with HEAD
+	}
 	e.GET("/metrics", metricsHandler())
 
-	api := e.Group("/api/v1")
-	api.GET("/openapi.json", serveOpenAPI)
-	api.POST("/sessions", s.login)
+	// Middleware is attached per route, not per group: echo gives a group
+	// with middleware catch-all routes, which would answer unknown paths
+	// with 401/403 instead of 404.
+	const v1 = "/api/v1"
+	e.GET(v1+"/openapi.json", serveOpenAPI)
+	e.POST(v1+"/sessions", s.login)
 
-	authed := api.Group("", s.authenticate, s.csrf)
-	authed.DELETE("/sessions/current", s.logout)
-	authed.GET("/me", s.me)
-	authed.GET("/tickets", s.listTickets)
-	authed.GET("/tickets/:id", s.getTicket)
-	authed.GET("/tickets/:id/messages", s.listMessages)
-	authed.POST("/tickets/:id/messages", s.postMessage)
-	authed.GET("/contacts", s.searchContacts)
-	authed.GET("/contacts/:id", s.getContact)
-	authed.GET("/teams", s.listTeams)
-	authed.GET("/events", s.events)
-	authed.POST("/inbound", s.inbound)
+	authed := []echo.MiddlewareFunc{s.authenticate, s.csrf}
+	admin := append(authed[:len(authed):len(authed)], requireRole(desk.RoleAdmin))
+	e.DELETE(v1+"/sessions/current", s.logout, authed...)
+	e.GET(v1+"/me", s.me, authed...)
+	e.GET(v1+"/tickets", s.listTickets, authed...)
+	e.GET(v1+"/tickets/:id", s.getTicket, authed...)
+	e.GET(v1+"/tickets/:id/messages", s.listMessages, authed...)
+	e.POST(v1+"/tickets/:id/messages", s.postMessage, authed...)
+	e.GET(v1+"/contacts", s.searchContacts, authed...)
+	e.GET(v1+"/contacts/:id", s.getContact, authed...)
+	e.GET(v1+"/teams", s.listTeams, authed...)
+	e.GET(v1+"/events", s.events, authed...)
+	e.POST(v1+"/inbound", s.inbound, authed...)
 
-	admin := authed.Group("", requireRole(desk.RoleAdmin))
-	admin.GET("/agents", s.listAgents)
-	admin.POST("/agents", s.createAgent)
-	admin.PATCH("/agents/:id", s.changeAgent)
-	admin.POST("/teams", s.createTeam)
-	admin.POST("/tokens", s.createToken)
-	admin.GET("/audit", s.auditLog)
+	e.GET(v1+"/agents", s.listAgents, admin...)
+	e.POST(v1+"/agents", s.createAgent, admin...)
+	e.PATCH(v1+"/agents/:id", s.changeAgent, admin...)
+	e.POST(v1+"/teams", s.createTeam, admin...)
+	e.POST(v1+"/tokens", s.createToken, admin...)
+	e.GET(v1+"/audit", s.auditLog, admin...)
 }

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func decode(t *testing.T, resp *http.Response, out any) {
+func decode(t testing.TB, resp *http.Response, out any) {
 	t.Helper()
 	defer resp.Body.Close()
 	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
