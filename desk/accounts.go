@@ -63,7 +63,7 @@ func (s *Service) CreateAgent(ctx context.Context, actor Actor, n NewAgent) (Age
 		return Agent{}, err
 	}
 	name := strings.TrimSpace(n.Name)
-	if name == "" || utf8.RuneCountInString(name) > maxAgentNameRunes || !utf8.ValidString(name) {
+	if name == "" || utf8.RuneCountInString(name) > maxAgentNameRunes || !ValidText(name) {
 		return Agent{}, Errorf(CodeInvalid, "name is required (at most %d characters)", maxAgentNameRunes)
 	}
 	if !n.Role.Valid() {
@@ -126,7 +126,7 @@ func (s *Service) ChangeAgent(ctx context.Context, actor Actor, id string, c Age
 		var what []string
 		if c.Name != nil {
 			n := strings.TrimSpace(*c.Name)
-			if n == "" || utf8.RuneCountInString(n) > maxAgentNameRunes {
+			if n == "" || utf8.RuneCountInString(n) > maxAgentNameRunes || !ValidText(n) {
 				return Errorf(CodeInvalid, "name is required (at most %d characters)", maxAgentNameRunes)
 			}
 			a.Name = n
@@ -171,7 +171,7 @@ func (s *Service) ChangeAgent(ctx context.Context, actor Actor, id string, c Age
 // CreateTeam creates a team and audits it.
 func (s *Service) CreateTeam(ctx context.Context, actor Actor, name string) (Team, error) {
 	name = strings.TrimSpace(name)
-	if name == "" || utf8.RuneCountInString(name) > maxTeamNameRunes || !utf8.ValidString(name) {
+	if name == "" || utf8.RuneCountInString(name) > maxTeamNameRunes || !ValidText(name) {
 		return Team{}, Errorf(CodeInvalid, "team name is required (at most %d characters)", maxTeamNameRunes)
 	}
 	t := Team{ID: NewID(), Name: name, CreatedAt: s.now().UTC()}
@@ -199,7 +199,7 @@ func ensureTeams(ctx context.Context, tx Tx, names []string, now time.Time) ([]s
 		}
 		t, err := tx.TeamByName(ctx, n)
 		if errors.Is(err, ErrNotFound) {
-			if utf8.RuneCountInString(n) > maxTeamNameRunes {
+			if utf8.RuneCountInString(n) > maxTeamNameRunes || !ValidText(n) {
 				return nil, Errorf(CodeInvalid, "team name %q is too long", n)
 			}
 			t = Team{ID: NewID(), Name: n, CreatedAt: now}
@@ -217,7 +217,7 @@ func ensureTeams(ctx context.Context, tx Tx, names []string, now time.Time) ([]s
 // once and only its hash is kept.
 func (s *Service) CreateToken(ctx context.Context, actor Actor, agentEmail, name string) (Token, string, error) {
 	name = strings.TrimSpace(name)
-	if name == "" || utf8.RuneCountInString(name) > maxTokenNameRunes {
+	if name == "" || utf8.RuneCountInString(name) > maxTokenNameRunes || !ValidText(name) {
 		return Token{}, "", Errorf(CodeInvalid, "token name is required (at most %d characters)", maxTokenNameRunes)
 	}
 	email, err := normalizeEmail(agentEmail)

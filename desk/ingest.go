@@ -205,14 +205,20 @@ func validateInbound(in *channels.Inbound) error {
 		return Errorf(CodeTooLarge, "text is longer than %d bytes", MaxTextBytes)
 	}
 	for _, f := range []string{in.ExternalID, in.ThreadKey, in.From.Value, in.From.Name, in.Text, in.HTML} {
-		if !utf8.ValidString(f) {
-			return Errorf(CodeInvalid, "text fields must be valid UTF-8")
+		if !ValidText(f) {
+			return Errorf(CodeInvalid, "text fields must be valid UTF-8 without NUL characters")
 		}
 	}
 	if in.From.Kind == IdentityEmail {
 		in.From.Value = strings.ToLower(strings.TrimSpace(in.From.Value))
 	}
 	return nil
+}
+
+// ValidText reports whether s can be stored as text on every database:
+// valid UTF-8 and no NUL byte (PostgreSQL refuses those).
+func ValidText(s string) bool {
+	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
 }
 
 // preview is the start of a message as an inbox shows it: one line.

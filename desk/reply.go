@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 )
 
 // ReplyKind says whether an agent's message goes to the customer.
@@ -145,8 +144,8 @@ func validatePost(req PostRequest) error {
 		return Errorf(CodeInvalid, "text is required")
 	case len(req.Text) > MaxTextBytes:
 		return Errorf(CodeTooLarge, "text is longer than %d bytes", MaxTextBytes)
-	case !utf8.ValidString(req.Text):
-		return Errorf(CodeInvalid, "text must be valid UTF-8")
+	case !ValidText(req.Text):
+		return Errorf(CodeInvalid, "text must be valid UTF-8 without NUL characters")
 	case len(req.IdempotencyKey) > MaxIdempotencyKeyBytes:
 		return Errorf(CodeInvalid, "Idempotency-Key is longer than %d bytes", MaxIdempotencyKeyBytes)
 	}

@@ -17,10 +17,12 @@ const (
 	sqliteConstraintPrimaryKey = 1555
 	sqliteConstraintForeignKey = 787
 
-	pgUniqueViolation      = "23505"
-	pgForeignKeyViolation  = "23503"
-	pgSerializationFailure = "40001"
-	pgDeadlockDetected     = "40P01"
+	pgUniqueViolation          = "23505"
+	pgForeignKeyViolation      = "23503"
+	pgCharacterNotInRepertoire = "22021" // e.g. a NUL byte in text
+	pgUntranslatableCharacter  = "22P05"
+	pgSerializationFailure     = "40001"
+	pgDeadlockDetected         = "40P01"
 )
 
 // wrap adds context to err and maps it onto the domain's sentinels: no rows
@@ -38,6 +40,10 @@ func wrap(err error, format string, args ...any) error {
 		return fmt.Errorf("store: %s: %w: %w", what, desk.ErrConflict, err)
 	case isForeignKey(err):
 		return fmt.Errorf("store: %s: referenced row: %w: %w", what, desk.ErrNotFound, err)
+	case isBadText(err):
+		// PostgreSQL refuses NUL bytes in text that SQLite takes; report it
+		// as the caller's input problem on both, not as a server failure.
+		return desk.Wrap(desk.CodeInvalid, fmt.Errorf("store: %s: %w", what, err), "text must not contain NUL characters")
 	}
 	return fmt.Errorf("store: %s: %w", what, err)
 }
@@ -62,6 +68,11 @@ func isForeignKey(err error) bool {
 	}
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == pgForeignKeyViolation
+}
+
+func isBadText(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == pgCharacterNotInRepertoire || pe.Code == pgUntranslatableCharacter)
 }
 
 // retryable reports whether PostgreSQL aborted the transaction only because

@@ -125,6 +125,7 @@ func TestBadInputIsRefusedClearly(t *testing.T) {
 		{"unknown field", h.admin, `{"external_id":"e1","from":{"kind":"api","value":"v"},"text":"hi","admin":true}`, nil, 400, "invalid", "unknown field"},
 		{"two values", h.admin, valid + valid, nil, 400, "invalid", "more than one"},
 		{"invalid UTF-8", h.admin, []byte("{\"external_id\":\"e1\",\"from\":{\"kind\":\"api\",\"value\":\"v\"},\"text\":\"\xff\xfe\"}"), nil, 400, "invalid", "UTF-8"},
+		{"NUL in text", h.admin, `{"external_id":"e1","from":{"kind":"api","value":"v"},"text":"a\u0000b"}`, nil, 400, "invalid", "NUL"},
 		{"empty body", h.admin, "", nil, 400, "invalid", "empty"},
 		{"wrong type", h.admin, `{"external_id":5,"from":{"kind":"api","value":"v"},"text":"hi"}`, nil, 400, "invalid", "external_id"},
 		{"wrong content type", h.admin, valid, []string{"Content-Type", "text/plain"}, 400, "invalid", "application/json"},

@@ -38,8 +38,8 @@ func (s *Server) listTickets(c echo.Context) error {
 		}
 		f.Limit = n
 	}
-	if len(f.Query) > 200 {
-		return desk.Errorf(desk.CodeInvalid, "q is longer than 200 bytes")
+	if len(f.Query) > 200 || !desk.ValidText(f.Query) {
+		return desk.Errorf(desk.CodeInvalid, "q must be text of at most 200 bytes")
 	}
 	page, err := s.svc.Store().Tickets(c.Request().Context(), f)
 	if err != nil {

@@ -97,7 +97,7 @@ func TestInboxFiltersAndPages(t *testing.T) {
 		t.Fatalf("owner=me found %+v", page.Tickets)
 	}
 	var e apiError
-	for _, q := range []string{"status=bogus", "limit=0", "limit=999", "cursor=not-a-cursor"} {
+	for _, q := range []string{"status=bogus", "limit=0", "limit=999", "cursor=not-a-cursor", "q=a%00b"} {
 		if r := h.call("GET", "/api/v1/tickets?"+q, h.admin, nil, &e); r.StatusCode != 400 || e.Error.Code != "invalid" {
 			t.Errorf("%s: %d %+v", q, r.StatusCode, e)
 		}
