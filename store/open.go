@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite" // registers "sqlite"
 )
 
@@ -88,7 +89,7 @@ func openPostgres(url string, log *slog.Logger) (*DB, error) {
 		// The URL may hold a password: say what failed, not the URL.
 		return nil, fmt.Errorf("store: parse PostgreSQL URL: %w", errors.Unwrap(err))
 	}
-	pool := sql.OpenDB(&pgConnector{cfg: cfg})
+	pool := stdlib.OpenDB(*cfg)
 	pool.SetMaxOpenConns(20)
 	pool.SetMaxIdleConns(20)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
