@@ -29,8 +29,10 @@ func (r reader) MessageByExternalID(ctx context.Context, channel, externalID str
 	if externalID == "" {
 		return desk.Message{}, notFound("message on %s with empty external id", channel)
 	}
+	// The repeated "external_id <> ''" lets both databases use the partial
+	// unique index; without it SQLite scans the table.
 	m, err := scanMessage(r.q.QueryRowContext(ctx, `SELECT `+messageCols+` FROM messages
-		WHERE channel = $1 AND external_id = $2`, channel, externalID))
+		WHERE channel = $1 AND external_id = $2 AND external_id <> ''`, channel, externalID))
 	return m, wrap(err, "message %s on %s", externalID, channel)
 }
 

@@ -48,6 +48,8 @@ type DB struct {
 	log *slog.Logger
 	// Statement caches for SQLite's writer and readers; nil on PostgreSQL.
 	wc, rc *stmtCache
+	// batch groups SQLite transactions into shared commits (batch.go).
+	batch *batcher
 }
 
 // SQLiteFile is the database file's name inside Config.DataDir.
@@ -130,6 +132,7 @@ func openSQLite(dir string, log *slog.Logger) (*DB, error) {
 	r.SetMaxIdleConns(n)
 	db := &DB{dialect: DialectSQLite, w: w, r: r, log: log, wc: newStmtCache(w), rc: newStmtCache(r)}
 	db.reader = reader{q: cachedDB{db: r, c: db.rc}, d: db}
+	db.batch = newBatcher(db)
 	return db, nil
 }
 
@@ -151,6 +154,9 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes every connection.
 func (db *DB) Close() error {
+	if db.batch != nil {
+		db.batch.shutdown()
+	}
 	if db.wc != nil {
 		db.wc.close()
 		db.rc.close()

@@ -43,6 +43,9 @@ const maxAttempts = 5
 // conflict half-way; do not call Tx again from inside fn, it would wait on
 // itself.
 func (db *DB) Tx(ctx context.Context, fn func(tx desk.Tx) error) error {
+	if db.batch != nil {
+		return db.batch.run(ctx, fn)
+	}
 	for attempt := 1; ; attempt++ {
 		err := db.tx1(ctx, fn)
 		if db.wc != nil {
