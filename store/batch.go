@@ -67,7 +67,9 @@ func (b *batcher) run(ctx context.Context, fn func(tx desk.Tx) error) error {
 // fnPanic carries a caller's panic from the committer back to the caller.
 type fnPanic struct{ value any }
 
-func (p fnPanic) Error() string { return fmt.Sprintf("store: transaction function panicked: %v", p.value) }
+func (p fnPanic) Error() string {
+	return fmt.Sprintf("store: transaction function panicked: %v", p.value)
+}
 
 func (b *batcher) shutdown() {
 	b.close.Do(func() { close(b.stop) })
