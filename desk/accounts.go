@@ -165,6 +165,7 @@ func (s *Service) ChangeAgent(ctx context.Context, actor Actor, id string, c Age
 	if err != nil {
 		return Agent{}, fmt.Errorf("desk: change agent %s: %w", id, err)
 	}
+	s.auth.forget("")
 	return a, nil
 }
 
@@ -307,6 +308,7 @@ func (s *Service) limitLogin(ctx context.Context, email, ip string) error {
 
 // Logout ends a session.
 func (s *Service) Logout(ctx context.Context, sess Session, ip string) error {
+	s.auth.forget(string(sess.Hash))
 	return s.store.Tx(ctx, func(tx Tx) error {
 		if err := tx.DeleteSession(ctx, sess.ID); err != nil {
 			return err
@@ -329,8 +331,12 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Principal, e
 	if len(secret) > 200 {
 		return Principal{}, bad
 	}
-	var p Principal
 	now := s.now()
+	key := string(hashSecret(secret))
+	if p, ok := s.auth.get(key, now); ok {
+		return p, nil
+	}
+	var p Principal
 	switch {
 	case strings.HasPrefix(secret, sessionPrefix):
 		sess, err := s.store.SessionByHash(ctx, hashSecret(secret))
@@ -368,6 +374,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Principal, e
 		return Principal{}, bad
 	}
 	p.Agent = a
+	s.auth.put(key, p, now)
 	return p, nil
 }
 

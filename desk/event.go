@@ -7,18 +7,19 @@ import (
 
 // Event types published after a commit.
 const (
+	// EventTicketCreated: a customer message opened a ticket (data:
+	// MessageEventData).
+	EventTicketCreated = "ticket.created"
+	// EventMessageCreated: a message joined an existing ticket (data:
+	// MessageEventData).
 	EventMessageCreated = "message.created"
-	EventMessageUpdated = "message.updated" // delivery status changed
-	EventTicketCreated  = "ticket.created"
-	EventTicketUpdated  = "ticket.updated"
+	// EventMessageUpdated: a message's delivery state changed.
+	EventMessageUpdated = "message.updated"
 )
 
-// Streams events are published on. Every agent desk follows StreamDesk and
-// filters by what it may see; a ticket page may follow the ticket's own.
+// StreamDesk is the stream every agent desk follows, filtering by what its
+// agent may see.
 const StreamDesk = "desk"
-
-// StreamTicket is the stream of one ticket's events.
-func StreamTicket(id string) string { return "ticket:" + id }
 
 // Event is something that happened, in the order it was published on its
 // stream. Seq is assigned by the bus; a reconnecting client resumes after the

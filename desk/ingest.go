@@ -34,30 +34,32 @@ func (s *Service) Ingest(ctx context.Context, in channels.Inbound) (channels.Rec
 		in.ReceivedAt = s.now()
 	}
 	for attempt := 1; ; attempt++ {
-		if in.ExternalID != "" {
-			if m, err := s.store.MessageByExternalID(ctx, in.Channel, in.ExternalID); err == nil {
+		res, err := s.ingestOnce(ctx, in)
+		if errors.Is(err, ErrConflict) && in.ExternalID != "" {
+			// Most often a replay: the message was stored by an earlier or
+			// a concurrent request. Looking it up only on conflict keeps a
+			// round trip off every first delivery.
+			m, ferr := s.store.MessageByExternalID(ctx, in.Channel, in.ExternalID)
+			if ferr == nil {
 				return channels.Receipt{TicketID: m.TicketID, MessageID: m.ID, Duplicate: true}, nil
-			} else if !errors.Is(err, ErrNotFound) {
-				return channels.Receipt{}, fmt.Errorf("desk: ingest %s/%s: %w", in.Channel, in.ExternalID, err)
+			}
+			if !errors.Is(ferr, ErrNotFound) {
+				return channels.Receipt{}, fmt.Errorf("desk: ingest %s/%s: %w", in.Channel, in.ExternalID, ferr)
 			}
 		}
-		res, err := s.ingestOnce(ctx, in)
-		// A conflict means a concurrent ingest created the same contact,
-		// ticket or message first; the next round sees its rows.
+		// Otherwise a concurrent ingest created the same contact or ticket
+		// first; the next round sees its rows.
 		if errors.Is(err, ErrConflict) && attempt < maxIngestAttempts {
 			continue
 		}
 		if err != nil {
 			return channels.Receipt{}, fmt.Errorf("desk: ingest %s/%s: %w", in.Channel, in.ExternalID, err)
 		}
+		typ := EventMessageCreated
 		if res.newTicket {
-			s.publish(ctx, ticketEvent(EventTicketCreated, res.ticket, res.ticket))
-		} else {
-			s.publish(ctx, ticketEvent(EventTicketUpdated, res.ticket, res.ticket))
+			typ = EventTicketCreated
 		}
-		ev := ticketEvent(EventMessageCreated, res.ticket, res.message)
-		ev.MessageID = res.message.ID
-		s.publish(ctx, ev)
+		s.publish(ctx, messageEvent(typ, res.ticket, res.message))
 		return channels.Receipt{TicketID: res.ticket.ID, MessageID: res.message.ID}, nil
 	}
 }

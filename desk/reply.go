@@ -114,10 +114,7 @@ func (s *Service) Post(ctx context.Context, a Agent, req PostRequest) (msg Messa
 	if msg.Direction == DirOut {
 		s.nudge()
 	}
-	s.publish(ctx, ticketEvent(EventTicketUpdated, t, t))
-	ev := ticketEvent(EventMessageCreated, t, msg)
-	ev.MessageID = msg.ID
-	s.publish(ctx, ev)
+	s.publish(ctx, messageEvent(EventMessageCreated, t, msg))
 	return msg, true, nil
 }
 

@@ -28,6 +28,7 @@ type Service struct {
 	now     func() time.Time
 	// wake nudges the outbox sender after a commit that queued something.
 	wake chan struct{}
+	auth authCache
 }
 
 // Options configures a Service.
@@ -60,9 +61,9 @@ func NewService(o Options) *Service {
 // Store exposes the record for read-only queries of the transports.
 func (s *Service) Store() Store { return s.store }
 
-// publish sends ev on the desk stream and the ticket's stream. The commit
-// already happened, so a failure here only delays live views (clients
-// resume or reload from SQL); it is logged, never returned.
+// publish sends ev on the desk stream. The commit already happened, so a
+// failure here only delays live views (clients resume or reload from SQL);
+// it is logged, never returned.
 func (s *Service) publish(ctx context.Context, ev Event) {
 	if s.events == nil {
 		return
@@ -73,15 +74,24 @@ func (s *Service) publish(ctx context.Context, ev Event) {
 		s.log.Error("desk: encode event", "type", ev.Type, "err", err)
 		return
 	}
-	streams := []string{StreamDesk}
-	if ev.TicketID != "" {
-		streams = append(streams, StreamTicket(ev.TicketID))
+	if _, err := s.events.Publish(ctx, StreamDesk, data); err != nil {
+		s.log.Warn("desk: publish event", "stream", StreamDesk, "type", ev.Type, "err", err)
 	}
-	for _, st := range streams {
-		if _, err := s.events.Publish(ctx, st, data); err != nil {
-			s.log.Warn("desk: publish event", "stream", st, "type", ev.Type, "err", err)
-		}
-	}
+}
+
+// MessageEventData is the payload of message and ticket events: the ticket
+// as it is after the change and the message that changed it, so a live view
+// renders both without a query.
+type MessageEventData struct {
+	Ticket  Ticket  `json:"ticket"`
+	Message Message `json:"message"`
+}
+
+// messageEvent is one event per committed message.
+func messageEvent(typ string, t Ticket, m Message) Event {
+	ev := ticketEvent(typ, t, MessageEventData{Ticket: t, Message: m})
+	ev.MessageID = m.ID
+	return ev
 }
 
 // ticketEvent describes a ticket change with what live views need to decide

@@ -113,7 +113,8 @@ func openSQLite(dir string, log *slog.Logger) (*DB, error) {
 	// power loss may take the last commits. busy_timeout covers other
 	// processes (huiliu migrate, backups) holding the write lock.
 	base := "file:" + filepath.ToSlash(path) +
-		"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)"
+		"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)" +
+		"&_pragma=mmap_size(268435456)&_pragma=cache_size(-32768)"
 	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("store: open SQLite: %w", err)

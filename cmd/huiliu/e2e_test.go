@@ -189,7 +189,7 @@ func TestTwoNodesShareOneDesk(t *testing.T) {
 	sc := bufio.NewScanner(resp.Body)
 	for sc.Scan() {
 		line := sc.Text()
-		if strings.HasPrefix(line, "data: ") && strings.Contains(line, `"type":"message.created"`) {
+		if strings.HasPrefix(line, "data: ") && strings.Contains(line, `"type":"ticket.created"`) {
 			if !strings.Contains(line, string(msgID[1])) || !strings.Contains(line, "节点一收到的消息") {
 				t.Fatalf("node 2 saw another message: %s", line)
 			}

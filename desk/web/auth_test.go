@@ -247,4 +247,16 @@ func TestAdminChangesAreAudited(t *testing.T) {
 			t.Errorf("audit log lacks %s: %+v", want, log.Entries)
 		}
 	}
+
+	// Deactivating an account locks out its tokens at once, even one that
+	// was just used (and so is in the credential cache).
+	if r := h.call("GET", "/api/v1/me", h.agent, nil, nil); r.StatusCode != http.StatusOK {
+		t.Fatalf("active agent: %d", r.StatusCode)
+	}
+	if r := h.call("PATCH", "/api/v1/agents/"+h.agentA.ID, h.admin, map[string]any{"active": false}, nil); r.StatusCode != http.StatusOK {
+		t.Fatalf("deactivate li: %d", r.StatusCode)
+	}
+	if r := h.call("GET", "/api/v1/me", h.agent, nil, nil); r.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("deactivated agent's token: %d, want 401", r.StatusCode)
+	}
 }
