@@ -30,6 +30,8 @@ type Config struct {
 	SecureCookies   bool          `toml:"secure_cookies"`
 	TrustProxy      bool          `toml:"trust_proxy"`
 	ShutdownTimeout time.Duration `toml:"shutdown_timeout"`
+	// PprofAddr, when set, serves Go's profiler on a separate listener.
+	PprofAddr string `toml:"pprof_addr"`
 	// API channel: where agent replies to API-channel tickets are POSTed.
 	APICallbackURL        string `toml:"api_callback_url"`
 	APICallbackSecret     string `toml:"api_callback_secret"`
@@ -110,6 +112,8 @@ func settings() []setting {
 			c.ShutdownTimeout = d
 			return nil
 		}))
+	g, s = str(func(c *Config) *string { return &c.PprofAddr })
+	add(mk("pprof-addr", "HUILIU_PPROF_ADDR", "serve net/http/pprof on this address (keep it on loopback)", false, g, s))
 	g, s = str(func(c *Config) *string { return &c.APICallbackURL })
 	add(mk("api-callback-url", "HUILIU_API_CALLBACK_URL", "URL that receives replies to API-channel tickets", false, g, s))
 	g, s = str(func(c *Config) *string { return &c.APICallbackSecret })

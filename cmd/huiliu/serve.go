@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"sync"
 	"time"
 
@@ -71,6 +73,9 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	// Requests keep running through a graceful stop; only event streams are
 	// told to end, so Shutdown does not wait for them.
 	srv.RegisterOnShutdown(handler.CloseStreams)
+	if cfg.PprofAddr != "" {
+		go servePprof(cfg.PprofAddr, log)
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -114,4 +119,18 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	log.Info("huiliu stopped")
 	return err
+}
+
+// servePprof exposes the profiler on its own listener, never on the public
+// address, for performance work on a running desk.
+func servePprof(addr string, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: readHeaderTimeout}
+	log.Info("profiler listening", "addr", addr)
+	if err := srv.ListenAndServe(); err != nil {
+		log.Error("profiler stopped", "err", err)
+	}
 }
