@@ -79,7 +79,11 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 				}
 			}
 		}
-		if status >= 500 {
+		switch {
+		case status >= 500 && c.Request().Context().Err() != nil:
+			// The client went away mid-request; nobody reads this answer.
+			log.Debug("web: request abandoned by the client", "method", c.Request().Method, "path", c.Path(), "err", err)
+		case status >= 500:
 			log.Error("web: request failed", "method", c.Request().Method, "path", c.Path(), "err", err)
 		}
 		if c.Request().Method == http.MethodHead {

@@ -122,12 +122,11 @@ func TestContactSearchByIdentity(t *testing.T) {
 }
 
 // recorder is a channel adapter for tests: it records what it was asked to
-// send and fails the first failures sends.
+// send, or fails with fail when that is set.
 type recorder struct {
-	mu       sync.Mutex
-	sent     []channels.Outbound
-	failures int
-	fail     error
+	mu   sync.Mutex
+	sent []channels.Outbound
+	fail error
 }
 
 func (r *recorder) Name() string { return "api" }
