@@ -445,6 +445,14 @@ func (h *hub) poll() {
 		if len(streams) == 0 {
 			continue
 		}
+		// What this node had seen is read before the counters: a counter
+		// read afterwards can only be at least that, unless Redis lost it.
+		// Read in the other order, entries delivered in between would look
+		// like a counter going backwards.
+		before := make([]int64, len(streams))
+		for i, s := range streams {
+			before[i] = s.seen.Load()
+		}
 		cmds := make([]*redis.StringCmd, len(streams))
 		_, err := h.b.rdb.Pipelined(h.ctx, func(p redis.Pipeliner) error {
 			for i, s := range streams {
@@ -463,10 +471,10 @@ func (h *hub) poll() {
 			if err != nil && !errors.Is(err, redis.Nil) {
 				continue
 			}
-			switch seen := s.seen.Load(); {
-			case n > seen:
+			switch {
+			case n > before[i]:
 				s.poke()
-			case n < seen:
+			case n < before[i]:
 				h.lost(s, n)
 			}
 		}
