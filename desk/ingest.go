@@ -71,10 +71,13 @@ type ingestResult struct {
 }
 
 func (s *Service) ingestOnce(ctx context.Context, in channels.Inbound) (ingestResult, error) {
+	now := in.ReceivedAt.UTC()
+	if ident, t, ok := s.knownConversation(ctx, in, now); ok {
+		return s.appendToConversation(ctx, in, ident, t, now)
+	}
 	var res ingestResult
 	err := s.store.Tx(ctx, func(tx Tx) error {
 		res = ingestResult{}
-		now := in.ReceivedAt.UTC()
 		ident, err := s.resolveIdentity(ctx, tx, in, now)
 		if err != nil {
 			return err
@@ -83,31 +86,72 @@ func (s *Service) ingestOnce(ctx context.Context, in channels.Inbound) (ingestRe
 		if err != nil {
 			return err
 		}
-		m := Message{
-			ID:         NewID(),
-			TicketID:   t.ID,
-			Direction:  DirIn,
-			AuthorKind: AuthorContact,
-			AuthorID:   ident.ContactID,
-			Channel:    in.Channel,
-			ExternalID: in.ExternalID,
-			Text:       in.Text,
-			HTML:       in.HTML,
-			CreatedAt:  now,
-		}
+		m := inboundMessage(in, t, ident, now)
 		if err := tx.InsertMessage(ctx, m); err != nil {
 			return err
 		}
-		t.Preview = preview(in.Text)
-		t.LastMessageAt = now
-		t.UpdatedAt = now
-		if err := tx.UpdateTicket(ctx, t); err != nil {
-			return err
+		if !isNew {
+			if t, err = tx.TouchTicket(ctx, t.ID, TicketTouch{Preview: preview(in.Text), At: now, Reopen: true}); err != nil {
+				return err
+			}
 		}
 		res = ingestResult{ticket: t, message: m, newTicket: isNew}
 		return nil
 	})
 	return res, err
+}
+
+// knownConversation finds, outside any transaction, the sender and the open
+// ticket their message belongs to: the common case of a customer writing
+// again. These reads run on the read pool, not on SQLite's one writer.
+func (s *Service) knownConversation(ctx context.Context, in channels.Inbound, now time.Time) (Identity, Ticket, bool) {
+	ident, err := s.store.IdentityByValue(ctx, in.From.Kind, in.From.Value)
+	if err != nil {
+		return Identity{}, Ticket{}, false // not found, or an error the full path reports
+	}
+	t, err := s.store.ActiveTicket(ctx, ident.ContactID, in.Channel, in.ThreadKey)
+	if err != nil || (t.Status == StatusResolved && now.Sub(t.UpdatedAt) > ReopenWindow) {
+		return Identity{}, Ticket{}, false
+	}
+	return ident, t, true
+}
+
+// appendToConversation stores the message on a ticket read outside the
+// transaction. The ticket update is conditional: if the ticket was closed
+// meanwhile, the conflict sends Ingest round again to open a new one.
+func (s *Service) appendToConversation(ctx context.Context, in channels.Inbound, ident Identity, t Ticket, now time.Time) (ingestResult, error) {
+	var res ingestResult
+	err := s.store.Tx(ctx, func(tx Tx) error {
+		m := inboundMessage(in, t, ident, now)
+		if err := tx.InsertMessage(ctx, m); err != nil {
+			return err
+		}
+		t2, err := tx.TouchTicket(ctx, t.ID, TicketTouch{Preview: preview(in.Text), At: now, Reopen: true})
+		if errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("ticket %s was closed meanwhile: %w", t.ID, ErrConflict)
+		}
+		if err != nil {
+			return err
+		}
+		res = ingestResult{ticket: t2, message: m}
+		return nil
+	})
+	return res, err
+}
+
+func inboundMessage(in channels.Inbound, t Ticket, ident Identity, now time.Time) Message {
+	return Message{
+		ID:         NewID(),
+		TicketID:   t.ID,
+		Direction:  DirIn,
+		AuthorKind: AuthorContact,
+		AuthorID:   ident.ContactID,
+		Channel:    in.Channel,
+		ExternalID: in.ExternalID,
+		Text:       in.Text,
+		HTML:       in.HTML,
+		CreatedAt:  now,
+	}
 }
 
 // resolveIdentity finds the identity of the sender or creates a new contact
@@ -145,23 +189,14 @@ func (s *Service) resolveIdentity(ctx context.Context, tx Tx, in channels.Inboun
 func (s *Service) threadTicket(ctx context.Context, tx Tx, in channels.Inbound, ident Identity, now time.Time) (Ticket, bool, error) {
 	t, err := tx.ActiveTicket(ctx, ident.ContactID, in.Channel, in.ThreadKey)
 	switch {
+	case err == nil && (t.Status != StatusResolved || now.Sub(t.UpdatedAt) <= ReopenWindow):
+		return t, false, nil // TouchTicket reopens a pending or resolved one
 	case err == nil:
-		switch t.Status {
-		case StatusPending:
-			t.Status = StatusOpen // the customer answered; the clock runs again
-			return t, false, nil
-		case StatusResolved:
-			if now.Sub(t.UpdatedAt) <= ReopenWindow {
-				t.Status = StatusOpen
-				return t, false, nil
-			}
-			t.Status = StatusClosed
-			t.UpdatedAt = now
-			if err := tx.UpdateTicket(ctx, t); err != nil {
-				return Ticket{}, false, err
-			}
-		default:
-			return t, false, nil
+		// Resolved too long ago: close it, and the message starts anew.
+		t.Status = StatusClosed
+		t.UpdatedAt = now
+		if err := tx.UpdateTicket(ctx, t); err != nil {
+			return Ticket{}, false, err
 		}
 	case !errors.Is(err, ErrNotFound):
 		return Ticket{}, false, err
@@ -175,6 +210,7 @@ func (s *Service) threadTicket(ctx context.Context, tx Tx, in channels.Inbound, 
 		Status:        StatusOpen,
 		Priority:      PriorityNormal,
 		Subject:       subject(in.Text),
+		Preview:       preview(in.Text),
 		LastMessageAt: now,
 		CreatedAt:     now,
 		UpdatedAt:     now,

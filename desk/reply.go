@@ -37,7 +37,8 @@ func (s *Service) Post(ctx context.Context, a Agent, req PostRequest) (msg Messa
 	if err := validatePost(req); err != nil {
 		return Message{}, false, err
 	}
-	if _, err := s.VisibleTicket(ctx, a, req.TicketID); err != nil {
+	t, err := s.VisibleTicket(ctx, a, req.TicketID)
+	if err != nil {
 		return Message{}, false, err
 	}
 	scope := "post:" + a.ID
@@ -46,40 +47,37 @@ func (s *Service) Post(ctx context.Context, a Agent, req PostRequest) (msg Messa
 			return m, false, err
 		}
 	}
-	var t Ticket
 	err = s.store.Tx(ctx, func(tx Tx) error {
-		var err error
-		t, err = tx.Ticket(ctx, req.TicketID)
-		if err != nil {
-			return err
-		}
 		now := s.now().UTC()
 		msg = Message{
 			ID:         NewID(),
 			TicketID:   t.ID,
 			AuthorKind: AuthorAgent,
 			AuthorID:   a.ID,
-			Channel:    t.Channel,
+			Channel:    t.Channel, // a ticket's channel never changes
 			Text:       req.Text,
 			CreatedAt:  now,
 		}
+		touch := TicketTouch{At: now}
 		if req.Kind == KindNote {
 			msg.Direction = DirNote
 		} else {
 			msg.Direction = DirOut
 			msg.Delivery = DeliveryPending
-			if t.OwnerID == "" {
-				t.OwnerID = a.ID
-			}
-			if t.AssigneeID == "" {
-				t.AssigneeID = a.ID
-			}
-			t.Preview = preview(req.Text)
-			t.LastMessageAt = now
+			touch.Preview = preview(req.Text)
+			touch.ClaimFor = a.ID
 		}
 		if err := tx.InsertMessage(ctx, msg); err != nil {
 			return err
 		}
+		touched, err := tx.TouchTicket(ctx, t.ID, touch)
+		if errors.Is(err, ErrNotFound) {
+			return Errorf(CodeConflict, "ticket %d is closed; the customer's next message opens a new one", t.Number)
+		}
+		if err != nil {
+			return err
+		}
+		t = touched
 		if msg.Direction == DirOut {
 			item := OutboxItem{
 				ID:             NewID(),
@@ -94,12 +92,9 @@ func (s *Service) Post(ctx context.Context, a Agent, req PostRequest) (msg Messa
 			}
 		}
 		if req.IdempotencyKey != "" {
-			if err := tx.PutIdempotency(ctx, scope, req.IdempotencyKey, msg.ID, now); err != nil {
-				return err
-			}
+			return tx.PutIdempotency(ctx, scope, req.IdempotencyKey, msg.ID, now)
 		}
-		t.UpdatedAt = now
-		return tx.UpdateTicket(ctx, t)
+		return nil
 	})
 	if errors.Is(err, ErrConflict) && req.IdempotencyKey != "" {
 		// A concurrent request with the same key won the race.

@@ -67,7 +67,13 @@ type Tx interface {
 
 	// InsertTicket stores t and sets t.Number to the next public number.
 	InsertTicket(ctx context.Context, t *Ticket) error
+	// UpdateTicket stores every field of t; use it only on a ticket read in
+	// the same transaction by a path that owns all of it (creation, close).
 	UpdateTicket(ctx context.Context, t Ticket) error
+	// TouchTicket applies a new message to ticket id in one statement and
+	// returns the ticket as stored. A closed or missing ticket is
+	// ErrNotFound.
+	TouchTicket(ctx context.Context, id string, tt TicketTouch) (Ticket, error)
 
 	InsertMessage(ctx context.Context, m Message) error
 	SetDelivery(ctx context.Context, messageID string, d Delivery, reason string) error

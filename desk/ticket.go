@@ -64,6 +64,21 @@ type Ticket struct {
 	UpdatedAt     time.Time `json:"updated_at"`
 }
 
+// TicketTouch is what a new message changes on its ticket. It changes only
+// these columns, so concurrent edits of other fields are kept.
+type TicketTouch struct {
+	// Preview, when not empty, becomes the preview and At the time of the
+	// last message.
+	Preview string
+	// At is the time of the change (updated_at).
+	At time.Time
+	// Reopen turns a pending or resolved ticket open again.
+	Reopen bool
+	// ClaimFor, an agent id, becomes the owner and the assignee where those
+	// are still empty: the first public reply (首问负责制).
+	ClaimFor string
+}
+
 // TicketFilter selects tickets for an inbox view. Empty fields match all.
 type TicketFilter struct {
 	Status []Status

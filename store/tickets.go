@@ -153,6 +153,29 @@ func (t *txn) InsertTicket(ctx context.Context, tk *desk.Ticket) error {
 	return nil
 }
 
+// ticketColsBare is ticketCols without the alias, for RETURNING.
+var ticketColsBare = strings.ReplaceAll(ticketCols, "t.", "")
+
+// TouchTicket changes only the columns a new message moves, in one
+// statement, so a concurrent change to any other field (an assignment, a
+// status set by an agent) is never overwritten with a stale copy.
+func (t *txn) TouchTicket(ctx context.Context, id string, tt desk.TicketTouch) (desk.Ticket, error) {
+	reopen := 0
+	if tt.Reopen {
+		reopen = 1
+	}
+	tk, err := scanTicket(t.q.QueryRowContext(ctx, `UPDATE tickets SET
+		preview = CASE WHEN $2 <> '' THEN $2 ELSE preview END,
+		last_message_at = CASE WHEN $2 <> '' THEN $3 ELSE last_message_at END,
+		updated_at = $3,
+		status = CASE WHEN $4 = 1 AND status IN ('pending', 'resolved') THEN 'open' ELSE status END,
+		owner_id = CASE WHEN $5 <> '' AND owner_id = '' THEN $5 ELSE owner_id END,
+		assignee_id = CASE WHEN $5 <> '' AND assignee_id = '' THEN $5 ELSE assignee_id END
+		WHERE id = $1 AND status <> 'closed'
+		RETURNING `+ticketColsBare, id, tt.Preview, ms(tt.At), reopen, tt.ClaimFor))
+	return tk, wrap(err, "touch ticket %s", id)
+}
+
 // UpdateTicket stores every field but id, number, channel, thread key and
 // creation time, which a ticket keeps for life.
 func (t *txn) UpdateTicket(ctx context.Context, tk desk.Ticket) error {

@@ -202,13 +202,19 @@ func TestRolesAreEnforcedOnTheServer(t *testing.T) {
 
 func setTeam(t *testing.T, h *harness, ticketID, teamID string) {
 	t.Helper()
+	changeTicket(t, h, ticketID, func(tk *desk.Ticket) { tk.TeamID = teamID })
+}
+
+// changeTicket edits a ticket in the store, for states the API cannot set yet.
+func changeTicket(t *testing.T, h *harness, ticketID string, change func(*desk.Ticket)) {
+	t.Helper()
 	ctx := context.Background()
 	err := h.db.Tx(ctx, func(tx desk.Tx) error {
 		tk, err := tx.Ticket(ctx, ticketID)
 		if err != nil {
 			return err
 		}
-		tk.TeamID = teamID
+		change(&tk)
 		return tx.UpdateTicket(ctx, tk)
 	})
 	if err != nil {
