@@ -92,9 +92,16 @@ func huiliu(t *testing.T, env []string, stdin string, args ...string) (string, s
 
 var listening = regexp.MustCompile(`listening on (http://[0-9.:]+)`)
 
-// node starts `huiliu serve` on a free port and returns its base URL; the
-// process is stopped with SIGTERM at cleanup and must exit cleanly.
-func node(t *testing.T, env []string) string {
+// running is a `huiliu serve` process.
+type running struct {
+	url    string
+	cmd    *exec.Cmd
+	exited chan error
+	logs   *strings.Builder
+}
+
+// startNode starts `huiliu serve` on a free port and waits until it listens.
+func startNode(t *testing.T, env []string) *running {
 	t.Helper()
 	cmd := exec.Command(binary, "serve", "--addr", "127.0.0.1:0")
 	cmd.Env = append(os.Environ(), env...)
@@ -102,12 +109,11 @@ func node(t *testing.T, env []string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logs strings.Builder
-	cmd.Stderr = &logs
+	r := &running{cmd: cmd, exited: make(chan error, 1), logs: &strings.Builder{}}
+	cmd.Stderr = r.logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	exited := make(chan error, 1)
 	urlc := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
@@ -116,29 +122,38 @@ func node(t *testing.T, env []string) string {
 				urlc <- m[1]
 			}
 		}
-		exited <- cmd.Wait()
+		r.exited <- cmd.Wait()
 	}()
+	select {
+	case r.url = <-urlc:
+		return r
+	case err := <-r.exited:
+		t.Fatalf("node exited early: %v\n%s", err, r.logs.String())
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatalf("node did not start; logs:\n%s", r.logs.String())
+	}
+	return nil
+}
+
+// node starts a node that is stopped with SIGTERM at cleanup and must then
+// exit cleanly.
+func node(t *testing.T, env []string) string {
+	t.Helper()
+	r := startNode(t, env)
 	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = r.cmd.Process.Signal(syscall.SIGTERM)
 		select {
-		case err := <-exited:
+		case err := <-r.exited:
 			if err != nil {
-				t.Errorf("node exited with %v; logs:\n%s", err, logs.String())
+				t.Errorf("node exited with %v; logs:\n%s", err, r.logs.String())
 			}
 		case <-time.After(20 * time.Second):
-			_ = cmd.Process.Kill()
-			t.Errorf("node did not stop on SIGTERM; logs:\n%s", logs.String())
+			_ = r.cmd.Process.Kill()
+			t.Errorf("node did not stop on SIGTERM; logs:\n%s", r.logs.String())
 		}
 	})
-	select {
-	case u := <-urlc:
-		return u
-	case err := <-exited:
-		t.Fatalf("node exited early: %v\n%s", err, logs.String())
-	case <-time.After(30 * time.Second):
-		t.Fatalf("node did not start; logs:\n%s", logs.String())
-	}
-	return ""
+	return r.url
 }
 
 func TestTwoNodesShareOneDesk(t *testing.T) {
