@@ -74,10 +74,17 @@ func (s *Service) publish(ctx context.Context, ev Event) {
 		s.log.Error("desk: encode event", "type", ev.Type, "err", err)
 		return
 	}
+	// The commit already happened: a caller that hangs up now must not
+	// keep the event from the desks that are watching.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), publishTimeout)
+	defer cancel()
 	if _, err := s.events.Publish(ctx, StreamDesk, data); err != nil {
 		s.log.Warn("desk: publish event", "stream", StreamDesk, "type", ev.Type, "err", err)
 	}
 }
+
+// publishTimeout bounds how long a committed request waits on the bus.
+const publishTimeout = 5 * time.Second
 
 // MessageEventData is the payload of message and ticket events: the ticket
 // as it is after the change and the message that changed it, so a live view
