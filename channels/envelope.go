@@ -30,6 +30,11 @@ type Inbound struct {
 	Text       string
 	HTML       string // raw; the desk sanitizes it
 	ReceivedAt time.Time
+	// Links are further identities the sender proved with this message,
+	// each with Verified set: a customer number from a signed deep link, a
+	// phone number the channel vouches for. The desk records them on the
+	// sender's contact and merges contacts that share a verified identity.
+	Links []Party
 }
 
 // Receipt is what the sink answers once the message is committed.
