@@ -27,6 +27,9 @@ type Contact struct {
 	Name       string     `json:"name"`
 	CreatedAt  time.Time  `json:"created_at"`
 	Identities []Identity `json:"identities"`
+	// MergedInto is set on a contact that was merged into another on a
+	// verified identity; everything of it now belongs to that one.
+	MergedInto string `json:"merged_into,omitempty"`
 }
 
 // Identity is a (kind, value) pair that belongs to one contact. It merges

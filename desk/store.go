@@ -64,6 +64,11 @@ type Tx interface {
 
 	InsertContact(ctx context.Context, c Contact) error
 	InsertIdentity(ctx context.Context, id Identity) error
+	// VerifyIdentity records that identity id was proved, how and by whom.
+	VerifyIdentity(ctx context.Context, id string, at time.Time, method, verifier string) error
+	// MergeContacts moves the identities, tickets and messages of contact
+	// from to contact into and marks from as merged.
+	MergeContacts(ctx context.Context, from, into string) error
 
 	// InsertTicket stores t and sets t.Number to the next public number.
 	InsertTicket(ctx context.Context, t *Ticket) error

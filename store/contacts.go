@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"huiliu/desk"
 )
@@ -19,8 +21,8 @@ func scanIdentity(s scanner) (desk.Identity, error) {
 func (r reader) Contact(ctx context.Context, id string) (desk.Contact, error) {
 	var c desk.Contact
 	var created int64
-	err := r.q.QueryRowContext(ctx, `SELECT id, name, created_at FROM contacts WHERE id = $1`, id).
-		Scan(&c.ID, &c.Name, &created)
+	err := r.q.QueryRowContext(ctx, `SELECT id, name, created_at, merged_into FROM contacts WHERE id = $1`, id).
+		Scan(&c.ID, &c.Name, &created, &c.MergedInto)
 	if err != nil {
 		return desk.Contact{}, wrap(err, "contact %s", id)
 	}
@@ -66,4 +68,30 @@ func (t *txn) InsertIdentity(ctx context.Context, id desk.Identity) error {
 	_, err := t.q.ExecContext(ctx, `INSERT INTO identities (`+identityCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 		id.ID, id.ContactID, id.Kind, id.Value, msPtr(id.VerifiedAt), id.Method, id.Verifier, ms(id.CreatedAt))
 	return wrap(err, "insert identity %s (%s)", id.ID, id.Kind)
+}
+
+// VerifyIdentity records that an identity was proved, and how.
+func (t *txn) VerifyIdentity(ctx context.Context, id string, at time.Time, method, verifier string) error {
+	res, err := t.q.ExecContext(ctx, `UPDATE identities SET verified_at = $2, method = $3, verifier = $4 WHERE id = $1`,
+		id, ms(at), method, verifier)
+	return affected(res, err, "verify identity %s", id)
+}
+
+// MergeContacts moves everything of contact from (identities, tickets, the
+// messages it wrote) to contact into and marks from as merged into it.
+func (t *txn) MergeContacts(ctx context.Context, from, into string) error {
+	if from == into {
+		return fmt.Errorf("store: merge contact %s into itself", from)
+	}
+	for _, st := range []struct{ what, sql string }{
+		{"identities", `UPDATE identities SET contact_id = $2 WHERE contact_id = $1`},
+		{"tickets", `UPDATE tickets SET contact_id = $2 WHERE contact_id = $1`},
+		{"messages", `UPDATE messages SET author_id = $2 WHERE author_kind = 'contact' AND author_id = $1`},
+	} {
+		if _, err := t.q.ExecContext(ctx, st.sql, from, into); err != nil {
+			return wrap(err, "merge contact %s into %s: %s", from, into, st.what)
+		}
+	}
+	res, err := t.q.ExecContext(ctx, `UPDATE contacts SET merged_into = $2 WHERE id = $1 AND merged_into = ''`, from, into)
+	return affected(res, err, "merge contact %s into %s", from, into)
 }

@@ -17,7 +17,10 @@ func (t *txn) InsertOutbox(ctx context.Context, o desk.OutboxItem) error {
 	return wrap(err, "insert outbox %s", o.ID)
 }
 
-// ClaimOutbox takes the lease in one UPDATE. The outer "locked_until <= now"
+// ClaimOutbox takes the lease in one UPDATE. Only the oldest item of each
+// ticket is eligible, so a conversation's replies go out in order: one
+// waiting out a 429 holds back the ones after it, never another ticket's.
+// The outer "locked_until <= now" The outer "locked_until <= now"
 // repeats the subquery's test on purpose: under PostgreSQL's READ COMMITTED
 // an UPDATE that waited on a row another claimer just leased re-checks the
 // outer predicate against the new row version and skips it, so two nodes
@@ -31,8 +34,9 @@ func (db *DB) ClaimOutbox(ctx context.Context, now time.Time, lease time.Duratio
 	}
 	n := ms(now)
 	rows, err := db.w.QueryContext(ctx, `UPDATE outbox SET locked_until = $1, attempts = attempts + 1
-		WHERE id IN (SELECT id FROM outbox WHERE next_attempt_at <= $2 AND locked_until <= $2
-			ORDER BY next_attempt_at, id LIMIT $3)
+		WHERE id IN (SELECT o.id FROM outbox o WHERE o.next_attempt_at <= $2 AND o.locked_until <= $2
+			AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.ticket_id = o.ticket_id AND p.id < o.id)
+			ORDER BY o.next_attempt_at, o.id LIMIT $3)
 		AND locked_until <= $2
 		RETURNING id, message_id, ticket_id, channel, idempotency_key, attempts, next_attempt_at, last_error`,
 		ms(now.Add(lease)), n, limit)

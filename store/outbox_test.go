@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -12,9 +13,11 @@ func TestOutbox(t *testing.T) {
 	t.Parallel()
 	db, ctx := open(t)
 	c := newContact(t, db)
-	tk := newTicket(t, db, ticketFor(c, "o"))
 	var items []desk.OutboxItem
 	for i := range 3 {
+		// One ticket each: items of one ticket go out strictly in turn
+		// (TestOutboxKeepsTicketOrder); these test leases and retries.
+		tk := newTicket(t, db, ticketFor(c, fmt.Sprint("o", i)))
 		m := newMessage(t, db, tk, "reply")
 		o := desk.OutboxItem{ID: desk.NewID(), MessageID: m.ID, TicketID: tk.ID, Channel: "telegram",
 			IdempotencyKey: "k-" + m.ID, NextAttemptAt: t0.Add(time.Duration(i) * time.Minute)}
@@ -81,10 +84,13 @@ func TestOutboxConcurrentClaimers(t *testing.T) {
 	t.Parallel()
 	db, ctx := open(t)
 	c := newContact(t, db)
-	tk := newTicket(t, db, ticketFor(c, "oc"))
 	const n = 200
 	mustTx(t, db, func(tx desk.Tx) error {
 		for i := range n {
+			tk := ticketFor(c, fmt.Sprint("oc", i))
+			if err := tx.InsertTicket(ctx, &tk); err != nil {
+				return err
+			}
 			m := desk.Message{ID: desk.NewID(), TicketID: tk.ID, Direction: desk.DirOut, AuthorKind: desk.AuthorAgent,
 				Channel: "telegram", Text: "x", Delivery: desk.DeliveryPending, CreatedAt: t0}
 			if err := tx.InsertMessage(ctx, m); err != nil {
@@ -132,5 +138,47 @@ func TestOutboxConcurrentClaimers(t *testing.T) {
 		if k != 1 {
 			t.Fatalf("item %s claimed %d times", id, k)
 		}
+	}
+}
+
+func TestOutboxKeepsTicketOrder(t *testing.T) {
+	t.Parallel()
+	db, ctx := open(t)
+	c := newContact(t, db)
+	a := newTicket(t, db, ticketFor(c, "a"))
+	b := newTicket(t, db, ticketFor(c, "b"))
+	add := func(tk desk.Ticket) desk.OutboxItem {
+		m := newMessage(t, db, tk, "reply")
+		o := desk.OutboxItem{ID: desk.NewID(), MessageID: m.ID, TicketID: tk.ID, Channel: "telegram", NextAttemptAt: t0}
+		mustTx(t, db, func(tx desk.Tx) error { return tx.InsertOutbox(ctx, o) })
+		return o
+	}
+	a1, a2, b1 := add(a), add(a), add(b)
+	got, err := db.ClaimOutbox(ctx, t0, time.Minute, 10)
+	if err != nil || len(got) != 2 || got[0].ID != a1.ID || got[1].ID != b1.ID {
+		t.Fatalf("first claim: %v %+v, want a1 and b1", err, got)
+	}
+	// a1 waits out a rate limit: a2 must wait behind it; b's next flows.
+	if err := db.RetryOutbox(ctx, a1.ID, t0.Add(time.Minute), "429"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.FinishOutbox(ctx, b1.ID, b1.MessageID, desk.DeliverySent, ""); err != nil {
+		t.Fatal(err)
+	}
+	b2 := add(b)
+	got, _ = db.ClaimOutbox(ctx, t0.Add(time.Second), time.Minute, 10)
+	if len(got) != 1 || got[0].ID != b2.ID {
+		t.Fatalf("while a1 waits: %+v, want only b2", got)
+	}
+	got, _ = db.ClaimOutbox(ctx, t0.Add(time.Minute), time.Minute, 10)
+	if len(got) != 1 || got[0].ID != a1.ID {
+		t.Fatalf("after the wait: %+v, want a1", got)
+	}
+	if err := db.FinishOutbox(ctx, a1.ID, a1.MessageID, desk.DeliverySent, ""); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = db.ClaimOutbox(ctx, t0.Add(time.Minute), time.Minute, 10)
+	if len(got) != 1 || got[0].ID != a2.ID {
+		t.Fatalf("after a1 went out: %+v, want a2", got)
 	}
 }
