@@ -15,6 +15,9 @@ const (
 	EventMessageCreated = "message.created"
 	// EventMessageUpdated: a message's delivery state changed.
 	EventMessageUpdated = "message.updated"
+	// EventTicketUpdated: the ticket or its contact changed without a
+	// customer or agent message (identities verified, contacts merged).
+	EventTicketUpdated = "ticket.updated"
 )
 
 // StreamDesk is the stream every agent desk follows, filtering by what its

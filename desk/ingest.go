@@ -60,6 +60,9 @@ func (s *Service) Ingest(ctx context.Context, in channels.Inbound) (channels.Rec
 			typ = EventTicketCreated
 		}
 		s.publish(ctx, messageEvent(typ, res.ticket, res.message))
+		if len(in.Links) > 0 {
+			s.linkIdentities(ctx, in, res.ticket.ID, res.ticket.ContactID)
+		}
 		return channels.Receipt{TicketID: res.ticket.ID, MessageID: res.message.ID}, nil
 	}
 }
