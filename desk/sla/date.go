@@ -96,8 +96,24 @@ func (d Date) DaysUntil(e Date) int {
 // at returns the instant of the wall-clock time m on d in loc. Minutes past
 // 24:00 roll into the next day, which is how an interval ending at 24:00
 // reaches the following midnight.
+//
+// A wall time skipped by a DST jump (02:30 on a spring-forward night) has no
+// instant; time.Date then picks one on either side, up to an hour off. We use
+// the transition itself, the first instant whose wall time is not earlier, so
+// an interval starting in the gap opens when the clock jumps and an interval
+// lying wholly inside it is empty.
 func (d Date) at(m TimeOfDay, loc *time.Location) time.Time {
-	return time.Date(d.Year, d.Month, d.Day, 0, int(m), 0, 0, loc)
+	t := time.Date(d.Year, d.Month, d.Day, 0, int(m), 0, 0, loc)
+	want := time.Date(d.Year, d.Month, d.Day, 0, int(m), 0, 0, time.UTC)
+	got := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
+	start, end := t.ZoneBounds()
+	switch {
+	case got.Before(want) && !end.IsZero():
+		return end
+	case got.After(want) && !start.IsZero():
+		return start
+	}
+	return t
 }
 
 func cmpInt(a, b int) int {

@@ -27,10 +27,10 @@ func (c *Calendar) loc() *time.Location {
 
 // spansOn converts the working intervals of d to instants in the calendar's
 // zone, appending to buf. Conversion happens per date, so an interval
-// containing a DST jump is as long as it really is. Wall times that do not
-// exist (02:30 on a spring-forward day) can map past the next interval's
-// start; clamping to the previous end keeps spans ordered and disjoint so no
-// time is counted twice.
+// containing a DST jump is as long as it really is (see Date.at for wall
+// times the jump skips). Clamping each span to the previous end is a guard:
+// should the zone data map an ambiguous wall time out of order, spans stay
+// ordered and disjoint and no time is counted twice.
 func (c *Calendar) spansOn(d Date, buf []span) []span {
 	loc := c.loc()
 	var prev time.Time

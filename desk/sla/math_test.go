@@ -358,3 +358,38 @@ func TestAgainstReference(t *testing.T) {
 		}
 	}
 }
+
+// TestDSTGap covers working intervals that begin, end or lie inside the hour
+// skipped on 2026-03-08 in New York (02:00-03:00 does not exist).
+func TestDSTGap(t *testing.T) {
+	ny := func(s string) time.Time { return at(t, newYork, s) }
+	utc := func(h, m int) time.Time { return time.Date(2026, 3, 8, h, m, 0, 0, time.UTC) }
+	tests := []struct {
+		name  string
+		hours []Interval
+		want  time.Duration // business time on that Sunday
+		open  time.Time     // NextOpen from Sunday 00:00
+	}{
+		{"starts in the gap", []Interval{{At(2, 30), At(5, 0)}}, 2 * time.Hour, utc(7, 0)},
+		{"inside the gap", []Interval{{At(2, 0), At(2, 30)}, {At(6, 0), At(7, 0)}}, time.Hour, utc(10, 0)},
+		{"ends in the gap", []Interval{{At(1, 0), At(2, 30)}}, time.Hour, utc(6, 0)},
+		{"around the gap", []Interval{{At(1, 0), At(1, 45)}, {At(2, 15), At(3, 30)}}, 75 * time.Minute, utc(6, 0)},
+	}
+	for _, tc := range tests {
+		cal, err := NewCalendar(tc.name, newYork, map[time.Weekday][]Interval{time.Sunday: tc.hours})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cal.Between(ny("2026-03-08 00:00"), ny("2026-03-09 00:00")); got != tc.want {
+			t.Errorf("%s: Between = %v, want %v", tc.name, got, tc.want)
+		}
+		got, err := cal.NextOpen(ny("2026-03-08 00:00"))
+		if err != nil || !got.Equal(tc.open) {
+			t.Errorf("%s: NextOpen = %v, %v, want %v", tc.name, got.UTC(), err, tc.open)
+		}
+		end, err := cal.Add(ny("2026-03-08 00:00"), tc.want)
+		if err != nil || cal.Between(ny("2026-03-08 00:00"), end) != tc.want {
+			t.Errorf("%s: Add = %v, %v", tc.name, end, err)
+		}
+	}
+}
