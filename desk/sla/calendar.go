@@ -114,7 +114,7 @@ func ParseHours(s string) ([]Interval, error) {
 
 func (i Interval) check() error {
 	if i.Start < 0 || i.End > Midnight24 || i.Start >= Midnight24 {
-		return fmt.Errorf("interval %d-%d outside 00:00-24:00", i.Start, i.End)
+		return fmt.Errorf("interval of minutes %d-%d is outside 00:00-24:00", int(i.Start), int(i.End))
 	}
 	if i.End <= i.Start {
 		return fmt.Errorf("interval %s: end is not after start", i)

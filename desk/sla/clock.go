@@ -15,7 +15,8 @@ import (
 // stored, because calendars are configuration: store the calendar's name
 // next to the clock. Due is cached at Start and Resume so the deadline can be
 // read (and mirrored to Redis) without a calendar; call Recompute after the
-// calendar changes.
+// calendar changes. The zero Clock reads as paused with no target; start
+// clocks with StartClock.
 type Clock struct {
 	Target  time.Duration `json:"target"`  // business time allowed
 	Started time.Time     `json:"started"` // when the clock was started
