@@ -62,6 +62,9 @@ type Outbound struct {
 	// that supports it can drop a re-send after a crash.
 	IdempotencyKey string
 	Attempt        int
+	// RequestContact asks the customer to share their phone number to be
+	// verified; channels with such a button (Telegram) show it.
+	RequestContact bool
 }
 
 // Adapter delivers outbound messages on one channel.

@@ -41,13 +41,19 @@ type Message struct {
 	AuthorID   string     `json:"author_id,omitempty"`
 	Channel    string     `json:"channel"`
 	// ExternalID is the channel's own id, unique per channel (dedupe key).
-	ExternalID    string    `json:"external_id,omitempty"`
+	ExternalID string `json:"external_id,omitempty"`
+	// Kind refines what the message is for; empty for ordinary messages.
+	Kind          string    `json:"kind,omitempty"`
 	Text          string    `json:"text"`
 	HTML          string    `json:"html,omitempty"` // sanitized
 	Delivery      Delivery  `json:"delivery,omitempty"`
 	DeliveryError string    `json:"delivery_error,omitempty"`
 	CreatedAt     time.Time `json:"created_at"`
 }
+
+// MessageKindVerifyRequest asks the customer to prove who they are; a
+// channel that can (Telegram) attaches a share-my-phone-number button.
+const MessageKindVerifyRequest = "verify_request"
 
 // Limits on what a message may hold.
 const (

@@ -164,6 +164,7 @@ func (snd *Sender) outbound(ctx context.Context, it OutboxItem) (channels.Outbou
 		Text:           m.Text,
 		IdempotencyKey: it.IdempotencyKey,
 		Attempt:        it.Attempts,
+		RequestContact: m.Kind == MessageKindVerifyRequest,
 	}, nil
 }
 

@@ -13,7 +13,14 @@ type ReplyKind string
 const (
 	KindReply ReplyKind = "reply" // sent to the customer through the ticket's channel
 	KindNote  ReplyKind = "note"  // internal, seen by agents only
+	// KindVerify asks the customer to verify (a reply; on Telegram with a
+	// share-my-phone button). Without text a bilingual request is sent.
+	KindVerify ReplyKind = "verify"
 )
+
+// verifyRequestText is sent when an agent asks for verification without
+// words of their own; customers read zh-CN or en.
+const verifyRequestText = "为核实您的身份，请点击下方按钮分享您的手机号码。\nTo verify your identity, please tap the button below to share your phone number."
 
 // PostRequest is an agent's reply or internal note.
 type PostRequest struct {
@@ -34,7 +41,7 @@ const MaxIdempotencyKeyBytes = 200
 // false when the idempotency key had been used: the earlier message is
 // returned.
 func (s *Service) Post(ctx context.Context, a Agent, req PostRequest) (msg Message, created bool, err error) {
-	if err := validatePost(req); err != nil {
+	if err := validatePost(&req); err != nil {
 		return Message{}, false, err
 	}
 	t, err := s.VisibleTicket(ctx, a, req.TicketID)
@@ -62,6 +69,9 @@ func (s *Service) Post(ctx context.Context, a Agent, req PostRequest) (msg Messa
 		if req.Kind == KindNote {
 			msg.Direction = DirNote
 		} else {
+			if req.Kind == KindVerify {
+				msg.Kind = MessageKindVerifyRequest
+			}
 			msg.Direction = DirOut
 			msg.Delivery = DeliveryPending
 			touch.Preview = preview(req.Text)
@@ -128,10 +138,13 @@ func (s *Service) idempotentMessage(ctx context.Context, scope, key string) (Mes
 	return m, true, nil
 }
 
-func validatePost(req PostRequest) error {
+func validatePost(req *PostRequest) error {
+	if req.Kind == KindVerify && strings.TrimSpace(req.Text) == "" {
+		req.Text = verifyRequestText
+	}
 	switch {
-	case req.Kind != KindReply && req.Kind != KindNote:
-		return Errorf(CodeInvalid, "kind must be reply or note")
+	case req.Kind != KindReply && req.Kind != KindNote && req.Kind != KindVerify:
+		return Errorf(CodeInvalid, "kind must be reply, note or verify")
 	case strings.TrimSpace(req.Text) == "":
 		return Errorf(CodeInvalid, "text is required")
 	case len(req.Text) > MaxTextBytes:

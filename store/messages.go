@@ -7,14 +7,14 @@ import (
 )
 
 const messageCols = `id, ticket_id, direction, author_kind, author_id, channel, external_id, text, html,
-	delivery, delivery_error, created_at`
+	delivery, delivery_error, created_at, kind`
 
 func scanMessage(s scanner) (desk.Message, error) {
 	var m desk.Message
 	var dir, author, delivery string
 	var created int64
 	err := s.Scan(&m.ID, &m.TicketID, &dir, &author, &m.AuthorID, &m.Channel, &m.ExternalID, &m.Text, &m.HTML,
-		&delivery, &m.DeliveryError, &created)
+		&delivery, &m.DeliveryError, &created, &m.Kind)
 	m.Direction, m.AuthorKind, m.Delivery = desk.Direction(dir), desk.AuthorKind(author), desk.Delivery(delivery)
 	m.CreatedAt = fromMs(created)
 	return m, err
@@ -68,9 +68,9 @@ func (r reader) Messages(ctx context.Context, ticketID, after string, limit int)
 
 func (t *txn) InsertMessage(ctx context.Context, m desk.Message) error {
 	_, err := t.q.ExecContext(ctx, `INSERT INTO messages (`+messageCols+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		m.ID, m.TicketID, string(m.Direction), string(m.AuthorKind), m.AuthorID, m.Channel, m.ExternalID, m.Text, m.HTML,
-		string(m.Delivery), m.DeliveryError, ms(m.CreatedAt))
+		string(m.Delivery), m.DeliveryError, ms(m.CreatedAt), m.Kind)
 	return wrap(err, "insert message %s", m.ID)
 }
 

@@ -282,3 +282,31 @@ func TestHealthAndReadiness(t *testing.T) {
 		t.Fatal("metrics lack the request counter for GET /api/v1/tickets")
 	}
 }
+
+func TestVerifyRequestAsksForTheContactButton(t *testing.T) {
+	h := newHarness(t)
+	rec := &recorder{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { h.svc.NewSender(h.db, rec).Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+
+	tk := h.inbound("m1", "cust", "我的账单金额是多少？")
+	var m desk.Message
+	if r := h.call("POST", "/api/v1/tickets/"+tk.ID+"/messages", h.agent, map[string]string{"kind": "verify"}, &m); r.StatusCode != http.StatusCreated {
+		t.Fatalf("verify request: %d", r.StatusCode)
+	}
+	if m.Kind != desk.MessageKindVerifyRequest || !strings.Contains(m.Text, "share your phone number") || !strings.Contains(m.Text, "手机号码") {
+		t.Fatalf("verify request message = %+v", m)
+	}
+	waitFor(t, "delivery", func() bool {
+		rec.mu.Lock()
+		defer rec.mu.Unlock()
+		return len(rec.sent) == 1
+	})
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if !rec.sent[0].RequestContact {
+		t.Fatalf("outbound = %+v, want RequestContact", rec.sent[0])
+	}
+}

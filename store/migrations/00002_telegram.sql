@@ -1,8 +1,10 @@
--- Contact merges on verified identities, per-conversation outbox order, and
--- the poll offsets of channels such as Telegram.
+-- Contact merges on verified identities, per-conversation outbox order, the
+-- poll offsets of channels such as Telegram, and message kinds (a request to
+-- verify, which a channel may render as a share-my-phone button).
 
 -- +goose Up
 ALTER TABLE contacts ADD COLUMN merged_into TEXT NOT NULL DEFAULT '';
+ALTER TABLE messages ADD COLUMN kind TEXT NOT NULL DEFAULT '';
 CREATE INDEX outbox_ticket ON outbox (ticket_id, id);
 CREATE TABLE channel_offsets (
     name       TEXT PRIMARY KEY,
@@ -13,4 +15,5 @@ CREATE TABLE channel_offsets (
 -- +goose Down
 DROP TABLE channel_offsets;
 DROP INDEX outbox_ticket;
+ALTER TABLE messages DROP COLUMN kind;
 ALTER TABLE contacts DROP COLUMN merged_into;
