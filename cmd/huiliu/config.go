@@ -36,6 +36,31 @@ type Config struct {
 	APICallbackURL        string `toml:"api_callback_url"`
 	APICallbackSecret     string `toml:"api_callback_secret"`
 	AllowPrivateCallbacks bool   `toml:"allow_private_callbacks"`
+	// PublicURL is where Telegram (and later other peers) reach this desk,
+	// for webhooks; e.g. https://desk.example.com.
+	PublicURL string `toml:"public_url"`
+	// Telegram bots, from [[telegram]] tables; the HUILIU_TELEGRAM_*
+	// variables add one bot named "main".
+	Telegram []TelegramBot `toml:"telegram"`
+	// telegramEnv holds the single bot given by environment or flags.
+	telegramEnv TelegramBot
+}
+
+// TelegramBot configures one Telegram bot. Secrets can come from files so
+// they stay out of the configuration and the process list.
+type TelegramBot struct {
+	Name              string `toml:"name"`
+	Token             string `toml:"token"`
+	TokenFile         string `toml:"token_file"`
+	Mode              string `toml:"mode"` // polling (default) or webhook
+	WebhookSecret     string `toml:"webhook_secret"`
+	WebhookSecretFile string `toml:"webhook_secret_file"`
+	AllowGroups       bool   `toml:"allow_groups"`
+	LinkSecret        string `toml:"link_secret"`
+	LinkSecretFile    string `toml:"link_secret_file"`
+	// APIEndpoint overrides the Bot API address (a fmt pattern taking the
+	// token and the method); for tests and the benchmark.
+	APIEndpoint string `toml:"api_endpoint"`
 }
 
 func defaultConfig() Config {
@@ -120,6 +145,20 @@ func settings() []setting {
 	add(mk("api-callback-secret", "HUILIU_API_CALLBACK_SECRET", "HMAC secret that signs API callbacks", true, g, s))
 	b, bs = boolean(func(c *Config) *bool { return &c.AllowPrivateCallbacks })
 	add(mk("allow-private-callbacks", "HUILIU_ALLOW_PRIVATE_CALLBACKS", "allow callbacks to loopback/private addresses", false, b, bs))
+	g, s = str(func(c *Config) *string { return &c.PublicURL })
+	add(mk("public-url", "HUILIU_PUBLIC_URL", "public base URL of this desk, for webhooks", false, g, s))
+	g, s = str(func(c *Config) *string { return &c.telegramEnv.Token })
+	add(mk("telegram-token", "HUILIU_TELEGRAM_TOKEN", "token of the Telegram bot \"main\"", true, g, s))
+	g, s = str(func(c *Config) *string { return &c.telegramEnv.TokenFile })
+	add(mk("telegram-token-file", "HUILIU_TELEGRAM_TOKEN_FILE", "file holding that token", false, g, s))
+	g, s = str(func(c *Config) *string { return &c.telegramEnv.Mode })
+	add(mk("telegram-mode", "HUILIU_TELEGRAM_MODE", "polling or webhook", false, g, s))
+	g, s = str(func(c *Config) *string { return &c.telegramEnv.WebhookSecret })
+	add(mk("telegram-webhook-secret", "HUILIU_TELEGRAM_WEBHOOK_SECRET", "secret Telegram sends with webhook calls", true, g, s))
+	g, s = str(func(c *Config) *string { return &c.telegramEnv.LinkSecret })
+	add(mk("telegram-link-secret", "HUILIU_TELEGRAM_LINK_SECRET", "HMAC key of /start deep links", true, g, s))
+	g, s = str(func(c *Config) *string { return &c.telegramEnv.APIEndpoint })
+	add(mk("telegram-api-endpoint", "HUILIU_TELEGRAM_API_ENDPOINT", "Bot API address pattern (tests)", false, g, s))
 	return out
 }
 
@@ -167,6 +206,11 @@ func (cf *configFlags) load(fs *flag.FlagSet) (Config, error) {
 			}
 		}
 	}
+	if cfg.telegramEnv.Token != "" || cfg.telegramEnv.TokenFile != "" {
+		bot := cfg.telegramEnv
+		bot.Name = "main"
+		cfg.Telegram = append(cfg.Telegram, bot)
+	}
 	return cfg, cfg.validate()
 }
 
@@ -187,6 +231,17 @@ func (c Config) validate() error {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log_format %q must be text or json", c.LogFormat))
 	}
+	for i, b := range c.Telegram {
+		if b.Name == "" {
+			errs = append(errs, fmt.Errorf("telegram bot #%d: name is required", i+1))
+		}
+		if (b.Token == "") == (b.TokenFile == "") {
+			errs = append(errs, fmt.Errorf("telegram bot %q: give exactly one of token and token_file", b.Name))
+		}
+		if b.Mode == "webhook" && c.PublicURL == "" {
+			errs = append(errs, fmt.Errorf("telegram bot %q: webhook mode needs public_url", b.Name))
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -198,6 +253,10 @@ func (c Config) print(w io.Writer) {
 			v = maskSecret(v)
 		}
 		fmt.Fprintf(w, "%s = %q\n", strings.ReplaceAll(s.flag, "-", "_"), v)
+	}
+	for _, b := range c.Telegram {
+		fmt.Fprintf(w, "\n[[telegram]]\nname = %q\nmode = %q\ntoken = %q\ntoken_file = %q\nwebhook_secret = %q\nallow_groups = %t\nlink_secret = %q\n",
+			b.Name, b.Mode, maskSecret(b.Token), b.TokenFile, maskSecret(b.WebhookSecret), b.AllowGroups, maskSecret(b.LinkSecret))
 	}
 }
 

@@ -30,6 +30,14 @@ type Check struct {
 	Ping func(ctx context.Context) error
 }
 
+// Mount is a handler from outside the desk's API, such as a channel's
+// webhook, served on the same listener with the same hygiene (panics
+// recovered, body limit, security headers).
+type Mount struct {
+	Method, Path string
+	Handler      http.Handler
+}
+
 // Options configures the HTTP server.
 type Options struct {
 	Service   *desk.Service
@@ -45,6 +53,7 @@ type Options struct {
 	Version    string
 	// Heartbeat is how often an idle event stream gets a keep-alive.
 	Heartbeat time.Duration
+	Mounts    []Mount
 }
 
 // Server holds the handlers.
@@ -107,6 +116,9 @@ func (s *Server) routes() {
 		e.HEAD(path, h) // load balancers often probe with HEAD
 	}
 	e.GET("/metrics", metricsHandler())
+	for _, m := range s.opts.Mounts {
+		e.Add(m.Method, m.Path, echo.WrapHandler(m.Handler))
+	}
 
 	// Middleware is attached per route, not per group: echo gives a group
 	// with middleware catch-all routes, which would answer unknown paths
