@@ -1,0 +1,190 @@
+package telegram
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"huiliu/channels"
+)
+
+// ChannelName is the adapter's name in envelopes and outbox rows.
+const ChannelName = "telegram"
+
+// OffsetStore keeps, per bot, the next update id to ask Telegram for. It
+// must be durable: the offset is the acknowledgement to Telegram.
+type OffsetStore interface {
+	Offset(ctx context.Context, bot string) (int64, error)
+	SetOffset(ctx context.Context, bot string, next int64) error
+}
+
+// Leases give one node at a time the right to poll a bot.
+type Leases interface {
+	Acquire(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
+	Release(ctx context.Context, name, holder string) error
+}
+
+// Limiter counts hits in fixed windows shared by all nodes.
+type Limiter interface {
+	Allow(ctx context.Context, key string, limit int, window time.Duration) (bool, time.Duration, error)
+}
+
+// Deps are what the channel needs from the rest of the system.
+type Deps struct {
+	Sink channels.Sink
+	// Offsets and Leases are required when a bot polls.
+	Offsets OffsetStore
+	Leases  Leases
+	// Limiter caps sends per bot across nodes; nil leaves only Telegram's
+	// own 429 answers as the limit.
+	Limiter    Limiter
+	Logger     *slog.Logger
+	Now        func() time.Time
+	HTTPClient *http.Client
+}
+
+// Timing of leases and retries; tests shorten them.
+const (
+	defaultLeaseTTL  = 15 * time.Second
+	defaultRetryBase = time.Second
+	retryCap         = 30 * time.Second
+	sendLimit        = 30 // messages per second per bot, Telegram's global limit
+)
+
+// Channel is the Telegram adapter for every configured bot.
+type Channel struct {
+	bots   map[string]*bot
+	order  []string // bot names in configuration order, for stable start-up
+	deps   Deps
+	log    *slog.Logger
+	now    func() time.Time
+	client *http.Client
+	holder string // this node's lease holder id
+
+	leaseTTL  time.Duration
+	retryBase time.Duration
+
+	progress *sendProgress
+}
+
+// bot is one configured bot and its runtime state.
+type bot struct {
+	cfg Config
+
+	mu           sync.Mutex
+	groupsTold   map[int64]bool // group chats already asked to write privately
+	groupsToldAt []int64        // insertion order, to bound the map
+}
+
+const maxGroupsRemembered = 10000
+
+// markGroupTold records chat and reports whether it was new.
+func (b *bot) markGroupTold(chat int64) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.groupsTold[chat] {
+		return false
+	}
+	if len(b.groupsToldAt) >= maxGroupsRemembered {
+		delete(b.groupsTold, b.groupsToldAt[0])
+		b.groupsToldAt = b.groupsToldAt[1:]
+	}
+	b.groupsTold[chat] = true
+	b.groupsToldAt = append(b.groupsToldAt, chat)
+	return true
+}
+
+// New validates the bots and builds the channel. It does not contact
+// Telegram; Run and SetWebhooks do.
+func New(bots []Config, deps Deps) (*Channel, error) {
+	if deps.Sink == nil {
+		return nil, errors.New("telegram: Deps.Sink is required")
+	}
+	c := &Channel{
+		bots:      make(map[string]*bot, len(bots)),
+		deps:      deps,
+		log:       deps.Logger,
+		now:       deps.Now,
+		client:    deps.HTTPClient,
+		leaseTTL:  defaultLeaseTTL,
+		retryBase: defaultRetryBase,
+		progress:  newSendProgress(maxProgressEntries),
+	}
+	if c.log == nil {
+		c.log = slog.Default()
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if c.client == nil {
+		// No client-wide timeout: every request carries its own deadline,
+		// and a long poll must be allowed to outlast a short timeout.
+		c.client = &http.Client{}
+	}
+	tokens := map[string]string{}
+	var errs []error
+	polling := false
+	for _, cfg := range bots {
+		cfg = cfg.withDefaults()
+		if err := cfg.Validate(); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if _, dup := c.bots[cfg.Name]; dup {
+			errs = append(errs, fmt.Errorf("telegram bot %q: configured twice", cfg.Name))
+			continue
+		}
+		if other, dup := tokens[cfg.Token]; dup {
+			errs = append(errs, fmt.Errorf("telegram bot %q: same token as bot %q", cfg.Name, other))
+			continue
+		}
+		tokens[cfg.Token] = cfg.Name
+		polling = polling || cfg.Mode == ModePolling
+		c.bots[cfg.Name] = &bot{cfg: cfg, groupsTold: map[int64]bool{}}
+		c.order = append(c.order, cfg.Name)
+	}
+	if polling && (deps.Offsets == nil || deps.Leases == nil) {
+		errs = append(errs, errors.New("telegram: Deps.Offsets and Deps.Leases are required for polling bots"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	id := make([]byte, 8)
+	_, _ = rand.Read(id) // crypto/rand.Read never fails on supported platforms
+	c.holder = hex.EncodeToString(id)
+	return c, nil
+}
+
+// Name is the channel name the desk registers the adapter under.
+func (c *Channel) Name() string { return ChannelName }
+
+// ThreadKey is the conversation key of a chat with a bot.
+func ThreadKey(bot string, chatID int64) string {
+	return bot + ":" + strconv.FormatInt(chatID, 10)
+}
+
+// ParseThreadKey splits a thread key made by ThreadKey.
+func ParseThreadKey(key string) (bot string, chatID int64, err error) {
+	bot, id, ok := strings.Cut(key, ":")
+	if !ok || !botNameRE.MatchString(bot) {
+		return "", 0, fmt.Errorf("telegram: thread key %q is not <bot>:<chat id>", key)
+	}
+	chatID, err = strconv.ParseInt(id, 10, 64)
+	if err != nil || chatID == 0 {
+		return "", 0, fmt.Errorf("telegram: thread key %q is not <bot>:<chat id>", key)
+	}
+	return bot, chatID, nil
+}
+
+func (c *Channel) bot(name string) (*bot, bool) {
+	b, ok := c.bots[name]
+	return b, ok
+}

@@ -1,0 +1,70 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// groupReplyText asks a group, once, to write privately: support talks
+// about accounts and debts, which do not belong in a group.
+const groupReplyText = "您好！请私信我们的客服，我们无法在群组中处理您的问题。\nHello! Please message us privately; we can't help with your request in a group."
+
+const groupReplyTimeout = 10 * time.Second
+
+// errUndecodable marks an update that could not be read at all.
+var errUndecodable = errors.New("undecodable update")
+
+// handleUpdate converts and stores one raw update. It returns an error
+// only when the update could not be decoded (errUndecodable) or the sink
+// failed; in the latter case the update must be offered again, never
+// acknowledged.
+func (c *Channel) handleUpdate(ctx context.Context, b *bot, raw []byte) (updateID int, err error) {
+	log := c.log.With("bot", b.cfg.Name)
+	u, partial, err := decodeUpdate(raw)
+	if err != nil {
+		log.Warn("telegram: undecodable update ignored", "err", err, "bytes", len(raw))
+		return 0, fmt.Errorf("telegram %s: %w: %w", b.cfg.Name, errUndecodable, err)
+	}
+	log = log.With("update_id", u.UpdateID)
+	if partial {
+		log.Warn("telegram: update only partly readable; storing what we could read")
+	}
+	conv := convertUpdate(b.cfg, &u, partial, c.now())
+	if conv.linkErr != nil {
+		// Never trusted: the message is stored as a plain "/start".
+		log.Warn("telegram: deep link rejected", "err", conv.linkErr)
+	}
+	if conv.groupChat != 0 {
+		c.tellGroup(ctx, b, conv.groupChat)
+	}
+	if conv.in == nil {
+		log.Info("telegram: update not stored", "reason", conv.skip)
+		return u.UpdateID, nil
+	}
+	if _, err := c.deps.Sink.Ingest(ctx, *conv.in); err != nil {
+		return u.UpdateID, fmt.Errorf("telegram %s: ingest update %d: %w", b.cfg.Name, u.UpdateID, err)
+	}
+	return u.UpdateID, nil
+}
+
+// tellGroup asks a group chat, once per chat and node, to write privately.
+// It is best effort: a failure is logged, never retried.
+func (c *Channel) tellGroup(ctx context.Context, b *bot, chat int64) {
+	log := c.log.With("bot", b.cfg.Name, "chat", chat)
+	if !b.markGroupTold(chat) {
+		log.Info("telegram: group message ignored (already asked to write privately)")
+		return
+	}
+	log.Info("telegram: group message ignored; asking the group to write privately")
+	if ok, _, err := c.allow(ctx, b); err != nil || !ok {
+		log.Warn("telegram: group reply skipped by the rate limit", "err", err)
+		return
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), groupReplyTimeout)
+	defer cancel()
+	if _, err := c.sendMessage(rctx, b, sendMessageParams{ChatID: chat, Text: groupReplyText}); err != nil {
+		log.Warn("telegram: group reply failed", "err", err)
+	}
+}

@@ -1,0 +1,250 @@
+package telegram
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"time"
+)
+
+// allowedUpdates are the update kinds we ask for: messages and their edits.
+var allowedUpdates = []string{"message", "edited_message"}
+
+const (
+	pollLimit      = 100
+	pollGrace      = 15 * time.Second // beyond PollTimeout before a long poll counts as hung
+	storeTimeout   = 5 * time.Second
+	releaseTimeout = 5 * time.Second
+)
+
+// Run polls every bot in polling mode until ctx ends, on whichever node
+// holds the bot's lease. It returns nil once every poller has stopped;
+// with no polling bot it returns at once.
+func (c *Channel) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	for _, name := range c.order {
+		b := c.bots[name]
+		if b.cfg.Mode != ModePolling {
+			continue
+		}
+		wg.Go(func() { c.runPoller(ctx, b) })
+	}
+	wg.Wait()
+	return nil
+}
+
+func leaseName(bot string) string { return "telegram:poll:" + bot }
+
+// runPoller waits for the bot's lease and polls while it holds it. A node
+// that dies stops renewing; its lease runs out and another node's poller
+// takes over within a ttl.
+func (c *Channel) runPoller(ctx context.Context, b *bot) {
+	log := c.log.With("bot", b.cfg.Name, "holder", c.holder)
+	name := leaseName(b.cfg.Name)
+	for ctx.Err() == nil {
+		ok, err := c.deps.Leases.Acquire(ctx, name, c.holder, c.leaseTTL)
+		if err != nil && ctx.Err() == nil {
+			log.Warn("telegram: acquire poll lease", "err", err)
+		}
+		if err != nil || !ok {
+			sleep(ctx, jitter(c.leaseTTL/3))
+			continue
+		}
+		log.Info("telegram: this node polls the bot")
+		c.pollWhileHeld(ctx, b, name)
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
+		if err := c.deps.Leases.Release(rctx, name, c.holder); err != nil {
+			log.Warn("telegram: release poll lease", "err", err)
+		}
+		cancel()
+		log.Info("telegram: this node stopped polling the bot")
+	}
+}
+
+// pollWhileHeld polls until ctx ends or the lease is lost.
+func (c *Channel) pollWhileHeld(ctx context.Context, b *bot, name string) {
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	renewed := make(chan struct{})
+	go func() {
+		defer close(renewed)
+		c.renew(pctx, cancel, b, name)
+	}()
+	c.poll(pctx, b)
+	cancel()
+	<-renewed
+}
+
+// renew keeps the lease every ttl/3 and cancels polling when it is lost,
+// or when it cannot be renewed for long enough that it may have run out.
+func (c *Channel) renew(ctx context.Context, stop context.CancelFunc, b *bot, name string) {
+	log := c.log.With("bot", b.cfg.Name, "holder", c.holder)
+	t := time.NewTicker(c.leaseTTL / 3)
+	defer t.Stop()
+	lastOK := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		ok, err := c.deps.Leases.Acquire(ctx, name, c.holder, c.leaseTTL)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			if time.Since(lastOK) >= c.leaseTTL/2 {
+				log.Warn("telegram: poll lease not renewable; stopping", "err", err)
+				stop()
+				return
+			}
+			log.Warn("telegram: renew poll lease", "err", err)
+		case !ok:
+			log.Warn("telegram: poll lease taken by another node; stopping")
+			stop()
+			return
+		default:
+			lastOK = time.Now()
+		}
+	}
+}
+
+// poll is the getUpdates loop. An update is acknowledged (its offset
+// stored) only after the sink committed it; when the sink fails, the
+// batch stops and the same update is offered again after a backoff.
+func (c *Channel) poll(ctx context.Context, b *bot) {
+	log := c.log.With("bot", b.cfg.Name)
+	bo := backoff{base: c.retryBase, cap: retryCap}
+	// Telegram refuses getUpdates while a webhook is set; deleting it keeps
+	// the pending updates.
+	if err := c.deleteWebhook(ctx, b); err != nil && ctx.Err() == nil {
+		log.Warn("telegram: deleteWebhook", "err", err)
+	}
+	for ctx.Err() == nil {
+		offset, err := c.deps.Offsets.Offset(ctx, b.cfg.Name)
+		if err != nil {
+			if ctx.Err() == nil {
+				log.Error("telegram: read offset", "err", err)
+				bo.wait(ctx)
+			}
+			continue
+		}
+		raws, err := c.getUpdates(ctx, b, offset)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			var ae *APIError
+			if errors.As(err, &ae) && ae.Code == 409 && strings.Contains(ae.Description, "webhook") {
+				if derr := c.deleteWebhook(ctx, b); derr != nil {
+					log.Warn("telegram: deleteWebhook", "err", derr)
+				}
+			}
+			log.Warn("telegram: getUpdates", "err", err)
+			bo.wait(ctx)
+			continue
+		}
+		if !c.ingestBatch(ctx, b, raws) {
+			bo.wait(ctx)
+			continue
+		}
+		bo.reset()
+	}
+}
+
+// ingestBatch stores updates in order and reports whether the batch made
+// progress without a failure.
+func (c *Channel) ingestBatch(ctx context.Context, b *bot, raws []json.RawMessage) bool {
+	log := c.log.With("bot", b.cfg.Name)
+	progressed := len(raws) == 0 // an empty long poll is fine
+	for _, raw := range raws {
+		id, err := c.handleUpdate(ctx, b, raw)
+		if errors.Is(err, errUndecodable) {
+			// No id to acknowledge it by; the next update's offset does.
+			continue
+		}
+		if err != nil {
+			if ctx.Err() == nil {
+				log.Error("telegram: update not stored; will offer it again", "update_id", id, "err", err)
+			}
+			return false
+		}
+		// Stored: acknowledge even if we are being stopped, so a graceful
+		// shutdown does not leave a redelivery behind.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
+		err = c.deps.Offsets.SetOffset(sctx, b.cfg.Name, int64(id)+1)
+		cancel()
+		if err != nil {
+			log.Error("telegram: store offset", "update_id", id, "err", err)
+			return false
+		}
+		progressed = true
+		if ctx.Err() != nil {
+			return false
+		}
+	}
+	return progressed
+}
+
+type getUpdatesParams struct {
+	Offset         int64    `json:"offset,omitempty"`
+	Limit          int      `json:"limit"`
+	Timeout        int      `json:"timeout"`
+	AllowedUpdates []string `json:"allowed_updates"`
+}
+
+// getUpdates is one long poll, bound to ctx so shutdown and a lost lease
+// end it at once (the library's update channel cannot be stopped).
+func (c *Channel) getUpdates(ctx context.Context, b *bot, offset int64) ([]json.RawMessage, error) {
+	rctx, cancel := context.WithTimeout(ctx, b.cfg.PollTimeout+pollGrace)
+	defer cancel()
+	var raws []json.RawMessage
+	err := c.call(rctx, b, "getUpdates", getUpdatesParams{
+		Offset:         offset,
+		Limit:          pollLimit,
+		Timeout:        int(b.cfg.PollTimeout / time.Second),
+		AllowedUpdates: allowedUpdates,
+	}, &raws)
+	return raws, err
+}
+
+func (c *Channel) deleteWebhook(ctx context.Context, b *bot) error {
+	return c.call(ctx, b, "deleteWebhook", map[string]bool{"drop_pending_updates": false}, nil)
+}
+
+// backoff is exponential with full jitter, capped.
+type backoff struct {
+	base, cap time.Duration
+	n         int
+}
+
+func (bo *backoff) wait(ctx context.Context) {
+	d := bo.base
+	for i := 0; i < bo.n && d < bo.cap; i++ {
+		d *= 2
+	}
+	bo.n++
+	sleep(ctx, jitter(min(d, bo.cap)))
+}
+
+func (bo *backoff) reset() { bo.n = 0 }
+
+// jitter spreads d over [d/2, d) so nodes do not retry in step.
+func jitter(d time.Duration) time.Duration {
+	if d <= 1 {
+		return d
+	}
+	return d/2 + rand.N(d/2)
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}

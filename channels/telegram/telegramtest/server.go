@@ -1,0 +1,551 @@
+// Package telegramtest is a fake Telegram Bot API for tests: an
+// httptest.Server that speaks the real JSON (methods, status codes and
+// error bodies) for the methods Huiliu uses, records what bots send, and
+// has knobs for the failures Telegram produces in the wild.
+package telegramtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf16"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// Sent is one message a bot sent, in the order the server received it.
+type Sent struct {
+	Method      string // sendMessage or sendPhoto
+	ChatID      int64
+	Text        string // text, or the photo's caption
+	Photo       string // sendPhoto only
+	ParseMode   string
+	ReplyMarkup string // raw JSON, if any
+	MessageID   int
+}
+
+// Fault makes the next sends to a chat fail: Skip sends succeed first,
+// then Times sends fail with Code (and RetryAfter seconds for 429).
+type Fault struct {
+	Chat        int64
+	Skip        int
+	Times       int
+	Code        int
+	Description string
+	RetryAfter  int
+}
+
+// Server is the fake Bot API for one bot token.
+type Server struct {
+	srv   *httptest.Server
+	token string
+
+	mu            sync.Mutex
+	notify        chan struct{} // closed and replaced when updates arrive or a poll starts
+	pending       []pendingUpdate
+	nextUpdateID  int
+	nextMessageID int
+	pollGen       int
+	conflicts     int
+	sent          []Sent
+	calls         map[string]int
+	webhookURL    string
+	webhookSecret string
+	faults        []*Fault
+	blocked       map[int64]bool
+	missing       map[int64]bool
+	delay         time.Duration
+	files         map[string]file
+}
+
+type pendingUpdate struct {
+	id  int
+	raw json.RawMessage
+}
+
+type file struct {
+	path string
+	data []byte
+}
+
+// New starts a fake for token; it is closed when the test ends.
+func New(t testing.TB, token string) *Server {
+	s := &Server{
+		token:         token,
+		notify:        make(chan struct{}),
+		nextUpdateID:  100000,
+		nextMessageID: 1,
+		calls:         map[string]int{},
+		blocked:       map[int64]bool{},
+		missing:       map[int64]bool{},
+		files:         map[string]file{},
+	}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+// URL is the server's base URL.
+func (s *Server) URL() string { return s.srv.URL }
+
+// Endpoint is the API endpoint pattern (token, method) to configure a bot with.
+func (s *Server) Endpoint() string { return s.srv.URL + "/bot%s/%s" }
+
+// FileEndpoint is the file download pattern (token, file path).
+func (s *Server) FileEndpoint() string { return s.srv.URL + "/file/bot%s/%s" }
+
+// Close stops the server early (to simulate Telegram being unreachable).
+func (s *Server) Close() { s.srv.Close() }
+
+// Push queues updates for getUpdates. Zero update ids and message ids are
+// assigned; the update ids are returned.
+func (s *Server) Push(updates ...tgbotapi.Update) []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := make([]int, 0, len(updates))
+	for _, u := range updates {
+		if u.UpdateID == 0 {
+			u.UpdateID = s.nextUpdateID
+		}
+		s.nextUpdateID = max(s.nextUpdateID, u.UpdateID+1)
+		for _, m := range []*tgbotapi.Message{u.Message, u.EditedMessage, u.ChannelPost} {
+			if m != nil && m.MessageID == 0 {
+				m.MessageID = s.nextMessageID
+				s.nextMessageID++
+			}
+		}
+		raw, err := json.Marshal(u)
+		if err != nil {
+			panic(fmt.Sprintf("telegramtest: marshal update: %v", err))
+		}
+		s.pending = append(s.pending, pendingUpdate{id: u.UpdateID, raw: raw})
+		ids = append(ids, u.UpdateID)
+	}
+	s.wakeLocked()
+	return ids
+}
+
+// PushRaw queues an update given as JSON, as Telegram would send it; its
+// update_id, if readable, orders and confirms it.
+func (s *Server) PushRaw(raw []byte) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var head struct {
+		UpdateID int `json:"update_id"`
+	}
+	id := s.nextUpdateID
+	if json.Unmarshal(raw, &head) == nil && head.UpdateID != 0 {
+		id = head.UpdateID
+	}
+	s.nextUpdateID = max(s.nextUpdateID, id+1)
+	s.pending = append(s.pending, pendingUpdate{id: id, raw: raw})
+	s.wakeLocked()
+	return id
+}
+
+func (s *Server) wakeLocked() {
+	close(s.notify)
+	s.notify = make(chan struct{})
+}
+
+// Pending is how many updates are not yet confirmed by a getUpdates offset.
+func (s *Server) Pending() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.pending)
+}
+
+// Sent returns every message sent so far, in order.
+func (s *Server) Sent() []Sent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Sent(nil), s.sent...)
+}
+
+// SentTo returns the messages sent to chat, in order.
+func (s *Server) SentTo(chat int64) []Sent {
+	var out []Sent
+	for _, m := range s.Sent() {
+		if m.ChatID == chat {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Calls counts the requests for method (any case).
+func (s *Server) Calls(method string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[strings.ToLower(method)]
+}
+
+// Conflicts counts getUpdates requests ended by a newer concurrent one
+// (409), which is what two nodes polling one bot look like.
+func (s *Server) Conflicts() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conflicts
+}
+
+// Webhook returns the URL and secret set by setWebhook ("" when none).
+func (s *Server) Webhook() (url, secret string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.webhookURL, s.webhookSecret
+}
+
+// SetWebhook sets a webhook as if a previous deployment had.
+func (s *Server) SetWebhook(url, secret string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.webhookURL, s.webhookSecret = url, secret
+}
+
+// Inject adds a fault for sends to f.Chat.
+func (s *Server) Inject(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f.Description == "" {
+		f.Description = describe(f.Code, f.RetryAfter)
+	}
+	s.faults = append(s.faults, &f)
+}
+
+// RateLimit answers the next k sends to chat with 429 and retry_after.
+func (s *Server) RateLimit(chat int64, retryAfter, k int) {
+	s.Inject(Fault{Chat: chat, Times: k, Code: http.StatusTooManyRequests, RetryAfter: retryAfter})
+}
+
+// FailServer answers the next k sends to chat with 502.
+func (s *Server) FailServer(chat int64, k int) {
+	s.Inject(Fault{Chat: chat, Times: k, Code: http.StatusBadGateway})
+}
+
+// Block makes chat answer 403 as when the user blocked the bot.
+func (s *Server) Block(chat int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.blocked[chat] = true
+}
+
+// MissingChat makes chat answer 400 "chat not found".
+func (s *Server) MissingChat(chat int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.missing[chat] = true
+}
+
+// SetDelay makes every method answer after d (or when the client gives up).
+func (s *Server) SetDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.delay = d
+}
+
+// AddFile makes fileID downloadable through getFile and the file path.
+func (s *Server) AddFile(fileID, path string, data []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.files[fileID] = file{path: path, data: data}
+}
+
+func describe(code, retryAfter int) string {
+	switch code {
+	case http.StatusTooManyRequests:
+		return fmt.Sprintf("Too Many Requests: retry after %d", retryAfter)
+	case http.StatusForbidden:
+		return "Forbidden: bot was blocked by the user"
+	case http.StatusBadRequest:
+		return "Bad Request: chat not found"
+	case http.StatusBadGateway:
+		return "Bad Gateway"
+	case http.StatusInternalServerError:
+		return "Internal Server Error"
+	}
+	return http.StatusText(code)
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/file/bot"+s.token+"/"); ok {
+		s.download(w, rest)
+		return
+	}
+	rest, ok := strings.CutPrefix(r.URL.Path, "/bot")
+	token, method, ok2 := strings.Cut(rest, "/")
+	if !ok || !ok2 {
+		writeError(w, http.StatusNotFound, "Not Found", 0)
+		return
+	}
+	if token != s.token {
+		writeError(w, http.StatusUnauthorized, "Unauthorized", 0)
+		return
+	}
+	p, err := parseParams(r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "Bad Request: "+err.Error(), 0)
+		return
+	}
+	method = strings.ToLower(method)
+	s.mu.Lock()
+	s.calls[method]++
+	delay := s.delay
+	s.mu.Unlock()
+	if delay > 0 {
+		select {
+		case <-time.After(delay):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	switch method {
+	case "getme":
+		writeOK(w, s.me())
+	case "getupdates":
+		s.getUpdates(w, r, p)
+	case "setwebhook":
+		s.mu.Lock()
+		s.webhookURL, s.webhookSecret = p["url"], p["secret_token"]
+		s.mu.Unlock()
+		writeOKDesc(w, true, "Webhook was set")
+	case "deletewebhook":
+		s.mu.Lock()
+		s.webhookURL, s.webhookSecret = "", ""
+		if p["drop_pending_updates"] == "true" {
+			s.pending = nil
+		}
+		s.mu.Unlock()
+		writeOKDesc(w, true, "Webhook was deleted")
+	case "sendmessage":
+		s.send(w, "sendMessage", p, p["text"])
+	case "sendphoto":
+		s.send(w, "sendPhoto", p, p["caption"])
+	case "getfile":
+		s.getFile(w, p)
+	default:
+		writeError(w, http.StatusNotFound, "Not Found: method not found", 0)
+	}
+}
+
+func (s *Server) me() tgbotapi.User {
+	id, _ := strconv.ParseInt(strings.SplitN(s.token, ":", 2)[0], 10, 64)
+	return tgbotapi.User{ID: id, IsBot: true, FirstName: "Huiliu Test", UserName: "huiliu_test_bot"}
+}
+
+// getUpdates long-polls like Telegram: an offset confirms every update
+// before it, the call returns as soon as updates exist or after timeout
+// seconds, and a newer concurrent call ends an older one with 409.
+func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, p params) {
+	offset, _ := strconv.Atoi(p["offset"])
+	timeout, _ := strconv.Atoi(p["timeout"])
+	limit, err := strconv.Atoi(p["limit"])
+	if err != nil || limit <= 0 || limit > 100 {
+		limit = 100
+	}
+	deadline := time.Now().Add(time.Duration(max(timeout, 0)) * time.Second)
+	s.mu.Lock()
+	if s.webhookURL != "" {
+		s.mu.Unlock()
+		writeError(w, http.StatusConflict, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first", 0)
+		return
+	}
+	s.pollGen++
+	gen := s.pollGen
+	s.wakeLocked() // ends an older poll
+	if offset > 0 {
+		kept := s.pending[:0]
+		for _, u := range s.pending {
+			if u.id >= offset {
+				kept = append(kept, u)
+			}
+		}
+		s.pending = kept
+	}
+	for {
+		var batch []json.RawMessage
+		sort.SliceStable(s.pending, func(i, j int) bool { return s.pending[i].id < s.pending[j].id })
+		for _, u := range s.pending {
+			if len(batch) < limit {
+				batch = append(batch, u.raw)
+			}
+		}
+		if len(batch) > 0 || !time.Now().Before(deadline) {
+			s.mu.Unlock()
+			if batch == nil {
+				batch = []json.RawMessage{}
+			}
+			writeOK(w, batch)
+			return
+		}
+		if s.pollGen != gen {
+			if r.Context().Err() == nil {
+				s.conflicts++
+			}
+			s.mu.Unlock()
+			writeError(w, http.StatusConflict, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running", 0)
+			return
+		}
+		ch := s.notify
+		s.mu.Unlock()
+		t := time.NewTimer(time.Until(deadline))
+		select {
+		case <-ch:
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+		t.Stop()
+		s.mu.Lock()
+	}
+}
+
+func (s *Server) send(w http.ResponseWriter, method string, p params, text string) {
+	chat, err := strconv.ParseInt(p["chat_id"], 10, 64)
+	if err != nil || chat == 0 {
+		writeError(w, http.StatusBadRequest, "Bad Request: chat not found", 0)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, f := range s.faults {
+		if f.Chat != chat {
+			continue
+		}
+		if f.Skip > 0 {
+			f.Skip--
+			break
+		}
+		f.Times--
+		if f.Times <= 0 {
+			s.faults = append(s.faults[:i], s.faults[i+1:]...)
+		}
+		writeError(w, f.Code, f.Description, f.RetryAfter)
+		return
+	}
+	switch {
+	case s.blocked[chat]:
+		writeError(w, http.StatusForbidden, "Forbidden: bot was blocked by the user", 0)
+		return
+	case s.missing[chat]:
+		writeError(w, http.StatusBadRequest, "Bad Request: chat not found", 0)
+		return
+	case method == "sendMessage" && strings.TrimSpace(text) == "":
+		writeError(w, http.StatusBadRequest, "Bad Request: message text is empty", 0)
+		return
+	case method == "sendMessage" && len(utf16.Encode([]rune(text))) > 4096:
+		writeError(w, http.StatusBadRequest, "Bad Request: message is too long", 0)
+		return
+	case method == "sendPhoto" && p["photo"] == "":
+		writeError(w, http.StatusBadRequest, "Bad Request: there is no photo in the request", 0)
+		return
+	}
+	id := s.nextMessageID
+	s.nextMessageID++
+	s.sent = append(s.sent, Sent{Method: method, ChatID: chat, Text: text, Photo: p["photo"],
+		ParseMode: p["parse_mode"], ReplyMarkup: p["reply_markup"], MessageID: id})
+	me := s.me()
+	m := tgbotapi.Message{MessageID: id, From: &me, Date: int(time.Now().Unix()),
+		Chat: &tgbotapi.Chat{ID: chat, Type: "private"}}
+	if method == "sendMessage" {
+		m.Text = text
+	} else {
+		m.Caption = text
+		m.Photo = []tgbotapi.PhotoSize{{FileID: "photo-" + strconv.Itoa(id), FileUniqueID: "u" + strconv.Itoa(id), Width: 640, Height: 480}}
+	}
+	writeOK(w, m)
+}
+
+func (s *Server) getFile(w http.ResponseWriter, p params) {
+	s.mu.Lock()
+	f, ok := s.files[p["file_id"]]
+	s.mu.Unlock()
+	if !ok {
+		writeError(w, http.StatusBadRequest, "Bad Request: invalid file_id", 0)
+		return
+	}
+	writeOK(w, tgbotapi.File{FileID: p["file_id"], FileUniqueID: "u-" + p["file_id"], FileSize: len(f.data), FilePath: f.path})
+}
+
+func (s *Server) download(w http.ResponseWriter, path string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, f := range s.files {
+		if f.path == path {
+			w.Header().Set("Content-Type", "application/octet-stream")
+			_, _ = w.Write(f.data)
+			return
+		}
+	}
+	http.NotFound(w, nil)
+}
+
+// params are a request's parameters: Telegram takes them as a query
+// string, a form, multipart or JSON. Non-string JSON values keep their
+// JSON text (numbers as digits, objects as JSON).
+type params map[string]string
+
+func parseParams(r *http.Request) (params, error) {
+	p := params{}
+	ct := r.Header.Get("Content-Type")
+	switch {
+	case strings.HasPrefix(ct, "application/json"):
+		var m map[string]json.RawMessage
+		if err := json.NewDecoder(r.Body).Decode(&m); err != nil {
+			return nil, fmt.Errorf("can't parse JSON object")
+		}
+		for k, v := range m {
+			var str string
+			if json.Unmarshal(v, &str) == nil {
+				p[k] = str
+			} else {
+				p[k] = string(v)
+			}
+		}
+	case strings.HasPrefix(ct, "multipart/form-data"):
+		if err := r.ParseMultipartForm(10 << 20); err != nil {
+			return nil, fmt.Errorf("can't parse multipart form")
+		}
+		for k, v := range r.MultipartForm.Value {
+			p[k] = v[0]
+		}
+	}
+	if err := r.ParseForm(); err != nil {
+		return nil, fmt.Errorf("can't parse form")
+	}
+	for k, v := range r.Form {
+		if _, ok := p[k]; !ok {
+			p[k] = v[0]
+		}
+	}
+	return p, nil
+}
+
+func writeOK(w http.ResponseWriter, result any) {
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "result": result})
+}
+
+func writeOKDesc(w http.ResponseWriter, result any, desc string) {
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "result": result, "description": desc})
+}
+
+func writeError(w http.ResponseWriter, code int, desc string, retryAfter int) {
+	body := map[string]any{"ok": false, "error_code": code, "description": desc}
+	if retryAfter > 0 {
+		body["parameters"] = map[string]int{"retry_after": retryAfter}
+	}
+	writeJSON(w, code, body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
