@@ -272,3 +272,38 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// countLimiter allows the first `allow` hits, then refuses with wait.
+type countLimiter struct {
+	mu     sync.Mutex
+	hits   int
+	allow  int
+	wait   time.Duration
+	key    string
+	limit  int
+	window time.Duration
+}
+
+func (l *countLimiter) Allow(ctx context.Context, key string, limit int, window time.Duration) (bool, time.Duration, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.hits++
+	l.key, l.limit, l.window = key, limit, window
+	if l.hits <= l.allow {
+		return true, 0, nil
+	}
+	return false, l.wait, nil
+}
+
+// telegramtestFault fails the second send to chat with a 502.
+func telegramtestFault(chat int64) telegramtest.Fault {
+	return telegramtest.Fault{Chat: chat, Skip: 1, Times: 1, Code: http.StatusBadGateway}
+}
+
+// cfgSprint prints a Config every way a careless log line might.
+func cfgSprint(c Config) string {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%v %+v %#v %s ", c, c, c, c)
+	slog.New(slog.NewJSONHandler(&b, nil)).Info("cfg", "bot", c)
+	slog.New(slog.NewTextHandler(&b, nil)).Info("cfg", "bot", c)
+	return b.String()
+}

@@ -47,7 +47,8 @@ func (c *Channel) allow(ctx context.Context, b *bot) (bool, time.Duration, error
 }
 
 // Send delivers out as one or more plain-text messages. It returns the
-// Telegram message ids of the parts, comma-separated.
+// Telegram message ids of the parts, comma-separated. With
+// out.RequestContact the last part carries the share-phone button.
 //
 // A retry of a message that failed part-way continues with the first part
 // not yet delivered (remembered in memory on this node). A part whose
@@ -84,7 +85,11 @@ func (c *Channel) Send(ctx context.Context, out channels.Outbound) (string, erro
 			return "", &channels.RetryAfterError{After: max(wait, 10*time.Millisecond),
 				Err: fmt.Errorf("telegram %s: %d messages per second reached", name, sendLimit)}
 		}
-		m, err := c.sendMessage(ctx, b, sendMessageParams{ChatID: chat, Text: parts[i]})
+		p := sendMessageParams{ChatID: chat, Text: parts[i]}
+		if out.RequestContact && i == len(parts)-1 {
+			p.ReplyMarkup = contactKeyboard()
+		}
+		m, err := c.sendMessage(ctx, b, p)
 		if err != nil {
 			if i > 0 {
 				err = fmt.Errorf("part %d of %d: %w", i+1, len(parts), err)
@@ -115,13 +120,18 @@ func (c *Channel) SendContactRequest(ctx context.Context, botName string, chatID
 		return &channels.RetryAfterError{After: max(wait, 10*time.Millisecond),
 			Err: fmt.Errorf("telegram %s: %d messages per second reached", botName, sendLimit)}
 	}
-	kb := tgbotapi.ReplyKeyboardMarkup{
+	_, err := c.sendMessage(ctx, b, sendMessageParams{ChatID: chatID, Text: truncateUnits(text, maxMessageUnits), ReplyMarkup: contactKeyboard()})
+	return classify(err)
+}
+
+// contactKeyboard is a one-time keyboard whose button shares the
+// customer's own phone number, which Telegram vouches for.
+func contactKeyboard() tgbotapi.ReplyKeyboardMarkup {
+	return tgbotapi.ReplyKeyboardMarkup{
 		Keyboard:        [][]tgbotapi.KeyboardButton{{{Text: contactButtonText, RequestContact: true}}},
 		ResizeKeyboard:  true,
 		OneTimeKeyboard: true,
 	}
-	_, err := c.sendMessage(ctx, b, sendMessageParams{ChatID: chatID, Text: truncateUnits(text, maxMessageUnits), ReplyMarkup: kb})
-	return classify(err)
 }
 
 // classify maps Bot API answers onto the desk's retry rules.
