@@ -19,6 +19,11 @@ func splitText(s string, limit int) []string {
 			parts = append(parts, s)
 			break
 		}
+		if end == 0 {
+			// A limit below one rune's width: take the rune anyway, or
+			// we would never progress.
+			_, end = utf8.DecodeRuneInString(s)
+		}
 		cut := breakPoint(s, end)
 		parts = append(parts, s[:cut])
 		s = s[cut:]
