@@ -122,11 +122,11 @@ func runToken(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 // prompt on the terminal without echo.
 func readPassword(file string, stdin io.Reader, stderr io.Writer) (string, error) {
 	if file != "" {
-		b, err := os.ReadFile(file)
+		pw, err := secret("", file)
 		if err != nil {
 			return "", fmt.Errorf("read password file: %w", err)
 		}
-		return strings.TrimRight(string(b), "\r\n"), nil
+		return pw, nil
 	}
 	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		fmt.Fprint(stderr, "Password: ")

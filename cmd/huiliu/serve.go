@@ -51,6 +51,15 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	if err != nil {
 		return err
 	}
+	tg, err := a.telegramChannel()
+	if err != nil {
+		return err
+	}
+	var mounts []web.Mount
+	if tg != nil {
+		adapters = append(adapters, tg)
+		mounts = a.telegramMounts(tg)
+	}
 
 	handler := web.New(web.Options{
 		Service:       a.svc,
@@ -61,6 +70,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		SecureCookies: cfg.SecureCookies,
 		TrustProxy:    cfg.TrustProxy,
 		Version:       version,
+		Mounts:        mounts,
 	})
 	srv := &http.Server{
 		Handler:           handler,
@@ -101,6 +111,14 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		defer wg.Done()
 		a.svc.NewSender(a.db, adapters...).Run(sendCtx)
 	}()
+
+	if tg != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a.startTelegram(ctx, tg)
+		}()
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+
+	"huiliu/channels/telegram"
+	"huiliu/desk/web"
+	"huiliu/store"
+)
+
+// telegramChannel builds the Telegram adapter for the configured bots, or
+// nil when there are none.
+func (a *app) telegramChannel() (*telegram.Channel, error) {
+	if len(a.cfg.Telegram) == 0 {
+		return nil, nil
+	}
+	var bots []telegram.Config
+	for _, b := range a.cfg.Telegram {
+		token, err := secret(b.Token, b.TokenFile)
+		if err != nil {
+			return nil, fmt.Errorf("telegram bot %q: token: %w", b.Name, err)
+		}
+		hook, err := secret(b.WebhookSecret, b.WebhookSecretFile)
+		if err != nil {
+			return nil, fmt.Errorf("telegram bot %q: webhook secret: %w", b.Name, err)
+		}
+		link, err := secret(b.LinkSecret, b.LinkSecretFile)
+		if err != nil {
+			return nil, fmt.Errorf("telegram bot %q: link secret: %w", b.Name, err)
+		}
+		bots = append(bots, telegram.Config{
+			Name: b.Name, Token: token, Mode: b.Mode, WebhookSecret: hook,
+			AllowGroups: b.AllowGroups, APIEndpoint: b.APIEndpoint, LinkSecret: link,
+		})
+	}
+	return telegram.New(bots, telegram.Deps{
+		Sink:    a.svc,
+		Offsets: channelOffsets{db: a.db, prefix: "telegram:"},
+		Leases:  a.queue.Leases(),
+		Limiter: a.queue.Limiter(),
+		Logger:  a.log,
+	})
+}
+
+// telegramMounts are the webhook endpoints of the bots in webhook mode.
+func (a *app) telegramMounts(tg *telegram.Channel) []web.Mount {
+	var out []web.Mount
+	for _, b := range a.cfg.Telegram {
+		if b.Mode == telegram.ModeWebhook {
+			out = append(out, web.Mount{Method: http.MethodPost, Path: "/telegram/" + b.Name + "/webhook", Handler: tg.WebhookHandler(b.Name)})
+		}
+	}
+	return out
+}
+
+// startTelegram runs the pollers and registers the webhooks.
+func (a *app) startTelegram(ctx context.Context, tg *telegram.Channel) {
+	for _, b := range a.cfg.Telegram {
+		if b.Mode == telegram.ModeWebhook {
+			if err := tg.SetWebhooks(ctx, a.cfg.PublicURL); err != nil {
+				a.log.Error("telegram: set webhooks", "err", err)
+			}
+			break
+		}
+	}
+	tg.Run(ctx)
+}
+
+// channelOffsets keeps each channel's poll offsets apart in one table.
+type channelOffsets struct {
+	db     *store.DB
+	prefix string
+}
+
+func (o channelOffsets) Offset(ctx context.Context, name string) (int64, error) {
+	return o.db.Offset(ctx, o.prefix+name)
+}
+
+func (o channelOffsets) SetOffset(ctx context.Context, name string, next int64) error {
+	return o.db.SetOffset(ctx, o.prefix+name, next)
+}
+
+// secret takes a value given inline or read from a file (trailing newline
+// dropped); a file keeps it out of the configuration and the process list.
+func secret(value, file string) (string, error) {
+	if file == "" {
+		return value, nil
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimRight(string(b), "\r\n"), nil
+}

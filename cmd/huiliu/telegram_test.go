@@ -1,0 +1,120 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"huiliu/channels/telegram/telegramtest"
+)
+
+// TestTelegramThroughTheServer runs a real server with a polling bot
+// against the fake Bot API: a customer's Telegram message becomes a ticket,
+// the agent's reply reaches the chat exactly as typed, a verification
+// request shows the share-phone button, and the shared own number is
+// recorded as a verified phone identity.
+func TestTelegramThroughTheServer(t *testing.T) {
+	const token = "123456:TEST-token"
+	fake := telegramtest.New(t, token)
+	env := append(sharedBackends(t), "HUILIU_TELEGRAM_TOKEN="+token, "HUILIU_TELEGRAM_API_ENDPOINT="+fake.Endpoint())
+	if _, stderr, code := huiliu(t, env, "long enough pw\n", "agent", "add", "--email", "tg@example.com", "--name", "客服小李", "--role", "admin"); code != 0 {
+		t.Fatalf("agent add: %s", stderr)
+	}
+	tok, _, _ := huiliu(t, env, "", "token", "add", "--agent", "tg@example.com", "--name", "t")
+	tok = strings.TrimSpace(tok)
+	base := node(t, env)
+
+	api := func(method, path, body string, out any) int {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(resp.Body)
+		if out != nil {
+			if err := json.Unmarshal(raw, out); err != nil {
+				t.Fatalf("%s %s: %s", method, path, raw)
+			}
+		}
+		return resp.StatusCode
+	}
+	eventually := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s", what)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+
+	const user = 555001
+	fake.Push(telegramtest.Private(user, "Fang", "你好，我想查询逾期金额"))
+	var ticketID string
+	eventually("the Telegram ticket", func() bool {
+		var page struct {
+			Tickets []struct {
+				ID, Channel, Preview, ThreadKey string
+			} `json:"tickets"`
+		}
+		api("GET", "/api/v1/tickets?channel=telegram", "", &page)
+		if len(page.Tickets) == 1 && page.Tickets[0].Preview == "你好，我想查询逾期金额" {
+			ticketID = page.Tickets[0].ID
+			return true
+		}
+		return false
+	})
+
+	reply := "您好 <b>不是HTML</b> *也不是markdown* 😀"
+	if code := api("POST", "/api/v1/tickets/"+ticketID+"/messages", fmt.Sprintf(`{"text":%q}`, reply), nil); code != 201 {
+		t.Fatalf("reply: %d", code)
+	}
+	eventually("the reply in the chat", func() bool {
+		s := fake.SentTo(user)
+		return len(s) == 1 && s[0].Text == reply && s[0].ParseMode == ""
+	})
+
+	if code := api("POST", "/api/v1/tickets/"+ticketID+"/messages", `{"kind":"verify"}`, nil); code != 201 {
+		t.Fatalf("verify request: %d", code)
+	}
+	eventually("the share-phone button", func() bool {
+		s := fake.SentTo(user)
+		return len(s) == 2 && strings.Contains(s[1].ReplyMarkup, `"request_contact":true`)
+	})
+
+	// The customer taps it: Telegram sends their own contact.
+	share := telegramtest.Private(user, "Fang", "")
+	share.Message.Contact = &tgbotapi.Contact{PhoneNumber: "8613800138000", FirstName: "Fang", UserID: user}
+	fake.Push(share)
+	eventually("the verified phone", func() bool {
+		var res struct {
+			Contacts []struct {
+				Identities []struct {
+					Kind, Value, Method string
+					VerifiedAt          *time.Time `json:"verified_at"`
+				}
+			}
+		}
+		api("GET", "/api/v1/contacts?kind=phone&value=%2B8613800138000", "", &res)
+		if len(res.Contacts) != 1 {
+			return false
+		}
+		for _, id := range res.Contacts[0].Identities {
+			if id.Kind == "phone" && id.VerifiedAt != nil && id.Method == "telegram_contact" {
+				return true
+			}
+		}
+		return false
+	})
+}
