@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -103,7 +104,33 @@ type running struct {
 // startNode starts `huiliu serve` on a free port and waits until it listens.
 func startNode(t *testing.T, env []string) *running {
 	t.Helper()
-	cmd := exec.Command(binary, "serve", "--addr", "127.0.0.1:0")
+	return startNodeArgs(t, env, "--addr", "127.0.0.1:0")
+}
+
+// startNodeAt starts a node on the address its environment names
+// (HUILIU_ADDR) and stops it at cleanup like node does.
+func startNodeAt(t *testing.T, env []string) string {
+	t.Helper()
+	r := startNodeArgs(t, env)
+	stopAtCleanup(t, r)
+	return r.url
+}
+
+// freeAddr is a loopback address with a port free a moment ago, for a node
+// that must know its own URL before it starts.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func startNodeArgs(t *testing.T, env []string, args ...string) *running {
+	t.Helper()
+	cmd := exec.Command(binary, append([]string{"serve"}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -141,6 +168,13 @@ func startNode(t *testing.T, env []string) *running {
 func node(t *testing.T, env []string) string {
 	t.Helper()
 	r := startNode(t, env)
+	stopAtCleanup(t, r)
+	return r.url
+}
+
+// stopAtCleanup stops r with SIGTERM when the test ends; it must exit
+// cleanly.
+func stopAtCleanup(t *testing.T, r *running) {
 	t.Cleanup(func() {
 		_ = r.cmd.Process.Signal(syscall.SIGTERM)
 		select {
@@ -153,7 +187,6 @@ func node(t *testing.T, env []string) string {
 			t.Errorf("node did not stop on SIGTERM; logs:\n%s", r.logs.String())
 		}
 	})
-	return r.url
 }
 
 func TestTwoNodesShareOneDesk(t *testing.T) {

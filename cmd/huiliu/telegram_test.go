@@ -118,3 +118,86 @@ func TestTelegramThroughTheServer(t *testing.T) {
 		return false
 	})
 }
+
+// TestTelegramWebhookOnTheServer runs a bot in webhook mode: the server
+// registers its webhook with the secret, refuses a call without it, and
+// stores an update that carries it, once however often it is delivered.
+func TestTelegramWebhookOnTheServer(t *testing.T) {
+	const token = "654321:HOOK-token"
+	fake := telegramtest.New(t, token)
+	addr := freeAddr(t)
+	env := append(sharedBackends(t), "HUILIU_TELEGRAM_TOKEN="+token, "HUILIU_TELEGRAM_API_ENDPOINT="+fake.Endpoint(),
+		"HUILIU_TELEGRAM_MODE=webhook", "HUILIU_TELEGRAM_WEBHOOK_SECRET=hook-secret-1", "HUILIU_PUBLIC_URL=http://"+addr, "HUILIU_ADDR="+addr)
+	r := startNodeAt(t, env)
+	hookURL := r + "/telegram/main/webhook"
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if u, secret := fake.Webhook(); u == hookURL && secret == "hook-secret-1" {
+			break
+		}
+		if time.Now().After(deadline) {
+			u, s := fake.Webhook()
+			t.Fatalf("webhook registered as %q / %q, want %q", u, s, hookURL)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	update, _ := json.Marshal(map[string]any{"update_id": 9001, "message": map[string]any{
+		"message_id": 1, "date": time.Now().Unix(), "text": "webhook 你好",
+		"chat": map[string]any{"id": 42, "type": "private"}, "from": map[string]any{"id": 42, "first_name": "W"}}})
+	post := func(secret string) int {
+		req, _ := http.NewRequest("POST", hookURL, strings.NewReader(string(update)))
+		req.Header.Set("Content-Type", "application/json")
+		if secret != "" {
+			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if c := post(""); c != http.StatusUnauthorized {
+		t.Fatalf("no secret: %d, want 401", c)
+	}
+	if c := post("wrong"); c != http.StatusUnauthorized {
+		t.Fatalf("wrong secret: %d, want 401", c)
+	}
+	for range 3 {
+		if c := post("hook-secret-1"); c != http.StatusOK {
+			t.Fatalf("right secret: %d, want 200", c)
+		}
+	}
+	if _, stderr, code := huiliu(t, env, "long enough pw\n", "agent", "add", "--email", "w@example.com", "--name", "W", "--role", "admin"); code != 0 {
+		t.Fatalf("agent add: %s", stderr)
+	}
+	tok, _, _ := huiliu(t, env, "", "token", "add", "--agent", "w@example.com", "--name", "t")
+	req, _ := http.NewRequest("GET", r+"/api/v1/tickets?channel=telegram", nil)
+	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(tok))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page struct {
+		Tickets []struct{ ID string } `json:"tickets"`
+	}
+	json.NewDecoder(resp.Body).Decode(&page)
+	resp.Body.Close()
+	if len(page.Tickets) != 1 {
+		t.Fatalf("tickets after the webhook calls: %d, want 1", len(page.Tickets))
+	}
+	req, _ = http.NewRequest("GET", r+"/api/v1/tickets/"+page.Tickets[0].ID+"/messages", nil)
+	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(tok))
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ms struct {
+		Messages []struct{ Text string } `json:"messages"`
+	}
+	json.NewDecoder(resp.Body).Decode(&ms)
+	resp.Body.Close()
+	if len(ms.Messages) != 1 || ms.Messages[0].Text != "webhook 你好" {
+		t.Fatalf("messages = %+v, want the one update once", ms.Messages)
+	}
+}
