@@ -148,12 +148,17 @@ func convertUpdate(cfg Config, u *tgbotapi.Update, partial bool, now time.Time) 
 	if partial {
 		text = unreadablePrefix + text
 	}
+	text = truncateBytes(clean(text), maxTextBytes)
+	if strings.TrimSpace(text) == "" {
+		// The desk refuses blank messages; a refusal would stall the poller.
+		text = textUnsupported
+	}
 	res.in = &channels.Inbound{
 		Channel:    ChannelName,
 		ExternalID: cfg.Name + ":" + strconv.Itoa(u.UpdateID),
 		ThreadKey:  ThreadKey(cfg.Name, m.Chat.ID),
 		From:       from,
-		Text:       truncateBytes(clean(text), maxTextBytes),
+		Text:       text,
 		ReceivedAt: messageTime(m, edited, now),
 		Links:      links,
 	}

@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -32,7 +33,7 @@ func FuzzConvertUpdate(f *testing.F) {
 				}
 			}
 		}
-		if in.Text == "" || len(in.Text) > maxTextBytes || len(in.From.Name) > maxNameBytes {
+		if strings.TrimSpace(in.Text) == "" || len(in.Text) > maxTextBytes || len(in.From.Name) > maxNameBytes {
 			t.Fatalf("text %d bytes, name %d bytes", len(in.Text), len(in.From.Name))
 		}
 		for _, l := range in.Links {
