@@ -206,3 +206,18 @@ func TestTokenNeverInErrorsOrLogs(t *testing.T) {
 		}
 	}
 }
+
+func TestSendSlowTelegramIsTemporary(t *testing.T) {
+	f := newFixture(t)
+	c := f.channel(t, nil)
+	f.fake.SetDelay(2 * time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err := c.Send(ctx, outbound("m1", "main:1001", "hi"))
+	if err == nil || errors.Is(err, channels.ErrPermanent) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want a temporary deadline error", err)
+	}
+	if strings.Contains(err.Error(), "TEST-secret") {
+		t.Fatal("token in error")
+	}
+}

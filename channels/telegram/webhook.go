@@ -96,7 +96,7 @@ func (c *Channel) SetWebhooks(ctx context.Context, publicBaseURL string) error {
 		hook := base.String() + WebhookPath(name)
 		err := c.call(ctx, b, "setWebhook", setWebhookParams{URL: hook, SecretToken: b.cfg.WebhookSecret, AllowedUpdates: allowedUpdates}, nil)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("telegram %s: setWebhook %s: %w", name, hook, err))
+			errs = append(errs, fmt.Errorf("%w (webhook url %s)", err, hook))
 			continue
 		}
 		c.log.Info("telegram: webhook set", "bot", name, "url", hook)
