@@ -30,11 +30,21 @@ type Inbound struct {
 	Text       string
 	HTML       string // raw; the desk sanitizes it
 	ReceivedAt time.Time
+	// Attachments are files the customer sent (photos, documents), already
+	// downloaded by the adapter within the desk's size limits.
+	Attachments []Attachment
 	// Links are further identities the sender proved with this message,
 	// each with Verified set: a customer number from a signed deep link, a
 	// phone number the channel vouches for. The desk records them on the
 	// sender's contact and merges contacts that share a verified identity.
 	Links []Party
+}
+
+// Attachment is one file of an inbound message.
+type Attachment struct {
+	Name string // file name as the customer's app gave it; may be empty
+	MIME string // content type as the channel reported it; may be empty
+	Data []byte
 }
 
 // Receipt is what the sink answers once the message is committed.
