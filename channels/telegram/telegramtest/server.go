@@ -44,8 +44,10 @@ type Fault struct {
 
 // Server is the fake Bot API for one bot token.
 type Server struct {
-	srv   *httptest.Server
-	token string
+	srv       *httptest.Server
+	token     string
+	done      chan struct{} // closed by Close so long polls end at once
+	closeOnce sync.Once
 
 	mu            sync.Mutex
 	notify        chan struct{} // closed and replaced when updates arrive or a poll starts
@@ -77,8 +79,17 @@ type file struct {
 
 // New starts a fake for token; it is closed when the test ends.
 func New(t testing.TB, token string) *Server {
+	s := Start(token)
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Start starts a fake for token outside a test (a benchmark command, a
+// demo); the caller must Close it.
+func Start(token string) *Server {
 	s := &Server{
 		token:         token,
+		done:          make(chan struct{}),
 		notify:        make(chan struct{}),
 		nextUpdateID:  100000,
 		nextMessageID: 1,
@@ -88,7 +99,6 @@ func New(t testing.TB, token string) *Server {
 		files:         map[string]file{},
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
-	t.Cleanup(s.srv.Close)
 	return s
 }
 
@@ -101,8 +111,13 @@ func (s *Server) Endpoint() string { return s.srv.URL + "/bot%s/%s" }
 // FileEndpoint is the file download pattern (token, file path).
 func (s *Server) FileEndpoint() string { return s.srv.URL + "/file/bot%s/%s" }
 
-// Close stops the server early (to simulate Telegram being unreachable).
-func (s *Server) Close() { s.srv.Close() }
+// Close stops the server (early, to simulate Telegram being unreachable).
+// Pending long polls and delayed answers end at once rather than holding
+// Close for their full timeout. Closing twice is fine.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.done) })
+	s.srv.Close()
+}
 
 // Push queues updates for getUpdates. Zero update ids and message ids are
 // assigned; the update ids are returned.
@@ -303,6 +318,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		case <-time.After(delay):
 		case <-r.Context().Done():
 			return
+		case <-s.done:
+			return
 		}
 	}
 	switch method {
@@ -400,6 +417,10 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, p params) {
 		case <-t.C:
 		case <-r.Context().Done():
 			t.Stop()
+			return
+		case <-s.done:
+			t.Stop()
+			writeError(w, http.StatusBadGateway, "Bad Gateway", 0)
 			return
 		}
 		t.Stop()

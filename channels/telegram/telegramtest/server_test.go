@@ -86,3 +86,31 @@ func TestFakeSpeaksTheBotAPI(t *testing.T) {
 		t.Errorf("getUpdates with a webhook: %d %v", code, body)
 	}
 }
+
+// Start serves without a test and Close ends a pending long poll at once,
+// which is what a benchmark command shutting down needs.
+func TestStartWithoutATestAndCloseEndsLongPolls(t *testing.T) {
+	s := Start("1:tok")
+	done := make(chan error, 1)
+	go func() {
+		resp, err := http.PostForm(s.URL()+"/bot1:tok/getUpdates", url.Values{"timeout": {"30"}})
+		if err == nil {
+			resp.Body.Close()
+		}
+		done <- err
+	}()
+	for s.Calls("getUpdates") == 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	start := time.Now()
+	s.Close()
+	s.Close() // twice is fine
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("long poll still pending after Close")
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("Close took %v", d)
+	}
+}
