@@ -90,7 +90,7 @@ func (s *Service) ingestOnce(ctx context.Context, in channels.Inbound) (ingestRe
 			return err
 		}
 		m := inboundMessage(in, t, ident, now)
-		if err := tx.InsertMessage(ctx, m); err != nil {
+		if err := insertMessage(ctx, tx, m, in.Attachments); err != nil {
 			return err
 		}
 		if !isNew {
@@ -126,7 +126,7 @@ func (s *Service) appendToConversation(ctx context.Context, in channels.Inbound,
 	var res ingestResult
 	err := s.store.Tx(ctx, func(tx Tx) error {
 		m := inboundMessage(in, t, ident, now)
-		if err := tx.InsertMessage(ctx, m); err != nil {
+		if err := insertMessage(ctx, tx, m, in.Attachments); err != nil {
 			return err
 		}
 		t2, err := tx.TouchTicket(ctx, t.ID, TicketTouch{Preview: preview(in.Text), At: now, Reopen: true})
@@ -140,6 +140,44 @@ func (s *Service) appendToConversation(ctx context.Context, in channels.Inbound,
 		return nil
 	})
 	return res, err
+}
+
+// insertMessage stores a message with its files in the caller's transaction.
+func insertMessage(ctx context.Context, tx Tx, m Message, files []channels.Attachment) error {
+	if err := tx.InsertMessage(ctx, m); err != nil {
+		return err
+	}
+	for _, f := range files {
+		a := Attachment{ID: NewID(), MessageID: m.ID, Name: f.Name, MIME: f.MIME, Data: f.Data, CreatedAt: m.CreatedAt}
+		if err := tx.InsertAttachment(ctx, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cleanMIME keeps a content type only if it looks like one (type/subtype,
+// no parameters); files are served by what they are declared to be, so an
+// odd declaration becomes the neutral application/octet-stream.
+func cleanMIME(m string) string {
+	m = strings.ToLower(strings.TrimSpace(m))
+	typ, sub, ok := strings.Cut(m, "/")
+	if !ok || len(m) > 100 || !isToken(typ) || !isToken(sub) {
+		return "application/octet-stream"
+	}
+	return m
+}
+
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || strings.ContainsRune("!#$&^_.+-", r)) {
+			return false
+		}
+	}
+	return true
 }
 
 func inboundMessage(in channels.Inbound, t Ticket, ident Identity, now time.Time) Message {
@@ -240,8 +278,10 @@ func validateInbound(in *channels.Inbound) error {
 		return Errorf(CodeInvalid, "from.value is longer than %d bytes", MaxPartyValueBytes)
 	case len(in.From.Name) > MaxNameBytes:
 		return Errorf(CodeInvalid, "from.name is longer than %d bytes", MaxNameBytes)
-	case strings.TrimSpace(in.Text) == "" && strings.TrimSpace(in.HTML) == "":
+	case strings.TrimSpace(in.Text) == "" && strings.TrimSpace(in.HTML) == "" && len(in.Attachments) == 0:
 		return Errorf(CodeInvalid, "text is required")
+	case len(in.Attachments) > MaxAttachments:
+		return Errorf(CodeTooLarge, "at most %d attachments per message", MaxAttachments)
 	case len(in.Text) > MaxTextBytes || len(in.HTML) > MaxTextBytes:
 		return Errorf(CodeTooLarge, "text is longer than %d bytes", MaxTextBytes)
 	}
@@ -249,6 +289,16 @@ func validateInbound(in *channels.Inbound) error {
 		if !ValidText(f) {
 			return Errorf(CodeInvalid, "text fields must be valid UTF-8 without NUL characters")
 		}
+	}
+	for i := range in.Attachments {
+		a := &in.Attachments[i]
+		if len(a.Data) > MaxAttachmentBytes {
+			return Errorf(CodeTooLarge, "attachment %d is larger than %d bytes", i+1, MaxAttachmentBytes)
+		}
+		if !ValidText(a.Name) || len(a.Name) > maxAttachmentNameBytes {
+			a.Name = "" // a bad name is not worth losing the file over
+		}
+		a.MIME = cleanMIME(a.MIME)
 	}
 	if in.From.Kind == IdentityEmail {
 		in.From.Value = strings.ToLower(strings.TrimSpace(in.From.Value))

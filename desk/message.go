@@ -43,12 +43,14 @@ type Message struct {
 	// ExternalID is the channel's own id, unique per channel (dedupe key).
 	ExternalID string `json:"external_id,omitempty"`
 	// Kind refines what the message is for; empty for ordinary messages.
-	Kind          string    `json:"kind,omitempty"`
-	Text          string    `json:"text"`
-	HTML          string    `json:"html,omitempty"` // sanitized
-	Delivery      Delivery  `json:"delivery,omitempty"`
-	DeliveryError string    `json:"delivery_error,omitempty"`
-	CreatedAt     time.Time `json:"created_at"`
+	Kind string `json:"kind,omitempty"`
+	Text string `json:"text"`
+	HTML string `json:"html,omitempty"` // sanitized
+	// Attachments are listed with the timeline (without their bytes).
+	Attachments   []Attachment `json:"attachments,omitempty"`
+	Delivery      Delivery     `json:"delivery,omitempty"`
+	DeliveryError string       `json:"delivery_error,omitempty"`
+	CreatedAt     time.Time    `json:"created_at"`
 }
 
 // MessageKindVerifyRequest asks the customer to prove who they are; a
@@ -58,6 +60,25 @@ const MessageKindVerifyRequest = "verify_request"
 // Limits on what a message may hold.
 const (
 	MaxTextBytes = 64 << 10 // 64 KiB of text per message
+)
+
+// Attachment is a file of a message. Data is loaded only when the file is
+// downloaded.
+type Attachment struct {
+	ID        string    `json:"id"`
+	MessageID string    `json:"message_id"`
+	Name      string    `json:"name"`
+	MIME      string    `json:"mime"`
+	Size      int64     `json:"size"`
+	CreatedAt time.Time `json:"created_at"`
+	Data      []byte    `json:"-"`
+}
+
+// Limits on attachments.
+const (
+	MaxAttachments         = 10       // per message
+	MaxAttachmentBytes     = 20 << 20 // per file
+	maxAttachmentNameBytes = 255
 )
 
 // OutboxItem is a message waiting to be handed to its channel.

@@ -50,6 +50,11 @@ type Reader interface {
 	TokenByHash(ctx context.Context, hash []byte) (Token, error)
 	SessionByHash(ctx context.Context, hash []byte) (Session, error)
 
+	// Attachments lists the files of a ticket's messages without bytes.
+	Attachments(ctx context.Context, ticketID string) ([]Attachment, error)
+	// Attachment returns one file with its bytes.
+	Attachment(ctx context.Context, id string) (Attachment, error)
+
 	// Idempotency returns what was recorded for (scope, key).
 	Idempotency(ctx context.Context, scope, key string) (string, error)
 
@@ -81,6 +86,7 @@ type Tx interface {
 	TouchTicket(ctx context.Context, id string, tt TicketTouch) (Ticket, error)
 
 	InsertMessage(ctx context.Context, m Message) error
+	InsertAttachment(ctx context.Context, a Attachment) error
 	SetDelivery(ctx context.Context, messageID string, d Delivery, reason string) error
 
 	InsertOutbox(ctx context.Context, o OutboxItem) error

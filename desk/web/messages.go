@@ -36,6 +36,17 @@ func (s *Server) listMessages(c echo.Context) error {
 	if ms == nil {
 		ms = []desk.Message{}
 	}
+	files, err := s.svc.Store().Attachments(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	byMessage := map[string][]desk.Attachment{}
+	for _, f := range files {
+		byMessage[f.MessageID] = append(byMessage[f.MessageID], f)
+	}
+	for i := range ms {
+		ms[i].Attachments = byMessage[ms[i].ID]
+	}
 	return c.JSON(http.StatusOK, messagesResponse{Messages: ms})
 }
 

@@ -135,6 +135,7 @@ func (s *Server) routes() {
 	e.GET(v1+"/tickets/:id", s.getTicket, authed...)
 	e.GET(v1+"/tickets/:id/messages", s.listMessages, authed...)
 	e.POST(v1+"/tickets/:id/messages", s.postMessage, authed...)
+	e.GET(v1+"/attachments/:id", s.getAttachment, authed...)
 	e.GET(v1+"/contacts", s.searchContacts, authed...)
 	e.GET(v1+"/contacts/:id", s.getContact, authed...)
 	e.GET(v1+"/teams", s.listTeams, authed...)

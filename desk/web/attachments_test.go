@@ -1,0 +1,98 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"huiliu/channels"
+	"huiliu/desk"
+)
+
+func TestAttachmentsAreListedAndServedSafely(t *testing.T) {
+	h := newHarness(t)
+	png := []byte("\x89PNG\r\n\x1a\n fake image bytes")
+	html := []byte("<script>alert(1)</script>")
+	rc, err := h.svc.Ingest(context.Background(), channels.Inbound{
+		Channel: "telegram", ExternalID: "main:1", ThreadKey: "main:9",
+		From: channels.Party{Kind: desk.IdentityTelegram, Value: "9"}, Text: "[photo] 合同照片",
+		Attachments: []channels.Attachment{
+			{Name: "合同.png", MIME: "image/png", Data: png},
+			{Name: "page.html", MIME: "text/html", Data: html},
+			{Name: "odd", MIME: "not a type; x=1", Data: []byte("x")},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ms struct{ Messages []desk.Message }
+	h.call("GET", "/api/v1/tickets/"+rc.TicketID+"/messages", h.agent, nil, &ms)
+	if len(ms.Messages) != 1 || len(ms.Messages[0].Attachments) != 3 {
+		t.Fatalf("timeline = %+v", ms.Messages)
+	}
+	files := ms.Messages[0].Attachments
+	if files[0].Name != "合同.png" || files[0].Size != int64(len(png)) || files[2].MIME != "application/octet-stream" {
+		t.Fatalf("attachments = %+v", files)
+	}
+	get := func(id, secret string) (*http.Response, []byte) {
+		req, _ := http.NewRequest("GET", h.srv.URL+"/api/v1/attachments/"+id, nil)
+		req.Header.Set("Authorization", "Bearer "+secret)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, b
+	}
+	resp, body := get(files[0].ID, h.agent)
+	if resp.StatusCode != 200 || !bytes.Equal(body, png) || resp.Header.Get("Content-Type") != "image/png" ||
+		!strings.HasPrefix(resp.Header.Get("Content-Disposition"), "inline; filename*=UTF-8''%E5%90%88") {
+		t.Fatalf("image: %d %q %q", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"))
+	}
+	// An HTML file is never rendered from the desk's origin.
+	resp, body = get(files[1].ID, h.agent)
+	if resp.StatusCode != 200 || !bytes.Equal(body, html) || resp.Header.Get("Content-Type") != "application/octet-stream" ||
+		!strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment;") || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Fatalf("html file: %d %v", resp.StatusCode, resp.Header)
+	}
+	// Another team's agent cannot fetch it, nor learn that it exists.
+	teamB, err := h.svc.CreateTeam(context.Background(), desk.Actor{}, "B")
+	if err != nil {
+		t.Fatal(err)
+	}
+	setTeam(t, h, rc.TicketID, teamB.ID)
+	if resp, _ := get(files[0].ID, h.agent); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("other team's attachment: %d", resp.StatusCode)
+	}
+	if resp, _ := get("nope", h.admin); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("unknown attachment: %d", resp.StatusCode)
+	}
+}
+
+func TestAttachmentLimits(t *testing.T) {
+	h := newHarness(t)
+	in := channels.Inbound{Channel: "telegram", ExternalID: "main:2", ThreadKey: "main:9",
+		From: channels.Party{Kind: desk.IdentityTelegram, Value: "9"}}
+	for range desk.MaxAttachments + 1 {
+		in.Attachments = append(in.Attachments, channels.Attachment{Data: []byte("x")})
+	}
+	if _, err := h.svc.Ingest(context.Background(), in); desk.CodeOf(err) != desk.CodeTooLarge {
+		t.Fatalf("too many files: %v", err)
+	}
+	in.Attachments = []channels.Attachment{{Data: make([]byte, desk.MaxAttachmentBytes+1)}}
+	if _, err := h.svc.Ingest(context.Background(), in); desk.CodeOf(err) != desk.CodeTooLarge {
+		t.Fatalf("too big a file: %v", err)
+	}
+	// A file alone, without text, is a message.
+	in.Attachments = []channels.Attachment{{Name: "a.pdf", MIME: "application/pdf", Data: []byte("%PDF")}}
+	if _, err := h.svc.Ingest(context.Background(), in); err != nil {
+		t.Fatalf("a file without text: %v", err)
+	}
+	if n := h.countTickets(); n != 1 {
+		t.Fatalf("%d tickets, want 1", n)
+	}
+}
