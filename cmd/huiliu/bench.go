@@ -17,8 +17,11 @@ import (
 )
 
 func runBench(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "telegram" {
+		return runBenchTelegram(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "ingest" {
-		return usagef("usage: huiliu bench ingest --url URL --token T [--clients 32] [--duration 20s] [--customers 1000]")
+		return usagef("usage: huiliu bench ingest --url URL --token T [--clients 32] [--duration 20s] [--customers 1000]\n       huiliu bench telegram [--updates 20000] [--users 500] [--replies 2000]")
 	}
 	fs := flag.NewFlagSet("bench ingest", flag.ContinueOnError)
 	fs.SetOutput(stderr)

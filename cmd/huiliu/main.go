@@ -27,7 +27,7 @@ func commands() []command {
 		{"migrate", "apply database migrations and exit", runMigrate},
 		{"agent", "manage agent accounts: agent add --email E --name N --role R [--team T]", runAgent},
 		{"token", "manage API tokens: token add --agent E --name N", runToken},
-		{"bench", "measure a running desk: bench ingest --url URL --token T", runBench},
+		{"bench", "measure: bench ingest --url URL --token T | bench telegram", runBench},
 		{"version", "print the version", runVersion},
 	}
 }
