@@ -69,8 +69,10 @@ type Channel struct {
 	client *http.Client
 	holder string // this node's lease holder id
 
-	leaseTTL  time.Duration
-	retryBase time.Duration
+	leaseTTL        time.Duration
+	retryBase       time.Duration
+	downloadTimeout time.Duration
+	downloadRetry   time.Duration
 
 	progress *sendProgress
 }
@@ -109,14 +111,16 @@ func New(bots []Config, deps Deps) (*Channel, error) {
 		return nil, errors.New("telegram: Deps.Sink is required")
 	}
 	c := &Channel{
-		bots:      make(map[string]*bot, len(bots)),
-		deps:      deps,
-		log:       deps.Logger,
-		now:       deps.Now,
-		client:    deps.HTTPClient,
-		leaseTTL:  defaultLeaseTTL,
-		retryBase: defaultRetryBase,
-		progress:  newSendProgress(maxProgressEntries),
+		bots:            make(map[string]*bot, len(bots)),
+		deps:            deps,
+		log:             deps.Logger,
+		now:             deps.Now,
+		client:          deps.HTTPClient,
+		leaseTTL:        defaultLeaseTTL,
+		retryBase:       defaultRetryBase,
+		downloadTimeout: defaultDownloadTimeout,
+		downloadRetry:   defaultDownloadRetry,
+		progress:        newSendProgress(maxProgressEntries),
 	}
 	if c.log == nil {
 		c.log = slog.Default()

@@ -27,6 +27,13 @@ const (
 	DefaultPollTimeout = 25 * time.Second
 	maxPollTimeout     = 50 * time.Second
 	minLinkSecretBytes = 16
+
+	// DefaultMaxFileBytes bounds one downloaded photo or document.
+	DefaultMaxFileBytes = 10 << 20
+	minMaxFileBytes     = 1 << 10
+	// maxMaxFileBytes is Telegram's own cap on what a bot may download
+	// (getFile refuses bigger files), so a higher limit would be a lie.
+	maxMaxFileBytes = 20 << 20
 )
 
 var (
@@ -50,6 +57,12 @@ type Config struct {
 	AllowGroups bool
 	// APIEndpoint is a fmt pattern taking the token and the method.
 	APIEndpoint string
+	// FileEndpoint is a fmt pattern taking the token and a getFile
+	// file_path; the default is Telegram's.
+	FileEndpoint string
+	// MaxFileBytes bounds each downloaded attachment (default 10 MiB,
+	// 1 KiB to 20 MiB); bigger files are stored as a note instead.
+	MaxFileBytes int64
 	// LinkSecret is the HMAC key of /start deep links; empty disables them.
 	LinkSecret  string
 	PollTimeout time.Duration
@@ -62,6 +75,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.APIEndpoint == "" {
 		c.APIEndpoint = tgbotapi.APIEndpoint
+	}
+	if c.FileEndpoint == "" {
+		c.FileEndpoint = tgbotapi.FileEndpoint
+	}
+	if c.MaxFileBytes == 0 {
+		c.MaxFileBytes = DefaultMaxFileBytes
 	}
 	if c.PollTimeout == 0 {
 		c.PollTimeout = DefaultPollTimeout
@@ -98,6 +117,14 @@ func (c Config) Validate() error {
 	} else if !strings.HasPrefix(c.APIEndpoint, "https://") && !strings.HasPrefix(c.APIEndpoint, "http://") {
 		bad("api endpoint must be an http(s) URL pattern")
 	}
+	if strings.Count(c.FileEndpoint, "%s") != 2 || strings.Count(c.FileEndpoint, "%") != 2 {
+		bad("file endpoint must be a pattern with two %%s (token, file path), like %q", tgbotapi.FileEndpoint)
+	} else if !strings.HasPrefix(c.FileEndpoint, "https://") && !strings.HasPrefix(c.FileEndpoint, "http://") {
+		bad("file endpoint must be an http(s) URL pattern")
+	}
+	if c.MaxFileBytes < minMaxFileBytes || c.MaxFileBytes > maxMaxFileBytes {
+		bad("max file bytes %d is not between %d (1 KiB) and %d (20 MiB, Telegram's download cap)", c.MaxFileBytes, minMaxFileBytes, maxMaxFileBytes)
+	}
 	if c.LinkSecret != "" && len(c.LinkSecret) < minLinkSecretBytes {
 		bad("link secret must be at least %d bytes (or empty to disable deep links)", minLinkSecretBytes)
 	}
@@ -109,8 +136,8 @@ func (c Config) Validate() error {
 
 // String masks the secrets so a Config can be printed or logged safely.
 func (c Config) String() string {
-	return fmt.Sprintf("telegram.Config{Name:%q Mode:%q Token:%s WebhookSecret:%s LinkSecret:%s AllowGroups:%t APIEndpoint:%q PollTimeout:%v}",
-		c.Name, c.Mode, mask(c.Token), mask(c.WebhookSecret), mask(c.LinkSecret), c.AllowGroups, c.APIEndpoint, c.PollTimeout)
+	return fmt.Sprintf("telegram.Config{Name:%q Mode:%q Token:%s WebhookSecret:%s LinkSecret:%s AllowGroups:%t APIEndpoint:%q FileEndpoint:%q MaxFileBytes:%d PollTimeout:%v}",
+		c.Name, c.Mode, mask(c.Token), mask(c.WebhookSecret), mask(c.LinkSecret), c.AllowGroups, c.APIEndpoint, c.FileEndpoint, c.MaxFileBytes, c.PollTimeout)
 }
 
 // GoString keeps %#v from printing the secrets too.
@@ -126,6 +153,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("link_secret", mask(c.LinkSecret)),
 		slog.Bool("allow_groups", c.AllowGroups),
 		slog.String("api_endpoint", c.APIEndpoint),
+		slog.String("file_endpoint", c.FileEndpoint),
+		slog.Int64("max_file_bytes", c.MaxFileBytes),
 		slog.Duration("poll_timeout", c.PollTimeout),
 	)
 }

@@ -12,7 +12,8 @@ func TestConfigValidate(t *testing.T) {
 		t.Fatalf("minimal config: %v", err)
 	}
 	d := good.withDefaults()
-	if d.Mode != ModePolling || d.PollTimeout != DefaultPollTimeout || d.APIEndpoint != "https://api.telegram.org/bot%s/%s" {
+	if d.Mode != ModePolling || d.PollTimeout != DefaultPollTimeout || d.APIEndpoint != "https://api.telegram.org/bot%s/%s" ||
+		d.FileEndpoint != "https://api.telegram.org/file/bot%s/%s" || d.MaxFileBytes != 10<<20 {
 		t.Errorf("defaults = %+v", d)
 	}
 	tests := []struct {
@@ -25,6 +26,11 @@ func TestConfigValidate(t *testing.T) {
 		{func(c *Config) { c.Mode = "push" }, `mode "push"`},
 		{func(c *Config) { c.Mode = ModeWebhook }, "webhook secret"},
 		{func(c *Config) { c.APIEndpoint = "https://x/%s" }, "two %s"},
+		{func(c *Config) { c.FileEndpoint = "https://x/file/%s" }, "file endpoint must be a pattern"},
+		{func(c *Config) { c.FileEndpoint = "ftp://x/%s/%s" }, "file endpoint must be an http(s)"},
+		{func(c *Config) { c.MaxFileBytes = 1023 }, "max file bytes"},
+		{func(c *Config) { c.MaxFileBytes = 20<<20 + 1 }, "max file bytes"},
+		{func(c *Config) { c.MaxFileBytes = -1 }, "max file bytes"},
 		{func(c *Config) { c.LinkSecret = "short" }, "link secret"},
 		{func(c *Config) { c.PollTimeout = time.Hour }, "poll timeout"},
 	}

@@ -35,7 +35,22 @@ type conversion struct {
 	groupChat int64             // a group to ask, once, to write privately
 	skip      string            // why nothing is stored, for the log
 	linkErr   error             // a /start token that failed verification
+	file      *fileRef          // a photo or document to download into in
 }
+
+// fileRef is a file a message announces, to be fetched with getFile.
+type fileRef struct {
+	ID   string
+	Name string
+	MIME string
+	Size int64 // as announced; 0 when Telegram did not say
+}
+
+// Bounds of the name and type stored with an attachment.
+const (
+	maxFileNameBytes = 255
+	maxMIMEBytes     = 127
+)
 
 // decodeUpdate reads one update. When the library's types refuse it (a
 // field whose type Telegram changed, say) it falls back to the few fields
@@ -138,6 +153,7 @@ func convertUpdate(cfg Config, u *tgbotapi.Update, partial bool, now time.Time) 
 		}
 	default:
 		text = messageText(m)
+		res.file = messageFile(m, cfg.MaxFileBytes)
 	}
 	if isForwarded(m) {
 		text = "[forwarded] " + text
@@ -248,6 +264,65 @@ func normalisePhone(s string) (string, bool) {
 		return "", false
 	}
 	return "+" + d, true
+}
+
+// messageFile is the photo or document of m worth downloading. Other
+// media stay labels: voice, video and stickers are rarely what an agent
+// needs and are the bulk of the bytes.
+func messageFile(m *tgbotapi.Message, limit int64) *fileRef {
+	if limit <= 0 {
+		limit = DefaultMaxFileBytes
+	}
+	switch {
+	case m.Animation != nil:
+		return nil // its document is the animation itself
+	case len(m.Photo) > 0:
+		p := pickPhoto(m.Photo, limit)
+		if p.FileID == "" {
+			return nil
+		}
+		return &fileRef{ID: p.FileID, Name: "photo.jpg", MIME: "image/jpeg", Size: int64(p.FileSize)}
+	case m.Document != nil && m.Document.FileID != "":
+		d := m.Document
+		return &fileRef{ID: d.FileID, Name: truncateBytes(clean(short(d.FileName)), maxFileNameBytes),
+			MIME: truncateBytes(clean(strings.TrimSpace(d.MimeType)), maxMIMEBytes), Size: int64(d.FileSize)}
+	}
+	return nil
+}
+
+// pickPhoto chooses the largest size of a photo that fits limit; a size
+// without file_size is taken on trust (the download enforces the limit).
+// When none fits it returns the smallest, whose size then explains why
+// nothing was downloaded.
+func pickPhoto(sizes []tgbotapi.PhotoSize, limit int64) tgbotapi.PhotoSize {
+	var best, smallest tgbotapi.PhotoSize
+	found := false
+	for i, p := range sizes {
+		if p.FileID == "" {
+			continue
+		}
+		if i == 0 || smallest.FileID == "" || p.FileSize < smallest.FileSize {
+			smallest = p
+		}
+		if int64(p.FileSize) > limit {
+			continue
+		}
+		if !found || photoLarger(p, best) {
+			best, found = p, true
+		}
+	}
+	if !found {
+		return smallest
+	}
+	return best
+}
+
+func photoLarger(a, b tgbotapi.PhotoSize) bool {
+	aa, ba := int64(a.Width)*int64(a.Height), int64(b.Width)*int64(b.Height)
+	if aa != ba {
+		return aa > ba
+	}
+	return a.FileSize > b.FileSize
 }
 
 // messageText labels what is not text, keeping any caption.

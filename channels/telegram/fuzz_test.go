@@ -36,6 +36,12 @@ func FuzzConvertUpdate(f *testing.F) {
 		if strings.TrimSpace(in.Text) == "" || len(in.Text) > maxTextBytes || len(in.From.Name) > maxNameBytes {
 			t.Fatalf("text %d bytes, name %d bytes", len(in.Text), len(in.From.Name))
 		}
+		if f := conv.file; f != nil {
+			if f.ID == "" || !utf8.ValidString(f.Name) || !utf8.ValidString(f.MIME) ||
+				len(f.Name) > maxFileNameBytes || len(f.MIME) > maxMIMEBytes || strings.ContainsRune(f.Name+f.MIME, 0) {
+				t.Fatalf("file %+v", f)
+			}
+		}
 		for _, l := range in.Links {
 			if !l.Verified {
 				t.Fatalf("unverified link %+v", l)

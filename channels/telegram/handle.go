@@ -43,6 +43,11 @@ func (c *Channel) handleUpdate(ctx context.Context, b *bot, raw []byte) (updateI
 		log.Info("telegram: update not stored", "reason", conv.skip)
 		return u.UpdateID, nil
 	}
+	if conv.file != nil {
+		if err := c.attach(ctx, b, conv.in, conv.file, log); err != nil {
+			return u.UpdateID, err
+		}
+	}
 	if _, err := c.deps.Sink.Ingest(ctx, *conv.in); err != nil {
 		return u.UpdateID, fmt.Errorf("telegram %s: ingest update %d: %w", b.cfg.Name, u.UpdateID, err)
 	}

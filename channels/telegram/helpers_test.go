@@ -218,7 +218,7 @@ func newFixture(t *testing.T) *fixture {
 }
 
 func (f *fixture) config() Config {
-	return Config{Name: "main", Token: testToken, APIEndpoint: f.fake.Endpoint(), PollTimeout: 2 * time.Second,
+	return Config{Name: "main", Token: testToken, APIEndpoint: f.fake.Endpoint(), FileEndpoint: f.fake.FileEndpoint(), PollTimeout: 2 * time.Second,
 		WebhookSecret: "hook-secret_1", LinkSecret: "0123456789abcdef-link"}
 }
 
@@ -237,6 +237,7 @@ func (f *fixture) channel(t *testing.T, edit func(*Config, *Deps)) *Channel {
 	}
 	c.leaseTTL = 600 * time.Millisecond
 	c.retryBase = 20 * time.Millisecond
+	c.downloadRetry = 10 * time.Millisecond
 	return c
 }
 

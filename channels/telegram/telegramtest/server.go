@@ -64,7 +64,8 @@ type Server struct {
 	blocked       map[int64]bool
 	missing       map[int64]bool
 	delay         time.Duration
-	files         map[string]file
+	files         map[string]*file
+	downloads     int
 }
 
 type pendingUpdate struct {
@@ -73,8 +74,11 @@ type pendingUpdate struct {
 }
 
 type file struct {
-	path string
-	data []byte
+	path      string
+	data      []byte
+	announced int  // size getFile reports when lying
+	lie       bool // report announced and send no Content-Length
+	fail      int  // downloads still to answer 502
 }
 
 // New starts a fake for token; it is closed when the test ends.
@@ -96,7 +100,7 @@ func Start(token string) *Server {
 		calls:         map[string]int{},
 		blocked:       map[int64]bool{},
 		missing:       map[int64]bool{},
-		files:         map[string]file{},
+		files:         map[string]*file{},
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
@@ -269,7 +273,34 @@ func (s *Server) SetDelay(d time.Duration) {
 func (s *Server) AddFile(fileID, path string, data []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.files[fileID] = file{path: path, data: data}
+	s.files[fileID] = &file{path: path, data: data}
+}
+
+// LieAboutFile makes getFile report size (0: no file_size at all) for an
+// added file, and its download come without Content-Length, so only the
+// bytes themselves tell how big it is.
+func (s *Server) LieAboutFile(fileID string, size int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f, ok := s.files[fileID]; ok {
+		f.announced, f.lie = size, true
+	}
+}
+
+// FailFile answers the next k downloads of an added file with 502.
+func (s *Server) FailFile(fileID string, k int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f, ok := s.files[fileID]; ok {
+		f.fail = k
+	}
+}
+
+// Downloads counts requests to the file path endpoint.
+func (s *Server) Downloads() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.downloads
 }
 
 func describe(code, retryAfter int) string {
@@ -487,25 +518,58 @@ func (s *Server) send(w http.ResponseWriter, method string, p params, text strin
 func (s *Server) getFile(w http.ResponseWriter, p params) {
 	s.mu.Lock()
 	f, ok := s.files[p["file_id"]]
+	var tf tgbotapi.File
+	if ok {
+		tf = tgbotapi.File{FileID: p["file_id"], FileUniqueID: "u-" + p["file_id"], FileSize: len(f.data), FilePath: f.path}
+		if f.lie {
+			tf.FileSize = f.announced
+		}
+	}
 	s.mu.Unlock()
 	if !ok {
 		writeError(w, http.StatusBadRequest, "Bad Request: invalid file_id", 0)
 		return
 	}
-	writeOK(w, tgbotapi.File{FileID: p["file_id"], FileUniqueID: "u-" + p["file_id"], FileSize: len(f.data), FilePath: f.path})
+	writeOK(w, tf)
 }
 
 func (s *Server) download(w http.ResponseWriter, path string) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.downloads++
+	var found *file
+	fail := false
 	for _, f := range s.files {
 		if f.path == path {
-			w.Header().Set("Content-Type", "application/octet-stream")
-			_, _ = w.Write(f.data)
-			return
+			found, fail = f, f.fail > 0
+			if fail {
+				f.fail--
+			}
+			break
 		}
 	}
-	http.NotFound(w, nil)
+	var data []byte
+	var lie bool
+	if found != nil {
+		data, lie = found.data, found.lie
+	}
+	s.mu.Unlock()
+	switch {
+	case found == nil:
+		http.NotFound(w, nil)
+		return
+	case fail:
+		http.Error(w, "Bad Gateway", http.StatusBadGateway)
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	if !lie {
+		w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	} else if fl, ok := w.(http.Flusher); ok {
+		// Headers out before the body: no Content-Length, chunked.
+		w.WriteHeader(http.StatusOK)
+		fl.Flush()
+	}
+	_, _ = w.Write(data)
 }
 
 // params are a request's parameters: Telegram takes them as a query
