@@ -121,6 +121,8 @@ type dedupeSink struct {
 	stored   []channels.Inbound
 	calls    []string // ExternalIDs in call order, failures included
 	failNext int
+	// failFor fails the next n calls for an ExternalID.
+	failFor map[string]int
 	// afterCommit runs after a message is stored, before Ingest returns.
 	afterCommit func(in channels.Inbound)
 }
@@ -130,8 +132,12 @@ func newDedupeSink() *dedupeSink { return &dedupeSink{byExt: map[string]channels
 func (s *dedupeSink) Ingest(ctx context.Context, in channels.Inbound) (channels.Receipt, error) {
 	s.mu.Lock()
 	s.calls = append(s.calls, in.ExternalID)
-	if s.failNext > 0 {
-		s.failNext--
+	if s.failNext > 0 || s.failFor[in.ExternalID] > 0 {
+		if s.failNext > 0 {
+			s.failNext--
+		} else {
+			s.failFor[in.ExternalID]--
+		}
 		s.mu.Unlock()
 		return channels.Receipt{}, errors.New("desk is down")
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -155,38 +156,112 @@ func (c *Channel) poll(ctx context.Context, b *bot) {
 	}
 }
 
-// ingestBatch stores updates in order and reports whether the batch made
-// progress without a failure.
+// ingestBatch stores a batch and reports whether it made progress without
+// a failure. Updates of one chat are stored in order, one after another;
+// different chats are stored side by side, so their commits can share the
+// database's group commit. The offset then moves once, past the longest
+// prefix of the batch that is stored: an update after a failed one may be
+// stored already and is offered again, and the desk drops it as a replay
+// of its external id.
 func (c *Channel) ingestBatch(ctx context.Context, b *bot, raws []json.RawMessage) bool {
 	log := c.log.With("bot", b.cfg.Name)
-	progressed := len(raws) == 0 // an empty long poll is fine
-	for _, raw := range raws {
-		id, err := c.handleUpdate(ctx, b, raw)
-		if errors.Is(err, errUndecodable) {
-			// No id to acknowledge it by; the next update's offset does.
-			continue
+	if len(raws) == 0 {
+		return true // an empty long poll is fine
+	}
+	ids := make([]int, len(raws))
+	errs := make([]error, len(raws))
+	lanes := map[int64][]int{}
+	var order []int64
+	for i, raw := range raws {
+		chat := chatOf(raw)
+		if _, ok := lanes[chat]; !ok {
+			order = append(order, chat)
 		}
-		if err != nil {
-			if ctx.Err() == nil {
-				log.Error("telegram: update not stored; will offer it again", "update_id", id, "err", err)
+		lanes[chat] = append(lanes[chat], i)
+	}
+	work := make(chan []int)
+	var wg sync.WaitGroup
+	for range min(ingestWorkers, len(order)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for lane := range work {
+				for _, i := range lane {
+					ids[i], errs[i] = c.handleUpdate(ctx, b, raws[i])
+					if errs[i] != nil && !errors.Is(errs[i], errUndecodable) {
+						// Later updates of this chat wait for this one.
+						for _, k := range lane[slices.Index(lane, i)+1:] {
+							errs[k] = errNotTried
+						}
+						break
+					}
+				}
 			}
-			return false
+		}()
+	}
+	for _, chat := range order {
+		work <- lanes[chat]
+	}
+	close(work)
+	wg.Wait()
+
+	next := -1
+	for i, err := range errs {
+		if errors.Is(err, errUndecodable) {
+			continue // no id to acknowledge it by; a later update's offset does
 		}
-		// Stored: acknowledge even if we are being stopped, so a graceful
-		// shutdown does not leave a redelivery behind.
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
-		err = c.deps.Offsets.SetOffset(sctx, b.cfg.Name, int64(id)+1)
-		cancel()
 		if err != nil {
-			log.Error("telegram: store offset", "update_id", id, "err", err)
-			return false
+			if ctx.Err() == nil && !errors.Is(err, errNotTried) {
+				log.Error("telegram: update not stored; will offer it again", "update_id", ids[i], "err", err)
+			}
+			break
 		}
-		progressed = true
-		if ctx.Err() != nil {
+		next = ids[i] + 1
+	}
+	if next < 0 {
+		return false
+	}
+	// Stored: acknowledge even if we are being stopped, so a graceful
+	// shutdown does not leave a redelivery behind.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
+	err := c.deps.Offsets.SetOffset(sctx, b.cfg.Name, int64(next))
+	cancel()
+	if err != nil {
+		log.Error("telegram: store offset", "next", next, "err", err)
+		return false
+	}
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, errUndecodable) {
 			return false
 		}
 	}
-	return progressed
+	return ctx.Err() == nil
+}
+
+// ingestWorkers bounds how many chats of one batch are stored at once.
+const ingestWorkers = 16
+
+// errNotTried marks an update held back because an earlier update of its
+// chat failed.
+var errNotTried = errors.New("not tried: an earlier update of the chat failed")
+
+// chatOf reads just enough of a raw update to keep one chat's updates in
+// order; anything unreadable shares lane 0 and is handled in order there.
+func chatOf(raw json.RawMessage) int64 {
+	var u struct {
+		Message       *struct{ Chat struct{ ID int64 } } `json:"message"`
+		EditedMessage *struct{ Chat struct{ ID int64 } } `json:"edited_message"`
+	}
+	if json.Unmarshal(raw, &u) != nil {
+		return 0
+	}
+	switch {
+	case u.Message != nil:
+		return u.Message.Chat.ID
+	case u.EditedMessage != nil:
+		return u.EditedMessage.Chat.ID
+	}
+	return 0
 }
 
 type getUpdatesParams struct {

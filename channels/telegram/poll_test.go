@@ -2,7 +2,9 @@ package telegram
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -33,11 +35,24 @@ func TestPollingIngestsInOrderAndAcksAfterCommit(t *testing.T) {
 	if len(got) != 3 {
 		t.Fatalf("stored %d messages, want 3", len(got))
 	}
-	for i, want := range []string{"你好", "second", "third"} {
-		if got[i].Text != want || got[i].ExternalID != "main:"+strconv.Itoa(ids[i]) {
-			t.Errorf("message %d = %q %q, want %q main:%d", i, got[i].Text, got[i].ExternalID, want, ids[i])
+	// Order holds within a chat; chats are stored side by side.
+	byExt := map[string]channels.Inbound{}
+	var chat1001 []string
+	for _, m := range got {
+		byExt[m.ExternalID] = m
+		if m.ThreadKey == "main:1001" {
+			chat1001 = append(chat1001, m.Text)
 		}
 	}
+	for i, want := range []string{"你好", "second", "third"} {
+		if m := byExt["main:"+strconv.Itoa(ids[i])]; m.Text != want {
+			t.Errorf("update %d stored as %q, want %q", ids[i], m.Text, want)
+		}
+	}
+	if fmt.Sprint(chat1001) != "[你好 second]" {
+		t.Errorf("chat 1001 stored in the order %v", chat1001)
+	}
+	got[0] = byExt["main:"+strconv.Itoa(ids[0])]
 	if got[0].ThreadKey != "main:1001" || got[0].From.Kind != "telegram" || got[0].From.Value != "1001" || got[0].From.Name != "Li" {
 		t.Errorf("first message envelope = %+v", got[0])
 	}
@@ -142,4 +157,54 @@ func TestOnlyTheLeaseHolderPolls(t *testing.T) {
 	if n := f.fake.Conflicts(); n != 0 {
 		t.Fatalf("%d getUpdates conflicts: two nodes polled at once", n)
 	}
+}
+
+// TestPollingKeepsEachChatInOrderWhileChatsRunSideBySide: a failure in one
+// chat holds back that chat's later updates and the offset, but not the
+// other chats; the retry stores the held-back update once, in order.
+func TestPollingKeepsEachChatInOrderWhileChatsRunSideBySide(t *testing.T) {
+	f := newFixture(t)
+	ids := f.fake.Push(
+		telegramtest.Private(2001, "A", "a1"),
+		telegramtest.Private(2002, "B", "b1"),
+		telegramtest.Private(2002, "B", "b2"),
+		telegramtest.Private(2001, "A", "a2"),
+	)
+	f.sink.failFor = map[string]int{"main:" + strconv.Itoa(ids[1]): 1}
+	c := f.channel(t, nil)
+	run(t, c)
+	waitFor(t, "all stored", func() bool { return f.offsets.get("main") == int64(ids[3]+1) })
+	got := map[string][]string{}
+	for _, m := range f.sink.messages() {
+		got[m.ThreadKey] = append(got[m.ThreadKey], m.Text)
+	}
+	if fmt.Sprint(got["main:2001"]) != "[a1 a2]" || fmt.Sprint(got["main:2002"]) != "[b1 b2]" {
+		t.Fatalf("stored per chat = %v", got)
+	}
+	if n := len(f.sink.messages()); n != 4 {
+		t.Fatalf("stored %d messages, want 4 (no duplicates)", n)
+	}
+	// b2 waited for b1: it was never offered before b1 was stored.
+	calls := f.sink.callLog()
+	b1, b2 := "main:"+strconv.Itoa(ids[1]), "main:"+strconv.Itoa(ids[2])
+	firstB2 := slices.Index(calls, b2)
+	lastB1 := -1
+	for i, c := range calls {
+		if c == b1 {
+			lastB1 = i
+		}
+	}
+	if firstB2 < 0 || lastB1 > firstB2 || countOf(calls, b1) != 2 {
+		t.Fatalf("sink calls = %v", calls)
+	}
+}
+
+func countOf(xs []string, x string) int {
+	n := 0
+	for _, v := range xs {
+		if v == x {
+			n++
+		}
+	}
+	return n
 }
