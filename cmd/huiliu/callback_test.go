@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -38,29 +37,13 @@ func TestReplyReachesTheIntegrationsCallback(t *testing.T) {
 
 	env := []string{"HUILIU_DATA=" + t.TempDir(), "DATABASE_URL=", "REDIS_URL=",
 		"HUILIU_API_CALLBACK_URL=" + cb.URL, "HUILIU_API_CALLBACK_SECRET=" + secret, "HUILIU_ALLOW_PRIVATE_CALLBACKS=true"}
-	if _, stderr, code := huiliu(t, env, "long enough pw\n", "agent", "add", "--email", "a@example.com", "--name", "A", "--role", "admin"); code != 0 {
-		t.Fatalf("agent add: %s", stderr)
-	}
-	token, _, _ := huiliu(t, env, "", "token", "add", "--agent", "a@example.com", "--name", "crm")
-	token = strings.TrimSpace(token)
+	token := adminToken(t, env, "a@example.com")
 	base := node(t, env)
 
 	do := func(method, path, body string, out any) {
 		t.Helper()
-		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode >= 300 {
-			raw, _ := io.ReadAll(resp.Body)
-			t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, raw)
-		}
-		if out != nil {
-			_ = json.NewDecoder(resp.Body).Decode(out)
+		if code := apiCall(t, base, token, method, path, body, out); code >= 300 {
+			t.Fatalf("%s %s: %d", method, path, code)
 		}
 	}
 	var rc struct {

@@ -191,14 +191,7 @@ func stopAtCleanup(t *testing.T, r *running) {
 
 func TestTwoNodesShareOneDesk(t *testing.T) {
 	env := sharedBackends(t)
-	if _, stderr, code := huiliu(t, env, "s3cret-passw0rd\n", "agent", "add", "--email", "ops@example.com", "--name", "Ops", "--role", "admin"); code != 0 {
-		t.Fatalf("agent add: exit %d: %s", code, stderr)
-	}
-	token, stderr, code := huiliu(t, env, "", "token", "add", "--agent", "ops@example.com", "--name", "e2e")
-	token = strings.TrimSpace(token)
-	if code != 0 || !strings.HasPrefix(token, "hlt_") {
-		t.Fatalf("token add: exit %d %q %s", code, token, stderr)
-	}
+	token := adminToken(t, env, "ops@example.com")
 	node1 := node(t, env)
 	node2 := node(t, env)
 

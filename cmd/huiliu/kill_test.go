@@ -19,11 +19,7 @@ var messageIDField = regexp.MustCompile(`"message_id":"([0-9A-Z]+)"`)
 // back as a duplicate with the same id, none may be new.
 func TestAcknowledgedMessagesSurviveKill9(t *testing.T) {
 	env := sharedBackends(t)
-	if _, stderr, code := huiliu(t, env, "long enough pw\n", "agent", "add", "--email", "k@example.com", "--name", "K", "--role", "admin"); code != 0 {
-		t.Fatalf("agent add: %s", stderr)
-	}
-	token, _, _ := huiliu(t, env, "", "token", "add", "--agent", "k@example.com", "--name", "k")
-	token = strings.TrimSpace(token)
+	token := adminToken(t, env, "k@example.com")
 
 	post := func(base, extID string) (int, string, error) {
 		body := fmt.Sprintf(`{"external_id":%q,"thread_key":"t","from":{"kind":"api","value":"c-%s"},"text":"催收提醒 %s"}`, extID, extID[len(extID)-1:], extID)

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -23,30 +22,11 @@ func TestTelegramThroughTheServer(t *testing.T) {
 	const token = "123456:TEST-token"
 	fake := telegramtest.New(t, token)
 	env := append(sharedBackends(t), "HUILIU_TELEGRAM_TOKEN="+token, "HUILIU_TELEGRAM_API_ENDPOINT="+fake.Endpoint())
-	if _, stderr, code := huiliu(t, env, "long enough pw\n", "agent", "add", "--email", "tg@example.com", "--name", "客服小李", "--role", "admin"); code != 0 {
-		t.Fatalf("agent add: %s", stderr)
-	}
-	tok, _, _ := huiliu(t, env, "", "token", "add", "--agent", "tg@example.com", "--name", "t")
-	tok = strings.TrimSpace(tok)
+	tok := adminToken(t, env, "tg@example.com")
 	base := node(t, env)
-
 	api := func(method, path, body string, out any) int {
 		t.Helper()
-		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+tok)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		raw, _ := io.ReadAll(resp.Body)
-		if out != nil {
-			if err := json.Unmarshal(raw, out); err != nil {
-				t.Fatalf("%s %s: %s", method, path, raw)
-			}
-		}
-		return resp.StatusCode
+		return apiCall(t, base, tok, method, path, body, out)
 	}
 	eventually := func(what string, cond func() bool) {
 		t.Helper()
@@ -168,35 +148,18 @@ func TestTelegramWebhookOnTheServer(t *testing.T) {
 			t.Fatalf("right secret: %d, want 200", c)
 		}
 	}
-	if _, stderr, code := huiliu(t, env, "long enough pw\n", "agent", "add", "--email", "w@example.com", "--name", "W", "--role", "admin"); code != 0 {
-		t.Fatalf("agent add: %s", stderr)
-	}
-	tok, _, _ := huiliu(t, env, "", "token", "add", "--agent", "w@example.com", "--name", "t")
-	req, _ := http.NewRequest("GET", r+"/api/v1/tickets?channel=telegram", nil)
-	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(tok))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok := adminToken(t, env, "w@example.com")
 	var page struct {
 		Tickets []struct{ ID string } `json:"tickets"`
 	}
-	json.NewDecoder(resp.Body).Decode(&page)
-	resp.Body.Close()
+	apiCall(t, r, tok, "GET", "/api/v1/tickets?channel=telegram", "", &page)
 	if len(page.Tickets) != 1 {
 		t.Fatalf("tickets after the webhook calls: %d, want 1", len(page.Tickets))
-	}
-	req, _ = http.NewRequest("GET", r+"/api/v1/tickets/"+page.Tickets[0].ID+"/messages", nil)
-	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(tok))
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
 	}
 	var ms struct {
 		Messages []struct{ Text string } `json:"messages"`
 	}
-	json.NewDecoder(resp.Body).Decode(&ms)
-	resp.Body.Close()
+	apiCall(t, r, tok, "GET", "/api/v1/tickets/"+page.Tickets[0].ID+"/messages", "", &ms)
 	if len(ms.Messages) != 1 || ms.Messages[0].Text != "webhook 你好" {
 		t.Fatalf("messages = %+v, want the one update once", ms.Messages)
 	}

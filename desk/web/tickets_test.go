@@ -141,6 +141,14 @@ func (r *recorder) Send(_ context.Context, out channels.Outbound) (string, error
 	return "ext-" + out.MessageID, nil
 }
 
+// startSender runs the outbox sender with adapter until the test ends.
+func (h *harness) startSender(adapter channels.Adapter) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { h.svc.NewSender(h.db, adapter).Run(ctx); close(done) }()
+	h.t.Cleanup(func() { cancel(); <-done })
+}
+
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
@@ -155,10 +163,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 func TestOutboxDeliversAndRecordsFailures(t *testing.T) {
 	h := newHarness(t)
 	rec := &recorder{}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { h.svc.NewSender(h.db, rec).Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	h.startSender(rec)
 
 	tk := h.inbound("m1", "cust-9", "hello")
 	var m desk.Message
@@ -286,10 +291,7 @@ func TestHealthAndReadiness(t *testing.T) {
 func TestVerifyRequestAsksForTheContactButton(t *testing.T) {
 	h := newHarness(t)
 	rec := &recorder{}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { h.svc.NewSender(h.db, rec).Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	h.startSender(rec)
 
 	tk := h.inbound("m1", "cust", "我的账单金额是多少？")
 	var m desk.Message
