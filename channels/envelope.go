@@ -75,6 +75,8 @@ type Outbound struct {
 	// RequestContact asks the customer to share their phone number to be
 	// verified; channels with such a button (Telegram) show it.
 	RequestContact bool
+	// Attachments are files the agent sent with the message, in order.
+	Attachments []Attachment
 }
 
 // Adapter delivers outbound messages on one channel.
