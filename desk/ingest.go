@@ -156,6 +156,25 @@ func insertMessage(ctx context.Context, tx Tx, m Message, files []channels.Attac
 	return nil
 }
 
+// checkAttachments enforces the limits on files and tidies their names and
+// types in place.
+func checkAttachments(files []channels.Attachment) error {
+	if len(files) > MaxAttachments {
+		return Errorf(CodeTooLarge, "at most %d attachments per message", MaxAttachments)
+	}
+	for i := range files {
+		a := &files[i]
+		if len(a.Data) > MaxAttachmentBytes {
+			return Errorf(CodeTooLarge, "attachment %d is larger than %d bytes", i+1, MaxAttachmentBytes)
+		}
+		if !ValidText(a.Name) || len(a.Name) > maxAttachmentNameBytes {
+			a.Name = "" // a bad name is not worth losing the file over
+		}
+		a.MIME = cleanMIME(a.MIME)
+	}
+	return nil
+}
+
 // cleanMIME keeps a content type only if it looks like one (type/subtype,
 // no parameters); files are served by what they are declared to be, so an
 // odd declaration becomes the neutral application/octet-stream.
@@ -280,8 +299,6 @@ func validateInbound(in *channels.Inbound) error {
 		return Errorf(CodeInvalid, "from.name is longer than %d bytes", MaxNameBytes)
 	case strings.TrimSpace(in.Text) == "" && strings.TrimSpace(in.HTML) == "" && len(in.Attachments) == 0:
 		return Errorf(CodeInvalid, "text is required")
-	case len(in.Attachments) > MaxAttachments:
-		return Errorf(CodeTooLarge, "at most %d attachments per message", MaxAttachments)
 	case len(in.Text) > MaxTextBytes || len(in.HTML) > MaxTextBytes:
 		return Errorf(CodeTooLarge, "text is longer than %d bytes", MaxTextBytes)
 	}
@@ -290,15 +307,8 @@ func validateInbound(in *channels.Inbound) error {
 			return Errorf(CodeInvalid, "text fields must be valid UTF-8 without NUL characters")
 		}
 	}
-	for i := range in.Attachments {
-		a := &in.Attachments[i]
-		if len(a.Data) > MaxAttachmentBytes {
-			return Errorf(CodeTooLarge, "attachment %d is larger than %d bytes", i+1, MaxAttachmentBytes)
-		}
-		if !ValidText(a.Name) || len(a.Name) > maxAttachmentNameBytes {
-			a.Name = "" // a bad name is not worth losing the file over
-		}
-		a.MIME = cleanMIME(a.MIME)
+	if err := checkAttachments(in.Attachments); err != nil {
+		return err
 	}
 	if in.From.Kind == IdentityEmail {
 		in.From.Value = strings.ToLower(strings.TrimSpace(in.From.Value))

@@ -155,6 +155,10 @@ func (snd *Sender) outbound(ctx context.Context, it OutboxItem) (channels.Outbou
 	if err != nil {
 		return channels.Outbound{}, fmt.Errorf("identity %s: %w", t.IdentityID, err)
 	}
+	files, err := messageFiles(ctx, st, t.ID, m.ID)
+	if err != nil {
+		return channels.Outbound{}, err
+	}
 	return channels.Outbound{
 		MessageID:      m.ID,
 		TicketID:       t.ID,
@@ -165,7 +169,28 @@ func (snd *Sender) outbound(ctx context.Context, it OutboxItem) (channels.Outbou
 		IdempotencyKey: it.IdempotencyKey,
 		Attempt:        it.Attempts,
 		RequestContact: m.Kind == MessageKindVerifyRequest,
+		Attachments:    files,
 	}, nil
+}
+
+// messageFiles loads the files of one message with their bytes.
+func messageFiles(ctx context.Context, st Store, ticketID, messageID string) ([]channels.Attachment, error) {
+	all, err := st.Attachments(ctx, ticketID)
+	if err != nil {
+		return nil, fmt.Errorf("attachments of ticket %s: %w", ticketID, err)
+	}
+	var out []channels.Attachment
+	for _, a := range all {
+		if a.MessageID != messageID {
+			continue
+		}
+		full, err := st.Attachment(ctx, a.ID)
+		if err != nil {
+			return nil, fmt.Errorf("attachment %s: %w", a.ID, err)
+		}
+		out = append(out, channels.Attachment{Name: full.Name, MIME: full.MIME, Data: full.Data})
+	}
+	return out, nil
 }
 
 // backoff doubles from 2 s up to maxBackoff.

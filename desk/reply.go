@@ -2,8 +2,10 @@ package desk
 
 import (
 	"context"
+
 	"errors"
 	"fmt"
+	"huiliu/channels"
 	"strings"
 )
 
@@ -30,6 +32,8 @@ type PostRequest struct {
 	// IdempotencyKey makes a retried request return the first result
 	// instead of posting twice.
 	IdempotencyKey string
+	// Attachments are files sent with the message (or kept with a note).
+	Attachments []channels.Attachment
 }
 
 // MaxIdempotencyKeyBytes bounds the Idempotency-Key header.
@@ -77,7 +81,7 @@ func (s *Service) Post(ctx context.Context, a Agent, req PostRequest) (msg Messa
 			touch.Preview = preview(req.Text)
 			touch.ClaimFor = a.ID
 		}
-		if err := tx.InsertMessage(ctx, msg); err != nil {
+		if err := insertMessage(ctx, tx, msg, req.Attachments); err != nil {
 			return err
 		}
 		touched, err := tx.TouchTicket(ctx, t.ID, touch)
@@ -142,10 +146,13 @@ func validatePost(req *PostRequest) error {
 	if req.Kind == KindVerify && strings.TrimSpace(req.Text) == "" {
 		req.Text = verifyRequestText
 	}
+	if err := checkAttachments(req.Attachments); err != nil {
+		return err
+	}
 	switch {
 	case req.Kind != KindReply && req.Kind != KindNote && req.Kind != KindVerify:
 		return Errorf(CodeInvalid, "kind must be reply, note or verify")
-	case strings.TrimSpace(req.Text) == "":
+	case strings.TrimSpace(req.Text) == "" && len(req.Attachments) == 0:
 		return Errorf(CodeInvalid, "text is required")
 	case len(req.Text) > MaxTextBytes:
 		return Errorf(CodeTooLarge, "text is longer than %d bytes", MaxTextBytes)

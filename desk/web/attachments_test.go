@@ -3,13 +3,19 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
+	"maps"
+	"mime/multipart"
 	"net/http"
+	"net/textproto"
+	"slices"
 	"strings"
 	"testing"
 
 	"huiliu/channels"
 	"huiliu/desk"
+	"huiliu/desk/web"
 )
 
 func TestAttachmentsAreListedAndServedSafely(t *testing.T) {
@@ -94,5 +100,78 @@ func TestAttachmentLimits(t *testing.T) {
 	}
 	if n := h.countTickets(); n != 1 {
 		t.Fatalf("%d tickets, want 1", n)
+	}
+}
+
+// upload posts a multipart reply with files.
+func (h *harness) upload(ticketID, secret string, fields map[string]string, files map[string][]byte) (*http.Response, desk.Message) {
+	h.t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	for k, v := range fields {
+		_ = w.WriteField(k, v)
+	}
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		hdr := textproto.MIMEHeader{}
+		hdr.Set("Content-Disposition", `form-data; name="file"; filename="`+name+`"`)
+		if strings.HasSuffix(name, ".png") {
+			hdr.Set("Content-Type", "image/png")
+		} else {
+			hdr.Set("Content-Type", "application/pdf")
+		}
+		part, _ := w.CreatePart(hdr)
+		_, _ = part.Write(files[name])
+	}
+	_ = w.Close()
+	req, _ := http.NewRequest("POST", h.srv.URL+"/api/v1/tickets/"+ticketID+"/messages", &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+secret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m desk.Message
+	_ = json.NewDecoder(resp.Body).Decode(&m)
+	return resp, m
+}
+
+func TestRepliesCarryFilesToTheChannel(t *testing.T) {
+	h := newHarness(t)
+	rec := &recorder{}
+	h.startSender(rec)
+	tk := h.inbound("m1", "cust", "请把合同发给我")
+	pdf := bytes.Repeat([]byte("%PDF-1.7 合同 "), 1000)
+	png := []byte("\x89PNG\r\n\x1a\n")
+	resp, m := h.upload(tk.ID, h.agent, map[string]string{"text": "合同见附件"}, map[string][]byte{"a-合同.pdf": pdf, "b-scan.png": png})
+	if resp.StatusCode != http.StatusCreated || m.Text != "合同见附件" {
+		t.Fatalf("upload: %d %+v", resp.StatusCode, m)
+	}
+	waitFor(t, "delivery", func() bool {
+		rec.mu.Lock()
+		defer rec.mu.Unlock()
+		return len(rec.sent) == 1
+	})
+	rec.mu.Lock()
+	out := rec.sent[0]
+	rec.mu.Unlock()
+	if len(out.Attachments) != 2 || out.Attachments[0].Name != "a-合同.pdf" || !bytes.Equal(out.Attachments[0].Data, pdf) ||
+		out.Attachments[1].MIME != "image/png" || !bytes.Equal(out.Attachments[1].Data, png) {
+		t.Fatalf("outbound files = %d, first %q", len(out.Attachments), out.Attachments[0].Name)
+	}
+	var ms struct{ Messages []desk.Message }
+	h.call("GET", "/api/v1/tickets/"+tk.ID+"/messages", h.agent, nil, &ms)
+	if last := ms.Messages[len(ms.Messages)-1]; len(last.Attachments) != 2 {
+		t.Fatalf("timeline files = %+v", last.Attachments)
+	}
+	// Files alone are a reply too; a file over the limit is refused whole.
+	if resp, _ := h.upload(tk.ID, h.agent, nil, map[string][]byte{"only.pdf": pdf}); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("files without text: %d", resp.StatusCode)
+	}
+	if resp, _ := h.upload(tk.ID, h.agent, map[string]string{"text": "big"}, map[string][]byte{"big.pdf": make([]byte, desk.MaxAttachmentBytes+1)}); resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("file over the limit: %d", resp.StatusCode)
+	}
+	if resp, _ := h.upload(tk.ID, h.agent, map[string]string{"text": "huge"}, map[string][]byte{"huge.pdf": make([]byte, web.UploadLimit+1)}); resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("upload over the body limit: %d", resp.StatusCode)
 	}
 }

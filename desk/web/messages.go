@@ -1,11 +1,14 @@
 package web
 
 import (
+	"errors"
+	"io"
 	"net/http"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
 
+	"huiliu/channels"
 	"huiliu/desk"
 )
 
@@ -56,10 +59,18 @@ type postMessageRequest struct {
 }
 
 // postMessage answers 201 for a new message and 200 with the same message
-// when the Idempotency-Key was seen before.
+// when the Idempotency-Key was seen before. A JSON body posts text; a
+// multipart/form-data body (fields kind and text, files in "file") posts
+// text with files.
 func (s *Server) postMessage(c echo.Context) error {
 	var req postMessageRequest
-	if err := decodeJSON(c, &req); err != nil {
+	var files []channels.Attachment
+	if isUpload(c) {
+		var err error
+		if req, files, err = readUpload(c); err != nil {
+			return err
+		}
+	} else if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
 	if req.Kind == "" {
@@ -70,6 +81,7 @@ func (s *Server) postMessage(c echo.Context) error {
 		Kind:           req.Kind,
 		Text:           req.Text,
 		IdempotencyKey: c.Request().Header.Get("Idempotency-Key"),
+		Attachments:    files,
 	})
 	if err != nil {
 		return err
@@ -79,4 +91,33 @@ func (s *Server) postMessage(c echo.Context) error {
 		status = http.StatusOK
 	}
 	return c.JSON(status, m)
+}
+
+// readUpload reads a multipart reply; files are held in memory, bounded by
+// UploadLimit on the whole body.
+func readUpload(c echo.Context) (postMessageRequest, []channels.Attachment, error) {
+	r := c.Request()
+	if err := r.ParseMultipartForm(UploadLimit); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return postMessageRequest{}, nil, desk.Errorf(desk.CodeTooLarge, "the upload is larger than %d bytes", tooBig.Limit)
+		}
+		return postMessageRequest{}, nil, desk.Errorf(desk.CodeInvalid, "malformed multipart form")
+	}
+	defer r.MultipartForm.RemoveAll()
+	req := postMessageRequest{Kind: desk.ReplyKind(r.FormValue("kind")), Text: r.FormValue("text")}
+	var files []channels.Attachment
+	for _, fh := range r.MultipartForm.File["file"] {
+		f, err := fh.Open()
+		if err != nil {
+			return req, nil, desk.Errorf(desk.CodeInvalid, "could not read file %q", fh.Filename)
+		}
+		data, err := io.ReadAll(f)
+		f.Close()
+		if err != nil {
+			return req, nil, desk.Errorf(desk.CodeInvalid, "could not read file %q", fh.Filename)
+		}
+		files = append(files, channels.Attachment{Name: fh.Filename, MIME: fh.Header.Get(echo.HeaderContentType), Data: data})
+	}
+	return req, files, nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -41,10 +42,24 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		if r.ContentLength > s.opts.BodyLimit {
-			return desk.Errorf(desk.CodeTooLarge, "the body is larger than %d bytes", s.opts.BodyLimit)
+		limit := s.opts.BodyLimit
+		if isUpload(c) {
+			limit = max(limit, UploadLimit)
 		}
-		r.Body = http.MaxBytesReader(c.Response(), r.Body, s.opts.BodyLimit)
+		if r.ContentLength > limit {
+			return desk.Errorf(desk.CodeTooLarge, "the body is larger than %d bytes", limit)
+		}
+		r.Body = http.MaxBytesReader(c.Response(), r.Body, limit)
 		return next(c)
 	}
+}
+
+// UploadLimit bounds a reply with files (multipart/form-data): one file
+// of desk.MaxAttachmentBytes and then some.
+const UploadLimit = 25 << 20
+
+// isUpload reports a multipart reply, the one request that carries files.
+func isUpload(c echo.Context) bool {
+	return c.Request().Method == http.MethodPost && c.Path() == "/api/v1/tickets/:id/messages" &&
+		strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm)
 }
