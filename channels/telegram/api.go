@@ -64,12 +64,21 @@ func (c *Channel) call(ctx context.Context, b *bot, method string, params any, r
 	if err != nil {
 		return fmt.Errorf("telegram %s: %s: encode request: %w", b.cfg.Name, method, err)
 	}
+	return c.post(ctx, b, method, "application/json", bytes.NewReader(body), int64(len(body)), result)
+}
+
+// post runs one Bot API method with a body of size bytes (JSON or
+// multipart) and decodes its result into result (when not nil).
+func (c *Channel) post(ctx context.Context, b *bot, method, contentType string, body io.Reader, size int64, result any) error {
 	endpoint := fmt.Sprintf(b.cfg.APIEndpoint, b.cfg.Token, method)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, body)
 	if err != nil {
 		return fmt.Errorf("telegram %s: %s: %w", b.cfg.Name, method, scrub(err, b.cfg.Token))
 	}
-	req.Header.Set("Content-Type", "application/json")
+	// A known length rather than chunked: uploads are sized up front, and
+	// proxies in front of the Bot API are not all fond of chunked bodies.
+	req.ContentLength = size
+	req.Header.Set("Content-Type", contentType)
 	resp, err := c.client.Do(req)
 	if err != nil {
 		return fmt.Errorf("telegram %s: %s: %w", b.cfg.Name, method, scrub(err, b.cfg.Token))

@@ -46,14 +46,42 @@ func (c *Channel) allow(ctx context.Context, b *bot) (bool, time.Duration, error
 	return c.deps.Limiter.Allow(ctx, "telegram:send:"+b.cfg.Name, sendLimit, time.Second)
 }
 
-// Send delivers out as one or more plain-text messages. It returns the
-// Telegram message ids of the parts, comma-separated. With
-// out.RequestContact the last part carries the share-phone button.
+// take is allow as an error: nil when the call may go now.
+func (c *Channel) take(ctx context.Context, b *bot) error {
+	ok, wait, err := c.allow(ctx, b)
+	if err != nil {
+		return fmt.Errorf("telegram %s: rate limit: %w", b.cfg.Name, err)
+	}
+	if !ok {
+		return &channels.RetryAfterError{After: max(wait, 10*time.Millisecond),
+			Err: fmt.Errorf("telegram %s: %d messages per second reached", b.cfg.Name, sendLimit)}
+	}
+	return nil
+}
+
+// outPart is one Bot API call of a message: a piece of its text or one of
+// its files.
+type outPart struct {
+	text string
+	file *channels.Attachment
+}
+
+// blank parts are not sent: Telegram refuses blank messages. The
+// whitespace is not lost to the reader, only its rendering.
+func (p outPart) blank() bool { return p.file == nil && strings.TrimSpace(p.text) == "" }
+
+// Send delivers out as one or more plain-text messages followed by its
+// files, one message each, in order: photos (JPEG, PNG, WebP up to 10 MB)
+// with sendPhoto, anything else with sendDocument. Files carry no caption;
+// the text went before them. It returns the Telegram message ids of the
+// parts, comma-separated. With out.RequestContact the last part carries
+// the share-phone button.
 //
 // A retry of a message that failed part-way continues with the first part
-// not yet delivered (remembered in memory on this node). A part whose
-// request reached Telegram but whose answer was lost is sent again:
-// Telegram has no idempotency key to prevent that.
+// not yet delivered (remembered in memory on this node); text parts and
+// files are one sequence. A part whose request reached Telegram but whose
+// answer was lost is sent again: Telegram has no idempotency key to
+// prevent that.
 func (c *Channel) Send(ctx context.Context, out channels.Outbound) (string, error) {
 	name, chat, err := ParseThreadKey(out.ThreadKey)
 	if err != nil {
@@ -63,35 +91,44 @@ func (c *Channel) Send(ctx context.Context, out channels.Outbound) (string, erro
 	if !ok {
 		return "", channels.Permanent(fmt.Errorf("telegram: thread %q belongs to bot %q, which is not configured", out.ThreadKey, name))
 	}
-	parts := splitText(out.Text, maxMessageUnits)
-	if len(parts) == 0 || strings.TrimSpace(out.Text) == "" {
-		return "", channels.Permanent(fmt.Errorf("telegram %s: message %s has no text", name, out.MessageID))
+	var parts []outPart
+	if strings.TrimSpace(out.Text) != "" {
+		for _, t := range splitText(out.Text, maxMessageUnits) {
+			parts = append(parts, outPart{text: t})
+		}
+	}
+	for i := range out.Attachments {
+		a := &out.Attachments[i]
+		if err := checkFile(*a); err != nil {
+			return "", channels.Permanent(fmt.Errorf("telegram %s: message %s: %w", name, out.MessageID, err))
+		}
+		parts = append(parts, outPart{file: a})
+	}
+	if len(parts) == 0 {
+		return "", channels.Permanent(fmt.Errorf("telegram %s: message %s has no text and no files", name, out.MessageID))
+	}
+	last := len(parts) - 1
+	for last > 0 && parts[last].blank() {
+		last--
 	}
 	key := progressKey(out)
 	st := c.progress.get(key)
 	ids := st.ids
 	for i := st.done; i < len(parts); i++ {
-		if strings.TrimSpace(parts[i]) == "" {
-			// Telegram refuses blank messages; the whitespace is not lost
-			// to the reader, only its rendering.
+		if parts[i].blank() {
 			c.progress.advance(key, "")
 			continue
 		}
-		ok, wait, err := c.allow(ctx, b)
+		var markup any
+		if out.RequestContact && i == last {
+			markup = contactKeyboard()
+		}
+		m, err := c.sendPart(ctx, b, chat, parts[i], markup)
 		if err != nil {
-			return "", fmt.Errorf("telegram %s: rate limit: %w", name, err)
-		}
-		if !ok {
-			return "", &channels.RetryAfterError{After: max(wait, 10*time.Millisecond),
-				Err: fmt.Errorf("telegram %s: %d messages per second reached", name, sendLimit)}
-		}
-		p := sendMessageParams{ChatID: chat, Text: parts[i]}
-		if out.RequestContact && i == len(parts)-1 {
-			p.ReplyMarkup = contactKeyboard()
-		}
-		m, err := c.sendMessage(ctx, b, p)
-		if err != nil {
-			if i > 0 {
+			switch {
+			case parts[i].file != nil:
+				err = fmt.Errorf("part %d of %d (file %q): %w", i+1, len(parts), parts[i].file.Name, err)
+			case i > 0:
 				err = fmt.Errorf("part %d of %d: %w", i+1, len(parts), err)
 			}
 			return "", classify(err)
@@ -101,6 +138,29 @@ func (c *Channel) Send(ctx context.Context, out channels.Outbound) (string, erro
 		ids = append(ids, id)
 	}
 	return strings.Join(ids, ","), nil
+}
+
+// sendPart makes the calls for one part, each counted by the limiter. A
+// photo Telegram refuses as a photo (dimensions, a format it cannot
+// process) is sent again as a document: the customer still gets the file.
+func (c *Channel) sendPart(ctx context.Context, b *bot, chat int64, p outPart, markup any) (tgbotapi.Message, error) {
+	if err := c.take(ctx, b); err != nil {
+		return tgbotapi.Message{}, err
+	}
+	if p.file == nil {
+		return c.sendMessage(ctx, b, sendMessageParams{ChatID: chat, Text: p.text, ReplyMarkup: markup})
+	}
+	method := fileMethod(*p.file)
+	m, err := c.sendFile(ctx, b, method, chat, *p.file, markup)
+	var ae *APIError
+	if method != "sendPhoto" || !errors.As(err, &ae) || ae.Code != 400 {
+		return m, err
+	}
+	c.log.Info("telegram: photo refused, sending it as a document", "bot", b.cfg.Name, "file", p.file.Name, "reason", ae.Description)
+	if err := c.take(ctx, b); err != nil {
+		return tgbotapi.Message{}, err
+	}
+	return c.sendFile(ctx, b, "sendDocument", chat, *p.file, markup)
 }
 
 // SendContactRequest asks the customer in chatID to share their phone
@@ -114,11 +174,8 @@ func (c *Channel) SendContactRequest(ctx context.Context, botName string, chatID
 	if strings.TrimSpace(text) == "" {
 		text = contactRequestText
 	}
-	if ok, wait, err := c.allow(ctx, b); err != nil {
-		return fmt.Errorf("telegram %s: rate limit: %w", botName, err)
-	} else if !ok {
-		return &channels.RetryAfterError{After: max(wait, 10*time.Millisecond),
-			Err: fmt.Errorf("telegram %s: %d messages per second reached", botName, sendLimit)}
+	if err := c.take(ctx, b); err != nil {
+		return err
 	}
 	_, err := c.sendMessage(ctx, b, sendMessageParams{ChatID: chatID, Text: truncateUnits(text, maxMessageUnits), ReplyMarkup: contactKeyboard()})
 	return classify(err)
@@ -150,8 +207,9 @@ func classify(err error) error {
 	case ae.Code == 403:
 		// Blocked by the user, kicked from the group: only the customer can change that.
 		return channels.Permanent(err)
-	case ae.Code == 400:
-		// Chat not found, text refused: the same request fails the same way.
+	case ae.Code == 400, ae.Code == 413:
+		// Chat not found, text refused, file too big: the same request
+		// fails the same way.
 		return channels.Permanent(err)
 	}
 	return err // 5xx, and 401/404/409 that an operator can fix without losing the message
@@ -165,9 +223,13 @@ func progressKey(out channels.Outbound) string {
 	if id == "" {
 		return ""
 	}
-	// The text's hash keeps an edited message from resuming a stale split.
+	// The hash of the text and the files' names and sizes keeps an edited
+	// message from resuming a stale sequence.
 	h := fnv.New64a()
 	h.Write([]byte(out.Text))
+	for _, a := range out.Attachments {
+		fmt.Fprintf(h, "\x00%q %q %d", a.Name, a.MIME, len(a.Data))
+	}
 	return id + "|" + strconv.FormatUint(h.Sum64(), 36)
 }
 

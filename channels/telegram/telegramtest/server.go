@@ -5,8 +5,12 @@
 package telegramtest
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -22,14 +26,28 @@ import (
 
 // Sent is one message a bot sent, in the order the server received it.
 type Sent struct {
-	Method      string // sendMessage or sendPhoto
+	Method      string // sendMessage, sendPhoto or sendDocument
 	ChatID      int64
-	Text        string // text, or the photo's caption
-	Photo       string // sendPhoto only
+	Text        string // text, or the file's caption
+	Photo       string // sendPhoto by file id or URL
+	Document    string // sendDocument by file id or URL
 	ParseMode   string
 	ReplyMarkup string // raw JSON, if any
 	MessageID   int
+	// An uploaded file (multipart sendPhoto or sendDocument): its name and
+	// Content-Type as the part declared them, its length and SHA-256 (hex).
+	FileName   string
+	FileMIME   string
+	FileSize   int
+	FileSHA256 string
 }
+
+// Upload caps the fake enforces like the Bot API: photos up to 10 MB,
+// other files up to 50 MB.
+const (
+	MaxPhotoBytes    = 10 << 20
+	MaxDocumentBytes = 50 << 20
+)
 
 // Fault makes the next sends to a chat fail: Skip sends succeed first,
 // then Times sends fail with Code (and RetryAfter seconds for 429).
@@ -334,7 +352,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "Unauthorized", 0)
 		return
 	}
-	p, err := parseParams(r)
+	p, files, err := parseParams(r)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "Bad Request: "+err.Error(), 0)
 		return
@@ -372,9 +390,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 		writeOKDesc(w, true, "Webhook was deleted")
 	case "sendmessage":
-		s.send(w, "sendMessage", p, p["text"])
+		s.send(w, "sendMessage", p, p["text"], nil)
 	case "sendphoto":
-		s.send(w, "sendPhoto", p, p["caption"])
+		s.send(w, "sendPhoto", p, p["caption"], files["photo"])
+	case "senddocument":
+		s.send(w, "sendDocument", p, p["caption"], files["document"])
 	case "getfile":
 		s.getFile(w, p)
 	default:
@@ -459,7 +479,7 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, p params) {
 	}
 }
 
-func (s *Server) send(w http.ResponseWriter, method string, p params, text string) {
+func (s *Server) send(w http.ResponseWriter, method string, p params, text string, up *upload) {
 	chat, err := strconv.ParseInt(p["chat_id"], 10, 64)
 	if err != nil || chat == 0 {
 		writeError(w, http.StatusBadRequest, "Bad Request: chat not found", 0)
@@ -495,22 +515,43 @@ func (s *Server) send(w http.ResponseWriter, method string, p params, text strin
 	case method == "sendMessage" && len(utf16.Encode([]rune(text))) > 4096:
 		writeError(w, http.StatusBadRequest, "Bad Request: message is too long", 0)
 		return
-	case method == "sendPhoto" && p["photo"] == "":
+	case method == "sendPhoto" && p["photo"] == "" && up == nil:
 		writeError(w, http.StatusBadRequest, "Bad Request: there is no photo in the request", 0)
+		return
+	case method == "sendDocument" && p["document"] == "" && up == nil:
+		writeError(w, http.StatusBadRequest, "Bad Request: there is no document in the request", 0)
+		return
+	case up != nil && up.size == 0:
+		writeError(w, http.StatusBadRequest, "Bad Request: file must be non-empty", 0)
+		return
+	case method == "sendPhoto" && up != nil && up.size > MaxPhotoBytes:
+		writeError(w, http.StatusBadRequest, "Bad Request: PHOTO_SAVE_FILE_INVALID", 0)
+		return
+	case up != nil && up.size > MaxDocumentBytes:
+		writeError(w, http.StatusRequestEntityTooLarge, "Request Entity Too Large", 0)
 		return
 	}
 	id := s.nextMessageID
 	s.nextMessageID++
-	s.sent = append(s.sent, Sent{Method: method, ChatID: chat, Text: text, Photo: p["photo"],
-		ParseMode: p["parse_mode"], ReplyMarkup: p["reply_markup"], MessageID: id})
+	rec := Sent{Method: method, ChatID: chat, Text: text, Photo: p["photo"], Document: p["document"],
+		ParseMode: p["parse_mode"], ReplyMarkup: p["reply_markup"], MessageID: id}
+	if up != nil {
+		rec.FileName, rec.FileMIME, rec.FileSize, rec.FileSHA256 = up.name, up.mime, up.size, up.sha256
+	}
+	s.sent = append(s.sent, rec)
 	me := s.me()
 	m := tgbotapi.Message{MessageID: id, From: &me, Date: int(time.Now().Unix()),
 		Chat: &tgbotapi.Chat{ID: chat, Type: "private"}}
-	if method == "sendMessage" {
+	switch method {
+	case "sendMessage":
 		m.Text = text
-	} else {
+	case "sendPhoto":
 		m.Caption = text
 		m.Photo = []tgbotapi.PhotoSize{{FileID: "photo-" + strconv.Itoa(id), FileUniqueID: "u" + strconv.Itoa(id), Width: 640, Height: 480}}
+	case "sendDocument":
+		m.Caption = text
+		m.Document = &tgbotapi.Document{FileID: "document-" + strconv.Itoa(id), FileUniqueID: "u" + strconv.Itoa(id),
+			FileName: rec.FileName, MimeType: rec.FileMIME, FileSize: rec.FileSize}
 	}
 	writeOK(w, m)
 }
@@ -577,14 +618,24 @@ func (s *Server) download(w http.ResponseWriter, path string) {
 // JSON text (numbers as digits, objects as JSON).
 type params map[string]string
 
-func parseParams(r *http.Request) (params, error) {
+// upload is a file part of a multipart request, kept as a digest so a
+// 50 MB document does not stay in memory.
+type upload struct {
+	name   string
+	mime   string
+	size   int
+	sha256 string
+}
+
+func parseParams(r *http.Request) (params, map[string]*upload, error) {
 	p := params{}
+	files := map[string]*upload{}
 	ct := r.Header.Get("Content-Type")
 	switch {
 	case strings.HasPrefix(ct, "application/json"):
 		var m map[string]json.RawMessage
 		if err := json.NewDecoder(r.Body).Decode(&m); err != nil {
-			return nil, fmt.Errorf("can't parse JSON object")
+			return nil, nil, fmt.Errorf("can't parse JSON object")
 		}
 		for k, v := range m {
 			var str string
@@ -595,22 +646,45 @@ func parseParams(r *http.Request) (params, error) {
 			}
 		}
 	case strings.HasPrefix(ct, "multipart/form-data"):
+		// Beyond 10 MiB parts go to temporary files, which net/http
+		// removes when the handler returns.
 		if err := r.ParseMultipartForm(10 << 20); err != nil {
-			return nil, fmt.Errorf("can't parse multipart form")
+			return nil, nil, fmt.Errorf("can't parse multipart form")
 		}
 		for k, v := range r.MultipartForm.Value {
 			p[k] = v[0]
 		}
+		for k, v := range r.MultipartForm.File {
+			up, err := digest(v[0])
+			if err != nil {
+				return nil, nil, fmt.Errorf("can't read file %q", k)
+			}
+			files[k] = up
+		}
 	}
 	if err := r.ParseForm(); err != nil {
-		return nil, fmt.Errorf("can't parse form")
+		return nil, nil, fmt.Errorf("can't parse form")
 	}
 	for k, v := range r.Form {
 		if _, ok := p[k]; !ok {
 			p[k] = v[0]
 		}
 	}
-	return p, nil
+	return p, files, nil
+}
+
+func digest(fh *multipart.FileHeader) (*upload, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return nil, err
+	}
+	return &upload{name: fh.Filename, mime: fh.Header.Get("Content-Type"), size: int(n), sha256: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
 func writeOK(w http.ResponseWriter, result any) {

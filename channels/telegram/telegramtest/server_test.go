@@ -1,8 +1,11 @@
 package telegramtest
 
 import (
+	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -112,5 +115,47 @@ func TestStartWithoutATestAndCloseEndsLongPolls(t *testing.T) {
 	}
 	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("Close took %v", d)
+	}
+}
+
+func TestFakeTakesMultipartUploads(t *testing.T) {
+	s := New(t, "1:tok")
+	upload := func(method, field, name string, data []byte) (int, map[string]any) {
+		t.Helper()
+		var body strings.Builder
+		mw := multipart.NewWriter(&body)
+		_ = mw.WriteField("chat_id", "5")
+		fw, _ := mw.CreateFormFile(field, name)
+		_, _ = fw.Write(data)
+		_ = mw.Close()
+		resp, err := http.Post(s.URL()+"/bot1:tok/"+method, mw.FormDataContentType(), strings.NewReader(body.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode, out
+	}
+	if code, body := upload("sendDocument", "document", "说明书.pdf", []byte("%PDF-1.7")); code != 200 ||
+		body["result"].(map[string]any)["document"].(map[string]any)["file_name"] != "说明书.pdf" {
+		t.Errorf("sendDocument: %d %v", code, body)
+	}
+	if code, _ := upload("sendPhoto", "photo", "p.jpg", []byte{0xff, 0xd8, 0xff}); code != 200 {
+		t.Errorf("sendPhoto: %d", code)
+	}
+	if code, body := upload("sendDocument", "document", "empty.txt", nil); code != 400 || body["description"] != "Bad Request: file must be non-empty" {
+		t.Errorf("empty file: %d %v", code, body)
+	}
+	if code, _ := upload("sendPhoto", "photo", "big.jpg", make([]byte, MaxPhotoBytes+1)); code != 400 {
+		t.Errorf("photo over 10 MB: %d", code)
+	}
+	sent := s.SentTo(5)
+	if len(sent) != 2 || sent[0].Method != "sendDocument" || sent[0].FileName != "说明书.pdf" || sent[0].FileSize != 8 ||
+		sent[0].FileSHA256 != fmt.Sprintf("%x", sha256.Sum256([]byte("%PDF-1.7"))) ||
+		sent[1].Method != "sendPhoto" || sent[1].FileSize != 3 || sent[1].FileName != "p.jpg" {
+		t.Errorf("sent %+v", sent)
 	}
 }
