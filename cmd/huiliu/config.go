@@ -58,9 +58,11 @@ type TelegramBot struct {
 	AllowGroups       bool   `toml:"allow_groups"`
 	LinkSecret        string `toml:"link_secret"`
 	LinkSecretFile    string `toml:"link_secret_file"`
-	// APIEndpoint overrides the Bot API address (a fmt pattern taking the
-	// token and the method); for tests and the benchmark.
-	APIEndpoint string `toml:"api_endpoint"`
+	// APIEndpoint and FileEndpoint override the Bot API addresses (fmt
+	// patterns taking the token and the method or file path); for tests
+	// and the benchmark.
+	APIEndpoint  string `toml:"api_endpoint"`
+	FileEndpoint string `toml:"file_endpoint"`
 }
 
 func defaultConfig() Config {
@@ -159,6 +161,8 @@ func settings() []setting {
 	add(mk("telegram-link-secret", "HUILIU_TELEGRAM_LINK_SECRET", "HMAC key of /start deep links", true, g, s))
 	g, s = str(func(c *Config) *string { return &c.telegramEnv.APIEndpoint })
 	add(mk("telegram-api-endpoint", "HUILIU_TELEGRAM_API_ENDPOINT", "Bot API address pattern (tests)", false, g, s))
+	g, s = str(func(c *Config) *string { return &c.telegramEnv.FileEndpoint })
+	add(mk("telegram-file-endpoint", "HUILIU_TELEGRAM_FILE_ENDPOINT", "Bot API file download pattern (tests)", false, g, s))
 	return out
 }
 

@@ -34,7 +34,7 @@ func (a *app) telegramChannel() (*telegram.Channel, error) {
 		}
 		bots = append(bots, telegram.Config{
 			Name: b.Name, Token: token, Mode: b.Mode, WebhookSecret: hook,
-			AllowGroups: b.AllowGroups, APIEndpoint: b.APIEndpoint, LinkSecret: link,
+			AllowGroups: b.AllowGroups, APIEndpoint: b.APIEndpoint, FileEndpoint: b.FileEndpoint, LinkSecret: link,
 		})
 	}
 	return telegram.New(bots, telegram.Deps{

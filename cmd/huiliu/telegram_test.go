@@ -1,8 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -21,7 +26,8 @@ import (
 func TestTelegramThroughTheServer(t *testing.T) {
 	const token = "123456:TEST-token"
 	fake := telegramtest.New(t, token)
-	env := append(sharedBackends(t), "HUILIU_TELEGRAM_TOKEN="+token, "HUILIU_TELEGRAM_API_ENDPOINT="+fake.Endpoint())
+	env := append(sharedBackends(t), "HUILIU_TELEGRAM_TOKEN="+token, "HUILIU_TELEGRAM_API_ENDPOINT="+fake.Endpoint(),
+		"HUILIU_TELEGRAM_FILE_ENDPOINT="+fake.FileEndpoint())
 	tok := adminToken(t, env, "tg@example.com")
 	base := node(t, env)
 	api := func(method, path, body string, out any) int {
@@ -73,7 +79,68 @@ func TestTelegramThroughTheServer(t *testing.T) {
 		return len(s) == 2 && strings.Contains(s[1].ReplyMarkup, `"request_contact":true`)
 	})
 
-	// The customer taps it: Telegram sends their own contact.
+	// The customer sends a photo: it is downloaded and served to the agent.
+	photo := bytes.Repeat([]byte("\xff\xd8\xff 账单截图 "), 500)
+	fake.AddFile("ph-1", "photos/ph-1.jpg", photo)
+	pu := telegramtest.Private(user, "Fang", "")
+	pu.Message.Photo = []tgbotapi.PhotoSize{{FileID: "ph-1", FileUniqueID: "u1", Width: 800, Height: 600, FileSize: len(photo)}}
+	pu.Message.Caption = "这是账单"
+	fake.Push(pu)
+	var photoID string
+	eventually("the customer's photo", func() bool {
+		var ms struct {
+			Messages []struct {
+				Text        string
+				Attachments []struct{ ID, MIME string }
+			}
+		}
+		api("GET", "/api/v1/tickets/"+ticketID+"/messages", "", &ms)
+		for _, m := range ms.Messages {
+			if len(m.Attachments) == 1 && strings.Contains(m.Text, "这是账单") {
+				photoID = m.Attachments[0].ID
+				return true
+			}
+		}
+		return false
+	})
+	req, _ := http.NewRequest("GET", base+"/api/v1/attachments/"+photoID, nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !bytes.Equal(got, photo) || resp.Header.Get("Content-Type") != "image/jpeg" {
+		t.Fatalf("photo download: %d bytes, %q", len(got), resp.Header.Get("Content-Type"))
+	}
+
+	// The agent answers with a document: it reaches the chat as a file.
+	pdf := bytes.Repeat([]byte("%PDF 还款计划 "), 300)
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	_ = mw.WriteField("text", "还款计划见附件")
+	part, _ := mw.CreateFormFile("file", "还款计划.pdf")
+	_, _ = part.Write(pdf)
+	_ = mw.Close()
+	req, _ = http.NewRequest("POST", base+"/api/v1/tickets/"+ticketID+"/messages", &body)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("reply with a file: %d", resp.StatusCode)
+	}
+	sum := sha256.Sum256(pdf)
+	eventually("the document in the chat", func() bool {
+		s := fake.SentTo(user)
+		return len(s) == 4 && s[2].Text == "还款计划见附件" && s[3].FileName == "还款计划.pdf" && s[3].FileSHA256 == hex.EncodeToString(sum[:])
+	})
+
+	// The customer taps the button: Telegram sends their own contact.
 	share := telegramtest.Private(user, "Fang", "")
 	share.Message.Contact = &tgbotapi.Contact{PhoneNumber: "8613800138000", FirstName: "Fang", UserID: user}
 	fake.Push(share)
