@@ -15,6 +15,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"huiliu/channels/telegram"
 	"huiliu/channels/telegram/telegramtest"
 )
 
@@ -229,5 +230,70 @@ func TestTelegramWebhookOnTheServer(t *testing.T) {
 	apiCall(t, r, tok, "GET", "/api/v1/tickets/"+page.Tickets[0].ID+"/messages", "", &ms)
 	if len(ms.Messages) != 1 || ms.Messages[0].Text != "webhook 你好" {
 		t.Fatalf("messages = %+v, want the one update once", ms.Messages)
+	}
+}
+
+// TestTelegramDeepLinksMergeOneCustomer: the same customer opens the bot
+// from the company's app on two Telegram accounts. Each signed deep link
+// proves the customer number, so the second account's contact is merged
+// into the first; a forged link proves nothing and merges nothing.
+func TestTelegramDeepLinksMergeOneCustomer(t *testing.T) {
+	const token, linkSecret = "777000:LINK-token", "deep-link-secret-0123456789"
+	fake := telegramtest.New(t, token)
+	env := append(sharedBackends(t), "HUILIU_TELEGRAM_TOKEN="+token, "HUILIU_TELEGRAM_API_ENDPOINT="+fake.Endpoint(),
+		"HUILIU_TELEGRAM_LINK_SECRET="+linkSecret)
+	tok := adminToken(t, env, "link@example.com")
+	base := node(t, env)
+	contactOf := func(user int64) (id string, idents map[string]bool) {
+		var res struct {
+			Contacts []struct {
+				ID         string
+				Identities []struct {
+					Kind, Value string
+					VerifiedAt  *time.Time `json:"verified_at"`
+				}
+			}
+		}
+		apiCall(t, base, tok, "GET", fmt.Sprintf("/api/v1/contacts?kind=telegram&value=%d", user), "", &res)
+		if len(res.Contacts) != 1 {
+			return "", nil
+		}
+		idents = map[string]bool{}
+		for _, i := range res.Contacts[0].Identities {
+			idents[i.Kind+":"+i.Value+fmt.Sprintf(":verified=%t", i.VerifiedAt != nil)] = true
+		}
+		return res.Contacts[0].ID, idents
+	}
+	wait := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s", what)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	now := time.Now()
+	fake.Push(telegramtest.Private(9001, "Fang", "/start "+telegram.SignLink(linkSecret, "C-1001", now)))
+	wait("the first account linked", func() bool {
+		_, ids := contactOf(9001)
+		return ids["customer_no:C-1001:verified=true"]
+	})
+	first, _ := contactOf(9001)
+
+	// A forged token on a second account: stored as /start, no link.
+	fake.Push(telegramtest.Private(9002, "Fang2", "/start "+telegram.SignLink("not-the-secret-0123456789", "C-1001", now)))
+	wait("the second account's contact", func() bool { id, _ := contactOf(9002); return id != "" })
+	if second, _ := contactOf(9002); second == first {
+		t.Fatal("a forged deep link merged the contacts")
+	}
+
+	// A valid token on the second account: one person now.
+	fake.Push(telegramtest.Private(9002, "Fang2", "/start "+telegram.SignLink(linkSecret, "C-1001", now)))
+	wait("the merge", func() bool { id, _ := contactOf(9002); return id == first })
+	_, ids := contactOf(9001)
+	if !ids["telegram:9001:verified=false"] || !ids["telegram:9002:verified=false"] || !ids["customer_no:C-1001:verified=true"] {
+		t.Fatalf("merged contact identities = %v", ids)
 	}
 }
