@@ -84,6 +84,13 @@ func (t *txn) MergeContacts(ctx context.Context, from, into string) error {
 		return fmt.Errorf("store: merge contact %s into itself", from)
 	}
 	for _, st := range []struct{ what, sql string }{
+		// Both may have an open ticket on the same conversation (same
+		// channel and thread): one person may hold one open ticket per
+		// conversation, so the merged contact's is closed (its timeline
+		// stays) and the conversation goes on in the kept one.
+		{"colliding tickets", `UPDATE tickets SET status = 'closed' WHERE contact_id = $1 AND status <> 'closed'
+			AND EXISTS (SELECT 1 FROM tickets o WHERE o.contact_id = $2 AND o.status <> 'closed'
+				AND o.channel = tickets.channel AND o.thread_key = tickets.thread_key)`},
 		{"identities", `UPDATE identities SET contact_id = $2 WHERE contact_id = $1`},
 		{"tickets", `UPDATE tickets SET contact_id = $2 WHERE contact_id = $1`},
 		{"messages", `UPDATE messages SET author_id = $2 WHERE author_kind = 'contact' AND author_id = $1`},

@@ -68,3 +68,21 @@ func TestOffsetsOnlyMoveForward(t *testing.T) {
 		t.Fatalf("offsets leak between names: %d", v)
 	}
 }
+
+func TestMergeClosesACollidingOpenTicket(t *testing.T) {
+	db, ctx := open(t)
+	keep, gone := newContact(t, db), newContact(t, db)
+	kept := newTicket(t, db, ticketFor(keep, "same-thread"))
+	closing := newTicket(t, db, ticketFor(gone, "same-thread"))
+	other := newTicket(t, db, ticketFor(gone, "other-thread"))
+	mustTx(t, db, func(tx desk.Tx) error { return tx.MergeContacts(ctx, gone.ID, keep.ID) })
+	for _, c := range []struct {
+		id     string
+		status desk.Status
+	}{{kept.ID, desk.StatusOpen}, {closing.ID, desk.StatusClosed}, {other.ID, desk.StatusOpen}} {
+		tk, err := db.Ticket(ctx, c.id)
+		if err != nil || tk.ContactID != keep.ID || tk.Status != c.status {
+			t.Fatalf("ticket %s after merge: contact %s status %s (%v), want %s on %s", c.id, tk.ContactID, tk.Status, err, c.status, keep.ID)
+		}
+	}
+}
