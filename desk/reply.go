@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"huiliu/channels"
 	"strings"
+	"time"
 )
 
 // ReplyKind says whether an agent's message goes to the customer.
@@ -38,6 +39,10 @@ type PostRequest struct {
 
 // MaxIdempotencyKeyBytes bounds the Idempotency-Key header.
 const MaxIdempotencyKeyBytes = 200
+
+// IdempotencyKeep is how long an Idempotency-Key is honoured; older keys
+// are pruned, so a retry must come within it.
+const IdempotencyKeep = 7 * 24 * time.Hour
 
 // Post commits an agent's reply (with an outbox row for the sender) or
 // internal note. The first public reply makes the agent the ticket's

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"huiliu/desk"
 	"huiliu/desk/web"
 )
 
@@ -112,6 +113,11 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		a.svc.NewSender(a.db, adapters...).Run(sendCtx)
 	}()
 
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		pruneLoop(ctx, a, log)
+	}()
 	if tg != nil {
 		wg.Add(1)
 		go func() {
@@ -150,5 +156,27 @@ func servePprof(addr string, log *slog.Logger) {
 	log.Info("profiler listening", "addr", addr)
 	if err := srv.ListenAndServe(); err != nil {
 		log.Error("profiler stopped", "err", err)
+	}
+}
+
+// pruneInterval is how often expired sessions and old idempotency keys are
+// deleted; every node does it, the deletes are idempotent.
+const pruneInterval = time.Hour
+
+func pruneLoop(ctx context.Context, a *app, log *slog.Logger) {
+	t := time.NewTicker(pruneInterval)
+	defer t.Stop()
+	for {
+		sessions, keys, err := a.db.Prune(ctx, time.Now(), desk.IdempotencyKeep)
+		if err != nil && ctx.Err() == nil {
+			log.Warn("prune", "err", err)
+		} else if sessions+keys > 0 {
+			log.Info("pruned", "sessions", sessions, "idempotency_keys", keys)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
 	}
 }
