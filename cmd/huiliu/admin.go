@@ -39,13 +39,20 @@ func runMigrate(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 	if err != nil {
 		return err
 	}
+	return withApp(ctx, cfg, stderr, func(a *app) error {
+		fmt.Fprintf(stdout, "database is up to date (%s)\n", a.db.Dialect())
+		return nil
+	})
+}
+
+// withApp opens the store and queues of cfg for one admin command.
+func withApp(ctx context.Context, cfg Config, stderr io.Writer, fn func(a *app) error) error {
 	a, err := openApp(ctx, cfg, cfg.logger(stderr))
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	fmt.Fprintf(stdout, "database is up to date (%s)\n", a.db.Dialect())
-	return nil
+	return fn(a)
 }
 
 func runAgent(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -70,23 +77,20 @@ func runAgent(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return err
 	}
-	a, err := openApp(ctx, cfg, cfg.logger(stderr))
-	if err != nil {
-		return err
-	}
-	defer a.Close()
 	var teams []string
 	for _, t := range strings.Split(team, ",") {
 		if t = strings.TrimSpace(t); t != "" {
 			teams = append(teams, t)
 		}
 	}
-	ag, err := a.svc.CreateAgent(ctx, desk.Actor{}, desk.NewAgent{Email: email, Name: name, Role: desk.Role(role), Password: pw, Teams: teams})
-	if err != nil {
-		return userError(err)
-	}
-	fmt.Fprintf(stdout, "created %s %s <%s>, employee number %s, id %s\n", ag.Role, ag.Name, ag.Email, ag.EmployeeNo, ag.ID)
-	return nil
+	return withApp(ctx, cfg, stderr, func(a *app) error {
+		ag, err := a.svc.CreateAgent(ctx, desk.Actor{}, desk.NewAgent{Email: email, Name: name, Role: desk.Role(role), Password: pw, Teams: teams})
+		if err != nil {
+			return userError(err)
+		}
+		fmt.Fprintf(stdout, "created %s %s <%s>, employee number %s, id %s\n", ag.Role, ag.Name, ag.Email, ag.EmployeeNo, ag.ID)
+		return nil
+	})
 }
 
 func runToken(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
@@ -104,18 +108,15 @@ func runToken(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	if agent == "" || name == "" {
 		return usagef("--agent and --name are required")
 	}
-	a, err := openApp(ctx, cfg, cfg.logger(stderr))
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	_, secret, err := a.svc.CreateToken(ctx, desk.Actor{}, agent, name)
-	if err != nil {
-		return userError(err)
-	}
-	fmt.Fprintln(stderr, "API token (shown once; store it now):")
-	fmt.Fprintln(stdout, secret)
-	return nil
+	return withApp(ctx, cfg, stderr, func(a *app) error {
+		_, secret, err := a.svc.CreateToken(ctx, desk.Actor{}, agent, name)
+		if err != nil {
+			return userError(err)
+		}
+		fmt.Fprintln(stderr, "API token (shown once; store it now):")
+		fmt.Fprintln(stdout, secret)
+		return nil
+	})
 }
 
 // readPassword takes the password from a file, from piped stdin, or from a

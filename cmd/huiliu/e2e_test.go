@@ -261,6 +261,17 @@ func TestCommandLine(t *testing.T) {
 	if _, stderr, code := huiliu(t, []string{"HUILIU_CONFIG=" + cfgFile}, "", "serve", "--print-config"); code != 2 || !strings.Contains(stderr, `unknown key "adrr"`) {
 		t.Fatalf("unknown config key: %d %s", code, stderr)
 	}
+	// Telegram: the bot's token is masked; a bot with two token sources, or
+	// a webhook bot without a public URL, is refused before anything starts.
+	out, _, code = huiliu(t, []string{"HUILIU_TELEGRAM_TOKEN=123:very-secret-token"}, "", "serve", "--print-config")
+	if code != 0 || strings.Contains(out, "very-secret-token") || !strings.Contains(out, "[[telegram]]\nname = \"main\"") {
+		t.Fatalf("telegram print-config: %d\n%s", code, out)
+	}
+	os.WriteFile(cfgFile, []byte("[[telegram]]\nname = \"a\"\ntoken = \"x\"\ntoken_file = \"/y\"\n\n[[telegram]]\nname = \"b\"\ntoken = \"z\"\nmode = \"webhook\"\n"), 0o600)
+	if _, stderr, code := huiliu(t, []string{"HUILIU_CONFIG=" + cfgFile}, "", "serve", "--print-config"); code != 2 ||
+		!strings.Contains(stderr, `telegram bot "a": give exactly one of token and token_file`) || !strings.Contains(stderr, `telegram bot "b": webhook mode needs public_url`) {
+		t.Fatalf("bad telegram config: %d %s", code, stderr)
+	}
 	if _, stderr, code := huiliu(t, env, "", "agent", "add", "--email", "a@example.com"); code != 2 || !strings.Contains(stderr, "--name") {
 		t.Fatalf("missing flag: %d %s", code, stderr)
 	}

@@ -192,11 +192,7 @@ func (s *suite) busAfter(t *testing.T) {
 	in := s.fresh(t)
 	ctx := ctxFor(t)
 	b := in.Backend.Bus()
-	for i := int64(1); i <= 10; i++ {
-		if _, err := b.Publish(ctx, "s", payload("s", i)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	publishN(t, ctx, b, "s", 10)
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	ch, err := b.Subscribe(sctx, "s", 4)
@@ -283,11 +279,7 @@ func (s *suite) busFromNow(t *testing.T) {
 	in := s.fresh(t)
 	ctx := ctxFor(t)
 	b := in.Backend.Bus()
-	for i := int64(1); i <= 5; i++ {
-		if _, err := b.Publish(ctx, "n", payload("n", i)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	publishN(t, ctx, b, "n", 5)
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	ch, err := b.Subscribe(sctx, "n", -1)
@@ -321,11 +313,7 @@ func (s *suite) busReset(t *testing.T) {
 	ctx := ctxFor(t)
 	b := in.Backend.Bus()
 	const total = 6 * retention
-	for i := int64(1); i <= total; i++ {
-		if _, err := b.Publish(ctx, "t", payload("t", i)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	publishN(t, ctx, b, "t", total)
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	ch, err := b.Subscribe(sctx, "t", 1)
@@ -360,11 +348,7 @@ func (s *suite) busAhead(t *testing.T) {
 	in := s.fresh(t)
 	ctx := ctxFor(t)
 	b := in.Backend.Bus()
-	for i := int64(1); i <= 3; i++ {
-		if _, err := b.Publish(ctx, "a", payload("a", i)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	publishN(t, ctx, b, "a", 3)
 	// A client remembering seq 100 of a stream that now ends at 3 (the
 	// backend lost its state) must reload rather than wait for seq 101.
 	sctx, cancel := context.WithCancel(ctx)
@@ -402,11 +386,7 @@ func (s *suite) busSlow(t *testing.T) {
 		_, err := follow(ctx, b, "x", 0, total, func(seq int64) []byte { return payload("x", seq) })
 		fast <- err
 	}()
-	for i := int64(1); i <= total; i++ {
-		if _, err := b.Publish(ctx, "x", payload("x", i)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	publishN(t, ctx, b, "x", total)
 	if err := <-fast; err != nil {
 		t.Fatalf("fast subscriber: %v", err)
 	}
@@ -559,11 +539,7 @@ func (s *suite) busMany(t *testing.T) {
 		}()
 	}
 	ready.Wait()
-	for i := int64(1); i <= total; i++ {
-		if _, err := b.Publish(ctx, "m", payload("m", i)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	publishN(t, ctx, b, "m", total)
 	for range subs {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
@@ -606,5 +582,15 @@ func (s *suite) busClose(t *testing.T) {
 	}
 	if _, err := b.Subscribe(ctx, "z", 0); err == nil {
 		t.Fatal("Subscribe after Close succeeded")
+	}
+}
+
+// publishN publishes entries 1..n on stream, each with its payload.
+func publishN(t *testing.T, ctx context.Context, b queue.Bus, stream string, n int64) {
+	t.Helper()
+	for i := int64(1); i <= n; i++ {
+		if _, err := b.Publish(ctx, stream, payload(stream, i)); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
