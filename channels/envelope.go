@@ -51,6 +51,9 @@ type Attachment struct {
 type Receipt struct {
 	TicketID  string `json:"ticket_id"`
 	MessageID string `json:"message_id"`
+	// Seq is the message's place on its ticket's timeline: 1, 2, 3, ... in
+	// commit order, so a client that saw seq N resumes after N.
+	Seq int64 `json:"seq"`
 	// Duplicate is true when the message had been stored before.
 	Duplicate bool `json:"duplicate"`
 }

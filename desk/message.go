@@ -34,8 +34,12 @@ const (
 
 // Message is one entry of a ticket's timeline.
 type Message struct {
-	ID         string     `json:"id"`
-	TicketID   string     `json:"ticket_id"`
+	ID       string `json:"id"`
+	TicketID string `json:"ticket_id"`
+	// Seq numbers a ticket's messages 1, 2, 3, ... in commit order: a
+	// message with a higher Seq was committed after every lower one, so a
+	// live view that saw Seq N misses nothing by resuming after N.
+	Seq        int64      `json:"seq"`
 	Direction  Direction  `json:"direction"`
 	AuthorKind AuthorKind `json:"author_kind"`
 	AuthorID   string     `json:"author_id,omitempty"`

@@ -148,4 +148,6 @@ func (s *Server) routes() {
 	e.POST(v1+"/teams", s.createTeam, admin...)
 	e.POST(v1+"/tokens", s.createToken, admin...)
 	e.GET(v1+"/audit", s.auditLog, admin...)
+
+	s.pageRoutes()
 }
