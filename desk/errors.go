@@ -74,3 +74,12 @@ func CodeOf(err error) Code {
 	}
 	return CodeInternal
 }
+
+// notFoundAs gives a store's ErrNotFound a message for the caller; other
+// errors pass unchanged.
+func notFoundAs(err error, format string, args ...any) error {
+	if errors.Is(err, ErrNotFound) {
+		return Wrap(CodeNotFound, err, fmt.Sprintf(format, args...))
+	}
+	return err
+}

@@ -41,7 +41,7 @@ func (s *Service) Ingest(ctx context.Context, in channels.Inbound) (channels.Rec
 			// round trip off every first delivery.
 			m, ferr := s.store.MessageByExternalID(ctx, in.Channel, in.ExternalID)
 			if ferr == nil {
-				return channels.Receipt{TicketID: m.TicketID, MessageID: m.ID, Duplicate: true}, nil
+				return channels.Receipt{TicketID: m.TicketID, MessageID: m.ID, Seq: m.Seq, Duplicate: true}, nil
 			}
 			if !errors.Is(ferr, ErrNotFound) {
 				return channels.Receipt{}, fmt.Errorf("desk: ingest %s/%s: %w", in.Channel, in.ExternalID, ferr)
@@ -63,7 +63,7 @@ func (s *Service) Ingest(ctx context.Context, in channels.Inbound) (channels.Rec
 		if len(in.Links) > 0 {
 			s.linkIdentities(ctx, in, res.ticket.ID, res.ticket.ContactID)
 		}
-		return channels.Receipt{TicketID: res.ticket.ID, MessageID: res.message.ID}, nil
+		return channels.Receipt{TicketID: res.ticket.ID, MessageID: res.message.ID, Seq: res.message.Seq}, nil
 	}
 }
 
@@ -89,14 +89,15 @@ func (s *Service) ingestOnce(ctx context.Context, in channels.Inbound) (ingestRe
 		if err != nil {
 			return err
 		}
-		m := inboundMessage(in, t, ident, now)
-		if err := insertMessage(ctx, tx, m, in.Attachments); err != nil {
-			return err
-		}
 		if !isNew {
+			// The ticket row first: it hands out the message's Seq.
 			if t, err = tx.TouchTicket(ctx, t.ID, TicketTouch{Preview: preview(in.Text), At: now, Reopen: true}); err != nil {
 				return err
 			}
+		}
+		m := inboundMessage(in, t, ident, now)
+		if err := insertMessage(ctx, tx, m, in.Attachments); err != nil {
+			return err
 		}
 		res = ingestResult{ticket: t, message: m, newTicket: isNew}
 		return nil
@@ -125,15 +126,15 @@ func (s *Service) knownConversation(ctx context.Context, in channels.Inbound, no
 func (s *Service) appendToConversation(ctx context.Context, in channels.Inbound, ident Identity, t Ticket, now time.Time) (ingestResult, error) {
 	var res ingestResult
 	err := s.store.Tx(ctx, func(tx Tx) error {
-		m := inboundMessage(in, t, ident, now)
-		if err := insertMessage(ctx, tx, m, in.Attachments); err != nil {
-			return err
-		}
 		t2, err := tx.TouchTicket(ctx, t.ID, TicketTouch{Preview: preview(in.Text), At: now, Reopen: true})
 		if errors.Is(err, ErrNotFound) {
 			return fmt.Errorf("ticket %s was closed meanwhile: %w", t.ID, ErrConflict)
 		}
 		if err != nil {
+			return err
+		}
+		m := inboundMessage(in, t2, ident, now)
+		if err := insertMessage(ctx, tx, m, in.Attachments); err != nil {
 			return err
 		}
 		res = ingestResult{ticket: t2, message: m}
@@ -203,6 +204,7 @@ func inboundMessage(in channels.Inbound, t Ticket, ident Identity, now time.Time
 	return Message{
 		ID:         NewID(),
 		TicketID:   t.ID,
+		Seq:        t.LastSeq, // taken by TouchTicket, or 1 on a new ticket
 		Direction:  DirIn,
 		AuthorKind: AuthorContact,
 		AuthorID:   ident.ContactID,
@@ -274,6 +276,8 @@ func (s *Service) threadTicket(ctx context.Context, tx Tx, in channels.Inbound, 
 		LastMessageAt: now,
 		CreatedAt:     now,
 		UpdatedAt:     now,
+		Tags:          []string{},
+		LastSeq:       1, // the message that opens it
 	}
 	if err := tx.InsertTicket(ctx, &t); err != nil {
 		return Ticket{}, false, err

@@ -52,9 +52,19 @@ type Message struct {
 	HTML string `json:"html,omitempty"` // sanitized
 	// Attachments are listed with the timeline (without their bytes).
 	Attachments   []Attachment `json:"attachments,omitempty"`
+	// Event describes a system entry in a form a desk can translate; Text
+	// holds the same in English.
+	Event         *SystemEvent `json:"event,omitempty"`
 	Delivery      Delivery     `json:"delivery,omitempty"`
 	DeliveryError string       `json:"delivery_error,omitempty"`
 	CreatedAt     time.Time    `json:"created_at"`
+}
+
+// SystemEvent is what a system entry on the timeline records: an action
+// (assign, transfer, status, ...) and its arguments as display values.
+type SystemEvent struct {
+	Action string            `json:"action"`
+	Args   map[string]string `json:"args,omitempty"`
 }
 
 // MessageKindVerifyRequest asks the customer to prove who they are; a

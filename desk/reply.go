@@ -86,9 +86,7 @@ func (s *Service) Post(ctx context.Context, a Agent, req PostRequest) (msg Messa
 			touch.Preview = preview(req.Text)
 			touch.ClaimFor = a.ID
 		}
-		if err := insertMessage(ctx, tx, msg, req.Attachments); err != nil {
-			return err
-		}
+		// The ticket row first: it hands out the message's Seq.
 		touched, err := tx.TouchTicket(ctx, t.ID, touch)
 		if errors.Is(err, ErrNotFound) {
 			return Errorf(CodeConflict, "ticket %d is closed; the customer's next message opens a new one", t.Number)
@@ -97,6 +95,10 @@ func (s *Service) Post(ctx context.Context, a Agent, req PostRequest) (msg Messa
 			return err
 		}
 		t = touched
+		msg.Seq = t.LastSeq
+		if err := insertMessage(ctx, tx, msg, req.Attachments); err != nil {
+			return err
+		}
 		if msg.Direction == DirOut {
 			item := OutboxItem{
 				ID:             NewID(),

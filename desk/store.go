@@ -28,12 +28,17 @@ type Reader interface {
 	// that is not closed.
 	ActiveTicket(ctx context.Context, contactID, channel, threadKey string) (Ticket, error)
 	Tickets(ctx context.Context, f TicketFilter) (TicketPage, error)
+	// CountTickets counts what Tickets would list, without paging.
+	CountTickets(ctx context.Context, f TicketFilter) (int, error)
 
 	Message(ctx context.Context, id string) (Message, error)
 	MessageByExternalID(ctx context.Context, channel, externalID string) (Message, error)
 	// Messages lists a ticket's timeline oldest first, after the message id
 	// after (empty: from the start), at most limit.
 	Messages(ctx context.Context, ticketID, after string, limit int) ([]Message, error)
+	// MessagesAfterSeq lists a ticket's messages with Seq > after in Seq
+	// order, at most limit: what a live view that saw after missed.
+	MessagesAfterSeq(ctx context.Context, ticketID string, after int64, limit int) ([]Message, error)
 
 	// Contact returns a contact with its identities.
 	Contact(ctx context.Context, id string) (Contact, error)
@@ -54,6 +59,15 @@ type Reader interface {
 	Attachments(ctx context.Context, ticketID string) ([]Attachment, error)
 	// Attachment returns one file with its bytes.
 	Attachment(ctx context.Context, id string) (Attachment, error)
+
+	// CannedReplies lists the canned replies of the given teams and the
+	// global ones (team ""); all of them when teamIDs is nil.
+	CannedReplies(ctx context.Context, teamIDs []string) ([]CannedReply, error)
+	CannedReply(ctx context.Context, id string) (CannedReply, error)
+
+	Sites(ctx context.Context) ([]Site, error)
+	Site(ctx context.Context, id string) (Site, error)
+	SiteByKey(ctx context.Context, key string) (Site, error)
 
 	// Idempotency returns what was recorded for (scope, key).
 	Idempotency(ctx context.Context, scope, key string) (string, error)
@@ -84,7 +98,13 @@ type Tx interface {
 	// returns the ticket as stored. A closed or missing ticket is
 	// ErrNotFound.
 	TouchTicket(ctx context.Context, id string, tt TicketTouch) (Ticket, error)
+	// SetTicketFields writes only the fields set in f (and updated_at) and
+	// returns the ticket as stored; a closed or missing ticket is
+	// ErrNotFound.
+	SetTicketFields(ctx context.Context, id string, f TicketFields, at time.Time) (Ticket, error)
 
+	// InsertMessage stores m; with m.Seq zero it takes the ticket's next
+	// Seq itself.
 	InsertMessage(ctx context.Context, m Message) error
 	InsertAttachment(ctx context.Context, a Attachment) error
 	SetDelivery(ctx context.Context, messageID string, d Delivery, reason string) error
@@ -95,6 +115,11 @@ type Tx interface {
 	// UpdateAgent stores name, role, active, password hash and team ids.
 	UpdateAgent(ctx context.Context, a Agent) error
 	InsertTeam(ctx context.Context, t Team) error
+
+	InsertCannedReply(ctx context.Context, c CannedReply) error
+	DeleteCannedReply(ctx context.Context, id string) error
+	InsertSite(ctx context.Context, s Site) error
+	UpdateSite(ctx context.Context, s Site) error
 
 	InsertToken(ctx context.Context, t Token) error
 	TouchToken(ctx context.Context, id string, at time.Time) error

@@ -57,6 +57,10 @@ type Ticket struct {
 	// OwnerID is the first-contact owner (首问负责人); AssigneeID works it now.
 	OwnerID    string `json:"owner_id,omitempty"`
 	AssigneeID string `json:"assignee_id,omitempty"`
+	// Tags are short labels agents put on a ticket (lower case, no commas).
+	Tags []string `json:"tags"`
+	// LastSeq is the Seq of the ticket's newest message.
+	LastSeq int64 `json:"last_seq"`
 	// Preview is the start of the last message, as an inbox shows it.
 	Preview       string    `json:"preview"`
 	LastMessageAt time.Time `json:"last_message_at"`
@@ -65,7 +69,8 @@ type Ticket struct {
 }
 
 // TicketTouch is what a new message changes on its ticket. It changes only
-// these columns, so concurrent edits of other fields are kept.
+// these columns (and takes the next message Seq, returned as LastSeq), so
+// concurrent edits of other fields are kept.
 type TicketTouch struct {
 	// Preview, when not empty, becomes the preview and At the time of the
 	// last message.
@@ -86,7 +91,11 @@ type TicketFilter struct {
 	Visible    *Visibility
 	Team       string
 	AssigneeID string
-	OwnerID    string
+	// Unassigned keeps only tickets nobody works yet.
+	Unassigned bool
+	// Tag keeps tickets carrying this tag.
+	Tag     string
+	OwnerID string
 	Channel    string
 	Query      string // text in subject or any message
 	// Cursor is opaque; it continues a previous page.

@@ -44,7 +44,7 @@ func ticketFor(c desk.Contact, thread string) desk.Ticket {
 	return desk.Ticket{
 		ID: desk.NewID(), ContactID: c.ID, Channel: "webchat", ThreadKey: thread,
 		Status: desk.StatusOpen, Priority: desk.PriorityNormal, Subject: "subject",
-		LastMessageAt: t0, CreatedAt: t0, UpdatedAt: t0,
+		LastMessageAt: t0, CreatedAt: t0, UpdatedAt: t0, Tags: []string{},
 	}
 }
 

@@ -2,21 +2,32 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
 
 	"huiliu/desk"
 )
 
 const messageCols = `id, ticket_id, direction, author_kind, author_id, channel, external_id, text, html,
-	delivery, delivery_error, created_at, kind`
+	delivery, delivery_error, created_at, kind, seq, event`
 
 func scanMessage(s scanner) (desk.Message, error) {
 	var m desk.Message
 	var dir, author, delivery string
 	var created int64
+	var event string
 	err := s.Scan(&m.ID, &m.TicketID, &dir, &author, &m.AuthorID, &m.Channel, &m.ExternalID, &m.Text, &m.HTML,
-		&delivery, &m.DeliveryError, &created, &m.Kind)
+		&delivery, &m.DeliveryError, &created, &m.Kind, &m.Seq, &event)
 	m.Direction, m.AuthorKind, m.Delivery = desk.Direction(dir), desk.AuthorKind(author), desk.Delivery(delivery)
 	m.CreatedAt = fromMs(created)
+	if err == nil && event != "" {
+		m.Event = new(desk.SystemEvent)
+		if jerr := json.Unmarshal([]byte(event), m.Event); jerr != nil {
+			// A system entry stays readable by its text.
+			m.Event = nil
+		}
+	}
 	return m, err
 }
 
@@ -54,6 +65,10 @@ func (r reader) Messages(ctx context.Context, ticketID, after string, limit int)
 	if err != nil {
 		return nil, wrap(err, "messages of ticket %s", ticketID)
 	}
+	return collectMessages(rows, ticketID)
+}
+
+func collectMessages(rows *sql.Rows, ticketID string) ([]desk.Message, error) {
 	defer rows.Close()
 	out := []desk.Message{}
 	for rows.Next() {
@@ -66,11 +81,45 @@ func (r reader) Messages(ctx context.Context, ticketID, after string, limit int)
 	return out, wrap(rows.Err(), "messages of ticket %s", ticketID)
 }
 
+// MessagesAfterSeq lists a ticket's messages with seq > after in seq order.
+func (r reader) MessagesAfterSeq(ctx context.Context, ticketID string, after int64, limit int) ([]desk.Message, error) {
+	if limit <= 0 {
+		limit = defaultMessages
+	}
+	limit = min(limit, maxMessages)
+	rows, err := r.q.QueryContext(ctx, `SELECT `+messageCols+` FROM messages
+		WHERE ticket_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`, ticketID, after, limit)
+	if err != nil {
+		return nil, wrap(err, "messages of ticket %s after seq %d", ticketID, after)
+	}
+	return collectMessages(rows, ticketID)
+}
+
+// InsertMessage stores m. A message without Seq takes the ticket's next
+// one here; callers that moved the ticket with TouchTicket pass the Seq it
+// returned. Either way the ticket row is written first, which orders
+// concurrent inserts on PostgreSQL by its row lock: seq order is commit
+// order.
 func (t *txn) InsertMessage(ctx context.Context, m desk.Message) error {
+	if m.Seq == 0 {
+		err := t.q.QueryRowContext(ctx, `UPDATE tickets SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq`,
+			m.TicketID).Scan(&m.Seq)
+		if err != nil {
+			return wrap(err, "next seq of ticket %s", m.TicketID)
+		}
+	}
+	var event string
+	if m.Event != nil {
+		b, err := json.Marshal(m.Event)
+		if err != nil {
+			return fmt.Errorf("store: encode event of message %s: %w", m.ID, err)
+		}
+		event = string(b)
+	}
 	_, err := t.q.ExecContext(ctx, `INSERT INTO messages (`+messageCols+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 		m.ID, m.TicketID, string(m.Direction), string(m.AuthorKind), m.AuthorID, m.Channel, m.ExternalID, m.Text, m.HTML,
-		string(m.Delivery), m.DeliveryError, ms(m.CreatedAt), m.Kind)
+		string(m.Delivery), m.DeliveryError, ms(m.CreatedAt), m.Kind, m.Seq, event)
 	return wrap(err, "insert message %s", m.ID)
 }
 

@@ -184,8 +184,20 @@ func TestMessages(t *testing.T) {
 		if i == 2 {
 			m.ExternalID = "ext-2"
 		}
+		if i == 4 {
+			m.Direction, m.AuthorKind, m.Delivery = desk.DirSystem, desk.AuthorSystem, desk.DeliveryNone
+			m.Event = &desk.SystemEvent{Action: "assign", Args: map[string]string{"to": "王芳"}}
+		}
 		mustTx(t, db, func(tx desk.Tx) error { return tx.InsertMessage(ctx, m) })
+		m.Seq = int64(i + 1) // taken from the ticket on insert
 		want = append(want, m)
+	}
+	after, err := db.MessagesAfterSeq(ctx, tk.ID, 3, 10)
+	if err != nil || !reflect.DeepEqual(after, want[3:]) {
+		t.Fatalf("after seq 3: %v\n got %+v\nwant %+v", err, after, want[3:])
+	}
+	if tk2, err := db.Ticket(ctx, tk.ID); err != nil || tk2.LastSeq != 5 {
+		t.Fatalf("last seq %d, %v; want 5", tk2.LastSeq, err)
 	}
 	got, err := db.Messages(ctx, tk.ID, "", 0)
 	if err != nil || !reflect.DeepEqual(got, want) {

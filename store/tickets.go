@@ -5,12 +5,14 @@ import (
 	"database/sql"
 	"strconv"
 	"strings"
+	"time"
 
 	"huiliu/desk"
 )
 
 const ticketCols = `t.id, t.number, t.contact_id, t.channel, t.thread_key, t.identity_id, t.status, t.priority,
-	t.subject, t.team_id, t.owner_id, t.assignee_id, t.preview, t.last_message_at, t.created_at, t.updated_at`
+	t.subject, t.team_id, t.owner_id, t.assignee_id, t.preview, t.last_message_at, t.created_at, t.updated_at,
+	t.last_seq, t.tags`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -18,9 +20,10 @@ func scanTicket(s scanner) (desk.Ticket, error) {
 	var t desk.Ticket
 	var status, priority string
 	var last, created, updated int64
+	var tags string
 	err := s.Scan(&t.ID, &t.Number, &t.ContactID, &t.Channel, &t.ThreadKey, &t.IdentityID, &status, &priority,
-		&t.Subject, &t.TeamID, &t.OwnerID, &t.AssigneeID, &t.Preview, &last, &created, &updated)
-	t.Status, t.Priority = desk.Status(status), desk.Priority(priority)
+		&t.Subject, &t.TeamID, &t.OwnerID, &t.AssigneeID, &t.Preview, &last, &created, &updated, &t.LastSeq, &tags)
+	t.Status, t.Priority, t.Tags = desk.Status(status), desk.Priority(priority), splitTags(tags)
 	t.LastMessageAt, t.CreatedAt, t.UpdatedAt = fromMs(last), fromMs(created), fromMs(updated)
 	return t, err
 }
@@ -37,15 +40,9 @@ func (r reader) ActiveTicket(ctx context.Context, contactID, channel, threadKey 
 	return t, wrap(err, "active ticket of contact %s on %s", contactID, channel)
 }
 
-// Tickets builds its WHERE clause from the filter; the SQL differs with the
-// filter's shape but never with the dialect.
-func (r reader) Tickets(ctx context.Context, f desk.TicketFilter) (desk.TicketPage, error) {
-	limit := f.Limit
-	if limit <= 0 {
-		limit = desk.DefaultPageSize
-	}
-	limit = min(limit, desk.MaxPageSize)
-
+// ticketWhere turns a filter into a WHERE clause (without the keyword) and
+// its arguments.
+func ticketWhere(f desk.TicketFilter) (string, []any, error) {
 	var where []string
 	var args []any
 	arg := func(v any) string {
@@ -55,7 +52,7 @@ func (r reader) Tickets(ctx context.Context, f desk.TicketFilter) (desk.TicketPa
 	if f.Cursor != "" {
 		c, err := decodeCursor(f.Cursor)
 		if err != nil {
-			return desk.TicketPage{}, err
+			return "", nil, err
 		}
 		a, b := arg(c.at), arg(c.id)
 		where = append(where, "(t.last_message_at < "+a+" OR (t.last_message_at = "+a+" AND t.id < "+b+"))")
@@ -72,6 +69,12 @@ func (r reader) Tickets(ctx context.Context, f desk.TicketFilter) (desk.TicketPa
 	}
 	if f.AssigneeID != "" {
 		where = append(where, "t.assignee_id = "+arg(f.AssigneeID))
+	}
+	if f.Unassigned {
+		where = append(where, "t.assignee_id = ''")
+	}
+	if f.Tag != "" {
+		where = append(where, "t.tags LIKE "+arg("%,"+escapeLike(f.Tag)+",%")+` ESCAPE '\'`)
 	}
 	if f.OwnerID != "" {
 		where = append(where, "t.owner_id = "+arg(f.OwnerID))
@@ -99,12 +102,28 @@ func (r reader) Tickets(ctx context.Context, f desk.TicketFilter) (desk.TicketPa
 		where = append(where, `(LOWER(t.subject) LIKE LOWER(`+p+`) ESCAPE '\' OR EXISTS (SELECT 1 FROM messages m
 			WHERE m.ticket_id = t.id AND LOWER(m.text) LIKE LOWER(`+p+`) ESCAPE '\'))`)
 	}
+	return strings.Join(where, " AND "), args, nil
+}
+
+// Tickets builds its WHERE clause from the filter; the SQL differs with the
+// filter's shape but never with the dialect.
+func (r reader) Tickets(ctx context.Context, f desk.TicketFilter) (desk.TicketPage, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = desk.DefaultPageSize
+	}
+	limit = min(limit, desk.MaxPageSize)
+	where, args, err := ticketWhere(f)
+	if err != nil {
+		return desk.TicketPage{}, err
+	}
 	query := `SELECT ` + ticketCols + ` FROM tickets t`
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
+	if where != "" {
+		query += " WHERE " + where
 	}
 	// One row more than the page tells whether there is a next page.
-	query += " ORDER BY t.last_message_at DESC, t.id DESC LIMIT " + arg(limit+1)
+	args = append(args, limit+1)
+	query += " ORDER BY t.last_message_at DESC, t.id DESC LIMIT $" + strconv.Itoa(len(args))
 
 	rows, err := r.q.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -142,10 +161,11 @@ func (t *txn) InsertTicket(ctx context.Context, tk *desk.Ticket) error {
 		return wrap(err, "next ticket number")
 	}
 	_, err = t.q.ExecContext(ctx, `INSERT INTO tickets (id, number, contact_id, channel, thread_key, identity_id, status,
-		priority, subject, team_id, owner_id, assignee_id, preview, last_message_at, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+		priority, subject, team_id, owner_id, assignee_id, preview, last_message_at, created_at, updated_at, last_seq, tags)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
 		tk.ID, n, tk.ContactID, tk.Channel, tk.ThreadKey, tk.IdentityID, string(tk.Status), string(tk.Priority),
-		tk.Subject, tk.TeamID, tk.OwnerID, tk.AssigneeID, tk.Preview, ms(tk.LastMessageAt), ms(tk.CreatedAt), ms(tk.UpdatedAt))
+		tk.Subject, tk.TeamID, tk.OwnerID, tk.AssigneeID, tk.Preview, ms(tk.LastMessageAt), ms(tk.CreatedAt), ms(tk.UpdatedAt),
+		tk.LastSeq, joinTags(tk.Tags))
 	if err != nil {
 		return wrap(err, "insert ticket %s", tk.ID)
 	}
@@ -170,21 +190,56 @@ func (t *txn) TouchTicket(ctx context.Context, id string, tt desk.TicketTouch) (
 		updated_at = $3,
 		status = CASE WHEN $4 = 1 AND status IN ('pending', 'resolved') THEN 'open' ELSE status END,
 		owner_id = CASE WHEN $5 <> '' AND owner_id = '' THEN $5 ELSE owner_id END,
-		assignee_id = CASE WHEN $5 <> '' AND assignee_id = '' THEN $5 ELSE assignee_id END
+		assignee_id = CASE WHEN $5 <> '' AND assignee_id = '' THEN $5 ELSE assignee_id END,
+		last_seq = last_seq + 1
 		WHERE id = $1 AND status <> 'closed'
 		RETURNING `+ticketColsBare, id, tt.Preview, ms(tt.At), reopen, tt.ClaimFor))
 	return tk, wrap(err, "touch ticket %s", id)
 }
 
-// UpdateTicket stores every field but id, number, channel, thread key and
-// creation time, which a ticket keeps for life.
+// UpdateTicket stores every field but id, number, channel, thread key,
+// creation time, which a ticket keeps for life, and the message sequence,
+// which only new messages move.
 func (t *txn) UpdateTicket(ctx context.Context, tk desk.Ticket) error {
 	res, err := t.q.ExecContext(ctx, `UPDATE tickets SET contact_id = $2, identity_id = $3, status = $4, priority = $5,
-		subject = $6, team_id = $7, owner_id = $8, assignee_id = $9, preview = $10, last_message_at = $11, updated_at = $12
+		subject = $6, team_id = $7, owner_id = $8, assignee_id = $9, preview = $10, last_message_at = $11, updated_at = $12,
+		tags = $13
 		WHERE id = $1`,
 		tk.ID, tk.ContactID, tk.IdentityID, string(tk.Status), string(tk.Priority), tk.Subject, tk.TeamID, tk.OwnerID,
-		tk.AssigneeID, tk.Preview, ms(tk.LastMessageAt), ms(tk.UpdatedAt))
+		tk.AssigneeID, tk.Preview, ms(tk.LastMessageAt), ms(tk.UpdatedAt), joinTags(tk.Tags))
 	return affected(res, err, "update ticket %s", tk.ID)
+}
+
+// CountTickets counts what Tickets would list without paging.
+func (r reader) CountTickets(ctx context.Context, f desk.TicketFilter) (int, error) {
+	f.Cursor, f.Limit = "", 0
+	where, args, err := ticketWhere(f)
+	if err != nil {
+		return 0, err
+	}
+	query := `SELECT COUNT(*) FROM tickets t`
+	if where != "" {
+		query += " WHERE " + where
+	}
+	var n int
+	err = r.q.QueryRowContext(ctx, query, args...).Scan(&n)
+	return n, wrap(err, "count tickets")
+}
+
+// joinTags stores tags as ",a,b," so a LIKE '%,a,%' finds one exactly.
+func joinTags(tags []string) string {
+	if len(tags) == 0 {
+		return ""
+	}
+	return "," + strings.Join(tags, ",") + ","
+}
+
+func splitTags(s string) []string {
+	s = strings.Trim(s, ",")
+	if s == "" {
+		return []string{}
+	}
+	return strings.Split(s, ",")
 }
 
 // affected maps an UPDATE or DELETE that touched no row to ErrNotFound.
@@ -200,4 +255,33 @@ func affected(res sql.Result, err error, format string, args ...any) error {
 		return notFound(format, args...)
 	}
 	return nil
+}
+
+// SetTicketFields names only the columns the change sets, so a concurrent
+// message's preview or seq is never written back stale.
+func (t *txn) SetTicketFields(ctx context.Context, id string, f desk.TicketFields, at time.Time) (desk.Ticket, error) {
+	args := []any{id, ms(at)}
+	sets := []string{"updated_at = $2"}
+	set := func(col string, v any) {
+		args = append(args, v)
+		sets = append(sets, col+" = $"+strconv.Itoa(len(args)))
+	}
+	if f.Status != nil {
+		set("status", string(*f.Status))
+	}
+	if f.AssigneeID != nil {
+		set("assignee_id", *f.AssigneeID)
+	}
+	if f.TeamID != nil {
+		set("team_id", *f.TeamID)
+	}
+	if f.Priority != nil {
+		set("priority", string(*f.Priority))
+	}
+	if f.Tags != nil {
+		set("tags", joinTags(*f.Tags))
+	}
+	tk, err := scanTicket(t.q.QueryRowContext(ctx, `UPDATE tickets SET `+strings.Join(sets, ", ")+`
+		WHERE id = $1 AND status <> 'closed' RETURNING `+ticketColsBare, args...))
+	return tk, wrap(err, "set fields of ticket %s", id)
 }

@@ -1,0 +1,93 @@
+package desk
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// CannedReply is a prepared answer agents insert into a reply; TeamID ""
+// makes it available to everyone.
+type CannedReply struct {
+	ID        string    `json:"id"`
+	TeamID    string    `json:"team_id"`
+	Title     string    `json:"title"`
+	Text      string    `json:"text"`
+	CreatedBy string    `json:"created_by,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Limits of canned replies.
+const (
+	maxCannedTitleRunes = 100
+	maxCannedTextBytes  = 8 << 10
+)
+
+// CannedReplies lists the replies an agent may use: the global ones and
+// those of their teams; supervisors and admins see every team's.
+func (s *Service) CannedReplies(ctx context.Context, a Agent) ([]CannedReply, error) {
+	teams := a.TeamIDs
+	if a.Role.AtLeast(RoleSupervisor) {
+		teams = nil
+	} else if teams == nil {
+		teams = []string{}
+	}
+	list, err := s.store.CannedReplies(ctx, teams)
+	if err != nil {
+		return nil, fmt.Errorf("desk: canned replies for %s: %w", a.ID, err)
+	}
+	return list, nil
+}
+
+// CreateCannedReply stores a canned reply; supervisors and admins only.
+func (s *Service) CreateCannedReply(ctx context.Context, actor Actor, c CannedReply) (CannedReply, error) {
+	if actor.Agent == nil || !actor.Agent.Role.AtLeast(RoleSupervisor) {
+		return CannedReply{}, Errorf(CodeForbidden, "only supervisors and admins manage canned replies")
+	}
+	c.Title, c.Text = strings.TrimSpace(c.Title), strings.TrimSpace(c.Text)
+	switch {
+	case c.Title == "" || c.Text == "":
+		return CannedReply{}, Errorf(CodeInvalid, "a canned reply needs a title and a text")
+	case !ValidText(c.Title) || !ValidText(c.Text):
+		return CannedReply{}, Errorf(CodeInvalid, "title and text must be valid UTF-8 without NUL characters")
+	case utf8.RuneCountInString(c.Title) > maxCannedTitleRunes:
+		return CannedReply{}, Errorf(CodeInvalid, "the title is longer than %d characters", maxCannedTitleRunes)
+	case len(c.Text) > maxCannedTextBytes:
+		return CannedReply{}, Errorf(CodeTooLarge, "the text is larger than %d bytes", maxCannedTextBytes)
+	}
+	c.ID, c.CreatedBy, c.CreatedAt = NewID(), actor.Agent.ID, s.now().UTC()
+	err := s.store.Tx(ctx, func(tx Tx) error {
+		if c.TeamID != "" {
+			if _, err := tx.Team(ctx, c.TeamID); err != nil {
+				return notFoundAs(err, "team %s not found", c.TeamID)
+			}
+		}
+		if err := tx.InsertCannedReply(ctx, c); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, actor, "canned.create", c.ID, c.Title)
+	})
+	if err != nil {
+		return CannedReply{}, fmt.Errorf("desk: create canned reply: %w", err)
+	}
+	return c, nil
+}
+
+// DeleteCannedReply removes a canned reply; supervisors and admins only.
+func (s *Service) DeleteCannedReply(ctx context.Context, actor Actor, id string) error {
+	if actor.Agent == nil || !actor.Agent.Role.AtLeast(RoleSupervisor) {
+		return Errorf(CodeForbidden, "only supervisors and admins manage canned replies")
+	}
+	err := s.store.Tx(ctx, func(tx Tx) error {
+		if err := tx.DeleteCannedReply(ctx, id); err != nil {
+			return notFoundAs(err, "canned reply %s not found", id)
+		}
+		return s.audit(ctx, tx, actor, "canned.delete", id, "")
+	})
+	if err != nil {
+		return fmt.Errorf("desk: delete canned reply %s: %w", id, err)
+	}
+	return nil
+}
