@@ -51,7 +51,7 @@ type Message struct {
 	Text string `json:"text"`
 	HTML string `json:"html,omitempty"` // sanitized
 	// Attachments are listed with the timeline (without their bytes).
-	Attachments   []Attachment `json:"attachments,omitempty"`
+	Attachments []Attachment `json:"attachments,omitempty"`
 	// Event describes a system entry in a form a desk can translate; Text
 	// holds the same in English.
 	Event         *SystemEvent `json:"event,omitempty"`

@@ -149,4 +149,3 @@ func NormalizeOrigin(o string) (string, error) {
 	}
 	return u.Scheme + "://" + host, nil
 }
-

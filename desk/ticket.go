@@ -96,8 +96,8 @@ type TicketFilter struct {
 	// Tag keeps tickets carrying this tag.
 	Tag     string
 	OwnerID string
-	Channel    string
-	Query      string // text in subject or any message
+	Channel string
+	Query   string // text in subject or any message
 	// Cursor is opaque; it continues a previous page.
 	Cursor string
 	Limit  int
