@@ -1,0 +1,87 @@
+package webchat
+
+import (
+	"context"
+	"time"
+
+	"huiliu/channels"
+)
+
+// unavailableRetry is what a client is told to wait when the desk failed.
+const unavailableRetry = 5 * time.Second
+
+// handleMessage stores one customer message and acks it after the commit.
+// It runs on the reading goroutine, so a visitor's messages reach the desk
+// in the order they were sent.
+func (c *conn) handleMessage(f clientFrame) {
+	site := c.site
+	ok, retry := c.s.allow(c.ctx, "webchat:msg:"+site.Key+":"+c.visitorID)
+	if !ok {
+		c.push(encodeFrame(errorFrame{
+			Type: frameError, Code: CodeRateLimited, ClientMsgID: f.ClientMsgID,
+			Message: "too many messages; this one was not sent and will be retried", RetryAfter: retrySeconds(retry),
+		}))
+		return
+	}
+	in := channels.Inbound{
+		Channel:    ChannelName,
+		ExternalID: c.visitorID + ":" + f.ClientMsgID,
+		ThreadKey:  site.Key,
+		From:       channels.Party{Kind: ChannelName, Value: c.visitorID},
+		Text:       f.Text,
+		ReceivedAt: c.s.now(),
+	}
+	if c.ident != nil {
+		in.From.Name = c.ident.Name
+		if !c.linked {
+			in.Links = []channels.Party{{
+				Kind: "customer_no", Value: c.ident.CustomerNo, Name: c.ident.Name,
+				Verified: true, Method: identityMethod,
+			}}
+		}
+	}
+	ctx, cancel := context.WithTimeout(c.ctx, c.s.o.IngestTimeout)
+	rc, err := c.s.o.Sink.Ingest(ctx, in)
+	cancel()
+	if err != nil {
+		if c.ctx.Err() != nil {
+			return // gone; the widget re-sends with the same client_msg_id
+		}
+		c.log.Error("webchat: storing a customer message failed", "client_msg_id", f.ClientMsgID, "err", err)
+		c.push(encodeFrame(errorFrame{
+			Type: frameError, Code: CodeUnavailable, ClientMsgID: f.ClientMsgID,
+			Message: "the message could not be stored yet and will be retried", RetryAfter: retrySeconds(unavailableRetry),
+		}))
+		return
+	}
+	if len(in.Links) > 0 {
+		c.linked = true
+	}
+	// The ack never moves the resume point: an agent reply committed just
+	// before this message would be skipped. The message itself comes back
+	// through History, and the widget matches it by client_msg_id.
+	c.push(encodeFrame(ackFrame{
+		Type: frameAck, ClientMsgID: f.ClientMsgID, ID: rc.MessageID, Seq: rc.Seq,
+		TicketID: rc.TicketID, Duplicate: rc.Duplicate, Linked: len(in.Links) > 0,
+	}))
+	c.adopt(rc.TicketID)
+}
+
+// handleTyping tells the agents the customer types, at most once per
+// TypingInterval per connection; the rest are dropped silently.
+func (c *conn) handleTyping() {
+	feed := c.s.o.Feed
+	c.mu.Lock()
+	ticket := c.ticket
+	c.mu.Unlock()
+	now := c.s.now()
+	if feed == nil || ticket == "" || (!c.lastTyping.IsZero() && now.Sub(c.lastTyping) < c.s.o.TypingInterval) {
+		return
+	}
+	c.lastTyping = now
+	ctx, cancel := context.WithTimeout(c.ctx, 5*time.Second)
+	defer cancel()
+	if err := feed.CustomerTyping(ctx, ticket); err != nil && c.ctx.Err() == nil {
+		c.log.Debug("webchat: forwarding customer typing failed", "err", err)
+	}
+}

@@ -1,0 +1,88 @@
+package webchat
+
+import (
+	"log/slog"
+	"time"
+
+	"huiliu/channels"
+)
+
+// Options configure a Server. Zero limits take the defaults below.
+type Options struct {
+	Sites   Sites
+	Sink    channels.Sink // desk.Service: Ingest returns only after the SQL commit
+	History History
+	Feed    Feed
+	// Limiter counts messages per visitor across nodes. When nil, or while
+	// it fails, an in-process fixed-window limiter counts per node instead.
+	Limiter Limiter
+	Logger  *slog.Logger
+	Now     func() time.Time
+
+	MaxTextBytes      int           // bytes of text per message; default 4096
+	MessagesPerMinute int           // per visitor and site; default 20
+	ReadLimit         int64         // bytes per client frame; default 16 KiB; larger closes with 1009
+	PingInterval      time.Duration // default 25 s
+	PongWait          time.Duration // a connection silent this long is dropped; default 60 s
+	WriteWait         time.Duration // per frame write, and per wait on a full send queue; default 10 s
+	SendQueue         int           // frames buffered per connection; default 32
+	HistoryLimit      int           // messages per History.Messages call; default 200
+	TypingInterval    time.Duration // at most one customer typing signal per connection this often; default 2 s
+	HelloWait         time.Duration // time to send hello after connecting; default 15 s
+	PullConcurrency   int           // History calls in flight per node; default 32
+	IngestTimeout     time.Duration // per Sink.Ingest call; default 30 s
+}
+
+// Defaults of Options.
+const (
+	DefaultMaxTextBytes      = 4096
+	DefaultMessagesPerMinute = 20
+	DefaultReadLimit         = 16 << 10
+	DefaultPingInterval      = 25 * time.Second
+	DefaultPongWait          = 60 * time.Second
+	DefaultWriteWait         = 10 * time.Second
+	DefaultSendQueue         = 32
+	DefaultHistoryLimit      = 200
+	DefaultTypingInterval    = 2 * time.Second
+	DefaultHelloWait         = 15 * time.Second
+	DefaultPullConcurrency   = 32
+	DefaultIngestTimeout     = 30 * time.Second
+)
+
+func (o Options) withDefaults() Options {
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	defDur := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&o.MaxTextBytes, DefaultMaxTextBytes)
+	def(&o.MessagesPerMinute, DefaultMessagesPerMinute)
+	if o.ReadLimit <= 0 {
+		o.ReadLimit = DefaultReadLimit
+	}
+	defDur(&o.PingInterval, DefaultPingInterval)
+	defDur(&o.PongWait, DefaultPongWait)
+	if o.PongWait <= o.PingInterval {
+		// Otherwise every healthy connection would time out between pings.
+		o.PongWait = 2 * o.PingInterval
+	}
+	defDur(&o.WriteWait, DefaultWriteWait)
+	def(&o.SendQueue, DefaultSendQueue)
+	def(&o.HistoryLimit, DefaultHistoryLimit)
+	defDur(&o.TypingInterval, DefaultTypingInterval)
+	defDur(&o.HelloWait, DefaultHelloWait)
+	def(&o.PullConcurrency, DefaultPullConcurrency)
+	defDur(&o.IngestTimeout, DefaultIngestTimeout)
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
