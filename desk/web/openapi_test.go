@@ -304,16 +304,25 @@ func TestOpenAPISchemasMatchStructs(t *testing.T) {
 		"Error":             errorBody{},
 		"LoginResponse":     loginResponse{},
 		"Me":                meResponse{},
+		"SystemEvent":       desk.SystemEvent{},
+		"InboxCounts":       desk.InboxCounts{},
+		"CannedReply":       desk.CannedReply{},
+		"CannedReplyList":   cannedResponse{},
+		"Site":              desk.Site{},
+		"SiteList":          sitesResponse{},
 	}
 	requests := map[string]any{
-		"LoginRequest":       loginRequest{},
-		"PostMessageRequest": postMessageRequest{},
-		"InboundRequest":     inboundRequest{},
-		"Party":              channels.Party{},
-		"CreateAgentRequest": createAgentRequest{},
-		"ChangeAgentRequest": changeAgentRequest{},
-		"CreateTeamRequest":  createTeamRequest{},
-		"CreateTokenRequest": createTokenRequest{},
+		"LoginRequest":             loginRequest{},
+		"PostMessageRequest":       postMessageRequest{},
+		"InboundRequest":           inboundRequest{},
+		"Party":                    channels.Party{},
+		"CreateAgentRequest":       createAgentRequest{},
+		"ChangeAgentRequest":       changeAgentRequest{},
+		"CreateTeamRequest":        createTeamRequest{},
+		"CreateTokenRequest":       createTokenRequest{},
+		"ChangeTicketRequest":      changeTicketRequest{},
+		"CreateCannedReplyRequest": createCannedRequest{},
+		"SiteRequest":              siteRequest{},
 	}
 	for _, set := range []struct {
 		types    map[string]any
@@ -426,7 +435,7 @@ func oaCompareSchema(t *testing.T, doc, s map[string]any, gt reflect.Type, where
 		want = "number"
 	case gt.Kind() == reflect.Slice:
 		want = "array"
-	case gt.Kind() == reflect.Struct:
+	case gt.Kind() == reflect.Struct, gt.Kind() == reflect.Map && gt.Key().Kind() == reflect.String:
 		want = "object"
 	}
 	if want == "" {
@@ -448,6 +457,13 @@ func oaCompareSchema(t *testing.T, doc, s map[string]any, gt reflect.Type, where
 			return
 		}
 		oaCompareSchema(t, doc, items, gt.Elem(), where+"[]", response)
+	case gt.Kind() == reflect.Map:
+		values, ok := oaResolve(t, doc, s)["additionalProperties"].(map[string]any)
+		if !ok {
+			t.Errorf("%s: map schema without additionalProperties", where)
+			return
+		}
+		oaCompareSchema(t, doc, values, gt.Elem(), where+"{}", response)
 	case want == "object" && gt.Kind() == reflect.Struct && gt != oaTimeType:
 		fields := oaJSONFields(gt)
 		for name, f := range fields {

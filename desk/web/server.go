@@ -132,13 +132,18 @@ func (s *Server) routes() {
 	e.DELETE(v1+"/sessions/current", s.logout, authed...)
 	e.GET(v1+"/me", s.me, authed...)
 	e.GET(v1+"/tickets", s.listTickets, authed...)
+	e.GET(v1+"/tickets/counts", s.ticketCounts, authed...)
 	e.GET(v1+"/tickets/:id", s.getTicket, authed...)
+	e.PATCH(v1+"/tickets/:id", s.changeTicket, authed...)
 	e.GET(v1+"/tickets/:id/messages", s.listMessages, authed...)
 	e.POST(v1+"/tickets/:id/messages", s.postMessage, authed...)
 	e.GET(v1+"/attachments/:id", s.getAttachment, authed...)
 	e.GET(v1+"/contacts", s.searchContacts, authed...)
 	e.GET(v1+"/contacts/:id", s.getContact, authed...)
 	e.GET(v1+"/teams", s.listTeams, authed...)
+	e.GET(v1+"/canned-replies", s.listCanned, authed...)
+	e.POST(v1+"/canned-replies", s.createCanned, authed...)
+	e.DELETE(v1+"/canned-replies/:id", s.deleteCanned, authed...)
 	e.GET(v1+"/events", s.events, authed...)
 	e.POST(v1+"/inbound", s.inbound, authed...)
 
@@ -148,6 +153,9 @@ func (s *Server) routes() {
 	e.POST(v1+"/teams", s.createTeam, admin...)
 	e.POST(v1+"/tokens", s.createToken, admin...)
 	e.GET(v1+"/audit", s.auditLog, admin...)
+	e.GET(v1+"/sites", s.listSites, admin...)
+	e.POST(v1+"/sites", s.createSite, admin...)
+	e.PATCH(v1+"/sites/:id", s.changeSite, admin...)
 
 	s.pageRoutes()
 }

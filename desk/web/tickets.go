@@ -21,6 +21,8 @@ func (s *Server) listTickets(c echo.Context) error {
 		Query:      strings.TrimSpace(q.Get("q")),
 		Cursor:     q.Get("cursor"),
 		Visible:    desk.VisibilityOf(p.Agent),
+		Unassigned: q.Get("unassigned") == "true",
+		Tag:        q.Get("tag"),
 	}
 	if st := q.Get("status"); st != "" {
 		for _, v := range strings.Split(st, ",") {

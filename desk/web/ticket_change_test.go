@@ -1,0 +1,90 @@
+package web_test
+
+import (
+	"net/http"
+	"slices"
+	"testing"
+
+	"huiliu/desk"
+)
+
+func TestChangeTicketOverTheAPI(t *testing.T) {
+	h := newHarness(t)
+	tk := h.inbound("x1", "cust-1", "我要投诉")
+	var got desk.Ticket
+	resp := h.call("PATCH", "/api/v1/tickets/"+tk.ID, h.agent, map[string]any{
+		"assignee_id": "me", "status": "pending", "add_tags": []string{"投诉"}, "priority": "urgent"}, &got)
+	if resp.StatusCode != http.StatusOK || got.AssigneeID != h.agentA.ID || got.Status != desk.StatusPending ||
+		got.Priority != desk.PriorityUrgent || !slices.Equal(got.Tags, []string{"投诉"}) {
+		t.Fatalf("PATCH = %d %+v", resp.StatusCode, got)
+	}
+	var page desk.TicketPage
+	h.call("GET", "/api/v1/tickets?tag=投诉", h.agent, nil, &page)
+	if len(page.Tickets) != 1 || page.Tickets[0].ID != tk.ID {
+		t.Fatalf("tag filter: %+v", page)
+	}
+	h.call("GET", "/api/v1/tickets?unassigned=true", h.agent, nil, &page)
+	if len(page.Tickets) != 0 {
+		t.Fatalf("unassigned filter found %d", len(page.Tickets))
+	}
+	var counts desk.InboxCounts
+	if resp := h.call("GET", "/api/v1/tickets/counts", h.agent, nil, &counts); resp.StatusCode != http.StatusOK || counts.Mine != 1 || counts.Pending != 1 {
+		t.Fatalf("counts %d %+v", resp.StatusCode, counts)
+	}
+	var list struct{ Messages []desk.Message }
+	h.call("GET", "/api/v1/tickets/"+tk.ID+"/messages", h.agent, nil, &list)
+	n := 0
+	for _, m := range list.Messages {
+		if m.Direction == desk.DirSystem && m.Event != nil {
+			n++
+		}
+	}
+	if n != 4 {
+		t.Fatalf("%d system entries, want 4: %+v", n, list.Messages)
+	}
+	var e apiError
+	if resp := h.call("PATCH", "/api/v1/tickets/"+tk.ID, h.agent, map[string]any{"status": "bogus"}, &e); resp.StatusCode != http.StatusBadRequest || e.Error.Code != "invalid" {
+		t.Fatalf("bad status = %d %+v", resp.StatusCode, e)
+	}
+	if resp := h.call("PATCH", "/api/v1/tickets/"+tk.ID, h.agent, map[string]any{"colour": "red"}, &e); resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("unknown field = %d", resp.StatusCode)
+	}
+}
+
+func TestCannedRepliesAndSitesOverTheAPI(t *testing.T) {
+	h := newHarness(t)
+	var cr desk.CannedReply
+	if resp := h.call("POST", "/api/v1/canned-replies", h.admin, map[string]any{"title": "问候", "text": "您好！"}, &cr); resp.StatusCode != http.StatusCreated || cr.ID == "" {
+		t.Fatalf("create canned = %d %+v", resp.StatusCode, cr)
+	}
+	if resp := h.call("POST", "/api/v1/canned-replies", h.agent, map[string]any{"title": "x", "text": "y"}, nil); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("agent creating canned = %d", resp.StatusCode)
+	}
+	var list struct {
+		CannedReplies []desk.CannedReply `json:"canned_replies"`
+	}
+	if h.call("GET", "/api/v1/canned-replies", h.agent, nil, &list); len(list.CannedReplies) != 1 || list.CannedReplies[0].Text != "您好！" {
+		t.Fatalf("agent sees %+v", list)
+	}
+	if resp := h.call("DELETE", "/api/v1/canned-replies/"+cr.ID, h.admin, nil, nil); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("delete = %d", resp.StatusCode)
+	}
+
+	var site desk.Site
+	resp := h.call("POST", "/api/v1/sites", h.admin, map[string]any{"name": "商城", "origins": []string{"https://shop.example.com"}}, &site)
+	if resp.StatusCode != http.StatusCreated || site.Key == "" || site.Secret == "" {
+		t.Fatalf("create site = %d %+v", resp.StatusCode, site)
+	}
+	if resp := h.call("GET", "/api/v1/sites", h.agent, nil, nil); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("agent listing sites = %d", resp.StatusCode)
+	}
+	var changed desk.Site
+	if resp := h.call("PATCH", "/api/v1/sites/"+site.ID, h.admin, map[string]any{"greeting": "欢迎", "rotate_secret": true}, &changed); resp.StatusCode != http.StatusOK ||
+		changed.Greeting != "欢迎" || changed.Secret == site.Secret {
+		t.Fatalf("change site = %d %+v", resp.StatusCode, changed)
+	}
+	var e apiError
+	if resp := h.call("PATCH", "/api/v1/sites/"+site.ID, h.admin, map[string]any{"origins": []string{"javascript:alert(1)"}}, &e); resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("bad origin = %d %+v", resp.StatusCode, e)
+	}
+}
