@@ -36,6 +36,8 @@ type Config struct {
 	APICallbackURL        string `toml:"api_callback_url"`
 	APICallbackSecret     string `toml:"api_callback_secret"`
 	AllowPrivateCallbacks bool   `toml:"allow_private_callbacks"`
+	// WebchatMessagesPerMinute bounds what one website visitor may send.
+	WebchatMessagesPerMinute int `toml:"webchat_messages_per_minute"`
 	// PublicURL is where Telegram (and later other peers) reach this desk,
 	// for webhooks; e.g. https://desk.example.com.
 	PublicURL string `toml:"public_url"`
@@ -73,6 +75,8 @@ func defaultConfig() Config {
 		LogFormat:       "text",
 		BodyLimit:       1 << 20,
 		ShutdownTimeout: 30 * time.Second,
+
+		WebchatMessagesPerMinute: 20,
 	}
 }
 
@@ -147,6 +151,16 @@ func settings() []setting {
 	add(mk("api-callback-secret", "HUILIU_API_CALLBACK_SECRET", "HMAC secret that signs API callbacks", true, g, s))
 	b, bs = boolean(func(c *Config) *bool { return &c.AllowPrivateCallbacks })
 	add(mk("allow-private-callbacks", "HUILIU_ALLOW_PRIVATE_CALLBACKS", "allow callbacks to loopback/private addresses", false, b, bs))
+	add(mk("webchat-messages-per-minute", "HUILIU_WEBCHAT_MESSAGES_PER_MINUTE", "messages one website visitor may send per minute",
+		false, func(c *Config) string { return strconv.Itoa(c.WebchatMessagesPerMinute) },
+		func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return fmt.Errorf("%q is not a positive number", v)
+			}
+			c.WebchatMessagesPerMinute = n
+			return nil
+		}))
 	g, s = str(func(c *Config) *string { return &c.PublicURL })
 	add(mk("public-url", "HUILIU_PUBLIC_URL", "public base URL of this desk, for webhooks", false, g, s))
 	g, s = str(func(c *Config) *string { return &c.telegramEnv.Token })

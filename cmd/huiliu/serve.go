@@ -61,6 +61,11 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		adapters = append(adapters, tg)
 		mounts = a.telegramMounts(tg)
 	}
+	chat := a.newWebchat()
+	adapters = append(adapters, chat.Adapter())
+	for _, p := range webchatPaths {
+		mounts = append(mounts, web.Mount{Method: http.MethodGet, Path: p, Handler: chat.Handler()})
+	}
 
 	handler := web.New(web.Options{
 		Service:       a.svc,
@@ -84,6 +89,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	// Requests keep running through a graceful stop; only event streams are
 	// told to end, so Shutdown does not wait for them.
 	srv.RegisterOnShutdown(handler.CloseStreams)
+	srv.RegisterOnShutdown(chat.Close)
 	if cfg.PprofAddr != "" {
 		go servePprof(cfg.PprofAddr, log)
 	}
@@ -125,6 +131,13 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 			a.startTelegram(ctx, tg)
 		}()
 	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := chat.Run(ctx); err != nil && ctx.Err() == nil {
+			log.Error("webchat stopped", "err", err)
+		}
+	}()
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -1,0 +1,197 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"huiliu/channels/webchat"
+	"huiliu/desk"
+	"huiliu/queue"
+)
+
+// webchatPaths are the widget's routes on the desk's listener.
+var webchatPaths = []string{"/widget.js", "/webchat/ws", "/webchat/config"}
+
+// newWebchat builds the website chat over the desk: sites and history from
+// SQL, notices from the event bus, messages into desk.Ingest.
+func (a *app) newWebchat() *webchat.Server {
+	return webchat.New(webchat.Options{
+		Sites:             chatSites{db: a.db},
+		Sink:              a.svc,
+		History:           &chatHistory{db: a.db},
+		Feed:              chatFeed{bus: a.queue.Bus(), svc: a.svc},
+		Limiter:           a.queue.Limiter(),
+		Logger:            a.log.With("channel", "webchat"),
+		MessagesPerMinute: a.cfg.WebchatMessagesPerMinute,
+	})
+}
+
+// chatSites reads the sites admins configured.
+type chatSites struct{ db desk.Reader }
+
+func (s chatSites) SiteByKey(ctx context.Context, key string) (webchat.Site, error) {
+	site, err := s.db.SiteByKey(ctx, key)
+	if errors.Is(err, desk.ErrNotFound) {
+		return webchat.Site{}, fmt.Errorf("site %q: %w", key, webchat.ErrUnknownSite)
+	}
+	if err != nil {
+		return webchat.Site{}, err
+	}
+	return webchat.Site{ID: site.ID, Key: site.Key, Name: site.Name, Secret: []byte(site.Secret), Origins: site.Origins,
+		Greeting: site.Greeting, HoursNote: site.HoursNote}, nil
+}
+
+// chatHistory gives the widget what the customer may see of a ticket:
+// their messages and the replies, never notes or system entries.
+type chatHistory struct {
+	db desk.Reader
+	// agents caches names and employee numbers for reply bylines; an
+	// unknown author reloads it.
+	mu     sync.Mutex
+	agents map[string]desk.Agent
+}
+
+func (h *chatHistory) ActiveTicket(ctx context.Context, siteKey, visitorID string) (string, error) {
+	ident, err := h.db.IdentityByValue(ctx, desk.IdentityWebchat, visitorID)
+	if errors.Is(err, desk.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	t, err := h.db.ActiveTicket(ctx, ident.ContactID, "webchat", siteKey)
+	if errors.Is(err, desk.ErrNotFound) {
+		return "", nil
+	}
+	return t.ID, err
+}
+
+func (h *chatHistory) Messages(ctx context.Context, ticketID string, after int64, limit int) ([]webchat.Message, error) {
+	var out []webchat.Message
+	// Notes and system entries take seqs too: read on until a page holds
+	// enough visible messages or the timeline ends, so a short answer
+	// always means "caught up".
+	for {
+		raw, err := h.db.MessagesAfterSeq(ctx, ticketID, after, limit)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range raw {
+			after = m.Seq
+			if v, ok := h.visible(ctx, m); ok {
+				out = append(out, v)
+			}
+		}
+		if len(raw) < limit || len(out) >= limit {
+			return out, nil
+		}
+	}
+}
+
+func (h *chatHistory) visible(ctx context.Context, m desk.Message) (webchat.Message, bool) {
+	v := webchat.Message{ID: m.ID, TicketID: m.TicketID, Seq: m.Seq, Text: m.Text, At: m.CreatedAt}
+	switch {
+	case m.Direction == desk.DirIn:
+		v.From = "customer"
+		// The widget's external ids are "<visitor>:<client_msg_id>".
+		if _, id, ok := strings.Cut(m.ExternalID, ":"); ok {
+			v.ClientMsgID = id
+		}
+	case m.Direction == desk.DirOut && m.AuthorKind == desk.AuthorBot:
+		v.From = "bot"
+	case m.Direction == desk.DirOut:
+		v.From = "agent"
+		if a, ok := h.agent(ctx, m.AuthorID); ok {
+			v.AgentName, v.EmployeeNo = a.Name, a.EmployeeNo
+		}
+	default:
+		return webchat.Message{}, false
+	}
+	return v, true
+}
+
+func (h *chatHistory) agent(ctx context.Context, id string) (desk.Agent, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if a, ok := h.agents[id]; ok {
+		return a, true
+	}
+	list, err := h.db.Agents(ctx)
+	if err != nil {
+		return desk.Agent{}, false
+	}
+	h.agents = make(map[string]desk.Agent, len(list))
+	for _, a := range list {
+		h.agents[a.ID] = a
+	}
+	a, ok := h.agents[id]
+	return a, ok
+}
+
+// chatFeed turns the desk's events and agents' typing into notices for the
+// chat server of this node.
+type chatFeed struct {
+	bus queue.Bus
+	svc *desk.Service
+}
+
+func (f chatFeed) Notices(ctx context.Context) (<-chan webchat.Notice, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	events, err := f.bus.Subscribe(ctx, desk.StreamDesk, -1)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	typing, err := f.bus.Subscribe(ctx, desk.StreamTyping, -1)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	out := make(chan webchat.Notice, 256)
+	go func() {
+		defer cancel()
+		defer close(out)
+		for {
+			var n webchat.Notice
+			select {
+			case <-ctx.Done():
+				return
+			case e, ok := <-events:
+				if !ok || e.Reset {
+					return // lost events: closing makes the server re-pull everyone
+				}
+				var ev struct {
+					TicketID string `json:"ticket_id"`
+				}
+				if json.Unmarshal(e.Data, &ev) != nil || ev.TicketID == "" {
+					continue
+				}
+				n = webchat.Notice{TicketID: ev.TicketID}
+			case e, ok := <-typing:
+				if !ok {
+					return
+				}
+				var t desk.Typing
+				if json.Unmarshal(e.Data, &t) != nil || t.Who != desk.TypingAgent {
+					continue
+				}
+				n = webchat.Notice{TicketID: t.TicketID, Typing: true, AgentName: t.Name}
+			}
+			select {
+			case out <- n:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
+}
+
+func (f chatFeed) CustomerTyping(ctx context.Context, ticketID string) error {
+	f.svc.PublishTyping(ctx, desk.Typing{TicketID: ticketID, Who: desk.TypingCustomer})
+	return nil
+}
