@@ -76,7 +76,6 @@ type fakeDesk struct {
 	order    []string
 	byExt    map[string]channels.Receipt
 	inbounds []channels.Inbound
-	pulls    int
 	fail     error // Ingest fails with it when set
 
 	gate    chan struct{} // when set, Ingest waits for a value
@@ -174,12 +173,6 @@ func (d *fakeDesk) stored() []channels.Inbound {
 	return append([]channels.Inbound(nil), d.inbounds...)
 }
 
-func (d *fakeDesk) pullCount() int {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.pulls
-}
-
 func (d *fakeDesk) ActiveTicket(_ context.Context, siteKey, visitorID string) (string, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -192,7 +185,6 @@ func (d *fakeDesk) ActiveTicket(_ context.Context, siteKey, visitorID string) (s
 func (d *fakeDesk) Messages(_ context.Context, ticketID string, after int64, limit int) ([]Message, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.pulls++
 	t := d.tickets[ticketID]
 	if t == nil {
 		return nil, nil
@@ -319,7 +311,6 @@ func (e *env) wsURL(site string) string {
 
 // client is a test widget.
 type client struct {
-	t  *testing.T
 	ws *websocket.Conn
 }
 

@@ -1,1 +1,521 @@
-// placeholder
+/* Huiliu web chat widget. Plain script, no build step: served from the desk
+ * as /widget.js and embedded with
+ *   <script src="https://DESK/widget.js" data-site="SITE_KEY" async></script>
+ * Protocol: docs/webchat.md. Every text from the network is rendered with
+ * textContent; nothing received is ever parsed as HTML. */
+(function () {
+  'use strict';
+  if (window.Huiliu && window.Huiliu._loaded) return;
+
+  // Our own tag: document.currentScript is null for async scripts in some
+  // browsers, so fall back to the tag whose src ends in /widget.js.
+  var script = document.currentScript;
+  if (!script || !/\/widget\.js(\?|#|$)/.test(script.src || '')) {
+    var tags = document.querySelectorAll('script[src]');
+    for (var i = tags.length - 1; i >= 0; i--) {
+      if (/\/widget\.js(\?|#|$)/.test(tags[i].src) && tags[i].getAttribute('data-site')) { script = tags[i]; break; }
+    }
+  }
+  if (!script) { console.warn('[huiliu] cannot find the widget script tag'); return; }
+  var siteKey = script.getAttribute('data-site') || '';
+  if (!siteKey) { console.warn('[huiliu] the script tag has no data-site'); return; }
+  var deskOrigin = new URL(script.src, location.href).origin;
+  var wsURL = deskOrigin.replace(/^http/, 'ws') + '/webchat/ws?site=' + encodeURIComponent(siteKey);
+
+  var zh = /^zh/i.test(document.documentElement.getAttribute('lang') || '');
+  var T = zh ? {
+    open: '在线客服', close: '关闭', title: '在线客服', send: '发送', placeholder: '输入消息，Enter 发送，Shift+Enter 换行',
+    panel: '在线客服对话', messages: '对话消息', staffNo: '工号', bot: '智能助手', agent: '客服', you: '我',
+    sending: '发送中…', failed: '未发送', reconnecting: '正在重新连接…', connecting: '正在连接…',
+    typing: function (n) { return (n || '客服') + ' 正在输入…'; },
+    rateLimited: function (s) { return '发送太频繁，将在 ' + s + ' 秒后自动重试'; },
+    unavailable: '消息暂未送达，稍后自动重试', tooLarge: '消息过长，请缩短后再发送', invalid: '消息无法发送',
+    unknownSite: '聊天暂不可用', hours: '服务时间：', verify: '客服人员会显示工号，可核实身份，谨防假冒。'
+  } : {
+    open: 'Chat with us', close: 'Close', title: 'Customer service', send: 'Send', placeholder: 'Type a message. Enter sends, Shift+Enter adds a line',
+    panel: 'Customer service chat', messages: 'Conversation', staffNo: 'Staff No.', bot: 'Assistant', agent: 'Agent', you: 'You',
+    sending: 'Sending…', failed: 'Not sent', reconnecting: 'Reconnecting…', connecting: 'Connecting…',
+    typing: function (n) { return (n || 'An agent') + ' is typing…'; },
+    rateLimited: function (s) { return 'Too many messages; retrying in ' + s + ' s'; },
+    unavailable: 'Not delivered yet; retrying shortly', tooLarge: 'The message is too long; please shorten it', invalid: 'The message could not be sent',
+    unknownSite: 'Chat is unavailable', hours: 'Hours: ', verify: 'Our agents show their staff number so you can check they are genuine.'
+  };
+
+  // State kept across page loads: visitor token, resume point, outbox.
+  var storeKey = 'huiliu:' + siteKey;
+  var state = { visitor: '', ticket: '', after: 0, outbox: [] };
+  try {
+    var saved = JSON.parse(localStorage.getItem(storeKey) || 'null');
+    if (saved && typeof saved === 'object') {
+      state.visitor = typeof saved.visitor === 'string' ? saved.visitor : '';
+      state.ticket = typeof saved.ticket === 'string' ? saved.ticket : '';
+      state.after = typeof saved.after === 'number' ? saved.after : 0;
+      state.outbox = Array.isArray(saved.outbox) ? saved.outbox.filter(function (m) {
+        return m && typeof m.id === 'string' && typeof m.text === 'string';
+      }) : [];
+    }
+  } catch (e) { /* private mode or corrupt: start fresh */ }
+  function save() {
+    try { localStorage.setItem(storeKey, JSON.stringify(state)); } catch (e) { /* quota or private mode */ }
+  }
+
+  function identityFromPage() {
+    var id = window.HuiliuIdentity;
+    if (!id && script.getAttribute('data-sig')) {
+      id = {
+        customer_no: script.getAttribute('data-customer-no') || '', name: script.getAttribute('data-name') || '',
+        iat: script.getAttribute('data-iat') || '', sig: script.getAttribute('data-sig') || ''
+      };
+    }
+    if (!id || !id.sig) return null;
+    return { customer_no: String(id.customer_no || ''), name: String(id.name || ''), iat: Number(id.iat) || 0, sig: String(id.sig) };
+  }
+  var identity = identityFromPage();
+
+  function newClientMsgID() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = new Uint8Array(16);
+    if (window.crypto && crypto.getRandomValues) crypto.getRandomValues(b);
+    else for (var i = 0; i < 16; i++) b[i] = Math.floor(Math.random() * 256);
+    var s = '';
+    for (var j = 0; j < 16; j++) s += (b[j] + 256).toString(16).slice(1);
+    return s;
+  }
+
+  // DOM, inside an open shadow root so host CSS cannot reach it (and ours
+  // cannot leak out); tests reach in through host.shadowRoot.
+  var host = document.createElement('div');
+  host.id = 'huiliu-widget';
+  host.setAttribute('data-hl', 'host');
+  var root = host.attachShadow({ mode: 'open' });
+  var css = ':host{all:initial}*{box-sizing:border-box;font-family:-apple-system,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif}' +
+    '.hl{position:fixed;right:20px;bottom:20px;z-index:2147483000;font-size:14px;line-height:1.45;color:#1f2329}' +
+    '.launcher{width:56px;height:56px;border-radius:50%;border:0;background:#1664ff;color:#fff;font-size:24px;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25)}' +
+    '.launcher:focus-visible,button:focus-visible,textarea:focus-visible{outline:3px solid #ffb020;outline-offset:2px}' +
+    '.badge{position:absolute;top:-2px;right:-2px;min-width:18px;height:18px;border-radius:9px;background:#e5484d;color:#fff;font-size:11px;text-align:center;line-height:18px;padding:0 4px}' +
+    '.panel{position:absolute;right:0;bottom:0;width:360px;height:540px;max-height:calc(100vh - 40px);display:flex;flex-direction:column;background:#fff;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.3);overflow:hidden}' +
+    '.panel[hidden],.launcher[hidden],[hidden]{display:none}' +
+    '.head{display:flex;align-items:center;gap:8px;padding:12px 14px;background:#1664ff;color:#fff}' +
+    '.head h2{flex:1;margin:0;font-size:16px;font-weight:600;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}' +
+    '.x{border:0;background:transparent;color:#fff;font-size:22px;line-height:1;cursor:pointer;padding:2px 6px}' +
+    '.intro{padding:10px 14px;background:#f2f6ff;border-bottom:1px solid #e4e8f0;font-size:13px;color:#3a4250}' +
+    '.intro p{margin:0 0 4px}.intro p:last-child{margin:0}.muted{color:#6b7380;font-size:12px}' +
+    '.status{padding:4px 14px;background:#fff4d6;color:#6b4e00;font-size:12px}' +
+    '.msgs{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px;background:#fafbfc}' +
+    '.msg{max-width:82%;align-self:flex-start}.msg[data-from=customer]{align-self:flex-end}' +
+    '.bubble{padding:8px 11px;border-radius:10px;background:#fff;border:1px solid #e4e8f0;white-space:pre-wrap;word-wrap:break-word;overflow-wrap:anywhere}' +
+    '.msg[data-from=customer] .bubble{background:#1664ff;border-color:#1664ff;color:#fff}' +
+    '.meta{font-size:11px;color:#6b7380;margin:0 4px 2px}.msg[data-from=customer] .meta{text-align:right}' +
+    '.msg[data-state=pending] .bubble{opacity:.65}.msg[data-state=failed] .bubble{background:#fde8e8;border-color:#e5484d;color:#1f2329}' +
+    '.typing{padding:2px 14px 6px;font-size:12px;color:#6b7380;min-height:20px;background:#fafbfc}' +
+    '.notice{padding:6px 14px;font-size:12px;color:#a3262a;background:#fde8e8}' +
+    '.compose{display:flex;gap:8px;padding:10px;border-top:1px solid #e4e8f0;background:#fff}' +
+    'textarea{flex:1;resize:none;height:44px;max-height:120px;padding:8px 10px;border:1px solid #c9ced6;border-radius:8px;font-size:14px;color:#1f2329;background:#fff}' +
+    '.send{border:0;border-radius:8px;background:#1664ff;color:#fff;padding:0 16px;font-size:14px;cursor:pointer}' +
+    '@media (max-width:480px){.hl{right:12px;bottom:12px}.hl.open{right:0;bottom:0;left:0;top:0}' +
+    '.panel{position:fixed;left:0;top:0;right:0;bottom:0;width:100%;height:100%;max-height:none;border-radius:0}}';
+  var style = document.createElement('style');
+  style.textContent = css;
+  root.appendChild(style);
+
+  function el(tag, cls, hl, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (hl) e.setAttribute('data-hl', hl);
+    if (text != null) e.textContent = text;
+    return e;
+  }
+  var wrap = el('div', 'hl', 'root');
+  var launcher = el('button', 'launcher', 'launcher', '\uD83D\uDCAC');
+  launcher.type = 'button';
+  launcher.setAttribute('aria-label', T.open);
+  launcher.setAttribute('aria-expanded', 'false');
+  launcher.setAttribute('aria-controls', 'hl-panel');
+  var badge = el('span', 'badge', 'badge');
+  badge.hidden = true;
+  badge.setAttribute('aria-hidden', 'true');
+  launcher.appendChild(badge);
+
+  var panel = el('div', 'panel', 'panel');
+  panel.id = 'hl-panel';
+  panel.hidden = true;
+  panel.setAttribute('role', 'dialog');
+  panel.setAttribute('aria-label', T.panel);
+  var head = el('div', 'head');
+  var title = el('h2', '', 'title', T.title);
+  var closeBtn = el('button', 'x', 'close', '\u00D7');
+  closeBtn.type = 'button';
+  closeBtn.setAttribute('aria-label', T.close);
+  head.appendChild(title);
+  head.appendChild(closeBtn);
+  var intro = el('div', 'intro', 'intro');
+  var greeting = el('p', '', 'greeting');
+  var hours = el('p', 'muted', 'hours');
+  var verify = el('p', 'muted', 'verify', T.verify);
+  intro.appendChild(greeting);
+  intro.appendChild(hours);
+  intro.appendChild(verify);
+  var status = el('div', 'status', 'status');
+  status.hidden = true;
+  status.setAttribute('role', 'status');
+  var list = el('div', 'msgs', 'messages');
+  list.setAttribute('role', 'log');
+  list.setAttribute('aria-live', 'polite');
+  list.setAttribute('aria-label', T.messages);
+  list.tabIndex = 0;
+  var typingEl = el('div', 'typing', 'typing');
+  typingEl.setAttribute('aria-live', 'polite');
+  var notice = el('div', 'notice', 'notice');
+  notice.hidden = true;
+  notice.setAttribute('role', 'alert');
+  var compose = el('div', 'compose');
+  var input = el('textarea', '', 'input');
+  input.setAttribute('aria-label', T.placeholder);
+  input.placeholder = T.placeholder;
+  input.rows = 1;
+  var sendBtn = el('button', 'send', 'send', T.send);
+  sendBtn.type = 'button';
+  compose.appendChild(input);
+  compose.appendChild(sendBtn);
+  [head, intro, status, list, typingEl, notice, compose].forEach(function (n) { panel.appendChild(n); });
+  wrap.appendChild(launcher);
+  wrap.appendChild(panel);
+  root.appendChild(wrap);
+
+  function showSite(site) {
+    if (!site) return;
+    if (site.name) title.textContent = site.name;
+    greeting.textContent = site.greeting || '';
+    greeting.hidden = !site.greeting;
+    hours.textContent = site.hours_note ? T.hours + site.hours_note : '';
+    hours.hidden = !site.hours_note;
+  }
+  showSite({});
+
+  // Messages: one element per id; the customer's own messages appear at
+  // once as pending (keyed by client_msg_id) and are matched when their
+  // ack or their copy from the history arrives.
+  var byID = {};
+  var byCmid = {};
+  var unread = 0;
+  var isOpen = false;
+
+  function fmtTime(at) {
+    var d = at ? new Date(at) : new Date();
+    if (isNaN(d.getTime()) || d.getFullYear() < 2000) return '';
+    return ('0' + d.getHours()).slice(-2) + ':' + ('0' + d.getMinutes()).slice(-2);
+  }
+  function metaText(m) {
+    var who;
+    if (m.from === 'agent') {
+      who = m.agent_name || T.agent;
+      if (m.employee_no) who += ' \u00B7 ' + T.staffNo + ' ' + m.employee_no;
+    } else if (m.from === 'bot') who = m.agent_name || T.bot;
+    else who = T.you;
+    var t = fmtTime(m.at);
+    return t ? who + ' ' + t : who;
+  }
+  function makeMsg(from, text) {
+    var e = el('div', 'msg', 'msg');
+    e.setAttribute('data-from', from);
+    e.appendChild(el('div', 'meta', 'msg-meta'));
+    e.appendChild(el('div', 'bubble', 'msg-text', text));
+    return e;
+  }
+  function place(e, ticket, seq) {
+    // Keep seq order within a ticket; a newer ticket's messages follow the
+    // older one's, and pending messages (no seq yet) stay at the end.
+    var before = null;
+    for (var c = list.lastElementChild; c; c = c.previousElementSibling) {
+      if (c.getAttribute('data-state') === 'pending' ||
+        (c.getAttribute('data-ticket') === ticket && Number(c.getAttribute('data-seq')) > seq)) before = c;
+      else break;
+    }
+    list.insertBefore(e, before);
+  }
+  function scrollDown() { list.scrollTop = list.scrollHeight; }
+
+  function showMessage(m) {
+    if (!m || typeof m.id !== 'string' || byID[m.id]) return;
+    var e = m.client_msg_id && byCmid[m.client_msg_id];
+    if (e) {
+      delete byCmid[m.client_msg_id];
+      if (e.parentNode) e.parentNode.removeChild(e);
+    } else {
+      e = makeMsg(m.from === 'customer' ? 'customer' : m.from === 'bot' ? 'bot' : 'agent', String(m.text || ''));
+    }
+    e.setAttribute('data-id', m.id);
+    e.setAttribute('data-seq', String(m.seq || 0));
+    e.setAttribute('data-ticket', String(m.ticket_id || ''));
+    e.setAttribute('data-state', 'sent');
+    e.firstChild.textContent = metaText(m);
+    byID[m.id] = e;
+    place(e, String(m.ticket_id || ''), m.seq || 0);
+    if (m.from !== 'customer') {
+      typingEl.textContent = '';
+      if (!isOpen) { unread++; badge.textContent = String(unread); badge.hidden = false; }
+    }
+    scrollDown();
+  }
+  function showPending(item) {
+    if (byCmid[item.id]) return;
+    var e = makeMsg('customer', item.text);
+    e.setAttribute('data-id', 'pending:' + item.id);
+    e.setAttribute('data-state', 'pending');
+    e.firstChild.textContent = T.you + ' \u00B7 ' + T.sending;
+    byCmid[item.id] = e;
+    list.appendChild(e);
+    scrollDown();
+  }
+  function setNotice(text) {
+    notice.textContent = text || '';
+    notice.hidden = !text;
+  }
+
+  // Connection.
+  var ws = null;
+  var ready = false; // welcome received on ws
+  var attempt = 0;
+  var retryTimer = 0;
+  var resendTimer = 0;
+  var stopped = false;
+  var firstHello = true; // the first hello of a page asks from 0 to render the conversation
+  var limits = { max_text_bytes: 4096, typing_interval_ms: 2000 };
+  var lastTypingSent = 0;
+  var typingTimer = 0;
+
+  function setStatus(text) {
+    status.textContent = text || '';
+    status.hidden = !text;
+  }
+  function sendFrame(f) {
+    if (!ws || ws.readyState !== 1) return false;
+    ws.send(JSON.stringify(f));
+    return true;
+  }
+  function connect() {
+    if (stopped || ws) return;
+    clearTimeout(retryTimer);
+    setStatus(attempt ? T.reconnecting : '');
+    var sock;
+    try { sock = new WebSocket(wsURL); } catch (e) { scheduleReconnect(); return; }
+    ws = sock;
+    ready = false;
+    sock.onopen = function () {
+      var hello = { type: 'hello', visitor: state.visitor, ticket_id: state.ticket, after: firstHello ? 0 : state.after, lang: zh ? 'zh-CN' : 'en' };
+      if (identity) hello.identity = identity;
+      sock.send(JSON.stringify(hello));
+    };
+    sock.onmessage = function (ev) {
+      var f;
+      try { f = JSON.parse(ev.data); } catch (e) { return; }
+      if (f && typeof f.type === 'string') handle(f);
+    };
+    sock.onclose = function (ev) {
+      if (ws !== sock) return;
+      ws = null;
+      ready = false;
+      if (ev.code === 4404) { stop(T.unknownSite); return; }
+      scheduleReconnect();
+    };
+    sock.onerror = function () { /* onclose follows */ };
+  }
+  function scheduleReconnect() {
+    if (stopped) return;
+    setStatus(T.reconnecting);
+    // Capped exponential backoff with jitter, so a restarted node is not
+    // hit by every widget at the same instant.
+    var base = Math.min(30000, 1000 * Math.pow(2, Math.min(attempt, 5)));
+    attempt++;
+    retryTimer = setTimeout(connect, base / 2 + Math.random() * base / 2);
+  }
+  function stop(reason) {
+    stopped = true;
+    setStatus(reason);
+    console.warn('[huiliu] chat stopped: ' + reason + ' (site ' + siteKey + ')');
+  }
+
+  function flushOutbox() {
+    if (!ready) return;
+    for (var i = 0; i < state.outbox.length; i++) {
+      sendFrame({ type: 'message', client_msg_id: state.outbox[i].id, text: state.outbox[i].text });
+    }
+  }
+  function scheduleResend(seconds) {
+    clearTimeout(resendTimer);
+    resendTimer = setTimeout(flushOutbox, Math.max(1, seconds) * 1000);
+  }
+  function dropFromOutbox(cmid) {
+    state.outbox = state.outbox.filter(function (m) { return m.id !== cmid; });
+    save();
+  }
+
+  function handle(f) {
+    switch (f.type) {
+      case 'welcome':
+        attempt = 0;
+        ready = true;
+        firstHello = false;
+        setStatus('');
+        if (f.visitor) state.visitor = f.visitor;
+        if ((f.ticket_id || '') !== state.ticket) { state.ticket = f.ticket_id || ''; state.after = 0; }
+        if (f.identity === 'ignored') identity = null; // it will not get better by resending
+        if (f.limits) limits = f.limits;
+        showSite(f.site);
+        save();
+        flushOutbox();
+        break;
+      case 'message':
+        var m = f.message;
+        if (!m) break;
+        showMessage(m);
+        if (m.ticket_id === state.ticket && m.seq > state.after) { state.after = m.seq; save(); }
+        break;
+      case 'synced':
+        if (f.ticket_id === state.ticket && f.seq > state.after) { state.after = f.seq; save(); }
+        break;
+      case 'ticket':
+        if (f.ticket_id && f.ticket_id !== state.ticket) { state.ticket = f.ticket_id; state.after = 0; save(); }
+        break;
+      case 'ack':
+        if (f.linked) identity = null; // the desk has it; stop re-sending it
+        dropFromOutbox(f.client_msg_id);
+        var p = byCmid[f.client_msg_id];
+        if (p && f.id && !byID[f.id]) {
+          delete byCmid[f.client_msg_id];
+          p.setAttribute('data-id', f.id);
+          p.setAttribute('data-seq', String(f.seq || 0));
+          p.setAttribute('data-ticket', String(f.ticket_id || ''));
+          p.setAttribute('data-state', 'sent');
+          p.firstChild.textContent = metaText({ from: 'customer' });
+          byID[f.id] = p;
+        } else if (p && byID[f.id]) {
+          delete byCmid[f.client_msg_id];
+          if (p.parentNode) p.parentNode.removeChild(p);
+        }
+        setNotice('');
+        break;
+      case 'typing':
+        typingEl.textContent = T.typing(f.agent_name);
+        clearTimeout(typingTimer);
+        typingTimer = setTimeout(function () { typingEl.textContent = ''; }, 5000);
+        break;
+      case 'error':
+        onError(f);
+        break;
+    }
+  }
+  function onError(f) {
+    var cmid = f.client_msg_id;
+    if (f.code === 'rate_limited' || f.code === 'unavailable') {
+      // Kept in the outbox: nothing typed is lost, it goes out later.
+      setNotice(f.code === 'rate_limited' ? T.rateLimited(f.retry_after || 5) : T.unavailable);
+      scheduleResend(f.retry_after || 5);
+      return;
+    }
+    if (f.code === 'unknown_site') { stop(T.unknownSite); return; }
+    if (!cmid) return;
+    // Refused for good: out of the outbox, shown as failed, text back in
+    // the input so the customer can fix it.
+    var item = null;
+    for (var i = 0; i < state.outbox.length; i++) if (state.outbox[i].id === cmid) item = state.outbox[i];
+    dropFromOutbox(cmid);
+    var p = byCmid[cmid];
+    if (p) {
+      delete byCmid[cmid];
+      p.setAttribute('data-state', 'failed');
+      p.firstChild.textContent = T.you + ' \u00B7 ' + T.failed;
+    }
+    setNotice(f.code === 'too_large' ? T.tooLarge : T.invalid);
+    if (item && !input.value) input.value = item.text;
+  }
+
+  function utf8Length(s) {
+    if (window.TextEncoder) return new TextEncoder().encode(s).length;
+    return unescape(encodeURIComponent(s)).length;
+  }
+  function submit() {
+    var text = input.value;
+    if (!text.trim()) return;
+    if (utf8Length(text) > (limits.max_text_bytes || 4096)) { setNotice(T.tooLarge); return; }
+    var item = { id: newClientMsgID(), text: text, at: Date.now() };
+    state.outbox.push(item);
+    save();
+    input.value = '';
+    setNotice('');
+    showPending(item);
+    if (ready) sendFrame({ type: 'message', client_msg_id: item.id, text: text });
+    else connect();
+  }
+  function typed() {
+    var now = Date.now();
+    if (!ready || now - lastTypingSent < (limits.typing_interval_ms || 2000)) return;
+    lastTypingSent = now;
+    sendFrame({ type: 'typing' });
+  }
+
+  function open() {
+    isOpen = true;
+    panel.hidden = false;
+    launcher.hidden = true;
+    wrap.classList.add('open');
+    launcher.setAttribute('aria-expanded', 'true');
+    unread = 0;
+    badge.hidden = true;
+    connect();
+    scrollDown();
+    input.focus();
+  }
+  function close() {
+    isOpen = false;
+    panel.hidden = true;
+    launcher.hidden = false;
+    wrap.classList.remove('open');
+    launcher.setAttribute('aria-expanded', 'false');
+    launcher.focus();
+  }
+
+  launcher.addEventListener('click', open);
+  closeBtn.addEventListener('click', close);
+  sendBtn.addEventListener('click', function () { submit(); input.focus(); });
+  input.addEventListener('keydown', function (e) {
+    // keyCode 229 / isComposing: Enter that confirms a Chinese IME choice.
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) { e.preventDefault(); submit(); }
+  });
+  input.addEventListener('input', typed);
+  panel.addEventListener('keydown', function (e) {
+    if (e.key === 'Escape') { e.preventDefault(); close(); }
+  });
+  window.addEventListener('online', function () { if (!ws && !stopped) { attempt = 0; connect(); } });
+
+  function mount() {
+    document.body.appendChild(host);
+    state.outbox.forEach(showPending);
+    // Returning visitors with an open conversation or unsent messages
+    // connect at once; others only when they open the panel.
+    if (state.ticket || state.outbox.length) connect();
+  }
+  // The config check keeps the launcher off pages the site does not
+  // list; a network failure still shows it (the socket will tell).
+  function start() {
+    if (!window.fetch) { mount(); return; }
+    fetch(deskOrigin + '/webchat/config?site=' + encodeURIComponent(siteKey), { credentials: 'omit' })
+      .then(function (r) {
+        if (r.status === 404 || r.status === 403) {
+          console.warn('[huiliu] chat not enabled here: HTTP ' + r.status + ' for site ' + siteKey);
+          return null;
+        }
+        return r.ok ? r.json() : {};
+      })
+      .then(function (cfg) {
+        if (cfg === null) return;
+        if (cfg.site) showSite(cfg.site);
+        if (cfg.limits) limits = cfg.limits;
+        mount();
+      }, function () { mount(); });
+  }
+
+  window.Huiliu = { open: open, close: close, _loaded: true };
+  if (document.body) start();
+  else document.addEventListener('DOMContentLoaded', start);
+})();

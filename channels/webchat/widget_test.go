@@ -1,0 +1,58 @@
+package webchat
+
+import (
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestWidgetServed(t *testing.T) {
+	e := newEnv(t, nil)
+	resp, err := http.Get(e.ts.URL + "/widget.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/javascript; charset=utf-8" ||
+		!strings.Contains(resp.Header.Get("Cache-Control"), "max-age=300") || resp.Header.Get("ETag") == "" {
+		t.Fatalf("%d %v", resp.StatusCode, resp.Header)
+	}
+	if len(body) >= 30<<10 || len(body) != len(widgetJS) {
+		t.Fatalf("widget.js is %d bytes; the budget is 30 KiB", len(body))
+	}
+
+	req, _ := http.NewRequest(http.MethodGet, e.ts.URL+"/widget.js", nil)
+	req.Header.Set("If-None-Match", resp.Header.Get("ETag"))
+	resp2, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp2.Body.Close()
+	if resp2.StatusCode != http.StatusNotModified {
+		t.Fatalf("revalidation: %d", resp2.StatusCode)
+	}
+}
+
+// The widget must never hand network data to an HTML parser, and must
+// keep the hooks the browser tests drive.
+func TestWidgetSource(t *testing.T) {
+	src := string(widgetJS)
+	for _, banned := range []string{"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"} {
+		if strings.Contains(src, banned) {
+			t.Errorf("widget.js uses %s", banned)
+		}
+	}
+	for _, hook := range []string{"launcher", "panel", "close", "input", "send", "messages", "msg", "typing", "status", "greeting", "hours"} {
+		if !regexp.MustCompile(`el\('[a-z0-9]+', '[a-z ]*', '` + hook + `'`).MatchString(src) {
+			t.Errorf("data-hl=%q missing", hook)
+		}
+	}
+	for _, must := range []string{"mode: 'open'", "data-from", "data-id", "localStorage", "window.Huiliu", "max-width:480px", "工号", "Staff No."} {
+		if !strings.Contains(src, must) {
+			t.Errorf("widget.js lacks %q", must)
+		}
+	}
+}
