@@ -1,5 +1,187 @@
 package web
 
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"huiliu/desk"
+)
+
 // pageRoutes registers the agents' and supervisors' web desk: server-rendered
 // pages, their static files and the agent websocket.
-func (s *Server) pageRoutes() {}
+func (s *Server) pageRoutes() {
+	e := s.echo
+	e.GET("/static/*", s.serveStatic)
+	e.GET("/login", s.loginPage, s.pageErrors)
+	e.POST("/login", s.loginSubmit, s.pageErrors)
+	e.GET("/lang", s.setLanguage)
+
+	page := []echo.MiddlewareFunc{s.pageErrors, s.pageAuth}
+	e.POST("/logout", s.logoutSubmit, page...)
+	e.GET("/", s.inboxPage, page...)
+	e.GET("/inbox", s.inboxPage, page...)
+	e.GET("/tickets/:id", s.ticketPage, page...)
+	e.GET("/admin/canned", s.cannedPage, append(page, pageRole(desk.RoleSupervisor))...)
+	e.GET("/admin/sites", s.sitesPage, append(page, pageRole(desk.RoleAdmin))...)
+
+	// The live socket answers errors as the API does (JSON, 401 instead
+	// of a redirect).
+	e.GET("/desk/ws", s.agentWS, s.authenticate)
+}
+
+// pageAuth lets a page through with a valid session cookie and sends
+// everyone else to the login form, remembering where they were going.
+func (s *Server) pageAuth(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ck, err := c.Request().Cookie(sessionCookie)
+		if err != nil || ck.Value == "" {
+			return redirectToLogin(c)
+		}
+		p, err := s.svc.Authenticate(c.Request().Context(), ck.Value)
+		if err != nil {
+			if desk.CodeOf(err) == desk.CodeUnauthorized {
+				return redirectToLogin(c)
+			}
+			return err
+		}
+		if p.Session == nil {
+			// An API token pasted into the cookie is not a browser session.
+			return redirectToLogin(c)
+		}
+		c.Set(principalKey, principal{Principal: p, viaCookie: true})
+		return next(c)
+	}
+}
+
+func redirectToLogin(c echo.Context) error {
+	target := "/login"
+	if r := c.Request(); r.Method == http.MethodGet {
+		if n := safeNext(r.URL.RequestURI()); n != "/" {
+			target += "?next=" + url.QueryEscape(n)
+		}
+	}
+	return c.Redirect(http.StatusSeeOther, target)
+}
+
+// pageRole refuses a page to agents below min, with a page rather than JSON.
+func pageRole(min desk.Role) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if !current(c).Agent.Role.AtLeast(min) {
+				return desk.Errorf(desk.CodeForbidden, "this page needs the %s role", min)
+			}
+			return next(c)
+		}
+	}
+}
+
+// pageErrors renders a failed page as a translated HTML page instead of the
+// API's JSON. Only the code decides what the person reads; causes are logged.
+func (s *Server) pageErrors(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		err := next(c)
+		if err == nil || c.Response().Committed {
+			return err
+		}
+		code := desk.CodeOf(err)
+		var he *echo.HTTPError
+		if errors.As(err, &he) {
+			code = codeOfStatus[he.Code]
+		}
+		status, ok := statusOf[code]
+		if !ok {
+			code, status = desk.CodeInternal, http.StatusInternalServerError
+		}
+		if status >= 500 && c.Request().Context().Err() == nil {
+			s.log.Error("web: page failed", "method", c.Request().Method, "path", c.Path(), "err", err)
+		}
+		lang := pickLanguage(c.Request())
+		key := map[desk.Code]string{
+			desk.CodeInvalid: "error.invalid", desk.CodeNotFound: "error.not_found", desk.CodeForbidden: "error.forbidden",
+			desk.CodeUnavailable: "error.unavailable", desk.CodeTooLarge: "error.too_large",
+		}[code]
+		if key == "" {
+			key = "error.internal"
+		}
+		d := pageData{Lang: lang, Title: translate(lang, "error.title"), Page: "error", Data: struct{ Message string }{translate(lang, key)}}
+		if rerr := s.render(c, status, "error.html", d); rerr != nil {
+			s.log.Error("web: render error page", "err", rerr)
+			return err
+		}
+		return nil
+	}
+}
+
+// safeNext keeps a post-login or language-switch redirect on this site: a
+// relative path only, never another host ("//evil", "/\evil", "https://").
+func safeNext(v string) string {
+	if v == "" || !strings.HasPrefix(v, "/") || strings.HasPrefix(v, "//") || strings.HasPrefix(v, "/\\") {
+		return "/"
+	}
+	if strings.ContainsAny(v, "\\\r\n\t\x00") {
+		return "/"
+	}
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+		return "/"
+	}
+	return v
+}
+
+// sameOrigin reports whether a state-changing browser request (a login form
+// post, a websocket upgrade) comes from a page of this host: the Origin
+// header, or failing that the Referer, must name the host the request was
+// sent to. A request with neither is refused; browsers send Origin on
+// every form post and upgrade.
+func sameOrigin(r *http.Request) bool {
+	src := r.Header.Get("Origin")
+	if src == "" || src == "null" {
+		src = r.Header.Get("Referer")
+	}
+	if src == "" {
+		return false
+	}
+	u, err := url.Parse(src)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return false
+	}
+	return strings.EqualFold(u.Host, r.Host)
+}
+
+// originOnly is sameOrigin for websockets, which always carry Origin from a
+// browser: a missing Origin is refused rather than read from Referer.
+func originOnly(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return false
+	}
+	u, err := url.Parse(o)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	return strings.EqualFold(u.Host, r.Host)
+}
+
+// setLanguage is the switcher: it remembers the choice for a year and
+// goes back to the page it came from.
+func (s *Server) setLanguage(c echo.Context) error {
+	lang := c.QueryParam("set")
+	found := false
+	for _, l := range languages {
+		if l == lang {
+			found = true
+		}
+	}
+	if !found {
+		return desk.Errorf(desk.CodeInvalid, "unknown language %q", lang)
+	}
+	c.SetCookie(&http.Cookie{
+		Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		SameSite: http.SameSiteLaxMode, Secure: s.opts.SecureCookies || c.Request().TLS != nil,
+	})
+	return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
+}

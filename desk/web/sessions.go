@@ -40,15 +40,7 @@ func (s *Server) login(c echo.Context) error {
 	if req.Mode == "token" {
 		resp.Token = secret
 	} else {
-		c.SetCookie(&http.Cookie{
-			Name:     sessionCookie,
-			Value:    secret,
-			Path:     "/",
-			Expires:  sess.ExpiresAt,
-			HttpOnly: true,
-			SameSite: http.SameSiteLaxMode,
-			Secure:   s.opts.SecureCookies || c.Request().TLS != nil,
-		})
+		s.setSessionCookie(c, secret, sess.ExpiresAt)
 		resp.CSRFToken = sess.CSRF
 	}
 	return c.JSON(http.StatusCreated, resp)
@@ -62,7 +54,7 @@ func (s *Server) logout(c echo.Context) error {
 	if err := s.svc.Logout(c.Request().Context(), *p.Session, c.RealIP()); err != nil {
 		return err
 	}
-	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	clearSessionCookie(c)
 	return c.NoContent(http.StatusNoContent)
 }
 

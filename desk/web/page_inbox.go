@@ -1,0 +1,251 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"huiliu/desk"
+)
+
+// Inbox views. "all" is for supervisors and admins; agents see their own
+// work, their teams' unassigned queue and what they own.
+const (
+	viewMine       = "mine"
+	viewUnassigned = "unassigned"
+	viewOwned      = "owned"
+	viewAll        = "all"
+)
+
+var (
+	statusChoices  = []string{"active", "open", "pending", "bot", "resolved", "closed", "any"}
+	channelChoices = []string{"webchat", "telegram", "email", "phone", "api"}
+)
+
+// activeStatuses is what "active" means in each view, the same the
+// sidebar counts (desk.InboxCounts): the unassigned queue holds what waits
+// on the desk, and tickets with the bot show only under all.
+func activeStatuses(view string) []desk.Status {
+	switch view {
+	case viewUnassigned:
+		return []desk.Status{desk.StatusOpen}
+	case viewAll:
+		return []desk.Status{desk.StatusBot, desk.StatusOpen, desk.StatusPending}
+	}
+	return []desk.Status{desk.StatusOpen, desk.StatusPending}
+}
+
+const inboxPageSize = 50
+
+type inboxRow struct {
+	ID, Subject, Preview, ContactName, Channel string
+	Number                                     int64
+	Status                                     desk.Status
+	Priority                                   desk.Priority
+	Owner, Assignee                            string
+	LastAt                                     time.Time
+	Tags                                       []string
+}
+
+type inboxView struct {
+	View, Status, Channel, Query, Cursor string
+	StatusChoices, ChannelChoices        []string
+	Rows                                 []inboxRow
+	NextURL, FirstURL                    string
+}
+
+func viewsFor(a desk.Agent) []string {
+	v := []string{viewMine, viewUnassigned, viewOwned}
+	if a.Role.AtLeast(desk.RoleSupervisor) {
+		v = append(v, viewAll)
+	}
+	return v
+}
+
+func (s *Server) inboxPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	p := current(c)
+	q := c.QueryParams()
+	v := inboxView{
+		View: q.Get("view"), Status: q.Get("status"), Channel: q.Get("channel"),
+		Query: strings.TrimSpace(q.Get("q")), Cursor: q.Get("cursor"),
+		StatusChoices: statusChoices, ChannelChoices: channelChoices,
+	}
+	if v.View == "" {
+		v.View = viewMine
+	}
+	if !slices.Contains([]string{viewMine, viewUnassigned, viewOwned, viewAll}, v.View) {
+		return desk.Errorf(desk.CodeInvalid, "unknown view %q", v.View)
+	}
+	if !slices.Contains(viewsFor(p.Agent), v.View) {
+		return desk.Errorf(desk.CodeForbidden, "the %s view is for supervisors", v.View)
+	}
+	if v.Status == "" {
+		v.Status = "active"
+	}
+	if !slices.Contains(statusChoices, v.Status) {
+		return desk.Errorf(desk.CodeInvalid, "unknown status %q", v.Status)
+	}
+	if len(v.Query) > 200 || !desk.ValidText(v.Query) || len(v.Channel) > 64 || len(v.Cursor) > 512 {
+		return desk.Errorf(desk.CodeInvalid, "search text must be at most 200 bytes")
+	}
+	f := s.viewFilter(p.Agent, v.View)
+	switch v.Status {
+	case "active":
+		f.Status = activeStatuses(v.View)
+	case "any":
+	default:
+		f.Status = []desk.Status{desk.Status(v.Status)}
+	}
+	f.Channel, f.Query, f.Cursor, f.Limit = v.Channel, v.Query, v.Cursor, inboxPageSize
+	tickets, next, err := s.inboxTickets(ctx, v.View, f)
+	if err != nil {
+		return err
+	}
+	names, err := s.agentNames(ctx)
+	if err != nil {
+		return err
+	}
+	if v.Rows, err = s.inboxRows(ctx, tickets, names); err != nil {
+		return err
+	}
+	base := url.Values{"view": {v.View}, "status": {v.Status}}
+	if v.Channel != "" {
+		base.Set("channel", v.Channel)
+	}
+	if v.Query != "" {
+		base.Set("q", v.Query)
+	}
+	v.FirstURL = "/inbox?" + base.Encode()
+	if next != "" {
+		base.Set("cursor", next)
+		v.NextURL = "/inbox?" + base.Encode()
+	}
+	lang := pickLanguage(c.Request())
+	d := pageData{Lang: lang, Title: translate(lang, "view."+v.View), Page: "inbox", Scripts: []string{"inbox.js"}, Data: v}
+	if c.QueryParam("fragment") == "rows" {
+		// The live inbox re-reads its rows as server-rendered, escaped HTML.
+		return s.renderTemplate(c, http.StatusOK, "inbox.html", "inbox_fragment", d)
+	}
+	if err := s.withChrome(ctx, c, &d, v.View); err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "inbox.html", d)
+}
+
+// viewFilter is the store filter of a view, before status and search.
+func (s *Server) viewFilter(a desk.Agent, view string) desk.TicketFilter {
+	f := desk.TicketFilter{Visible: desk.VisibilityOf(a)}
+	switch view {
+	case viewMine:
+		f.AssigneeID = a.ID
+	case viewOwned:
+		f.OwnerID = a.ID
+	case viewUnassigned:
+		f.Unassigned = true
+	}
+	return f
+}
+
+// inboxTickets reads one page of a view.
+func (s *Server) inboxTickets(ctx context.Context, view string, f desk.TicketFilter) ([]desk.Ticket, string, error) {
+	page, err := s.svc.Store().Tickets(ctx, f)
+	if err != nil {
+		return nil, "", fmt.Errorf("web: inbox %s: %w", view, err)
+	}
+	return page.Tickets, page.Next, nil
+}
+
+// agentNames maps agent ids to display names for owners, assignees and
+// authors.
+func (s *Server) agentNames(ctx context.Context) (map[string]desk.Agent, error) {
+	as, err := s.svc.Store().Agents(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("web: agents: %w", err)
+	}
+	m := make(map[string]desk.Agent, len(as))
+	for _, a := range as {
+		m[a.ID] = a
+	}
+	return m, nil
+}
+
+func (s *Server) inboxRows(ctx context.Context, ts []desk.Ticket, names map[string]desk.Agent) ([]inboxRow, error) {
+	contacts := map[string]string{}
+	rows := make([]inboxRow, 0, len(ts))
+	for _, t := range ts {
+		name, ok := contacts[t.ContactID]
+		if !ok {
+			ct, err := s.svc.Store().Contact(ctx, t.ContactID)
+			if err != nil {
+				return nil, fmt.Errorf("web: contact of ticket %s: %w", t.ID, err)
+			}
+			name = ct.Name
+			contacts[t.ContactID] = name
+		}
+		rows = append(rows, inboxRow{
+			ID: t.ID, Number: t.Number, Subject: t.Subject, Preview: t.Preview, ContactName: name,
+			Channel: t.Channel, Status: t.Status, Priority: t.Priority,
+			Owner: names[t.OwnerID].Name, Assignee: names[t.AssigneeID].Name,
+			LastAt: lastActivity(t), Tags: ticketTags(t),
+		})
+	}
+	return rows, nil
+}
+
+func lastActivity(t desk.Ticket) time.Time {
+	if t.LastMessageAt.After(t.UpdatedAt) {
+		return t.LastMessageAt
+	}
+	return t.UpdatedAt
+}
+
+// withChrome fills what every signed-in page shows around its content: the
+// sidebar counts and the live stream's starting point.
+func (s *Server) withChrome(ctx context.Context, c echo.Context, d *pageData, active string) error {
+	p := current(c)
+	counts, err := s.inboxCounts(ctx, p.Agent)
+	if err != nil {
+		return err
+	}
+	for _, k := range viewsFor(p.Agent) {
+		d.Views = append(d.Views, viewCount{Key: k, Count: counts[k], Active: k == active})
+	}
+	pj, _ := d.PageJSON.(map[string]any)
+	if pj == nil {
+		pj = map[string]any{}
+	}
+	pj["seq"] = s.liveSeq(ctx)
+	pj["me"] = p.Agent.ID
+	d.PageJSON = pj
+	return nil
+}
+
+// liveSeq is the desk stream's newest sequence when the page was read, so
+// the page's socket resumes right after what the page shows and misses
+// nothing that happened in between. -1 (new events only) when unknown.
+func (s *Server) liveSeq(ctx context.Context) int64 {
+	if l, ok := s.opts.Events.(interface {
+		Last(ctx context.Context, stream string) (int64, error)
+	}); ok {
+		if n, err := l.Last(ctx, desk.StreamDesk); err == nil {
+			return n
+		}
+	}
+	return -1
+}
+
+// inboxCounts are the sidebar's numbers by view key.
+func (s *Server) inboxCounts(ctx context.Context, a desk.Agent) (map[string]int, error) {
+	n, err := s.svc.InboxCounts(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]int{viewMine: n.Mine, viewUnassigned: n.Unassigned, viewOwned: n.Owned, viewAll: n.All}, nil
+}

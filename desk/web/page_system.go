@@ -1,0 +1,55 @@
+package web
+
+import (
+	"slices"
+	"strings"
+
+	"huiliu/desk"
+)
+
+// ticketTags are the ticket's tags, sorted for a stable display.
+func ticketTags(t desk.Ticket) []string {
+	tags := slices.Clone(t.Tags)
+	slices.Sort(tags)
+	return tags
+}
+
+// systemText is a system entry in the reader's language, from its action
+// and arguments; an action this desk does not know shows the stored
+// (English) text. desk.js sysText applies the same rules to live entries.
+func systemText(lang string, m desk.Message) string {
+	e := m.Event
+	if e == nil {
+		return m.Text
+	}
+	key := "sys." + e.Action
+	if e.Action == "transfer" && e.Args["team"] == "" {
+		key = "sys.unroute"
+	}
+	if _, ok := catalogs[lang][key]; !ok {
+		return m.Text
+	}
+	var pairs []string
+	for k, v := range e.Args {
+		switch k {
+		case "status":
+			v = translateValue(lang, "status.", v)
+		case "priority":
+			v = translateValue(lang, "priority.", v)
+		}
+		pairs = append(pairs, k, v)
+	}
+	return format(translate(lang, key), pairs...)
+}
+
+// translateValue translates an enumerated value, keeping unknown ones.
+func translateValue(lang, prefix, v string) string {
+	if s, ok := catalogs[lang][prefix+v]; ok {
+		return s
+	}
+	return v
+}
+
+func sortAgents(as []desk.Agent) {
+	slices.SortFunc(as, func(a, b desk.Agent) int { return strings.Compare(a.Name, b.Name) })
+}

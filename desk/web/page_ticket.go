@@ -1,0 +1,212 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"huiliu/desk"
+)
+
+// A timeline is read in pages of the store's largest page, up to this many
+// entries; a longer one shows its start (the API pages the rest).
+const maxTimeline = 5000
+
+type fileView struct {
+	URL, Name, Size string
+	Image           bool
+}
+
+type entryView struct {
+	ID, Author, EmployeeNo, Text, Kind, DeliveryError string
+	Seq                                               int64
+	Direction                                         desk.Direction
+	Delivery                                          desk.Delivery
+	IsVerifyRequest                                   bool
+	At                                                time.Time
+	Files                                             []fileView
+}
+
+type identityView struct {
+	Kind, Value, Method string
+	Verified            bool
+	VerifiedAt          time.Time
+}
+
+type ticketView struct {
+	Ticket                         desk.Ticket
+	Contact                        desk.Contact
+	Identities                     []identityView
+	Owner, Assignee, Team          string
+	Tags                           []string
+	Entries                        []entryView
+	StatusChoices, PriorityChoices []string
+	Teams                          []desk.Team
+	Agents                         []desk.Agent
+}
+
+func (s *Server) ticketPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	p := current(c)
+	t, err := s.svc.VisibleTicket(ctx, p.Agent, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	contact, err := s.svc.Store().Contact(ctx, t.ContactID)
+	if err != nil {
+		return fmt.Errorf("web: contact of ticket %s: %w", t.ID, err)
+	}
+	names, err := s.agentNames(ctx)
+	if err != nil {
+		return err
+	}
+	teams, err := s.svc.Store().Teams(ctx)
+	if err != nil {
+		return fmt.Errorf("web: teams: %w", err)
+	}
+	msgs, err := s.timeline(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	lang := pickLanguage(c.Request())
+	v := ticketView{
+		Ticket: t, Contact: contact, Tags: ticketTags(t),
+		Owner: agentLabel(names, t.OwnerID), Assignee: agentLabel(names, t.AssigneeID),
+		StatusChoices:   []string{"open", "pending", "resolved", "closed"},
+		PriorityChoices: []string{"low", "normal", "high", "urgent"},
+		Teams:           teams,
+	}
+	if t.Status == desk.StatusBot {
+		v.StatusChoices = append([]string{"bot"}, v.StatusChoices...)
+	}
+	teamNames := map[string]string{}
+	for _, tm := range teams {
+		teamNames[tm.ID] = tm.Name
+	}
+	v.Team = teamNames[t.TeamID]
+	for _, a := range names {
+		if a.Active {
+			v.Agents = append(v.Agents, a)
+		}
+	}
+	sortAgents(v.Agents)
+	for _, id := range contact.Identities {
+		iv := identityView{Kind: id.Kind, Value: id.Value, Method: id.Method}
+		if id.VerifiedAt != nil {
+			iv.Verified, iv.VerifiedAt = true, *id.VerifiedAt
+		}
+		v.Identities = append(v.Identities, iv)
+	}
+	for _, m := range msgs {
+		v.Entries = append(v.Entries, entryOf(lang, m, contact, names))
+	}
+	// The script renders entries that arrive later the same way; it needs
+	// the names behind ids and where the timeline ends.
+	agents := map[string]map[string]string{}
+	for id, a := range names {
+		agents[id] = map[string]string{"name": a.Name, "employee_no": a.EmployeeNo}
+	}
+	lastID := ""
+	if len(msgs) > 0 {
+		lastID = msgs[len(msgs)-1].ID
+	}
+	title := fmt.Sprintf("#%d %s", t.Number, t.Subject)
+	d := pageData{
+		Lang: lang, Title: strings.TrimSpace(title), Page: "ticket", Scripts: []string{"ticket.js"}, Data: v,
+		PageJSON: map[string]any{
+			"ticket_id": t.ID, "last_id": lastID, "contact_name": contact.Name,
+			"agents": agents, "teams": teamNames,
+		},
+	}
+	if err := s.withChrome(ctx, c, &d, ""); err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "ticket.html", d)
+}
+
+// timeline reads a ticket's messages with their files.
+func (s *Server) timeline(ctx context.Context, ticketID string) ([]desk.Message, error) {
+	var all []desk.Message
+	after := ""
+	for len(all) < maxTimeline {
+		ms, err := s.svc.Store().Messages(ctx, ticketID, after, maxMessagesPage)
+		if err != nil {
+			return nil, fmt.Errorf("web: timeline of %s: %w", ticketID, err)
+		}
+		all = append(all, ms...)
+		if len(ms) < maxMessagesPage {
+			break
+		}
+		after = ms[len(ms)-1].ID
+	}
+	files, err := s.svc.Store().Attachments(ctx, ticketID)
+	if err != nil {
+		return nil, fmt.Errorf("web: files of %s: %w", ticketID, err)
+	}
+	byMessage := map[string][]desk.Attachment{}
+	for _, f := range files {
+		byMessage[f.MessageID] = append(byMessage[f.MessageID], f)
+	}
+	for i := range all {
+		all[i].Attachments = byMessage[all[i].ID]
+	}
+	return all, nil
+}
+
+func agentLabel(names map[string]desk.Agent, id string) string {
+	a, ok := names[id]
+	if !ok {
+		return ""
+	}
+	if a.EmployeeNo != "" {
+		return a.Name + " (" + a.EmployeeNo + ")"
+	}
+	return a.Name
+}
+
+func entryOf(lang string, m desk.Message, contact desk.Contact, names map[string]desk.Agent) entryView {
+	e := entryView{
+		ID: m.ID, Seq: m.Seq, Direction: m.Direction, Kind: m.Kind, Text: m.Text, At: m.CreatedAt,
+		Delivery: m.Delivery, DeliveryError: m.DeliveryError, IsVerifyRequest: m.Kind == desk.MessageKindVerifyRequest,
+	}
+	switch m.AuthorKind {
+	case desk.AuthorContact:
+		e.Author = contact.Name
+		if e.Author == "" {
+			e.Author = translate(lang, "entry.customer")
+		}
+	case desk.AuthorAgent:
+		a := names[m.AuthorID]
+		e.Author, e.EmployeeNo = a.Name, a.EmployeeNo
+		if e.Author == "" {
+			e.Author = translate(lang, "entry.agent")
+		}
+	case desk.AuthorBot:
+		e.Author = translate(lang, "entry.bot")
+	default:
+		e.Author = translate(lang, "entry.system")
+	}
+	if m.Direction == desk.DirSystem {
+		e.Text = systemText(lang, m)
+	}
+	for _, f := range m.Attachments {
+		e.Files = append(e.Files, fileView{
+			URL: "/api/v1/attachments/" + f.ID, Name: f.Name, Size: humanSize(f.Size), Image: inlineTypes[f.MIME],
+		})
+	}
+	return e
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

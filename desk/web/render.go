@@ -1,0 +1,264 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"huiliu/desk"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// pageCSP lets desk pages load only their own scripts, styles and images:
+// no inline script or style at all, so a string that slips past escaping
+// still cannot run.
+const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+	"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+// pageFiles are the screens; each is parsed with the layout into its own
+// set, because every screen defines its own "content".
+var pageFiles = []string{"login.html", "error.html", "inbox.html", "ticket.html", "admin_canned.html", "admin_sites.html"}
+
+// assets maps a static file name to a short hash of its bytes; pages link
+// to /static/NAME?v=HASH so a new build is fetched at once and an old one
+// may be cached for good.
+var assets = hashAssets()
+
+func hashAssets() map[string]string {
+	out := map[string]string{}
+	_ = fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := staticFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		out[strings.TrimPrefix(p, "static/")] = hex.EncodeToString(sum[:6])
+		return nil
+	})
+	return out
+}
+
+// renderer holds the parsed screens per language, with the language bound
+// into the template functions at parse time.
+type renderer struct {
+	pages map[string]map[string]*template.Template // lang → file → set
+}
+
+func newRenderer() (*renderer, error) {
+	r := &renderer{pages: map[string]map[string]*template.Template{}}
+	for _, lang := range languages {
+		r.pages[lang] = map[string]*template.Template{}
+		for _, f := range pageFiles {
+			t, err := template.New(f).Funcs(templateFuncs(lang)).ParseFS(templateFS, "templates/layout.html", "templates/"+f)
+			if err != nil {
+				return nil, fmt.Errorf("web: parse template %s: %w", f, err)
+			}
+			r.pages[lang][f] = t
+		}
+	}
+	return r, nil
+}
+
+// pages is parsed once; a template that does not parse fails the tests
+// (and would fail at start, not on the first request).
+var pages = func() *renderer {
+	r, err := newRenderer()
+	if err != nil {
+		panic(err)
+	}
+	return r
+}()
+
+func templateFuncs(lang string) template.FuncMap {
+	tr := func(prefix string) func(v any) string {
+		return func(v any) string {
+			s := fmt.Sprint(v)
+			if s == "" {
+				return ""
+			}
+			k := prefix + s
+			if _, ok := catalogs[lang][k]; !ok {
+				return s // an unknown channel or value shows as itself
+			}
+			return translate(lang, k)
+		}
+	}
+	return template.FuncMap{
+		"t":            func(key string) string { return translate(lang, key) },
+		"tf":           func(key string, pairs ...string) string { return format(translate(lang, key), pairs...) },
+		"asset":        assetURL,
+		"status":       tr("status."),
+		"priority":     tr("priority."),
+		"channel":      tr("channel."),
+		"delivery":     tr("delivery."),
+		"role":         tr("role."),
+		"view":         tr("view."),
+		"identityKind": tr("identity."),
+		"statusFilter": func(v string) string {
+			switch v {
+			case "active":
+				return translate(lang, "filter.active")
+			case "any":
+				return translate(lang, "filter.any")
+			}
+			return translate(lang, "status."+v)
+		},
+		"iso": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.UTC().Format(time.RFC3339)
+		},
+		"abs": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.Local().Format("2006-01-02 15:04")
+		},
+		"rel": func(t time.Time) string { return relativeTime(lang, t, time.Now()) },
+	}
+}
+
+func assetURL(name string) string {
+	return "/static/" + name + "?v=" + assets[name]
+}
+
+// relativeTime is what the inbox shows as last activity; the scripts
+// refresh it with the same rules (desk.js relTime).
+func relativeTime(lang string, t, now time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return translate(lang, "time.just_now")
+	case d < time.Hour:
+		return format(translate(lang, "time.minutes"), "n", strconv.Itoa(int(d/time.Minute)))
+	case d < 24*time.Hour:
+		return format(translate(lang, "time.hours"), "n", strconv.Itoa(int(d/time.Hour)))
+	case d < 30*24*time.Hour:
+		return format(translate(lang, "time.days"), "n", strconv.Itoa(int(d/(24*time.Hour))))
+	}
+	return t.Local().Format("2006-01-02")
+}
+
+// viewCount is one entry of the sidebar.
+type viewCount struct {
+	Key    string
+	Count  int
+	Active bool
+}
+
+// pageData is what the layout needs; Data is the screen's own.
+type pageData struct {
+	Lang      string
+	Title     string
+	Page      string // body data-page, picks the script's screen
+	Agent     desk.Agent
+	CSRF      string
+	Here      string // this page's path, for the language switcher's way back
+	Views     []viewCount
+	Scripts   []string
+	JSCatalog map[string]string
+	PageJSON  any
+	Data      any
+
+	IsSupervisor, IsAdmin bool
+}
+
+// render writes a screen with the page headers. The whole page is rendered
+// into a buffer first so a template error becomes a clean 500, not half a
+// page.
+func (s *Server) render(c echo.Context, status int, file string, d pageData) error {
+	return s.renderTemplate(c, status, file, "layout", d)
+}
+
+func (s *Server) renderTemplate(c echo.Context, status int, file, name string, d pageData) error {
+	if d.Lang == "" {
+		d.Lang = pickLanguage(c.Request())
+	}
+	if d.JSCatalog == nil {
+		d.JSCatalog = jsCatalog(d.Lang)
+	}
+	if d.PageJSON == nil {
+		d.PageJSON = map[string]any{}
+	}
+	if d.Here == "" {
+		d.Here = safeNext(c.Request().URL.RequestURI())
+	}
+	if p := current(c); p.Agent.ID != "" {
+		d.Agent = p.Agent
+		d.IsSupervisor = p.Agent.Role.AtLeast(desk.RoleSupervisor)
+		d.IsAdmin = p.Agent.Role.AtLeast(desk.RoleAdmin)
+		if p.Session != nil {
+			d.CSRF = p.Session.CSRF
+		}
+	}
+	t := pages.pages[d.Lang][file]
+	if t == nil {
+		return fmt.Errorf("web: no template %s", file)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, d); err != nil {
+		return fmt.Errorf("web: render %s/%s: %w", file, name, err)
+	}
+	setPageHeaders(c)
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+func setPageHeaders(c echo.Context) {
+	h := c.Response().Header()
+	h.Set("Content-Security-Policy", pageCSP)
+	h.Set("Cache-Control", "no-store")
+	h.Set("Vary", "Cookie, Accept-Language")
+}
+
+// serveStatic serves the embedded scripts and styles. A request with the
+// current version may be cached for a year; anything else is revalidated.
+func (s *Server) serveStatic(c echo.Context) error {
+	name := path.Clean(strings.TrimPrefix(c.Param("*"), "/"))
+	hash, ok := assets[name]
+	if !ok {
+		return desk.Errorf(desk.CodeNotFound, "no static file %s", name)
+	}
+	b, err := staticFS.ReadFile("static/" + name)
+	if err != nil {
+		return fmt.Errorf("web: read static %s: %w", name, err)
+	}
+	h := c.Response().Header()
+	if c.QueryParam("v") == hash {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		h.Set("Cache-Control", "no-cache")
+	}
+	h.Set("ETag", `"`+hash+`"`)
+	if c.Request().Header.Get("If-None-Match") == `"`+hash+`"` {
+		return c.NoContent(http.StatusNotModified)
+	}
+	typ := mime.TypeByExtension(path.Ext(name))
+	if typ == "" {
+		typ = "application/octet-stream"
+	}
+	return c.Blob(http.StatusOK, typ, b)
+}

@@ -1,0 +1,288 @@
+// Huiliu desk: shared client code for every signed-in page. Loaded with
+// defer; the page's own script (inbox.js, ticket.js, admin.js) registers
+// with HL. Data from customers and agents is only ever put into the page
+// with textContent, never as HTML.
+(function () {
+  "use strict";
+
+  function readJSON(id) {
+    var el = document.getElementById(id);
+    if (!el) return {};
+    try { return JSON.parse(el.textContent || "{}") || {}; } catch (e) { return {}; }
+  }
+
+  var catalog = readJSON("hl-i18n");
+  var page = readJSON("hl-page");
+  var csrfMeta = document.querySelector('meta[name="csrf-token"]');
+
+  var HL = {
+    page: page,
+    csrf: csrfMeta ? csrfMeta.getAttribute("content") : "",
+    keys: {},          // shortcut key → handler, filled by page scripts
+    handlers: { event: [], reset: [], typing: [], open: [] },
+  };
+  window.HL = HL;
+
+  // t translates key and fills {name} placeholders from args.
+  HL.t = function (key, args) {
+    var s = Object.prototype.hasOwnProperty.call(catalog, key) ? catalog[key] : key;
+    if (args) {
+      Object.keys(args).forEach(function (k) { s = s.split("{" + k + "}").join(String(args[k])); });
+    }
+    return s;
+  };
+  // tv translates an enumerated value (status, priority, …), keeping
+  // unknown values as they are.
+  HL.tv = function (prefix, v) {
+    var k = prefix + v;
+    return Object.prototype.hasOwnProperty.call(catalog, k) ? catalog[k] : String(v || "");
+  };
+
+  HL.on = function (kind, fn) { HL.handlers[kind].push(fn); };
+  function emit(kind, arg) {
+    HL.handlers[kind].forEach(function (fn) {
+      try { fn(arg); } catch (e) { if (window.console) console.error(e); }
+    });
+  }
+
+  HL.debounce = function (fn, ms) {
+    var timer = null;
+    return function () {
+      clearTimeout(timer);
+      timer = setTimeout(fn, ms);
+    };
+  };
+
+  // el builds an element with text content and attributes; the one way
+  // scripts make markup.
+  HL.el = function (tag, attrs, text) {
+    var e = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (k) {
+        if (attrs[k] === null || attrs[k] === undefined || attrs[k] === false) return;
+        if (k === "class") e.className = attrs[k]; else e.setAttribute(k, attrs[k]);
+      });
+    }
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  };
+
+  // api calls the REST API with the session's CSRF token. It resolves to
+  // {ok, status, data}; data is the parsed JSON (or null).
+  HL.api = function (method, path, body, headers) {
+    var opts = { method: method, credentials: "same-origin", headers: { "Accept": "application/json" } };
+    if (method !== "GET" && method !== "HEAD") opts.headers["X-CSRF-Token"] = HL.csrf;
+    if (headers) Object.keys(headers).forEach(function (k) { opts.headers[k] = headers[k]; });
+    if (body instanceof FormData) {
+      opts.body = body;
+    } else if (body !== undefined && body !== null) {
+      opts.headers["Content-Type"] = "application/json";
+      opts.body = JSON.stringify(body);
+    }
+    return fetch(path, opts).then(function (r) {
+      return r.text().then(function (txt) {
+        var data = null;
+        try { data = txt ? JSON.parse(txt) : null; } catch (e) { data = null; }
+        if (r.status === 401) location.assign("/login?next=" + encodeURIComponent(location.pathname + location.search));
+        return { ok: r.ok, status: r.status, data: data };
+      });
+    }, function (err) {
+      return { ok: false, status: 0, data: { error: { message: String(err && err.message || err) } } };
+    });
+  };
+  HL.errorText = function (res) {
+    if (res.status === 404 || res.status === 405) return HL.t("js.unsupported");
+    var m = res.data && res.data.error && res.data.error.message;
+    return m || ("HTTP " + res.status);
+  };
+
+  HL.uuid = function () {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = new Uint8Array(16);
+    crypto.getRandomValues(b);
+    return Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+  };
+
+  // relTime mirrors relativeTime in render.go.
+  HL.relTime = function (iso) {
+    var t = new Date(iso);
+    if (isNaN(t)) return "";
+    var d = (Date.now() - t.getTime()) / 1000;
+    if (d < 60) return HL.t("time.just_now");
+    if (d < 3600) return HL.t("time.minutes", { n: Math.floor(d / 60) });
+    if (d < 86400) return HL.t("time.hours", { n: Math.floor(d / 3600) });
+    if (d < 30 * 86400) return HL.t("time.days", { n: Math.floor(d / 86400) });
+    return t.toISOString().slice(0, 10);
+  };
+  HL.refreshTimes = function (root) {
+    (root || document).querySelectorAll("time[data-rel]").forEach(function (el) {
+      var v = HL.relTime(el.getAttribute("datetime"));
+      if (v) el.textContent = v;
+    });
+  };
+  setInterval(function () { HL.refreshTimes(); }, 60000);
+
+  // sysText mirrors systemText in page_system.go.
+  HL.sysText = function (m) {
+    var e = m.event;
+    if (!e || !e.action) return m.text || "";
+    var key = "sys." + e.action;
+    var args = Object.assign({}, e.args || {});
+    if (e.action === "transfer" && !args.team) key = "sys.unroute";
+    if (!Object.prototype.hasOwnProperty.call(catalog, key)) return m.text || "";
+    if (args.status) args.status = HL.tv("status.", args.status);
+    if (args.priority) args.priority = HL.tv("priority.", args.priority);
+    return HL.t(key, args);
+  };
+
+  // ---- live connection -------------------------------------------------
+  var live = document.querySelector('[data-hl="live-status"]');
+  var seq = typeof page.seq === "number" ? page.seq : -1;
+  var ws = null, attempt = 0, lastHeard = 0, retryTimer = null, stopped = false;
+
+  function setState(state) {
+    if (!live) return;
+    live.setAttribute("data-state", state);
+    var txt = live.querySelector(".live-text");
+    if (txt) txt.textContent = HL.t("live." + state);
+  }
+
+  HL.send = function (obj) {
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(obj));
+  };
+
+  function connect() {
+    if (stopped) return;
+    setState("connecting");
+    var url = (location.protocol === "https:" ? "wss:" : "ws:") + "//" + location.host + "/desk/ws";
+    if (seq >= 0) url += "?after=" + seq;
+    try { ws = new WebSocket(url); } catch (e) { scheduleRetry(); return; }
+    ws.onopen = function () {
+      attempt = 0;
+      lastHeard = Date.now();
+      setState("open");
+      emit("open");
+    };
+    ws.onmessage = function (msg) {
+      lastHeard = Date.now();
+      var f;
+      try { f = JSON.parse(msg.data); } catch (e) { return; }
+      switch (f.type) {
+        case "event":
+          seq = f.seq;
+          emit("event", f.event);
+          break;
+        case "skip":
+          seq = f.seq;
+          break;
+        case "reset":
+          seq = f.seq;
+          emit("reset");
+          break;
+        case "typing":
+          emit("typing", f);
+          break;
+      }
+    };
+    ws.onclose = function () {
+      ws = null;
+      setState("closed");
+      scheduleRetry();
+    };
+  }
+
+  // Reconnects back off exponentially (capped at 30 s) with jitter, so a
+  // restarted server is not hit by every desk at the same instant.
+  function scheduleRetry() {
+    if (stopped || retryTimer) return;
+    var delay = Math.min(30000, 500 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2);
+    attempt++;
+    if (attempt >= 3) {
+      // Repeated failures may mean the session ended: api() sends us to
+      // the login page on 401.
+      HL.api("GET", "/api/v1/me");
+    }
+    retryTimer = setTimeout(function () { retryTimer = null; connect(); }, delay);
+  }
+
+  // An application ping every 25 s; a socket silent for 60 s is presumed
+  // dead (a network drop without a close) and replaced.
+  setInterval(function () {
+    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    if (Date.now() - lastHeard > 60000) { ws.close(); return; }
+    HL.send({ type: "ping" });
+  }, 25000);
+  window.addEventListener("online", function () {
+    if (!ws && retryTimer) { clearTimeout(retryTimer); retryTimer = null; attempt = 0; connect(); }
+  });
+  window.addEventListener("pagehide", function () { stopped = true; if (ws) ws.close(); });
+
+  // ---- sidebar counts ----------------------------------------------------
+  var refreshCounts = HL.debounce(function () {
+    HL.api("GET", "/api/v1/tickets/counts").then(function (res) {
+      if (!res.ok || !res.data) return;
+      Object.keys(res.data).forEach(function (k) {
+        var el = document.querySelector('[data-hl="count-' + k + '"]');
+        if (el) el.textContent = String(res.data[k]);
+      });
+    });
+  }, 400);
+  HL.on("event", refreshCounts);
+  HL.on("reset", refreshCounts);
+
+  // ---- keyboard ------------------------------------------------------------
+  var help = document.getElementById("hl-help");
+  var helpReturn = null;
+  function toggleHelp(show) {
+    if (!help) return;
+    if (show === undefined) show = help.hidden;
+    if (show) {
+      helpReturn = document.activeElement;
+      help.hidden = false;
+      var b = help.querySelector("button");
+      if (b) b.focus();
+    } else {
+      help.hidden = true;
+      if (helpReturn && helpReturn.focus) helpReturn.focus();
+    }
+  }
+  document.querySelectorAll('[data-hl="help-open"]').forEach(function (b) {
+    b.addEventListener("click", function () { toggleHelp(true); });
+  });
+  document.querySelectorAll('[data-hl="help-close"]').forEach(function (b) {
+    b.addEventListener("click", function () { toggleHelp(false); });
+  });
+  if (help) help.addEventListener("click", function (ev) { if (ev.target === help) toggleHelp(false); });
+
+  function typingInField(t) {
+    return t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+  }
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape") {
+      if (help && !help.hidden) { toggleHelp(false); ev.preventDefault(); return; }
+      if (typingInField(ev.target)) ev.target.blur();
+      return;
+    }
+    if (ev.ctrlKey || ev.metaKey || ev.altKey || typingInField(ev.target)) return;
+    if (help && !help.hidden) return;
+    if (ev.key === "?") { toggleHelp(true); ev.preventDefault(); return; }
+    if (ev.key === "/") {
+      var s = document.getElementById("hl-search");
+      if (s) { s.focus(); s.select(); ev.preventDefault(); } else { location.assign("/inbox#search"); }
+      return;
+    }
+    var fn = HL.keys[ev.key];
+    if (fn) { fn(ev); }
+  });
+  if (location.hash === "#search") {
+    var s = document.getElementById("hl-search");
+    if (s) s.focus();
+  }
+
+  if (live) {
+    // Page scripts register their handlers first (they run after this
+    // file, also deferred); connect once the document is ready.
+    if (document.readyState === "complete") connect();
+    else document.addEventListener("DOMContentLoaded", connect);
+  }
+})();

@@ -1,0 +1,79 @@
+// Inbox: j/k selection, Enter opens, and live re-rendering of the rows from
+// the server's own escaped fragment when anything happens on the desk.
+(function () {
+  "use strict";
+  var HL = window.HL;
+  var table = document.querySelector("table.tickets");
+  if (!HL || !table) return;
+  var selectedID = null;
+
+  function rows() { return Array.prototype.slice.call(table.querySelectorAll('[data-hl="inbox-row"]')); }
+
+  function select(row, focus) {
+    rows().forEach(function (r) { r.classList.remove("selected"); r.removeAttribute("aria-selected"); r.tabIndex = -1; });
+    if (!row) { selectedID = null; return; }
+    row.classList.add("selected");
+    row.setAttribute("aria-selected", "true");
+    row.tabIndex = 0;
+    selectedID = row.getAttribute("data-ticket-id");
+    if (focus) { row.focus(); row.scrollIntoView({ block: "nearest" }); }
+  }
+  function move(delta) {
+    var rs = rows();
+    if (!rs.length) return;
+    var i = rs.findIndex(function (r) { return r.getAttribute("data-ticket-id") === selectedID; });
+    i = i < 0 ? (delta > 0 ? 0 : rs.length - 1) : Math.max(0, Math.min(rs.length - 1, i + delta));
+    select(rs[i], true);
+  }
+  function open() {
+    var r = rows().find(function (r) { return r.getAttribute("data-ticket-id") === selectedID; });
+    if (r) location.assign(r.getAttribute("data-href"));
+  }
+  HL.keys.j = function () { move(1); };
+  HL.keys.k = function () { move(-1); };
+  HL.keys.Enter = function (ev) {
+    // Enter on a focused link follows it already.
+    if (ev.target && ev.target.tagName === "A") return;
+    if (selectedID) { ev.preventDefault(); open(); }
+  };
+  table.addEventListener("click", function (ev) {
+    var row = ev.target.closest('[data-hl="inbox-row"]');
+    if (!row || ev.target.closest("a")) return;
+    select(row, false);
+    location.assign(row.getAttribute("data-href"));
+  });
+
+  // Filters apply as soon as they change.
+  document.querySelectorAll('[data-hl="filter-status"], [data-hl="filter-channel"]').forEach(function (s) {
+    s.addEventListener("change", function () { s.form.submit(); });
+  });
+
+  // Live: re-read this very view (same filters and page) as a fragment.
+  // The fragment is our own server-rendered, escaped HTML; it is parsed
+  // into a separate document and its nodes adopted, never assigned as a
+  // string to innerHTML.
+  var refresh = HL.debounce(function () {
+    var u = new URL(location.href);
+    u.searchParams.set("fragment", "rows");
+    fetch(u.toString(), { credentials: "same-origin" }).then(function (r) {
+      if (r.status === 401 || r.redirected) { location.reload(); return null; }
+      return r.ok ? r.text() : null;
+    }).then(function (html) {
+      if (!html) return;
+      var hadFocus = document.activeElement && document.activeElement.getAttribute &&
+        document.activeElement.getAttribute("data-hl") === "inbox-row";
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      var body = doc.querySelector('[data-hl="inbox-rows"]');
+      var pager = doc.querySelector('[data-hl="inbox-pager"]');
+      var oldBody = table.querySelector('[data-hl="inbox-rows"]');
+      if (body && oldBody) oldBody.replaceWith(document.adoptNode(body));
+      var oldPager = document.querySelector('[data-hl="inbox-pager"]');
+      if (pager && oldPager) oldPager.replaceWith(document.adoptNode(pager));
+      var keep = rows().find(function (r) { return r.getAttribute("data-ticket-id") === selectedID; });
+      select(keep || null, hadFocus);
+      HL.refreshTimes(table);
+    });
+  }, 500);
+  HL.on("event", refresh);
+  HL.on("reset", refresh);
+})();
