@@ -84,11 +84,13 @@
 
   // DOM, inside an open shadow root so host CSS cannot reach it (and ours
   // cannot leak out); tests reach in through host.shadowRoot.
-  var host = document.createElement('div');
+  // A custom element name: host rules for div, section and the like miss it.
+  var host = document.createElement('huiliu-chat');
   host.id = 'huiliu-widget';
   host.setAttribute('data-hl', 'host');
   var root = host.attachShadow({ mode: 'open' });
-  var css = ':host{all:initial}*{box-sizing:border-box;font-family:-apple-system,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif}' +
+  // !important inside the shadow tree beats the page's !important on the host.
+  var css = ':host{all:initial!important;display:block!important;position:static!important;visibility:visible!important}*{box-sizing:border-box;font-family:-apple-system,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif}' +
     '.hl{position:fixed;right:20px;bottom:20px;z-index:2147483000;font-size:14px;line-height:1.45;color:#1f2329}' +
     '.launcher{width:56px;height:56px;border-radius:50%;border:0;background:#1664ff;color:#fff;font-size:24px;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25)}' +
     '.launcher:focus-visible,button:focus-visible,textarea:focus-visible{outline:3px solid #ffb020;outline-offset:2px}' +
