@@ -1,5 +1,263 @@
 package web
 
-import "github.com/labstack/echo/v4"
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"time"
 
-func (s *Server) agentWS(c echo.Context) error { return nil }
+	"github.com/gorilla/websocket"
+	"github.com/labstack/echo/v4"
+
+	"huiliu/desk"
+	"huiliu/queue"
+)
+
+// Agent websocket limits.
+const (
+	wsWriteWait  = 10 * time.Second
+	wsPongWait   = 60 * time.Second
+	wsPingPeriod = wsPongWait * 9 / 10
+	// wsReadLimit bounds a client frame: clients send only small control
+	// frames (typing, watch, ping).
+	wsReadLimit = 4 << 10
+	// wsSendQueue frames may wait for a slow client; beyond that it is
+	// disconnected and resumes from its last sequence, holding nobody up.
+	wsSendQueue = 256
+	// wsTypingEvery throttles typing frames from one connection.
+	wsTypingEvery = time.Second
+	// wsMaxWatched bounds how many tickets one connection follows typing on.
+	wsMaxWatched = 8
+)
+
+// wsFrame is what the server sends: "event" (Event set), "skip" (an event
+// the agent may not see; only Seq, to move the resume point), "reset"
+// (reload from the API, resume after Seq), "typing" and "pong".
+type wsFrame struct {
+	Type  string      `json:"type"`
+	Seq   *int64      `json:"seq,omitempty"`
+	Event *desk.Event `json:"event,omitempty"`
+	// typing
+	TicketID string `json:"ticket_id,omitempty"`
+	Who      string `json:"who,omitempty"`
+	AgentID  string `json:"agent_id,omitempty"`
+	Name     string `json:"name,omitempty"`
+}
+
+// wsClientFrame is what a desk page sends: "watch" (the ticket it shows;
+// typing of that ticket is forwarded), "typing" (the agent types on a
+// ticket) and "ping".
+type wsClientFrame struct {
+	Type     string `json:"type"`
+	TicketID string `json:"ticket_id"`
+}
+
+var wsUpgrader = websocket.Upgrader{
+	ReadBufferSize:  1024,
+	WriteBufferSize: 4096,
+	// Checked before the upgrade already (agentWS); repeated so no path
+	// through the upgrader can skip it.
+	CheckOrigin: originOnly,
+}
+
+// agentWS is the desk's live socket: the desk stream filtered for the agent
+// (resumable with ?after= exactly like the SSE stream) plus typing
+// indicators. A browser sends the session cookie on any upgrade, even one a
+// foreign page starts, so an upgrade whose Origin is not this host is
+// refused: that is the socket's CSRF protection.
+func (s *Server) agentWS(c echo.Context) error {
+	r := c.Request()
+	if !originOnly(r) {
+		return desk.Errorf(desk.CodeForbidden, "the desk socket accepts pages of this site only")
+	}
+	after, err := resumeAfter(c.QueryParam("after"))
+	if err != nil {
+		return err
+	}
+	// The socket outlives the request's context handling once hijacked;
+	// its own context ends every goroutine of the connection.
+	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
+	defer cancel()
+	events, err := s.subscribeDesk(ctx, after)
+	if err != nil {
+		return err
+	}
+	typing, err := s.opts.Events.Subscribe(ctx, desk.StreamTyping, -1)
+	if err != nil {
+		return desk.Wrap(desk.CodeUnavailable, err, "live events are unavailable, try again shortly")
+	}
+	conn, err := wsUpgrader.Upgrade(c.Response(), r, nil)
+	if err != nil {
+		// The upgrader has answered the client already.
+		s.log.Debug("web: websocket upgrade failed", "err", err)
+		return nil
+	}
+	wc := &wsConn{s: s, conn: conn, agent: current(c).Agent, send: make(chan wsFrame, wsSendQueue), cancel: cancel, watched: map[string]bool{}}
+	wc.run(ctx, events, typing)
+	return nil
+}
+
+type wsConn struct {
+	s      *Server
+	conn   *websocket.Conn
+	agent  desk.Agent
+	send   chan wsFrame
+	cancel context.CancelFunc
+
+	mu      sync.Mutex
+	watched map[string]bool // tickets the page shows and the agent may see
+}
+
+func (w *wsConn) run(ctx context.Context, events, typing <-chan queue.Entry) {
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); w.readLoop(ctx) }()
+	go func() { defer wg.Done(); w.writeLoop(ctx) }()
+	w.pump(ctx, events, typing)
+	w.cancel()
+	// Closing the connection ends a read blocked in ReadMessage.
+	w.conn.Close()
+	wg.Wait()
+}
+
+// pump turns bus entries into frames for the writer. It never blocks on
+// the client: a full queue disconnects it (it resumes where it was).
+func (w *wsConn) pump(ctx context.Context, events, typing <-chan queue.Entry) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-w.s.closing:
+			w.closeWith(websocket.CloseGoingAway, "server shutting down")
+			return
+		case e, ok := <-events:
+			if !ok {
+				// Dropped by the bus as too slow, or the bus closed.
+				w.closeWith(websocket.CloseTryAgainLater, "resume from your last sequence")
+				return
+			}
+			item, ok := w.s.liveItemFor(w.agent, e)
+			if !ok {
+				continue
+			}
+			seq := item.Seq
+			f := wsFrame{Type: "skip", Seq: &seq}
+			switch {
+			case item.Reset:
+				f.Type = "reset"
+			case item.Event != nil:
+				f.Type, f.Event = "event", item.Event
+			}
+			if !w.enqueue(f) {
+				return
+			}
+		case e, ok := <-typing:
+			if !ok {
+				// Typing is fleeting: lose it rather than the connection.
+				typing = nil
+				continue
+			}
+			var t desk.Typing
+			if json.Unmarshal(e.Data, &t) != nil || t.AgentID == w.agent.ID && t.Who == desk.TypingAgent || !w.watching(t.TicketID) {
+				continue
+			}
+			if !w.enqueue(wsFrame{Type: "typing", TicketID: t.TicketID, Who: t.Who, AgentID: t.AgentID, Name: t.Name}) {
+				return
+			}
+		}
+	}
+}
+
+func (w *wsConn) enqueue(f wsFrame) bool {
+	select {
+	case w.send <- f:
+		return true
+	default:
+		w.s.log.Info("web: desk socket too slow, disconnected", "agent", w.agent.ID)
+		w.closeWith(websocket.CloseTryAgainLater, "too slow; resume from your last sequence")
+		return false
+	}
+}
+
+// closeWith says goodbye with a close frame; the read loop then ends.
+func (w *wsConn) closeWith(code int, reason string) {
+	_ = w.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(wsWriteWait))
+}
+
+func (w *wsConn) writeLoop(ctx context.Context) {
+	ping := time.NewTicker(wsPingPeriod)
+	defer ping.Stop()
+	defer w.cancel()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case f := <-w.send:
+			_ = w.conn.SetWriteDeadline(time.Now().Add(wsWriteWait))
+			if err := w.conn.WriteJSON(f); err != nil {
+				return
+			}
+		case <-ping.C:
+			if err := w.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(wsWriteWait)); err != nil {
+				return
+			}
+		}
+	}
+}
+
+func (w *wsConn) readLoop(ctx context.Context) {
+	defer w.cancel()
+	w.conn.SetReadLimit(wsReadLimit)
+	_ = w.conn.SetReadDeadline(time.Now().Add(wsPongWait))
+	w.conn.SetPongHandler(func(string) error { return w.conn.SetReadDeadline(time.Now().Add(wsPongWait)) })
+	var lastTyping time.Time
+	for {
+		_, data, err := w.conn.ReadMessage()
+		if err != nil {
+			return
+		}
+		_ = w.conn.SetReadDeadline(time.Now().Add(wsPongWait))
+		var f wsClientFrame
+		if json.Unmarshal(data, &f) != nil {
+			continue
+		}
+		switch f.Type {
+		case "ping":
+			select {
+			case w.send <- wsFrame{Type: "pong"}:
+			default:
+			}
+		case "watch":
+			w.watch(ctx, f.TicketID)
+		case "typing":
+			if !w.watching(f.TicketID) || time.Since(lastTyping) < wsTypingEvery {
+				continue
+			}
+			lastTyping = time.Now()
+			w.s.svc.PublishTyping(ctx, desk.Typing{TicketID: f.TicketID, Who: desk.TypingAgent, AgentID: w.agent.ID, Name: w.agent.Name})
+		}
+	}
+}
+
+// watch follows typing on a ticket the agent may see; the check is made
+// once here, not per typing frame.
+func (w *wsConn) watch(ctx context.Context, ticketID string) {
+	if ticketID == "" || len(ticketID) > 64 {
+		return
+	}
+	if _, err := w.s.svc.VisibleTicket(ctx, w.agent, ticketID); err != nil {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.watched) >= wsMaxWatched {
+		clear(w.watched)
+	}
+	w.watched[ticketID] = true
+}
+
+func (w *wsConn) watching(ticketID string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.watched[ticketID]
+}

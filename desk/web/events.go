@@ -4,12 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
-
-	"huiliu/desk"
 )
 
 // events streams the desk's events as Server-Sent Events. A client resumes
@@ -17,25 +14,14 @@ import (
 // and gets exactly what it missed; events of tickets the agent may not see
 // are skipped, but their sequence still advances the resume point.
 func (s *Server) events(c echo.Context) error {
-	after := int64(-1)
-	for _, v := range []string{c.Request().Header.Get("Last-Event-ID"), c.QueryParam("after")} {
-		if v == "" {
-			continue
-		}
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 {
-			return desk.Errorf(desk.CodeInvalid, "after / Last-Event-ID must be a sequence number")
-		}
-		after = n
-		break
-	}
-	if s.opts.Events == nil {
-		return desk.Errorf(desk.CodeUnavailable, "live events are not configured")
+	after, err := resumeAfter(c.Request().Header.Get("Last-Event-ID"), c.QueryParam("after"))
+	if err != nil {
+		return err
 	}
 	ctx := c.Request().Context()
-	ch, err := s.opts.Events.Subscribe(ctx, desk.StreamDesk, after)
+	ch, err := s.subscribeDesk(ctx, after)
 	if err != nil {
-		return desk.Wrap(desk.CodeUnavailable, err, "live events are unavailable, try again shortly")
+		return err
 	}
 	agent := current(c).Agent
 	w := c.Response()
@@ -74,18 +60,16 @@ func (s *Server) events(c echo.Context) error {
 				// reconnects with Last-Event-ID and loses nothing.
 				return nil
 			}
-			if e.Reset {
+			item, ok := s.liveItemFor(agent, e)
+			switch {
+			case !ok:
+				continue
+			case item.Reset:
 				if err := write("id: %d\nevent: reset\ndata: {}\n\n", e.Seq); err != nil {
 					return nil
 				}
 				continue
-			}
-			var ev desk.Event
-			if err := json.Unmarshal(e.Data, &ev); err != nil {
-				s.log.Error("web: undecodable event", "seq", e.Seq, "err", err)
-				continue
-			}
-			if !desk.CanSeeEvent(agent, ev) {
+			case item.Event == nil:
 				// An id without data moves the client's resume point
 				// without dispatching a message event.
 				if err := write("id: %d\n\n", e.Seq); err != nil {
@@ -93,9 +77,8 @@ func (s *Server) events(c echo.Context) error {
 				}
 				continue
 			}
-			ev.Seq = e.Seq
-			data, _ := json.Marshal(ev)
-			if err := write("id: %d\nevent: %s\ndata: %s\n\n", e.Seq, ev.Type, data); err != nil {
+			data, _ := json.Marshal(item.Event)
+			if err := write("id: %d\nevent: %s\ndata: %s\n\n", e.Seq, item.Event.Type, data); err != nil {
 				return nil
 			}
 		}
