@@ -269,7 +269,7 @@ type env struct {
 
 // newEnv starts a Server over fakes behind a real HTTP server, with Run
 // subscribed to the feed.
-func newEnv(t *testing.T, tweak func(*Options)) *env {
+func newEnv(t testing.TB, tweak func(*Options)) *env {
 	t.Helper()
 	e := &env{desk: newFakeDesk(), feed: newFakeFeed(), clock: newClock(), logs: &logBuffer{}}
 	e.sites = fakeSites{testSiteKey: {
@@ -314,7 +314,7 @@ type client struct {
 	ws *websocket.Conn
 }
 
-func (e *env) dial(t *testing.T) *client {
+func (e *env) dial(t testing.TB) *client {
 	t.Helper()
 	c, resp, err := e.dialOrigin(testSiteKey, testOrigin)
 	if err != nil {
@@ -335,7 +335,7 @@ func (e *env) dialOrigin(site, origin string) (*client, *http.Response, error) {
 	return &client{ws: ws}, resp, nil
 }
 
-func (c *client) send(t *testing.T, v any) {
+func (c *client) send(t testing.TB, v any) {
 	t.Helper()
 	var b []byte
 	switch v := v.(type) {
@@ -352,7 +352,7 @@ func (c *client) send(t *testing.T, v any) {
 	}
 }
 
-func (c *client) message(t *testing.T, cmid, text string) {
+func (c *client) message(t testing.TB, cmid, text string) {
 	t.Helper()
 	c.send(t, map[string]any{"type": "message", "client_msg_id": cmid, "text": text})
 }
@@ -379,7 +379,7 @@ type frame struct {
 
 // readFrame fails the test if nothing comes within a generous safety
 // deadline; it is a hang guard, not a timing assertion.
-func (c *client) next(t *testing.T) frame {
+func (c *client) next(t testing.TB) frame {
 	t.Helper()
 	_ = c.ws.SetReadDeadline(time.Now().Add(10 * time.Second))
 	mt, b, err := c.ws.ReadMessage()
@@ -408,7 +408,7 @@ func (c *client) next(t *testing.T) frame {
 }
 
 // until reads frames up to and including one of type typ.
-func (c *client) until(t *testing.T, typ string) (seen []frame, last frame) {
+func (c *client) until(t testing.TB, typ string) (seen []frame, last frame) {
 	t.Helper()
 	for {
 		f := c.next(t)
@@ -420,7 +420,7 @@ func (c *client) until(t *testing.T, typ string) (seen []frame, last frame) {
 }
 
 // closeCode reads until the connection closes and returns the close code.
-func (c *client) closeCode(t *testing.T) int {
+func (c *client) closeCode(t testing.TB) int {
 	t.Helper()
 	for {
 		_ = c.ws.SetReadDeadline(time.Now().Add(10 * time.Second))
@@ -444,7 +444,7 @@ type helloArgs struct {
 
 // hello sends hello and returns the welcome and the messages delivered
 // until the first synced frame.
-func (c *client) hello(t *testing.T, h helloArgs) (frame, []Message) {
+func (c *client) hello(t testing.TB, h helloArgs) (frame, []Message) {
 	t.Helper()
 	c.send(t, struct {
 		Type string `json:"type"`
@@ -458,7 +458,7 @@ func (c *client) hello(t *testing.T, h helloArgs) (frame, []Message) {
 }
 
 // sync returns the messages delivered up to the next synced frame.
-func (c *client) sync(t *testing.T) []Message {
+func (c *client) sync(t testing.TB) []Message {
 	t.Helper()
 	seen, _ := c.until(t, frameSynced)
 	var msgs []Message
@@ -471,7 +471,7 @@ func (c *client) sync(t *testing.T) []Message {
 }
 
 // collect returns the messages delivered until one with text arrives.
-func (c *client) collect(t *testing.T, text string) []Message {
+func (c *client) collect(t testing.TB, text string) []Message {
 	t.Helper()
 	var msgs []Message
 	for {
@@ -497,7 +497,7 @@ func texts(msgs []Message) string {
 }
 
 // eventually polls cond until it holds; a hang guard, not a timing test.
-func eventually(t *testing.T, what string, cond func() bool) {
+func eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !cond() {
