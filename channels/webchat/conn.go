@@ -10,10 +10,10 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// conn is one customer websocket. It costs two goroutines (the handler's,
-// which reads, and a writer), a small send queue and gorilla's 1 KiB read
-// buffer; pulls run on a short-lived goroutine only while there is
-// something to read from History.
+// conn is one customer websocket. Idle, it costs one goroutine (the
+// reader), a small send queue, a ping timer and gorilla's 1 KiB read
+// buffer; a writer and a puller run on short-lived goroutines only while
+// there is something to write or to read from History.
 type conn struct {
 	s    *Server
 	ws   *websocket.Conn
@@ -36,7 +36,9 @@ type conn struct {
 	delivered int64  // ... and the last seq sent on it
 	pulling   bool
 	again     bool // a pull was asked for while one ran
+	writing   bool // a writeLoop runs
 	closed    bool
+	pinger    *time.Timer
 }
 
 func newConn(s *Server, ws *websocket.Conn, site Site, log *slog.Logger, parent context.Context) *conn {
@@ -142,14 +144,25 @@ func errorBytes(e *refusal) []byte {
 	return encodeFrame(errorFrame{Type: frameError, Code: e.Code, Message: e.Message, ClientMsgID: e.ClientMsgID})
 }
 
-// writeLoop is the connection's only writer of data frames and pings.
+// kick starts a writer unless one runs. Idle connections have none:
+// at 10,000 connections a node, a parked writer goroutine per connection
+// would cost more than everything else together.
+func (c *conn) kick() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.writing || c.closed {
+		return
+	}
+	c.writing = true
+	go c.writeLoop()
+}
+
+// writeLoop writes queued frames until the queue is empty. It checks for
+// emptiness under mu, where kick checks writing, so a frame queued as it
+// stops starts the next writer.
 func (c *conn) writeLoop() {
-	ping := time.NewTicker(c.s.o.PingInterval)
-	defer ping.Stop()
 	for {
 		select {
-		case <-c.done:
-			return
 		case b := <-c.send:
 			_ = c.ws.SetWriteDeadline(time.Now().Add(c.s.o.WriteWait))
 			if err := c.ws.WriteMessage(websocket.TextMessage, b); err != nil {
@@ -157,13 +170,29 @@ func (c *conn) writeLoop() {
 				c.finish()
 				return
 			}
-		case <-ping.C:
-			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.s.o.WriteWait)); err != nil {
-				c.log.Debug("webchat: ping failed; dropping connection", "err", err)
-				c.finish()
+		default:
+			c.mu.Lock()
+			if len(c.send) == 0 || c.closed {
+				c.writing = false
+				c.mu.Unlock()
 				return
 			}
+			c.mu.Unlock()
 		}
+	}
+}
+
+// ping runs on a timer; gorilla allows WriteControl beside a writer.
+func (c *conn) ping() {
+	if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.s.o.WriteWait)); err != nil {
+		c.log.Debug("webchat: ping failed; dropping connection", "err", err)
+		c.finish()
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.closed {
+		c.pinger.Reset(c.s.o.PingInterval)
 	}
 }
 
@@ -172,6 +201,7 @@ func (c *conn) writeLoop() {
 func (c *conn) offer(b []byte) {
 	select {
 	case c.send <- b:
+		c.kick()
 	default:
 	}
 }
@@ -187,6 +217,7 @@ func (c *conn) push(b []byte) bool {
 	}
 	select {
 	case c.send <- b:
+		c.kick()
 		return true
 	default:
 	}
@@ -194,6 +225,7 @@ func (c *conn) push(b []byte) bool {
 	defer t.Stop()
 	select {
 	case c.send <- b:
+		c.kick()
 		return true
 	case <-c.done:
 		return false
@@ -215,6 +247,9 @@ func (c *conn) finish() {
 	c.once.Do(func() {
 		c.mu.Lock()
 		c.closed = true
+		if c.pinger != nil {
+			c.pinger.Stop()
+		}
 		c.mu.Unlock()
 		// done closes before the hub forgets c, so register (which checks
 		// done after adding) cannot leave a dead connection behind.

@@ -68,7 +68,11 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		log.Debug("webchat: websocket upgrade failed", "err", err)
 		return // the upgrader has answered
 	}
-	newConn(s, ws, site, log, r.Context()).serve()
+	// The handler returns at once: net/http keeps its 4 KiB read and write
+	// buffers and the grown handler stack for as long as the handler runs,
+	// which would triple the cost of an idle connection. The request's
+	// context ends with the handler, so the connection keeps only its values.
+	go newConn(s, ws, site, log, context.WithoutCancel(r.Context())).serve()
 }
 
 func (s *Server) refuseUnknownSite(w http.ResponseWriter, r *http.Request, log *slog.Logger) {

@@ -15,7 +15,7 @@ const (
 )
 
 // hello establishes who the visitor is and where they resume, then starts
-// the writer. It reports false when the connection must end.
+// pinging. It reports false when the connection must end.
 func (c *conn) hello(f clientFrame) bool {
 	site := c.site
 	visitorID := ""
@@ -65,7 +65,9 @@ func (c *conn) hello(f clientFrame) bool {
 	c.ticket, c.delivered = active, after
 	c.mu.Unlock()
 
-	go c.writeLoop()
+	c.mu.Lock()
+	c.pinger = time.AfterFunc(c.s.o.PingInterval, c.ping)
+	c.mu.Unlock()
 	c.push(encodeFrame(welcomeFrame{
 		Type:      frameWelcome,
 		Visitor:   signVisitor(site.Secret, site.Key, visitorID),
