@@ -53,6 +53,8 @@ func newConn(s *Server, ws *websocket.Conn, site Site, log *slog.Logger, parent 
 // serve reads frames until the connection ends.
 func (c *conn) serve() {
 	defer c.finish()
+	// In the hub from the start, so Close reaches a connection still in hello.
+	c.register("")
 	o := c.s.o
 	c.ws.SetReadLimit(o.ReadLimit)
 	_ = c.ws.SetReadDeadline(time.Now().Add(o.HelloWait))

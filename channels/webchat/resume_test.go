@@ -167,3 +167,14 @@ func TestFeedLossRepullsEveryConnection(t *testing.T) {
 		t.Fatalf("on the new subscription: %s", got)
 	}
 }
+
+func TestCloseReachesConnectionBeforeHello(t *testing.T) {
+	e := newEnv(t, nil)
+	c := e.dial(t)
+	defer c.close()
+	eventually(t, "the connection to register", func() bool { return e.srv.hub.count() == 1 })
+	e.srv.Close()
+	if code := c.closeCode(t); code != CloseRestart {
+		t.Fatalf("close %d, want %d", code, CloseRestart)
+	}
+}

@@ -78,7 +78,7 @@ func (c *conn) hello(f clientFrame) bool {
 		Limits:    c.s.limitsInfo(),
 	}))
 	// Subscribe before the first pull, so a notice during it is not lost.
-	c.register(active)
+	c.s.hub.move(c, active)
 	c.requestPull()
 	return true
 }
