@@ -218,6 +218,9 @@ var catalogs = map[string]map[string]string{
 		"js.reply_mode":     "正在回复客户",
 		"js.agent_typing":   "{name} 正在输入…",
 		"js.reloaded":       "已重新加载",
+		"js.global":         "通用",
+		"js.rotate":         "更换密钥",
+		"js.confirm_rotate": "确定更换「{name}」的签名密钥吗？使用旧密钥的网站将无法验证。",
 	},
 	langEN: {
 		"app.name":        "Huiliu Desk",
@@ -416,6 +419,9 @@ var catalogs = map[string]map[string]string{
 		"js.reply_mode":     "Replying to the customer",
 		"js.agent_typing":   "{name} is typing…",
 		"js.reloaded":       "Reloaded",
+		"js.global":         "Global",
+		"js.rotate":         "Rotate secret",
+		"js.confirm_rotate": "Rotate the signing secret of “{name}”? Sites using the old one stop verifying.",
 	},
 }
 
@@ -424,7 +430,7 @@ var catalogs = map[string]map[string]string{
 var jsPrefixes = []string{"js.", "live.", "time.", "sys.", "status.", "priority.", "delivery.", "entry.", "channel.", "identity.", "view."}
 
 // jsExtra are single keys the scripts need outside those prefixes.
-var jsExtra = []string{"inbox.nobody", "ticket.no_owner", "inbox.no_subject"}
+var jsExtra = []string{"ticket.customer_typing"}
 
 // jsCatalog is the part of lang's catalog the scripts use.
 func jsCatalog(lang string) map[string]string {

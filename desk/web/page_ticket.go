@@ -68,9 +68,14 @@ func (s *Server) ticketPage(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("web: teams: %w", err)
 	}
-	msgs, err := s.timeline(ctx, t.ID)
-	if err != nil {
-		return err
+	// The live page re-reads its header and contact panel (fragment=head)
+	// on every event of its ticket; that needs no timeline.
+	head := c.QueryParam("fragment") == "head"
+	var msgs []desk.Message
+	if !head {
+		if msgs, err = s.timeline(ctx, t.ID); err != nil {
+			return err
+		}
 	}
 	lang := pickLanguage(c.Request())
 	v := ticketView{
@@ -121,6 +126,9 @@ func (s *Server) ticketPage(c echo.Context) error {
 			"ticket_id": t.ID, "last_id": lastID, "contact_name": contact.Name,
 			"agents": agents, "teams": teamNames,
 		},
+	}
+	if head {
+		return s.renderTemplate(c, http.StatusOK, "ticket.html", "ticket_fragment", d)
 	}
 	if err := s.withChrome(ctx, c, &d, ""); err != nil {
 		return err

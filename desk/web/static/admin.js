@@ -1,0 +1,144 @@
+// Admin screens: canned replies (supervisors) and website chat sites
+// (admins), both thin forms over the REST API. Values from the server are
+// shown with textContent only.
+(function () {
+  "use strict";
+  var HL = window.HL;
+  if (!HL) return;
+  var statusEl = document.querySelector('[data-hl="admin-status"]');
+  function say(text, isError) {
+    if (!statusEl) return;
+    statusEl.textContent = text || "";
+    statusEl.classList.toggle("error", !!isError);
+  }
+  function failed(res) { say(HL.t("js.failed", { reason: HL.errorText(res) }), true); }
+
+  // ---- canned replies ----------------------------------------------------------
+  var cannedForm = document.querySelector('[data-hl="canned-form"]');
+  if (cannedForm) {
+    var rowsEl = document.querySelector('[data-hl="canned-rows"]');
+    var teams = HL.page.teams || {};
+    var loadCanned = function () {
+      HL.api("GET", "/api/v1/canned-replies").then(function (res) {
+        if (!res.ok) { failed(res); return; }
+        var list = (res.data && res.data.canned_replies) || [];
+        rowsEl.replaceChildren();
+        if (!list.length) {
+          var tr = HL.el("tr");
+          tr.appendChild(HL.el("td", { colspan: "4", "class": "muted" }, HL.t("js.none")));
+          rowsEl.appendChild(tr);
+        }
+        list.forEach(function (c) {
+          var tr = HL.el("tr", { "data-hl": "canned-row", "data-id": c.id });
+          tr.appendChild(HL.el("td", null, c.team_id ? (teams[c.team_id] || c.team_id) : HL.t("js.global")));
+          tr.appendChild(HL.el("td", null, c.title));
+          var td = HL.el("td");
+          td.appendChild(HL.el("div", { "class": "body" }, c.text));
+          tr.appendChild(td);
+          var act = HL.el("td");
+          var del = HL.el("button", { type: "button", "data-hl": "canned-delete" }, HL.t("js.delete"));
+          del.addEventListener("click", function () {
+            if (!window.confirm(HL.t("js.confirm_delete", { name: c.title }))) return;
+            HL.api("DELETE", "/api/v1/canned-replies/" + encodeURIComponent(c.id)).then(function (r) {
+              if (!r.ok) { failed(r); return; }
+              say(HL.t("js.saved"));
+              loadCanned();
+            });
+          });
+          act.appendChild(del);
+          tr.appendChild(act);
+          rowsEl.appendChild(tr);
+        });
+      });
+    };
+    cannedForm.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var f = cannedForm.elements;
+      HL.api("POST", "/api/v1/canned-replies", { team_id: f.team_id.value, title: f.title.value, text: f.text.value }).then(function (res) {
+        if (!res.ok) { failed(res); return; }
+        cannedForm.reset();
+        say(HL.t("js.saved"));
+        loadCanned();
+      });
+    });
+    loadCanned();
+  }
+
+  // ---- sites ---------------------------------------------------------------------
+  var siteForm = document.querySelector('[data-hl="site-form"]');
+  if (siteForm) {
+    var list = document.querySelector('[data-hl="site-list"]');
+    var origin = list.getAttribute("data-origin") || location.origin;
+    var f = siteForm.elements;
+    var fill = function (s) {
+      f.id.value = s ? s.id : "";
+      f.name.value = s ? s.name : "";
+      f.origins.value = s ? (s.origins || []).join("\n") : "";
+      f.greeting.value = s ? s.greeting : "";
+      f.hours_note.value = s ? s.hours_note : "";
+      f.name.focus();
+    };
+    var fact = function (dl, label, value, code) {
+      dl.appendChild(HL.el("dt", null, label));
+      var dd = HL.el("dd");
+      dd.appendChild(HL.el(code ? "code" : "span", null, value));
+      dl.appendChild(dd);
+    };
+    var loadSites = function () {
+      HL.api("GET", "/api/v1/sites").then(function (res) {
+        if (!res.ok) { failed(res); return; }
+        var sites = (res.data && res.data.sites) || [];
+        list.replaceChildren();
+        if (!sites.length) list.appendChild(HL.el("p", { "class": "muted" }, HL.t("js.none")));
+        sites.forEach(function (s) {
+          var box = HL.el("section", { "class": "panel", "data-hl": "site", "data-id": s.id });
+          box.appendChild(HL.el("h2", null, s.name));
+          var dl = HL.el("dl");
+          fact(dl, HL.t("js.key"), s.key, true);
+          if (s.secret) fact(dl, HL.t("js.secret"), s.secret, true);
+          fact(dl, HL.t("js.origins"), (s.origins || []).join(", ") || HL.t("js.none"));
+          var snippet = '<script src="' + origin + '/widget.js" data-site="' + s.key + '" async></script>';
+          fact(dl, HL.t("js.embed"), snippet, true);
+          box.appendChild(dl);
+          var row = HL.el("div", { "class": "row" });
+          var edit = HL.el("button", { type: "button", "data-hl": "site-edit" }, HL.t("js.edit"));
+          edit.addEventListener("click", function () { fill(s); });
+          var rotate = HL.el("button", { type: "button", "data-hl": "site-rotate" }, HL.t("js.rotate"));
+          rotate.addEventListener("click", function () {
+            if (!window.confirm(HL.t("js.confirm_rotate", { name: s.name }))) return;
+            HL.api("PATCH", "/api/v1/sites/" + encodeURIComponent(s.id), { rotate_secret: true }).then(function (r) {
+              if (!r.ok) { failed(r); return; }
+              say(HL.t("js.saved"));
+              loadSites();
+            });
+          });
+          row.appendChild(edit);
+          row.appendChild(rotate);
+          box.appendChild(row);
+          list.appendChild(box);
+        });
+      });
+    };
+    siteForm.addEventListener("reset", function () { setTimeout(function () { fill(null); }, 0); });
+    siteForm.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var body = {
+        name: f.name.value,
+        origins: f.origins.value.split(/[\s,]+/).filter(Boolean),
+        greeting: f.greeting.value,
+        hours_note: f.hours_note.value,
+      };
+      var editing = f.id.value;
+      var req = editing
+        ? HL.api("PATCH", "/api/v1/sites/" + encodeURIComponent(editing), body)
+        : HL.api("POST", "/api/v1/sites", body);
+      req.then(function (res) {
+        if (!res.ok) { failed(res); return; }
+        say(HL.t("js.saved"));
+        fill(null);
+        loadSites();
+      });
+    });
+    loadSites();
+  }
+})();

@@ -1,0 +1,291 @@
+// Ticket page: live timeline (pull-on-notify), header refresh, reply box
+// with per-message idempotency keys, typing indicators and actions.
+// Every text from customers and agents goes in with textContent.
+(function () {
+  "use strict";
+  var HL = window.HL;
+  var root = document.querySelector('[data-hl="ticket"]');
+  if (!HL || !root) return;
+  var P = HL.page;
+  var id = P.ticket_id;
+  var lastID = P.last_id || "";
+  var agents = P.agents || {};
+  var timeline = root.querySelector('[data-hl="timeline"]');
+  var q = function (hl) { return root.querySelector('[data-hl="' + hl + '"]'); };
+
+  // ---- timeline --------------------------------------------------------------
+  function authorOf(m) {
+    switch (m.author_kind) {
+      case "contact": return P.contact_name || HL.t("entry.customer");
+      case "agent": return (agents[m.author_id] && agents[m.author_id].name) || HL.t("entry.agent");
+      case "bot": return HL.t("entry.bot");
+    }
+    return HL.t("entry.system");
+  }
+
+  function deliveryNode(state, reason) {
+    var d = HL.el("span", { "class": "delivery dl-" + state, "data-hl": "delivery", "data-state": state, title: reason || null },
+      HL.tv("delivery.", state) + (reason ? ": " + reason : ""));
+    return d;
+  }
+
+  // renderEntry mirrors the "entry" template of ticket.html.
+  function renderEntry(m) {
+    var cls = "entry dir-" + m.direction + (m.kind ? " kind-" + m.kind : "") + " fresh";
+    var li = HL.el("li", { "class": cls, "data-hl": "entry", "data-id": m.id, "data-seq": m.seq, "data-direction": m.direction });
+    var meta = HL.el("div", { "class": "meta" });
+    if (m.direction === "system") {
+      meta.appendChild(HL.el("span", { "class": "sys-label" }, HL.t("entry.system")));
+    } else {
+      meta.appendChild(HL.el("span", { "class": "author" }, authorOf(m)));
+      var a = m.author_kind === "agent" && agents[m.author_id];
+      if (a && a.employee_no) meta.appendChild(HL.el("span", { "class": "empno" }, HL.t("entry.employee_no") + " " + a.employee_no));
+      if (m.direction === "note") meta.appendChild(HL.el("span", { "class": "badge note-badge" }, HL.t("entry.note")));
+      if (m.kind === "verify_request") meta.appendChild(HL.el("span", { "class": "badge" }, HL.t("entry.verify_request")));
+    }
+    var time = HL.el("time", { datetime: m.created_at, "data-rel": "", title: new Date(m.created_at).toLocaleString() }, HL.relTime(m.created_at));
+    meta.appendChild(time);
+    if (m.delivery) meta.appendChild(deliveryNode(m.delivery, m.delivery_error));
+    li.appendChild(meta);
+    li.appendChild(HL.el("div", { "class": "body" }, m.direction === "system" ? HL.sysText(m) : m.text));
+    if (m.attachments && m.attachments.length) {
+      var ul = HL.el("ul", { "class": "files" });
+      m.attachments.forEach(function (f) {
+        var item = HL.el("li");
+        var url = "/api/v1/attachments/" + encodeURIComponent(f.id);
+        if (/^image\/(jpeg|png|gif|webp)$/.test(f.mime)) {
+          var link = HL.el("a", { href: url, target: "_blank", rel: "noopener" });
+          link.appendChild(HL.el("img", { src: url, alt: f.name, "class": "thumb", loading: "lazy" }));
+          item.appendChild(link);
+        } else {
+          item.appendChild(HL.el("a", { href: url, download: f.name, "data-hl": "file" }, f.name));
+        }
+        ul.appendChild(item);
+      });
+      li.appendChild(ul);
+    }
+    return li;
+  }
+
+  // pull reads what came after the last entry shown. Events only say
+  // "something happened"; the API is the truth, so a lost event costs
+  // nothing but a delay. One pull at a time; a pull asked for meanwhile
+  // runs once after it.
+  var pulling = false, again = false;
+  function pull() {
+    if (pulling) { again = true; return; }
+    pulling = true;
+    var path = "/api/v1/tickets/" + encodeURIComponent(id) + "/messages" + (lastID ? "?after=" + encodeURIComponent(lastID) : "");
+    HL.api("GET", path).then(function (res) {
+      if (res.ok && res.data && res.data.messages) {
+        var nearBottom = window.innerHeight + window.scrollY >= document.body.scrollHeight - 120;
+        res.data.messages.forEach(function (m) {
+          lastID = m.id;
+          if (timeline.querySelector('[data-hl="entry"][data-id="' + CSS.escape(m.id) + '"]')) return;
+          timeline.appendChild(renderEntry(m));
+        });
+        if (nearBottom && res.data.messages.length) window.scrollTo(0, document.body.scrollHeight);
+        // A full page means there may be more.
+        if (res.data.messages.length >= 500) again = true;
+      }
+      pulling = false;
+      if (again) { again = false; pull(); }
+    });
+  }
+
+  // refreshHead re-reads the header and contact panel as the server
+  // renders them (escaped HTML parsed into a separate document).
+  var refreshHead = HL.debounce(function () {
+    fetch("/tickets/" + encodeURIComponent(id) + "?fragment=head", { credentials: "same-origin" }).then(function (r) {
+      if (r.redirected) { location.reload(); return null; }
+      return r.ok ? r.text() : null;
+    }).then(function (html) {
+      if (!html) return;
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      ["ticket-header", "contact"].forEach(function (hl) {
+        var fresh = doc.querySelector('[data-hl="' + hl + '"]');
+        var old = root.querySelector('[data-hl="' + hl + '"]');
+        if (fresh && old) old.replaceWith(document.adoptNode(fresh));
+      });
+      var st = doc.querySelector('[data-field="status"]');
+      var sel = q("status-select");
+      var status = st && Array.prototype.find.call(st.classList, function (c) { return c.indexOf("st-") === 0; });
+      if (sel && status && document.activeElement !== sel) sel.value = status.slice(3);
+      HL.refreshTimes(root);
+    });
+  }, 300);
+
+  function updateDelivery(ev) {
+    var li = timeline.querySelector('[data-hl="entry"][data-id="' + CSS.escape(ev.message_id || "") + '"]');
+    if (!li || !ev.data) return;
+    var d = ev.data.delivery, reason = ev.data.delivery_error;
+    var old = li.querySelector('[data-hl="delivery"]');
+    var fresh = deliveryNode(d, reason);
+    if (old) old.replaceWith(fresh); else li.querySelector(".meta").appendChild(fresh);
+  }
+
+  HL.on("open", function () { HL.send({ type: "watch", ticket_id: id }); });
+  HL.on("event", function (ev) {
+    if (!ev || ev.ticket_id !== id) return;
+    if (ev.type === "message.updated") { updateDelivery(ev); return; }
+    pull();
+    refreshHead();
+    if (ev.type === "message.created") hideTyping();
+  });
+  HL.on("reset", function () { pull(); refreshHead(); });
+
+  // ---- typing ----------------------------------------------------------------
+  var typingEl = root.querySelector('[data-hl="typing"]');
+  var typingTimer = null;
+  function hideTyping() { if (typingEl) typingEl.hidden = true; }
+  HL.on("typing", function (f) {
+    if (f.ticket_id !== id || !typingEl) return;
+    typingEl.textContent = f.who === "customer" ? HL.t("ticket.customer_typing") : HL.t("js.agent_typing", { name: f.name || HL.t("entry.agent") });
+    typingEl.hidden = false;
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(hideTyping, 6000);
+  });
+
+  // ---- reply box ---------------------------------------------------------------
+  var form = q("reply-form");
+  var input = q("reply-input");
+  var note = q("note-toggle");
+  var files = q("reply-file");
+  var sendBtn = q("reply-send");
+  var verifyBtn = q("ask-verify");
+  var status = q("reply-status");
+  var key = null;      // the Idempotency-Key of the message being sent
+  var inFlight = false;
+  var lastTypingSent = 0;
+
+  function say(el, text, isError) {
+    if (!el) return;
+    el.textContent = text || "";
+    el.classList.toggle("error", !!isError);
+  }
+  function syncMode() {
+    form.classList.toggle("note-mode", note.checked);
+    say(status, note.checked ? HL.t("js.note_mode") : "");
+  }
+  note.addEventListener("change", syncMode);
+  // A changed draft is a new message: it gets a new key.
+  input.addEventListener("input", function () {
+    if (!inFlight) key = null;
+    if (!note.checked && Date.now() - lastTypingSent > 3000) {
+      lastTypingSent = Date.now();
+      HL.send({ type: "typing", ticket_id: id });
+    }
+  });
+  files.addEventListener("change", function () { if (!inFlight) key = null; });
+
+  function send(kind) {
+    if (inFlight) return;
+    var text = input.value;
+    var hasFiles = files.files && files.files.length > 0;
+    if (kind !== "verify" && !text.trim() && !hasFiles) { say(status, HL.t("js.empty_reply"), true); return; }
+    // One key per message, kept across retries of the same draft, so a
+    // double click or a retry after a timeout never posts twice.
+    if (!key) key = HL.uuid();
+    var body;
+    if (hasFiles) {
+      body = new FormData();
+      body.append("kind", kind);
+      body.append("text", text);
+      Array.prototype.forEach.call(files.files, function (f) { body.append("file", f, f.name); });
+    } else {
+      body = { kind: kind, text: text };
+    }
+    inFlight = true;
+    sendBtn.disabled = verifyBtn.disabled = true;
+    say(status, HL.t("js.sending"));
+    HL.api("POST", "/api/v1/tickets/" + encodeURIComponent(id) + "/messages", body, { "Idempotency-Key": key }).then(function (res) {
+      inFlight = false;
+      sendBtn.disabled = verifyBtn.disabled = false;
+      if (res.ok) {
+        key = null;
+        input.value = "";
+        files.value = "";
+        say(status, HL.t("js.sent"));
+        pull();
+        return;
+      }
+      // The server refused this draft (4xx): nothing was stored, so the
+      // next attempt is a new message. On 5xx or a network error the key
+      // stays: the first attempt may have been stored.
+      if (res.status >= 400 && res.status < 500) key = null;
+      say(status, HL.t("js.send_failed", { reason: HL.errorText(res) }), true);
+    });
+  }
+  form.addEventListener("submit", function (ev) { ev.preventDefault(); send(note.checked ? "note" : "reply"); });
+  verifyBtn.addEventListener("click", function () { send("verify"); });
+  input.addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); form.requestSubmit ? form.requestSubmit() : send(note.checked ? "note" : "reply"); }
+  });
+  HL.keys.r = function (ev) { ev.preventDefault(); note.checked = false; syncMode(); input.focus(); };
+  HL.keys.n = function (ev) { ev.preventDefault(); note.checked = true; syncMode(); input.focus(); };
+
+  // ---- canned replies ----------------------------------------------------------
+  var canned = q("canned-picker");
+  var cannedByID = {};
+  HL.api("GET", "/api/v1/canned-replies").then(function (res) {
+    if (!res.ok || !res.data || !res.data.canned_replies) { canned.disabled = true; return; }
+    var groups = {};
+    res.data.canned_replies.forEach(function (c) {
+      cannedByID[c.id] = c;
+      var g = c.team_id || "";
+      if (!groups[g]) {
+        groups[g] = HL.el("optgroup", { label: g ? ((P.teams && P.teams[g]) || g) : HL.t("js.global") });
+        canned.appendChild(groups[g]);
+      }
+      groups[g].appendChild(HL.el("option", { value: c.id }, c.title));
+    });
+  });
+  canned.addEventListener("change", function () {
+    var c = cannedByID[canned.value];
+    canned.value = "";
+    if (!c) return;
+    var start = input.selectionStart || 0, end = input.selectionEnd || 0;
+    input.value = input.value.slice(0, start) + c.text + input.value.slice(end);
+    input.focus();
+    input.setSelectionRange(start + c.text.length, start + c.text.length);
+    key = null;
+  });
+
+  // ---- actions -------------------------------------------------------------------
+  var actionStatus = root.querySelector('[data-hl="action-status"]');
+  function change(patch) {
+    say(actionStatus, HL.t("js.sending"));
+    return HL.api("PATCH", "/api/v1/tickets/" + encodeURIComponent(id), patch).then(function (res) {
+      if (!res.ok) { say(actionStatus, HL.t("js.failed", { reason: HL.errorText(res) }), true); return; }
+      say(actionStatus, HL.t("js.saved"));
+      pull();
+      refreshHead();
+    });
+  }
+  q("assign-me").addEventListener("click", function () { change({ assignee_id: P.me }); });
+  q("status-select").addEventListener("change", function (ev) { change({ status: ev.target.value }); });
+  q("priority-select").addEventListener("change", function (ev) { change({ priority: ev.target.value }); });
+  q("transfer-team-go").addEventListener("click", function () {
+    var v = q("transfer-team").value;
+    if (v) change({ team_id: v });
+  });
+  q("transfer-agent-go").addEventListener("click", function () {
+    var v = q("transfer-agent").value;
+    if (v) change({ assignee_id: v });
+  });
+  function addTag() {
+    var inp = q("tag-input");
+    var v = inp.value.trim();
+    if (!v) return;
+    change({ add_tags: [v] }).then(function () { inp.value = ""; });
+  }
+  q("tag-add").addEventListener("click", addTag);
+  q("tag-input").addEventListener("keydown", function (ev) { if (ev.key === "Enter") { ev.preventDefault(); addTag(); } });
+  root.addEventListener("click", function (ev) {
+    var b = ev.target.closest('[data-hl="tag-remove"]');
+    if (b) change({ remove_tags: [b.getAttribute("data-tag")] });
+  });
+
+  HL.refreshTimes(root);
+  window.scrollTo(0, document.body.scrollHeight);
+})();
