@@ -27,6 +27,7 @@ const (
 )
 
 func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	raiseOpenFilesOrWarn(stderr) // every customer websocket is a file descriptor
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cf := addConfigFlags(fs)
