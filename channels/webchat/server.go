@@ -67,13 +67,15 @@ func New(o Options) *Server {
 	return s
 }
 
-// Handler serves GET /widget.js, GET /webchat/ws (the customer websocket)
-// and GET /webchat/config?site=KEY.
+// Handler serves GET /widget.js, GET /webchat/ws (the customer websocket),
+// GET /webchat/config?site=KEY and GET /webchat/try?site=KEY (a preview
+// page with the widget on the desk's own origin).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /widget.js", s.serveWidget)
 	mux.HandleFunc("GET /webchat/ws", s.serveWS)
 	mux.HandleFunc("GET /webchat/config", s.serveConfig)
+	mux.HandleFunc("GET /webchat/try", s.serveTry)
 	return mux
 }
 

@@ -116,9 +116,17 @@
     '.send{border:0;border-radius:8px;background:#1664ff;color:#fff;padding:0 16px;font-size:14px;cursor:pointer}' +
     '@media (max-width:480px){.hl{right:12px;bottom:12px}.hl.open{right:0;bottom:0;left:0;top:0}' +
     '.panel{position:fixed;left:0;top:0;right:0;bottom:0;width:100%;height:100%;max-height:none;border-radius:0}}';
-  var style = document.createElement('style');
-  style.textContent = css;
-  root.appendChild(style);
+  // A constructed sheet is not subject to the host page's CSP style-src, so
+  // the widget keeps its looks on pages that forbid inline styles.
+  try {
+    var sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    root.adoptedStyleSheets = [sheet];
+  } catch (e) {
+    var style = document.createElement('style');
+    style.textContent = css;
+    root.appendChild(style);
+  }
 
   function el(tag, cls, hl, text) {
     var e = document.createElement(tag);

@@ -178,7 +178,8 @@ func loadDemo(ctx context.Context, a *app, origin string, stdout io.Writer) erro
 		fmt.Fprintf(stdout, "  %-28s %-10s %s (%s)\n", ag.Email, ag.Role, ag.Name, ag.EmployeeNo)
 	}
 	fmt.Fprintf(stdout, "widget for %s:\n  <script src=\"%s/widget.js\" data-site=\"%s\" async></script>\n", origin, origin, site.Key)
-	fmt.Fprintf(stdout, "start the desk with 'huiliu serve' (same --data / DATABASE_URL) and open %s/login\n", origin)
+	fmt.Fprintf(stdout, "start the desk with 'huiliu serve' (same --data / DATABASE_URL), chat as a customer on %s/webchat/try?site=%s\n", origin, site.Key)
+	fmt.Fprintf(stdout, "and answer on %s/login\n", origin)
 	return nil
 }
 

@@ -14,7 +14,7 @@ import (
 )
 
 // webchatPaths are the widget's routes on the desk's listener.
-var webchatPaths = []string{"/widget.js", "/webchat/ws", "/webchat/config"}
+var webchatPaths = []string{"/widget.js", "/webchat/ws", "/webchat/config", "/webchat/try"}
 
 // newWebchat builds the website chat over the desk: sites and history from
 // SQL, notices from the event bus, messages into desk.Ingest.
