@@ -152,12 +152,22 @@ func (p *person) eval(script string, out any) {
 // with what the page shows and a screenshot.
 func (p *person) waitFor(what, expr string) {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, browserWait+5*time.Second)
-	defer cancel()
-	_, err := chromedp.Run(ctx, chromedp.Poll[bool]("!!("+expr+")",
-		chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(browserWait)))
-	if err != nil {
-		p.fail("waiting for %s: %v", what, err)
+	deadline := time.Now().Add(browserWait)
+	for {
+		left := time.Until(deadline)
+		ctx, cancel := context.WithTimeout(p.ctx, left+5*time.Second)
+		_, err := chromedp.Run(ctx, chromedp.Poll[bool]("!!("+expr+")",
+			chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(left)))
+		cancel()
+		if err == nil {
+			return
+		}
+		// A navigation (a form submit, a redirect) ends the poll's page;
+		// poll again on the new one until the deadline.
+		if time.Until(deadline) <= 0 || p.ctx.Err() != nil {
+			p.fail("waiting for %s: %v", what, err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 

@@ -77,6 +77,10 @@ func TestBrowserChatRoundTrip(t *testing.T) {
 	agent.typeText("the reply", answer)
 	agent.do("send the reply", chromedp.Click(chromedp.CSS(`[data-hl="reply-send"]`)))
 	agent.waitFor("the reply on the timeline", entryWithText("out", answer))
+	// The first public reply makes its agent the owner (首问负责制); the
+	// header follows live.
+	agent.waitFor("the agent as the ticket's owner in the header",
+		`(document.querySelector('[data-hl="owner"]') || {textContent: ''}).textContent.includes(`+jsString(d.agent.Name)+`)`)
 
 	waitWidgetText(customer, "agent", answer)
 	var msgs []widgetMsg
