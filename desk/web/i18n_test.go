@@ -172,7 +172,7 @@ func TestTemplatesParseAndDefineTheirParts(t *testing.T) {
 		}
 	}
 	for name := range assets {
-		if !strings.HasSuffix(name, ".js") && !strings.HasSuffix(name, ".css") {
+		if !strings.HasSuffix(name, ".js") && !strings.HasSuffix(name, ".css") && !strings.HasSuffix(name, ".svg") {
 			t.Errorf("unexpected static file %s", name)
 		}
 	}

@@ -268,7 +268,7 @@
     if (ev.key === "?") { toggleHelp(true); ev.preventDefault(); return; }
     if (ev.key === "/") {
       var s = document.getElementById("hl-search");
-      if (s) { s.focus(); s.select(); ev.preventDefault(); } else { location.assign("/inbox#search"); }
+      if (s) { ev.preventDefault(); setTimeout(function () { s.focus(); s.select(); }, 0); } else { location.assign("/inbox#search"); }
       return;
     }
     var fn = HL.keys[ev.key];

@@ -107,7 +107,7 @@
         var old = root.querySelector('[data-hl="' + hl + '"]');
         if (fresh && old) old.replaceWith(document.adoptNode(fresh));
       });
-      var st = doc.querySelector('[data-field="status"]');
+      var st = root.querySelector('[data-field="status"]');
       var sel = q("status-select");
       var status = st && Array.prototype.find.call(st.classList, function (c) { return c.indexOf("st-") === 0; });
       if (sel && status && document.activeElement !== sel) sel.value = status.slice(3);
@@ -221,8 +221,10 @@
   input.addEventListener("keydown", function (ev) {
     if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); form.requestSubmit ? form.requestSubmit() : send(note.checked ? "note" : "reply"); }
   });
-  HL.keys.r = function (ev) { ev.preventDefault(); note.checked = false; syncMode(); input.focus(); };
-  HL.keys.n = function (ev) { ev.preventDefault(); note.checked = true; syncMode(); input.focus(); };
+  // Focus moves after the key's own events are done, so the letter that
+  // triggered the shortcut never lands in the reply box.
+  HL.keys.r = function (ev) { ev.preventDefault(); note.checked = false; syncMode(); setTimeout(function () { input.focus(); }, 0); };
+  HL.keys.n = function (ev) { ev.preventDefault(); note.checked = true; syncMode(); setTimeout(function () { input.focus(); }, 0); };
 
   // ---- canned replies ----------------------------------------------------------
   var canned = q("canned-picker");
