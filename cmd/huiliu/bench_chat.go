@@ -302,6 +302,7 @@ type chatWelcome struct {
 // Agents' readers, customers' readers and reply workers all touch it, so
 // every field is atomic.
 type chatMsg struct {
+	sentAt     atomic.Int64 // unix nanos the frame was written
 	acked      atomic.Bool
 	seen       atomic.Uint64 // bit i: agent i's socket had it
 	echoed     atomic.Int32  // times the customer's socket got it back
@@ -469,7 +470,11 @@ func (b chatBench) run(ctx context.Context, stderr io.Writer) (chatResult, error
 	close(replies)
 	replyWG.Wait()
 	wg.Wait()
-	return r.result(elapsed, unanswered), nil
+	res := r.result(elapsed, unanswered)
+	for _, c := range custs {
+		res.ackLat = append(res.ackLat, c.ackLat...)
+	}
+	return res, nil
 }
 
 // parallel runs f for 0..n-1, chatDialParallel at a time, and returns the
@@ -515,6 +520,7 @@ func parallel(ctx context.Context, n int, f func(i int) error) error {
 type chatCustomer struct {
 	ws       *websocket.Conn
 	inflight atomic.Int32
+	ackLat   []time.Duration // owned by the customer's reader
 }
 
 // customerSender writes message frames at interval after offset; a tick
@@ -538,7 +544,9 @@ func (r *chatRun) customerSender(ctx context.Context, c *chatCustomer, offset, i
 			}
 			// The text carries the message's number and send time, so an
 			// agent's socket can tell latency without asking anyone.
-			text := fmt.Sprintf("压测 %s%d:%d 你好，我想查询第 %d 期的还款计划", r.marker, n, time.Now().UnixNano(), n%12+1)
+			now := time.Now().UnixNano()
+			r.msgs[n].sentAt.Store(now)
+			text := fmt.Sprintf("压测 %s%d:%d 你好，我想查询第 %d 期的还款计划", r.marker, n, now, n%12+1)
 			frame, _ := json.Marshal(map[string]string{"type": "message", "client_msg_id": "b" + strconv.FormatInt(n, 10), "text": text})
 			c.inflight.Add(1)
 			_ = c.ws.SetWriteDeadline(time.Now().Add(10 * time.Second))
@@ -584,6 +592,7 @@ func (r *chatRun) customerReader(ctx context.Context, c *chatCustomer) {
 			if !ok {
 				continue
 			}
+			c.ackLat = append(c.ackLat, time.Since(time.Unix(0, r.msgs[n].sentAt.Load())))
 			if f.Duplicate {
 				r.dupAcks.Add(1)
 				continue
@@ -818,6 +827,7 @@ func (r *chatRun) replyWorker(ctx context.Context, jobs <-chan replyJob) {
 type chatResult struct {
 	rate                 float64
 	lat                  []time.Duration
+	ackLat               []time.Duration // send → ack: the commit's share of lat
 	lost, dups           int
 	replies, repliesSeen int64
 	replyLat             []time.Duration
@@ -879,8 +889,8 @@ func (r chatResult) String() string {
 		r.rate, pct(r.lat, 0.50), pct(r.lat, 0.99), r.lost, r.dups)
 	fmt.Fprintf(&b, "replies: %d sent, %d reached the customer, agent→customer p50 %.1f ms, p99 %.1f ms, lost %d, duplicated %d\n",
 		r.replies, r.repliesSeen, pct(r.replyLat, 0.50), pct(r.replyLat, 0.99), r.replyLost, r.replyDups)
-	fmt.Fprintf(&b, "customers: sent %d, acked %d, rate_limited %d, unavailable %d, refused %d, unanswered %d, skipped %d (customer already waiting on %d acks), dropped %d, duplicate acks %d; reply errors %d; agent sockets: reconnects %d, resets %d",
-		r.sent, r.acked, r.rateLimited, r.unavail, r.refused, r.unanswered, r.skipped, maxInflight, r.dropped, r.dupAcks, r.replyErrors+r.replyQueueFull, r.reconnects, r.resets)
+	fmt.Fprintf(&b, "customers: sent %d, acked %d (ack p50 %.1f ms, p99 %.1f ms), rate_limited %d, unavailable %d, refused %d, unanswered %d, skipped %d (customer already waiting on %d acks), dropped %d, duplicate acks %d; reply errors %d; agent sockets: reconnects %d, resets %d",
+		r.sent, r.acked, pct(r.ackLat, 0.50), pct(r.ackLat, 0.99), r.rateLimited, r.unavail, r.refused, r.unanswered, r.skipped, maxInflight, r.dropped, r.dupAcks, r.replyErrors+r.replyQueueFull, r.reconnects, r.resets)
 	if r.firstErr != "" {
 		b.WriteString("\nfirst error: " + r.firstErr)
 	}
