@@ -231,6 +231,21 @@
   HL.on("reset", refreshCounts);
 
   // ---- keyboard ------------------------------------------------------------
+  // focusFromKey moves focus for a shortcut. The shortcut's keydown is
+  // cancelled, but some input paths still deliver its character as a
+  // separate keypress right after; that one keypress is swallowed, so the
+  // letter never lands in the field.
+  HL.focusFromKey = function (el, key) {
+    var until = Date.now() + 150;
+    var swallow = function (e) {
+      el.removeEventListener("keypress", swallow, true);
+      if (e.key === key && Date.now() < until) e.preventDefault();
+    };
+    el.addEventListener("keypress", swallow, true);
+    setTimeout(function () { el.removeEventListener("keypress", swallow, true); }, 150);
+    el.focus();
+  };
+
   var help = document.getElementById("hl-help");
   var helpReturn = null;
   function toggleHelp(show) {
@@ -268,7 +283,7 @@
     if (ev.key === "?") { toggleHelp(true); ev.preventDefault(); return; }
     if (ev.key === "/") {
       var s = document.getElementById("hl-search");
-      if (s) { ev.preventDefault(); setTimeout(function () { s.focus(); s.select(); }, 0); } else { location.assign("/inbox#search"); }
+      if (s) { ev.preventDefault(); HL.focusFromKey(s, ev.key); s.select(); } else { location.assign("/inbox#search"); }
       return;
     }
     var fn = HL.keys[ev.key];

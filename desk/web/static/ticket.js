@@ -221,10 +221,8 @@
   input.addEventListener("keydown", function (ev) {
     if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); form.requestSubmit ? form.requestSubmit() : send(note.checked ? "note" : "reply"); }
   });
-  // Focus moves after the key's own events are done, so the letter that
-  // triggered the shortcut never lands in the reply box.
-  HL.keys.r = function (ev) { ev.preventDefault(); note.checked = false; syncMode(); setTimeout(function () { input.focus(); }, 0); };
-  HL.keys.n = function (ev) { ev.preventDefault(); note.checked = true; syncMode(); setTimeout(function () { input.focus(); }, 0); };
+  HL.keys.r = function (ev) { ev.preventDefault(); note.checked = false; syncMode(); HL.focusFromKey(input, ev.key); };
+  HL.keys.n = function (ev) { ev.preventDefault(); note.checked = true; syncMode(); HL.focusFromKey(input, ev.key); };
 
   // ---- canned replies ----------------------------------------------------------
   var canned = q("canned-picker");
