@@ -152,7 +152,14 @@ func (p *person) eval(script string, out any) {
 // with what the page shows and a screenshot.
 func (p *person) waitFor(what, expr string) {
 	p.t.Helper()
-	deadline := time.Now().Add(browserWait)
+	p.waitForWithin(browserWait, what, expr)
+}
+
+// waitForWithin is waitFor with another bound, for what legitimately takes
+// longer than browserWait (a reconnect after the widget's backoff).
+func (p *person) waitForWithin(bound time.Duration, what, expr string) {
+	p.t.Helper()
+	deadline := time.Now().Add(bound)
 	for {
 		left := time.Until(deadline)
 		ctx, cancel := context.WithTimeout(p.ctx, left+5*time.Second)
@@ -327,7 +334,7 @@ func setupDesk(t *testing.T, env []string, url, admin string) *browserDesk {
 		Token string `json:"token"`
 	}
 	login, _ := json.Marshal(map[string]string{"email": d.agent.Email, "password": d.agent.password, "mode": "token"})
-	if st := apiCall(t, url, "", "POST", "/api/v1/sessions", string(login), &sess); st != 201 && st != 200 || sess.Token == "" {
+	if st := apiCall(t, url, "", "POST", "/api/v1/sessions", string(login), &sess); (st != 201 && st != 200) || sess.Token == "" {
 		t.Fatalf("agent script session: %d", st)
 	}
 	d.agent.token = sess.Token
@@ -518,6 +525,11 @@ func widgetSend(p *person, text string) {
 // exactly this text is in the widget.
 func waitWidgetText(p *person, from, text string) {
 	p.t.Helper()
-	p.waitFor(fmt.Sprintf("%s message %q in the widget", from, text),
+	waitWidgetTextWithin(p, browserWait, from, text)
+}
+
+func waitWidgetTextWithin(p *person, bound time.Duration, from, text string) {
+	p.t.Helper()
+	p.waitForWithin(bound, fmt.Sprintf("%s message %q in the widget", from, text),
 		`Array.from(`+widgetJS+`.querySelectorAll('[data-hl="msg"][data-from="`+from+`"][data-state="sent"]')).some(e => e.querySelector('[data-hl="msg-text"]').textContent === `+jsString(text)+`)`)
 }

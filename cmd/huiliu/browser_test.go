@@ -81,6 +81,9 @@ func TestBrowserChatRoundTrip(t *testing.T) {
 	// header follows live.
 	agent.waitFor("the agent as the ticket's owner in the header",
 		`(document.querySelector('[data-hl="owner"]') || {textContent: ''}).textContent.includes(`+jsString(d.agent.Name)+`)`)
+	// …and the ticket leaves the unassigned queue for the agent's own.
+	agent.waitFor("the sidebar counts moving the ticket to 我的工单",
+		`document.querySelector('[data-hl="count-unassigned"]').textContent.trim() === '0' && document.querySelector('[data-hl="count-mine"]').textContent.trim() === '1'`)
 
 	waitWidgetText(customer, "agent", answer)
 	var msgs []widgetMsg
@@ -151,7 +154,9 @@ func TestBrowserWidgetReconnect(t *testing.T) {
 	if back.url != first.url {
 		t.Fatalf("restarted node listens on %s, want %s", back.url, first.url)
 	}
-	waitWidgetText(customer, "customer", offline)
+	// The widget retries with a backoff capped at 30 s, so its reconnect
+	// may take up to that long after the node is back.
+	waitWidgetTextWithin(customer, 35*time.Second, "customer", offline)
 	waitWidgetText(customer, "agent", "断线期间的回复：我们在的，请稍候。")
 	// A last reply after the reconnect: once it shows, anything the resume
 	// would have repeated has arrived before it (the widget gets the
