@@ -24,7 +24,7 @@
 
   var zh = /^zh/i.test(document.documentElement.getAttribute('lang') || '');
   var T = zh ? {
-    open: '在线客服', close: '关闭', title: '在线客服', send: '发送', placeholder: '输入消息，Enter 发送，Shift+Enter 换行',
+    open: '在线客服', close: '关闭', title: '在线客服', send: '发送', placeholder: '输入消息…', inputHelp: '输入消息，Enter 发送，Shift+Enter 换行',
     panel: '在线客服对话', messages: '对话消息', staffNo: '工号', bot: '智能助手', agent: '客服', you: '我',
     sending: '发送中…', failed: '未发送', reconnecting: '正在重新连接…', connecting: '正在连接…',
     typing: function (n) { return (n || '客服') + ' 正在输入…'; },
@@ -32,7 +32,7 @@
     unavailable: '消息暂未送达，稍后自动重试', tooLarge: '消息过长，请缩短后再发送', invalid: '消息无法发送',
     unknownSite: '聊天暂不可用', hours: '服务时间：', verify: '客服人员会显示工号，可核实身份，谨防假冒。'
   } : {
-    open: 'Chat with us', close: 'Close', title: 'Customer service', send: 'Send', placeholder: 'Type a message. Enter sends, Shift+Enter adds a line',
+    open: 'Chat with us', close: 'Close', title: 'Customer service', send: 'Send', placeholder: 'Type a message…', inputHelp: 'Type a message. Enter sends, Shift+Enter adds a line',
     panel: 'Customer service chat', messages: 'Conversation', staffNo: 'Staff No.', bot: 'Assistant', agent: 'Agent', you: 'You',
     sending: 'Sending…', failed: 'Not sent', reconnecting: 'Reconnecting…', connecting: 'Connecting…',
     typing: function (n) { return (n || 'An agent') + ' is typing…'; },
@@ -180,7 +180,10 @@
   notice.setAttribute('role', 'alert');
   var compose = el('div', 'compose');
   var input = el('textarea', '', 'input');
-  input.setAttribute('aria-label', T.placeholder);
+  // The short placeholder fits one line; the keys are told to screen
+  // readers and on hover.
+  input.setAttribute('aria-label', T.inputHelp);
+  input.title = T.inputHelp;
   input.placeholder = T.placeholder;
   input.rows = 1;
   var sendBtn = el('button', 'send', 'send', T.send);
