@@ -50,6 +50,7 @@ func runBenchChat(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.IntVar(&b.Rate, "rate", 1000, "customer messages per second, all customers together")
 	fs.DurationVar(&b.Duration, "duration", 20*time.Second, "how long to send")
 	fs.IntVar(&b.Idle, "idle", 0, "instead of sending: open this many idle customer connections and report the server's memory per connection")
+	fs.DurationVar(&b.Hold, "hold", 0, "with --idle: keep the connections open this long after measuring (to profile the desk meanwhile)")
 	fs.DurationVar(&b.Grace, "grace", 10*time.Second, "how long after sending to wait for messages and replies still on their way")
 	fs.IntVar(&b.ReplyEvery, "reply-every", 10, "agents answer every n-th customer message (0: never)")
 	if err := fs.Parse(args); err != nil {
@@ -58,8 +59,8 @@ func runBenchChat(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if *token == "" {
 		return usagef("--token is required (an admin's API token)")
 	}
-	if b.Idle < 0 || b.Grace < 0 || b.ReplyEvery < 0 {
-		return usagef("--idle, --grace and --reply-every must not be negative")
+	if b.Idle < 0 || b.Grace < 0 || b.ReplyEvery < 0 || b.Hold < 0 || b.Hold > time.Hour {
+		return usagef("--idle, --grace and --reply-every must not be negative, --hold at most 1h")
 	}
 	if b.Idle == 0 && (b.Customers < 1 || b.Agents < 1 || b.Agents > maxChatAgents || b.Rate < 1 || b.Duration <= 0) {
 		return usagef("--customers, --rate and --duration must be positive, --agents from 1 to %d", maxChatAgents)
@@ -103,6 +104,7 @@ type chatBench struct {
 	Rate       int
 	Duration   time.Duration
 	Idle       int
+	Hold       time.Duration
 	Grace      time.Duration
 	ReplyEvery int
 
@@ -965,8 +967,16 @@ func (b chatBench) runIdle(ctx context.Context, stderr io.Writer) (string, error
 	if err != nil {
 		fmt.Fprintf(stderr, "bench chat: %v\n", err)
 	}
-	return fmt.Sprintf("chat idle: %d connections, server RSS %+.1f MB (%.1f KB per connection), bench RSS %.1f MB",
-		len(conns), grew/(1<<20), grew/float64(len(conns))/1024, mine/(1<<20)), nil
+	line := fmt.Sprintf("chat idle: %d connections, server RSS %+.1f MB (%.1f KB per connection), bench RSS %.1f MB",
+		len(conns), grew/(1<<20), grew/float64(len(conns))/1024, mine/(1<<20))
+	if b.Hold > 0 {
+		fmt.Fprintf(stderr, "%s\nbench chat: holding the connections for %s\n", line, b.Hold)
+		select {
+		case <-ctx.Done():
+		case <-time.After(b.Hold):
+		}
+	}
+	return line, nil
 }
 
 // serverRSS reads process_resident_memory_bytes from the desk's /metrics.
