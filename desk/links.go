@@ -3,7 +3,6 @@ package desk
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"huiliu/channels"
 )
@@ -18,7 +17,7 @@ import (
 // It runs after the message's own commit, so a failure here never costs the
 // customer's message; it is logged and the next proof tries again.
 func (s *Service) linkIdentities(ctx context.Context, in channels.Inbound, ticketID, contactID string) {
-	var notes []string
+	var notes []SystemEvent
 	var t Ticket
 	err := s.store.Tx(ctx, func(tx Tx) error {
 		notes = notes[:0]
@@ -36,7 +35,7 @@ func (s *Service) linkIdentities(ctx context.Context, in channels.Inbound, ticke
 				if err := tx.InsertIdentity(ctx, id); err != nil {
 					return err
 				}
-				notes = append(notes, fmt.Sprintf("identity verified: %s %s (%s)", l.Kind, l.Value, l.Method))
+				notes = append(notes, linkEvent("identity_verified", l))
 			case err != nil:
 				return err
 			case held.ContactID == current:
@@ -44,15 +43,17 @@ func (s *Service) linkIdentities(ctx context.Context, in channels.Inbound, ticke
 					if err := tx.VerifyIdentity(ctx, held.ID, now, l.Method, in.Channel); err != nil {
 						return err
 					}
-					notes = append(notes, fmt.Sprintf("identity verified: %s %s (%s)", l.Kind, l.Value, l.Method))
+					notes = append(notes, linkEvent("identity_verified", l))
 				}
 			case held.VerifiedAt == nil:
-				notes = append(notes, fmt.Sprintf("not merged: %s %s belongs, unverified, to another contact", l.Kind, l.Value))
+				notes = append(notes, linkEvent("merge_refused", l))
 			default:
 				if err := tx.MergeContacts(ctx, current, held.ContactID); err != nil {
 					return err
 				}
-				notes = append(notes, fmt.Sprintf("contacts merged: %s %s is verified on contact %s", l.Kind, l.Value, held.ContactID))
+				e := linkEvent("contacts_merged", l)
+				e.Args["into"] = held.ContactID
+				notes = append(notes, e)
 				current = held.ContactID
 			}
 		}
@@ -65,7 +66,7 @@ func (s *Service) linkIdentities(ctx context.Context, in channels.Inbound, ticke
 		}
 		for _, n := range notes {
 			m := Message{ID: NewID(), TicketID: ticketID, Direction: DirSystem, AuthorKind: AuthorSystem,
-				Channel: in.Channel, Text: n, CreatedAt: now}
+				Channel: in.Channel, Text: n.text(), Event: &n, CreatedAt: now}
 			if err := tx.InsertMessage(ctx, m); err != nil {
 				return err
 			}
@@ -79,4 +80,9 @@ func (s *Service) linkIdentities(ctx context.Context, in channels.Inbound, ticke
 	if len(notes) > 0 {
 		s.publish(ctx, ticketEvent(EventTicketUpdated, t, t))
 	}
+}
+
+// linkEvent describes what became of a proved identity, for the timeline.
+func linkEvent(action string, l channels.Party) SystemEvent {
+	return SystemEvent{Action: action, Args: map[string]string{"kind": l.Kind, "value": l.Value, "method": l.Method}}
 }

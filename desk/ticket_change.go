@@ -220,6 +220,12 @@ func (e SystemEvent) text() string {
 		s = fmt.Sprintf("%s added the tag %s", a["by"], a["tag"])
 	case "tag_remove":
 		s = fmt.Sprintf("%s removed the tag %s", a["by"], a["tag"])
+	case "identity_verified":
+		s = fmt.Sprintf("identity verified: %s %s (%s)", a["kind"], a["value"], a["method"])
+	case "merge_refused":
+		s = fmt.Sprintf("not merged: %s %s belongs, unverified, to another contact", a["kind"], a["value"])
+	case "contacts_merged":
+		s = fmt.Sprintf("contacts merged: %s %s is verified on contact %s", a["kind"], a["value"], a["into"])
 	default:
 		s = e.Action
 	}

@@ -175,6 +175,11 @@ func oaRegisteredRoutes(routes []*echo.Route) map[string]bool {
 		if r.Method == echo.RouteNotFound || strings.HasSuffix(r.Path, "/*") || r.Path == "*" {
 			continue
 		}
+		// The document covers the API and the probes; the desk's pages and
+		// its websocket are for browsers (docs/api.md describes /desk/ws).
+		if !strings.HasPrefix(r.Path, "/api/") && !slices.Contains([]string{"/healthz", "/readyz", "/metrics"}, r.Path) {
+			continue
+		}
 		got[oaRouteKey(r.Method, r.Path)] = true
 	}
 	return got
