@@ -227,7 +227,9 @@ func (s *Service) resolveIdentity(ctx context.Context, tx Tx, in channels.Inboun
 		return Identity{}, err
 	}
 	c := Contact{ID: NewID(), Name: in.From.Name, CreatedAt: now}
-	if c.Name == "" {
+	if c.Name == "" && in.From.Kind != IdentityWebchat {
+		// A phone number or an address says who it is; a website
+		// visitor's random id does not, so desks label those themselves.
 		c.Name = in.From.Value
 	}
 	if err := tx.InsertContact(ctx, c); err != nil {

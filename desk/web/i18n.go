@@ -190,14 +190,23 @@ var catalogs = map[string]map[string]string{
 		"time.hours":    "{n} 小时前",
 		"time.days":     "{n} 天前",
 
-		"sys.assign":     "{by} 将工单分配给 {to}",
-		"sys.unassign":   "{by} 取消了分配",
-		"sys.unroute":    "{by} 将工单移出了团队",
-		"sys.transfer":   "{by} 将工单转给团队 {team}",
-		"sys.status":     "{by} 将状态改为 {status}",
-		"sys.priority":   "{by} 将优先级改为 {priority}",
-		"sys.tag_add":    "{by} 添加了标签 {tag}",
-		"sys.tag_remove": "{by} 移除了标签 {tag}",
+		"sys.assign":            "{by} 将工单分配给 {to}",
+		"sys.unassign":          "{by} 取消了分配",
+		"sys.unroute":           "{by} 将工单移出了团队",
+		"sys.transfer":          "{by} 将工单转给团队 {team}",
+		"sys.status":            "{by} 将状态改为 {status}",
+		"sys.priority":          "{by} 将优先级改为 {priority}",
+		"sys.tag_add":           "{by} 添加了标签 {tag}",
+		"sys.tag_remove":        "{by} 移除了标签 {tag}",
+		"sys.identity_verified": "身份已验证：{kind} {value}（{method}）",
+		"sys.merge_refused":     "未合并：{kind} {value} 属于另一位客户且未验证",
+		"sys.contacts_merged":   "已合并客户：{kind} {value} 已在另一位客户上验证",
+
+		"method.site_signature":    "网站签名",
+		"method.telegram_deeplink": "Telegram 签名链接",
+		"method.telegram_contact":  "Telegram 分享手机号",
+
+		"contact.visitor": "访客 {id}",
 
 		"js.sending":        "发送中…",
 		"js.sent":           "已发送",
@@ -212,6 +221,7 @@ var catalogs = map[string]map[string]string{
 		"js.key":            "站点 Key",
 		"js.secret":         "签名密钥",
 		"js.embed":          "嵌入代码",
+		"js.preview":        "预览聊天窗口",
 		"js.origins":        "来源",
 		"js.none":           "暂无",
 		"js.note_mode":      "正在写内部备注",
@@ -391,14 +401,23 @@ var catalogs = map[string]map[string]string{
 		"time.hours":    "{n} h ago",
 		"time.days":     "{n} d ago",
 
-		"sys.assign":     "{by} assigned the ticket to {to}",
-		"sys.unassign":   "{by} unassigned the ticket",
-		"sys.unroute":    "{by} removed the ticket from its team",
-		"sys.transfer":   "{by} transferred the ticket to team {team}",
-		"sys.status":     "{by} set the status to {status}",
-		"sys.priority":   "{by} set the priority to {priority}",
-		"sys.tag_add":    "{by} added the tag {tag}",
-		"sys.tag_remove": "{by} removed the tag {tag}",
+		"sys.assign":            "{by} assigned the ticket to {to}",
+		"sys.unassign":          "{by} unassigned the ticket",
+		"sys.unroute":           "{by} removed the ticket from its team",
+		"sys.transfer":          "{by} transferred the ticket to team {team}",
+		"sys.status":            "{by} set the status to {status}",
+		"sys.priority":          "{by} set the priority to {priority}",
+		"sys.tag_add":           "{by} added the tag {tag}",
+		"sys.tag_remove":        "{by} removed the tag {tag}",
+		"sys.identity_verified": "Identity verified: {kind} {value} ({method})",
+		"sys.merge_refused":     "Not merged: {kind} {value} belongs, unverified, to another customer",
+		"sys.contacts_merged":   "Customers merged: {kind} {value} is verified on another customer",
+
+		"method.site_signature":    "signed by the website",
+		"method.telegram_deeplink": "Telegram signed link",
+		"method.telegram_contact":  "phone shared on Telegram",
+
+		"contact.visitor": "Visitor {id}",
 
 		"js.sending":        "Sending…",
 		"js.sent":           "Sent",
@@ -413,6 +432,7 @@ var catalogs = map[string]map[string]string{
 		"js.key":            "Site key",
 		"js.secret":         "Signing secret",
 		"js.embed":          "Embed code",
+		"js.preview":        "Preview the widget",
 		"js.origins":        "Origins",
 		"js.none":           "None yet",
 		"js.note_mode":      "Writing an internal note",
@@ -427,7 +447,7 @@ var catalogs = map[string]map[string]string{
 
 // jsPrefixes select the catalog entries the scripts need; only those are
 // sent to the browser, as JSON in a data block (never inline script).
-var jsPrefixes = []string{"js.", "live.", "time.", "sys.", "status.", "priority.", "delivery.", "entry.", "channel.", "identity.", "view."}
+var jsPrefixes = []string{"js.", "live.", "time.", "sys.", "status.", "priority.", "delivery.", "entry.", "channel.", "identity.", "view.", "method."}
 
 // jsExtra are single keys the scripts need outside those prefixes.
 var jsExtra = []string{"ticket.customer_typing"}

@@ -96,7 +96,8 @@ func TestEveryKeyTheTemplatesUseExists(t *testing.T) {
 	for _, k := range []string{desk.IdentityWebchat, desk.IdentityTelegram, desk.IdentityEmail, desk.IdentityPhone, desk.IdentityCustomerNo, desk.IdentityAPI} {
 		wantKey(t, "identity", "identity."+k)
 	}
-	for _, a := range []string{"assign", "unassign", "transfer", "unroute", "status", "priority", "tag_add", "tag_remove"} {
+	for _, a := range []string{"assign", "unassign", "transfer", "unroute", "status", "priority", "tag_add", "tag_remove",
+		"identity_verified", "merge_refused", "contacts_merged"} {
 		wantKey(t, "system entries", "sys."+a)
 	}
 	for _, s := range statusChoices {

@@ -112,7 +112,8 @@ func (s *Server) inboxPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if v.Rows, err = s.inboxRows(ctx, tickets, names); err != nil {
+	lang := pickLanguage(c.Request())
+	if v.Rows, err = s.inboxRows(ctx, lang, tickets, names); err != nil {
 		return err
 	}
 	base := url.Values{"view": {v.View}, "status": {v.Status}}
@@ -127,7 +128,6 @@ func (s *Server) inboxPage(c echo.Context) error {
 		base.Set("cursor", next)
 		v.NextURL = "/inbox?" + base.Encode()
 	}
-	lang := pickLanguage(c.Request())
 	d := pageData{Lang: lang, Title: translate(lang, "view."+v.View), Page: "inbox", Scripts: []string{"inbox.js"}, Data: v}
 	if c.QueryParam("fragment") == "rows" {
 		// The live inbox re-reads its rows as server-rendered, escaped HTML.
@@ -176,7 +176,7 @@ func (s *Server) agentNames(ctx context.Context) (map[string]desk.Agent, error) 
 	return m, nil
 }
 
-func (s *Server) inboxRows(ctx context.Context, ts []desk.Ticket, names map[string]desk.Agent) ([]inboxRow, error) {
+func (s *Server) inboxRows(ctx context.Context, lang string, ts []desk.Ticket, names map[string]desk.Agent) ([]inboxRow, error) {
 	contacts := map[string]string{}
 	rows := make([]inboxRow, 0, len(ts))
 	for _, t := range ts {
@@ -186,7 +186,7 @@ func (s *Server) inboxRows(ctx context.Context, ts []desk.Ticket, names map[stri
 			if err != nil {
 				return nil, fmt.Errorf("web: contact of ticket %s: %w", t.ID, err)
 			}
-			name = ct.Name
+			name = contactName(lang, ct)
 			contacts[t.ContactID] = name
 		}
 		rows = append(rows, inboxRow{

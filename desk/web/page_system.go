@@ -36,10 +36,33 @@ func systemText(lang string, m desk.Message) string {
 			v = translateValue(lang, "status.", v)
 		case "priority":
 			v = translateValue(lang, "priority.", v)
+		case "kind":
+			v = translateValue(lang, "identity.", v)
+		case "method":
+			v = translateValue(lang, "method.", v)
 		}
 		pairs = append(pairs, k, v)
 	}
 	return format(translate(lang, key), pairs...)
+}
+
+// contactName is what agents call a customer: the name they gave, else
+// for an anonymous website visitor "Visitor" and the start of their id
+// (the whole id is noise), else "" for the page's "no name" label.
+func contactName(lang string, c desk.Contact) string {
+	if c.Name != "" {
+		return c.Name
+	}
+	for _, id := range c.Identities {
+		if id.Kind == desk.IdentityWebchat {
+			short := id.Value
+			if len(short) > 6 {
+				short = short[:6]
+			}
+			return format(translate(lang, "contact.visitor"), "id", short)
+		}
+	}
+	return ""
 }
 
 // translateValue translates an enumerated value, keeping unknown ones.

@@ -78,6 +78,7 @@ func (s *Server) ticketPage(c echo.Context) error {
 		}
 	}
 	lang := pickLanguage(c.Request())
+	contact.Name = contactName(lang, contact)
 	v := ticketView{
 		Ticket: t, Contact: contact, Tags: ticketTags(t),
 		Owner: agentLabel(names, t.OwnerID), Assignee: agentLabel(names, t.AssigneeID),

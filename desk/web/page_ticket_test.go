@@ -159,3 +159,24 @@ func TestAdminPagesNeedTheirRoles(t *testing.T) {
 	_, body := h.page(h.signIn("root@example.com"), "/admin/sites")
 	wantContains(t, body, `data-hl="site-form"`, `data-origin="`+h.srv.URL+`"`, "/static/admin.js?v=")
 }
+
+// An anonymous website visitor is "访客 <start of id>" everywhere, and a
+// host-signed customer number shows as a translated system entry.
+func TestAnonymousVisitorAndIdentityEntry(t *testing.T) {
+	h := newHarness(t)
+	rc, err := h.svc.Ingest(context.Background(), channels.Inbound{
+		Channel: "webchat", ExternalID: "Xq7pLm2vRt9sKw:c1", ThreadKey: "s_site",
+		From: channels.Party{Kind: "webchat", Value: "Xq7pLm2vRt9sKw"}, Text: "在吗？",
+		Links: []channels.Party{{Kind: "customer_no", Value: "C10023", Verified: true, Method: "site_signature"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := h.signIn("li@example.com")
+	_, body := h.page(c, "/tickets/"+rc.TicketID)
+	wantContains(t, body, `data-hl="contact-name">访客 Xq7pLm<`, "身份已验证：客户号 C10023（网站签名）")
+	_, body = h.page(c, "/inbox?view=unassigned", "Accept-Language", "en")
+	if !strings.Contains(body, "访客 Xq7pLm") && !strings.Contains(body, "Visitor Xq7pLm") {
+		t.Fatalf("inbox does not label the visitor:\n%s", body)
+	}
+}

@@ -112,8 +112,11 @@
               loadSites();
             });
           });
+          // The preview page chats as a customer on the desk's own origin.
+          var preview = HL.el("a", { href: "/webchat/try?site=" + encodeURIComponent(s.key), target: "_blank", rel: "noopener", "data-hl": "site-preview" }, HL.t("js.preview"));
           row.appendChild(edit);
           row.appendChild(rotate);
+          row.appendChild(preview);
           box.appendChild(row);
           list.appendChild(box);
         });

@@ -132,6 +132,8 @@
     if (!Object.prototype.hasOwnProperty.call(catalog, key)) return m.text || "";
     if (args.status) args.status = HL.tv("status.", args.status);
     if (args.priority) args.priority = HL.tv("priority.", args.priority);
+    if (args.kind) args.kind = HL.tv("identity.", args.kind);
+    if (args.method) args.method = HL.tv("method.", args.method);
     return HL.t(key, args);
   };
 
