@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"testing"
+
+	"huiliu/channels"
+	"huiliu/desk"
+	"huiliu/store/storetest"
+)
+
+// The widget sees the customer's messages and the replies, never notes or
+// system entries, even when a page of the timeline holds only those.
+func TestChatHistoryShowsOnlyWhatTheCustomerMaySee(t *testing.T) {
+	db := storetest.New(t)
+	svc := desk.NewService(desk.Options{Store: db})
+	ctx := context.Background()
+	agent, err := svc.CreateAgent(ctx, desk.Actor{}, desk.NewAgent{Email: "li@example.com", Name: "李娜", Role: desk.RoleAgent, Password: "long enough pw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := svc.Ingest(ctx, channels.Inbound{Channel: "webchat", ExternalID: "v1:m1", ThreadKey: "s_key",
+		From: channels.Party{Kind: desk.IdentityWebchat, Value: "v1"}, Text: "你好"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 7 {
+		if _, _, err := svc.Post(ctx, agent, desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindNote, Text: "internal"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := svc.ChangeTicket(ctx, agent, rc.TicketID, desk.TicketChange{AddTags: []string{"x"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := svc.Post(ctx, agent, desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindReply, Text: "您好，请讲"}); err != nil {
+		t.Fatal(err)
+	}
+	h := &chatHistory{db: db}
+	if id, err := h.ActiveTicket(ctx, "s_key", "v1"); err != nil || id != rc.TicketID {
+		t.Fatalf("active ticket %q, %v", id, err)
+	}
+	if id, err := h.ActiveTicket(ctx, "s_other", "v1"); err != nil || id != "" {
+		t.Fatalf("other site: %q, %v", id, err)
+	}
+	if id, err := h.ActiveTicket(ctx, "s_key", "stranger"); err != nil || id != "" {
+		t.Fatalf("unknown visitor: %q, %v", id, err)
+	}
+	// A limit of 3 makes whole pages of notes: the reply must still come.
+	got, err := h.Messages(ctx, rc.TicketID, 0, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].From != "customer" || got[0].ClientMsgID != "m1" || got[1].From != "agent" ||
+		got[1].AgentName != "李娜" || got[1].EmployeeNo != agent.EmployeeNo || got[1].Seq != 10 {
+		t.Fatalf("visible messages %+v", got)
+	}
+	if rest, err := h.Messages(ctx, rc.TicketID, got[1].Seq, 3); err != nil || len(rest) != 0 {
+		t.Fatalf("after the reply: %+v %v", rest, err)
+	}
+}
