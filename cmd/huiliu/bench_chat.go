@@ -51,7 +51,7 @@ func runBenchChat(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.DurationVar(&b.Duration, "duration", 20*time.Second, "how long to send")
 	fs.IntVar(&b.Idle, "idle", 0, "instead of sending: open this many idle customer connections and report the server's memory per connection")
 	fs.DurationVar(&b.Hold, "hold", 0, "with --idle: keep the connections open this long after measuring (to profile the desk meanwhile)")
-	fs.DurationVar(&b.Grace, "grace", 10*time.Second, "how long after sending to wait for messages and replies still on their way")
+	fs.DurationVar(&b.Grace, "grace", 10*time.Second, "how long after sending to wait for messages and replies still on their way; what has not arrived by then counts as lost")
 	fs.IntVar(&b.ReplyEvery, "reply-every", 10, "agents answer every n-th customer message (0: never)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -333,6 +333,7 @@ type chatRun struct {
 	skipped, dropped, seenAny         atomic.Int64
 	replyQueued, replyPosted          atomic.Int64
 	replyErrors, replyFailedQueue     atomic.Int64
+	replyUnsent                       atomic.Int64 // still queued when the grace period ended
 	replySeenAny, customerDups        atomic.Int64
 
 	mu       sync.Mutex
@@ -807,7 +808,7 @@ type replyJob struct {
 func (r *chatRun) replyWorker(ctx context.Context, jobs <-chan replyJob) {
 	for j := range jobs {
 		if ctx.Err() != nil {
-			r.replyErrors.Add(1)
+			r.replyUnsent.Add(1)
 			continue
 		}
 		at := time.Now().UnixNano()
@@ -818,6 +819,11 @@ func (r *chatRun) replyWorker(ctx context.Context, jobs <-chan replyJob) {
 			map[string]string{"kind": "reply", "text": text}, nil, http.StatusCreated)
 		if err != nil {
 			r.msgs[j.n].replyAt.Store(0)
+			if ctx.Err() != nil {
+				// The grace period ended first: the bench's doing, not the desk's.
+				r.replyUnsent.Add(1)
+				continue
+			}
 			r.replyErrors.Add(1)
 			r.noteErr("reply: %v", err)
 			continue
@@ -840,6 +846,8 @@ type chatResult struct {
 	skipped, dropped     int64
 	dupAcks, replyErrors int64
 	replyQueueFull       int64
+	replyUnsent          int64
+	grace                time.Duration
 	reconnects, resets   int
 	firstErr             string
 }
@@ -850,7 +858,7 @@ func (r *chatRun) result(elapsed time.Duration, unanswered int64) chatResult {
 		sent: r.sent.Load(), acked: r.acked.Load(), rateLimited: r.rateLimited.Load(), unavail: r.unavailable.Load(),
 		refused: r.refused.Load(), unanswered: unanswered, skipped: r.skipped.Load(), dropped: r.dropped.Load(),
 		dupAcks: r.dupAcks.Load(), replies: r.replyPosted.Load(), replyErrors: r.replyErrors.Load(),
-		replyQueueFull: r.replyFailedQueue.Load(), replyLat: r.replyLat, firstErr: r.firstErr,
+		replyQueueFull: r.replyFailedQueue.Load(), replyUnsent: r.replyUnsent.Load(), grace: r.b.Grace, replyLat: r.replyLat, firstErr: r.firstErr,
 	}
 	for _, a := range r.agents {
 		res.lat = append(res.lat, a.lat...)
@@ -891,8 +899,8 @@ func (r chatResult) String() string {
 		r.rate, pct(r.lat, 0.50), pct(r.lat, 0.99), r.lost, r.dups)
 	fmt.Fprintf(&b, "replies: %d sent, %d reached the customer, agent→customer p50 %.1f ms, p99 %.1f ms, lost %d, duplicated %d\n",
 		r.replies, r.repliesSeen, pct(r.replyLat, 0.50), pct(r.replyLat, 0.99), r.replyLost, r.replyDups)
-	fmt.Fprintf(&b, "customers: sent %d, acked %d (ack p50 %.1f ms, p99 %.1f ms), rate_limited %d, unavailable %d, refused %d, unanswered %d, skipped %d (customer already waiting on %d acks), dropped %d, duplicate acks %d; reply errors %d; agent sockets: reconnects %d, resets %d",
-		r.sent, r.acked, pct(r.ackLat, 0.50), pct(r.ackLat, 0.99), r.rateLimited, r.unavail, r.refused, r.unanswered, r.skipped, maxInflight, r.dropped, r.dupAcks, r.replyErrors+r.replyQueueFull, r.reconnects, r.resets)
+	fmt.Fprintf(&b, "customers: sent %d, acked %d (ack p50 %.1f ms, p99 %.1f ms), rate_limited %d, unavailable %d, refused %d, unanswered %d, skipped %d (customer already waiting on %d acks), dropped %d, duplicate acks %d; reply errors %d, unsent at the end %d; agent sockets: reconnects %d, resets %d; lost means not seen within the grace of %s",
+		r.sent, r.acked, pct(r.ackLat, 0.50), pct(r.ackLat, 0.99), r.rateLimited, r.unavail, r.refused, r.unanswered, r.skipped, maxInflight, r.dropped, r.dupAcks, r.replyErrors+r.replyQueueFull, r.replyUnsent, r.reconnects, r.resets, r.grace)
 	if r.firstErr != "" {
 		b.WriteString("\nfirst error: " + r.firstErr)
 	}
