@@ -53,13 +53,18 @@ const (
 	maxMessages     = 1000
 )
 
+// messageLimit applies the default and the cap of one Messages call.
+func messageLimit(limit int) int {
+	if limit <= 0 {
+		return defaultMessages
+	}
+	return min(limit, maxMessages)
+}
+
 // Messages orders by id, which is creation order (ids are time-ordered and
 // made by this process's monotonic generator).
 func (r reader) Messages(ctx context.Context, ticketID, after string, limit int) ([]desk.Message, error) {
-	if limit <= 0 {
-		limit = defaultMessages
-	}
-	limit = min(limit, maxMessages)
+	limit = messageLimit(limit)
 	rows, err := r.q.QueryContext(ctx, `SELECT `+messageCols+` FROM messages
 		WHERE ticket_id = $1 AND id > $2 ORDER BY id LIMIT $3`, ticketID, after, limit)
 	if err != nil {
@@ -83,10 +88,7 @@ func collectMessages(rows *sql.Rows, ticketID string) ([]desk.Message, error) {
 
 // MessagesAfterSeq lists a ticket's messages with seq > after in seq order.
 func (r reader) MessagesAfterSeq(ctx context.Context, ticketID string, after int64, limit int) ([]desk.Message, error) {
-	if limit <= 0 {
-		limit = defaultMessages
-	}
-	limit = min(limit, maxMessages)
+	limit = messageLimit(limit)
 	rows, err := r.q.QueryContext(ctx, `SELECT `+messageCols+` FROM messages
 		WHERE ticket_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`, ticketID, after, limit)
 	if err != nil {

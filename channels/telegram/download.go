@@ -72,7 +72,7 @@ func (c *Channel) downloadWithRetry(ctx context.Context, b *bot, f *fileRef) ([]
 			(errors.As(err, &de) && !de.transient) {
 			return data, err
 		}
-		sleep(ctx, jitter(delay))
+		channels.Sleep(ctx, jitter(delay))
 		delay *= 2
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"huiliu/channels"
 )
 
 // allowedUpdates are the update kinds we ask for: messages and their edits.
@@ -51,7 +53,7 @@ func (c *Channel) runPoller(ctx context.Context, b *bot) {
 			log.Warn("telegram: acquire poll lease", "err", err)
 		}
 		if err != nil || !ok {
-			sleep(ctx, jitter(c.leaseTTL/3))
+			channels.Sleep(ctx, jitter(c.leaseTTL/3))
 			continue
 		}
 		log.Info("telegram: this node polls the bot")
@@ -302,7 +304,7 @@ func (bo *backoff) wait(ctx context.Context) {
 		d *= 2
 	}
 	bo.n++
-	sleep(ctx, jitter(min(d, bo.cap)))
+	channels.Sleep(ctx, jitter(min(d, bo.cap)))
 }
 
 func (bo *backoff) reset() { bo.n = 0 }
@@ -313,13 +315,4 @@ func jitter(d time.Duration) time.Duration {
 		return d
 	}
 	return d/2 + rand.N(d/2)
-}
-
-func sleep(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
 }

@@ -2,7 +2,8 @@ package webchat
 
 import (
 	"context"
-	"time"
+
+	"huiliu/channels"
 )
 
 // Run consumes the Feed and fans notices out to local connections until
@@ -23,7 +24,7 @@ func (s *Server) Run(ctx context.Context) error {
 				break
 			}
 			s.log.Warn("webchat: subscribing to notices failed; retrying", "err", err, "in", backoff)
-			sleep(ctx, backoff)
+			channels.Sleep(ctx, backoff)
 			backoff = min(2*backoff, feedRetryMax)
 			continue
 		}
@@ -41,7 +42,7 @@ func (s *Server) Run(ctx context.Context) error {
 		if got > 0 {
 			backoff = s.feedRetryBase
 		}
-		sleep(ctx, backoff)
+		channels.Sleep(ctx, backoff)
 		backoff = min(2*backoff, feedRetryMax)
 	}
 	return nil
@@ -88,14 +89,5 @@ func (s *Server) dispatch(n Notice) {
 func (s *Server) repullAll() {
 	for _, c := range s.hub.snapshot() {
 		c.requestPull()
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
 	}
 }

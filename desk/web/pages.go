@@ -25,8 +25,8 @@ func (s *Server) pageRoutes() {
 	e.GET("/", s.inboxPage, page...)
 	e.GET("/inbox", s.inboxPage, page...)
 	e.GET("/tickets/:id", s.ticketPage, page...)
-	e.GET("/admin/canned", s.cannedPage, append(page, pageRole(desk.RoleSupervisor))...)
-	e.GET("/admin/sites", s.sitesPage, append(page, pageRole(desk.RoleAdmin))...)
+	e.GET("/admin/canned", s.cannedPage, append(page, requireRole(desk.RoleSupervisor))...)
+	e.GET("/admin/sites", s.sitesPage, append(page, requireRole(desk.RoleAdmin))...)
 
 	// The live socket answers errors as the API does (JSON, 401 instead
 	// of a redirect).
@@ -65,18 +65,6 @@ func redirectToLogin(c echo.Context) error {
 		}
 	}
 	return c.Redirect(http.StatusSeeOther, target)
-}
-
-// pageRole refuses a page to agents below min, with a page rather than JSON.
-func pageRole(min desk.Role) echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			if !current(c).Agent.Role.AtLeast(min) {
-				return desk.Errorf(desk.CodeForbidden, "this page needs the %s role", min)
-			}
-			return next(c)
-		}
-	}
 }
 
 // pageErrors renders a failed page as a translated HTML page instead of the
