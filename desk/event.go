@@ -32,6 +32,9 @@ type Event struct {
 	Type      string `json:"type"`
 	TicketID  string `json:"ticket_id,omitempty"`
 	MessageID string `json:"message_id,omitempty"`
+	// MessageSeq is that message's Seq on its ticket, so a live view that
+	// already has every message before it can skip a read.
+	MessageSeq int64 `json:"message_seq,omitempty"`
 	// TeamID, OwnerID and AssigneeID let a live view decide whether its
 	// agent may see the event without a query.
 	TeamID     string          `json:"team_id,omitempty"`

@@ -97,7 +97,7 @@ type MessageEventData struct {
 // messageEvent is one event per committed message.
 func messageEvent(typ string, t Ticket, m Message) Event {
 	ev := ticketEvent(typ, t, MessageEventData{Ticket: t, Message: m})
-	ev.MessageID = m.ID
+	ev.MessageID, ev.MessageSeq = m.ID, m.Seq
 	return ev
 }
 
