@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"sync"
 	"time"
 
@@ -30,13 +31,14 @@ const (
 	wsMaxWatched = 8
 )
 
-// wsFrame is what the server sends: "event" (Event set), "skip" (an event
-// the agent may not see; only Seq, to move the resume point), "reset"
-// (reload from the API, resume after Seq), "typing" and "pong".
+// wsFrame is what the server sends: "event" (Event set; built by
+// eventFrame from the node's decoded entry), "skip" (an event the agent may
+// not see; only Seq, to move the resume point), "reset" (reload from the
+// API, resume after Seq), "typing" and "pong".
 type wsFrame struct {
-	Type  string      `json:"type"`
-	Seq   *int64      `json:"seq,omitempty"`
-	Event *desk.Event `json:"event,omitempty"`
+	Type  string          `json:"type"`
+	Seq   *int64          `json:"seq,omitempty"`
+	Event json.RawMessage `json:"event,omitempty"`
 	// typing
 	TicketID string `json:"ticket_id,omitempty"`
 	Who      string `json:"who,omitempty"`
@@ -92,7 +94,7 @@ func (s *Server) agentWS(c echo.Context) error {
 		s.log.Debug("web: websocket upgrade failed", "err", err)
 		return nil
 	}
-	wc := &wsConn{s: s, conn: conn, agent: current(c).Agent, send: make(chan wsFrame, wsSendQueue), cancel: cancel, watched: map[string]bool{}}
+	wc := &wsConn{s: s, conn: conn, agent: current(c).Agent, send: make(chan []byte, wsSendQueue), cancel: cancel, watched: map[string]bool{}}
 	wc.run(ctx, events, typing)
 	return nil
 }
@@ -101,7 +103,7 @@ type wsConn struct {
 	s      *Server
 	conn   *websocket.Conn
 	agent  desk.Agent
-	send   chan wsFrame
+	send   chan []byte // encoded frames
 	cancel context.CancelFunc
 
 	mu      sync.Mutex
@@ -140,15 +142,16 @@ func (w *wsConn) pump(ctx context.Context, events, typing <-chan queue.Entry) {
 			if !ok {
 				continue
 			}
-			seq := item.Seq
-			f := wsFrame{Type: "skip", Seq: &seq}
+			var b []byte
 			switch {
 			case item.Reset:
-				f.Type = "reset"
-			case item.Event != nil:
-				f.Type, f.Event = "event", item.Event
+				b = encodeWS(wsFrame{Type: "reset", Seq: &item.Seq})
+			case item.Data != nil:
+				b = eventFrame(item.Seq, item.Data)
+			default:
+				b = encodeWS(wsFrame{Type: "skip", Seq: &item.Seq})
 			}
-			if !w.enqueue(f) {
+			if !w.enqueue(b) {
 				return
 			}
 		case e, ok := <-typing:
@@ -161,14 +164,30 @@ func (w *wsConn) pump(ctx context.Context, events, typing <-chan queue.Entry) {
 			if json.Unmarshal(e.Data, &t) != nil || t.AgentID == w.agent.ID && t.Who == desk.TypingAgent || !w.watching(t.TicketID) {
 				continue
 			}
-			if !w.enqueue(wsFrame{Type: "typing", TicketID: t.TicketID, Who: t.Who, AgentID: t.AgentID, Name: t.Name}) {
+			if !w.enqueue(encodeWS(wsFrame{Type: "typing", TicketID: t.TicketID, Who: t.Who, AgentID: t.AgentID, Name: t.Name})) {
 				return
 			}
 		}
 	}
 }
 
-func (w *wsConn) enqueue(f wsFrame) bool {
+// eventFrame wraps an event's JSON without decoding it again: every agent
+// of the node shares the bytes the node decoded once.
+func eventFrame(seq int64, event []byte) []byte {
+	b := make([]byte, 0, len(event)+48)
+	b = append(b, `{"type":"event","seq":`...)
+	b = strconv.AppendInt(b, seq, 10)
+	b = append(b, `,"event":`...)
+	b = append(b, event...)
+	return append(b, '}')
+}
+
+func encodeWS(f wsFrame) []byte {
+	b, _ := json.Marshal(f) // strings and numbers only: cannot fail
+	return b
+}
+
+func (w *wsConn) enqueue(f []byte) bool {
 	select {
 	case w.send <- f:
 		return true
@@ -194,7 +213,7 @@ func (w *wsConn) writeLoop(ctx context.Context) {
 			return
 		case f := <-w.send:
 			_ = w.conn.SetWriteDeadline(time.Now().Add(wsWriteWait))
-			if err := w.conn.WriteJSON(f); err != nil {
+			if err := w.conn.WriteMessage(websocket.TextMessage, f); err != nil {
 				return
 			}
 		case <-ping.C:
@@ -224,7 +243,7 @@ func (w *wsConn) readLoop(ctx context.Context) {
 		switch f.Type {
 		case "ping":
 			select {
-			case w.send <- wsFrame{Type: "pong"}:
+			case w.send <- encodeWS(wsFrame{Type: "pong"}):
 			default:
 			}
 		case "watch":

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
@@ -69,7 +68,7 @@ func (s *Server) events(c echo.Context) error {
 					return nil
 				}
 				continue
-			case item.Event == nil:
+			case item.Data == nil:
 				// An id without data moves the client's resume point
 				// without dispatching a message event.
 				if err := write("id: %d\n\n", e.Seq); err != nil {
@@ -77,8 +76,7 @@ func (s *Server) events(c echo.Context) error {
 				}
 				continue
 			}
-			data, _ := json.Marshal(item.Event)
-			if err := write("id: %d\nevent: %s\ndata: %s\n\n", e.Seq, item.Event.Type, data); err != nil {
+			if err := write("id: %d\nevent: %s\ndata: %s\n\n", e.Seq, item.Type, item.Data); err != nil {
 				return nil
 			}
 		}

@@ -63,7 +63,9 @@ type Server struct {
 	log  *slog.Logger
 	echo *echo.Echo
 	// closing ends live event streams when the server shuts down.
-	closing   chan struct{}
+	closing chan struct{}
+	// live decodes each desk stream entry once for all agents of the node.
+	live      liveCache
 	closeOnce sync.Once
 }
 

@@ -1,9 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"strconv"
+	"sync"
 
 	"huiliu/desk"
 	"huiliu/queue"
@@ -42,30 +45,101 @@ func (s *Server) subscribeDesk(ctx context.Context, after int64) (<-chan queue.E
 }
 
 // liveItem is one desk stream entry as an agent receives it: a reset, an
-// event they may see, or (Event nil) a skip that only moves their resume
-// point past an event they may not see.
+// event they may see (Data: the event's JSON, seq set), or (Data nil) a skip
+// that only moves their resume point past an event they may not see.
 type liveItem struct {
 	Seq   int64
 	Reset bool
-	Event *desk.Event
+	Type  string
+	Data  []byte
 }
 
 // liveItemFor judges entry e for agent; ok is false for an entry that does
-// not decode (logged; the stream goes on).
+// not decode (logged; the stream goes on). The entry is decoded once per
+// node however many agents follow the stream (liveCache).
 func (s *Server) liveItemFor(agent desk.Agent, e queue.Entry) (item liveItem, ok bool) {
 	item.Seq = e.Seq
 	if e.Reset {
 		item.Reset = true
 		return item, true
 	}
-	var ev desk.Event
-	if err := json.Unmarshal(e.Data, &ev); err != nil {
-		s.log.Error("web: undecodable event", "seq", e.Seq, "err", err)
+	d, ok := s.live.get(e, s.log)
+	if !ok {
 		return item, false
 	}
-	if desk.CanSeeEvent(agent, ev) {
-		ev.Seq = e.Seq
-		item.Event = &ev
+	if desk.CanSeeEvent(agent, d.vis) {
+		item.Type, item.Data = d.vis.Type, d.data
 	}
 	return item, true
+}
+
+// liveCacheSize entries are kept: enough for every agent of a node to read
+// an entry while it is recent, small enough to hold no memory worth noting.
+const liveCacheSize = 1024
+
+// liveCache holds the decoded form of recent desk stream entries, so that
+// twenty agents on a node cost one decode per event, not twenty.
+type liveCache struct {
+	mu    sync.Mutex
+	slots [liveCacheSize]liveDecoded
+}
+
+// liveDecoded is an entry as every agent needs it: what decides who may see
+// it and the JSON to send, with the bus sequence filled in.
+type liveDecoded struct {
+	seq  int64
+	vis  desk.Event // Type, TeamID, OwnerID, AssigneeID
+	data []byte
+}
+
+func (c *liveCache) get(e queue.Entry, log *slog.Logger) (liveDecoded, bool) {
+	i := e.Seq % liveCacheSize
+	c.mu.Lock()
+	d := c.slots[i]
+	c.mu.Unlock()
+	if d.seq == e.Seq && d.data != nil {
+		return d, true
+	}
+	d, err := decodeLive(e)
+	if err != nil {
+		log.Error("web: undecodable event", "seq", e.Seq, "err", err)
+		return liveDecoded{}, false
+	}
+	c.mu.Lock()
+	c.slots[i] = d
+	c.mu.Unlock()
+	return d, true
+}
+
+// seqZero is how a published event starts: the desk publishes before the
+// bus has numbered it, and Seq is the Event's first field.
+var seqZero = []byte(`{"seq":0,`)
+
+func decodeLive(e queue.Entry) (liveDecoded, error) {
+	var vis struct {
+		Type       string `json:"type"`
+		TeamID     string `json:"team_id"`
+		OwnerID    string `json:"owner_id"`
+		AssigneeID string `json:"assignee_id"`
+	}
+	if err := json.Unmarshal(e.Data, &vis); err != nil {
+		return liveDecoded{}, err
+	}
+	d := liveDecoded{seq: e.Seq, vis: desk.Event{Type: vis.Type, TeamID: vis.TeamID, OwnerID: vis.OwnerID, AssigneeID: vis.AssigneeID}}
+	if bytes.HasPrefix(e.Data, seqZero) {
+		// Splice the sequence in rather than encode the event again.
+		d.data = append([]byte(`{"seq":`+strconv.FormatInt(e.Seq, 10)+`,`), e.Data[len(seqZero):]...)
+		return d, nil
+	}
+	var ev desk.Event
+	if err := json.Unmarshal(e.Data, &ev); err != nil {
+		return liveDecoded{}, err
+	}
+	ev.Seq = e.Seq
+	data, err := json.Marshal(ev)
+	if err != nil {
+		return liveDecoded{}, err
+	}
+	d.data = data
+	return d, nil
 }
