@@ -23,6 +23,9 @@ type Store interface {
 
 // Reader holds the queries. Inside a Tx they see the transaction's writes.
 type Reader interface {
+	SLAReader
+	RoutingReader
+
 	Ticket(ctx context.Context, id string) (Ticket, error)
 	// ActiveTicket is the newest ticket of contact on (channel, threadKey)
 	// that is not closed.
@@ -80,6 +83,8 @@ type Reader interface {
 // Tx holds the writes; every one of them runs inside Store.Tx.
 type Tx interface {
 	Reader
+	SLAWriter
+	RoutingWriter
 
 	InsertContact(ctx context.Context, c Contact) error
 	InsertIdentity(ctx context.Context, id Identity) error

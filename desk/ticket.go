@@ -59,6 +59,12 @@ type Ticket struct {
 	AssigneeID string `json:"assignee_id,omitempty"`
 	// Tags are short labels agents put on a ticket (lower case, no commas).
 	Tags []string `json:"tags"`
+	// Category classifies the request (e.g. repayment, complaint); routing
+	// rules and SLA policies match on it.
+	Category string `json:"category"`
+	// Language is the customer's language as a BCP 47 tag (zh, en), when
+	// known.
+	Language string `json:"language"`
 	// LastSeq is the Seq of the ticket's newest message.
 	LastSeq int64 `json:"last_seq"`
 	// Preview is the start of the last message, as an inbox shows it.
@@ -94,10 +100,11 @@ type TicketFilter struct {
 	// Unassigned keeps only tickets nobody works yet.
 	Unassigned bool
 	// Tag keeps tickets carrying this tag.
-	Tag     string
-	OwnerID string
-	Channel string
-	Query   string // text in subject or any message
+	Tag      string
+	OwnerID  string
+	Channel  string
+	Category string
+	Query    string // text in subject or any message
 	// Cursor is opaque; it continues a previous page.
 	Cursor string
 	Limit  int

@@ -18,6 +18,7 @@ type TicketChange struct {
 	// so the new team picks it up. The owner never changes.
 	TeamID     *string
 	Priority   *Priority
+	Category   *string
 	AddTags    []string
 	RemoveTags []string
 }
@@ -29,6 +30,7 @@ type TicketFields struct {
 	TeamID     *string
 	Priority   *Priority
 	Tags       *[]string
+	Category   *string
 }
 
 // Limits of tags.
@@ -78,6 +80,14 @@ func (s *Service) ChangeTicket(ctx context.Context, a Agent, id string, c Ticket
 			}
 			f.Priority = c.Priority
 			entries = append(entries, SystemEvent{Action: "priority", Args: map[string]string{"by": by, "priority": string(*c.Priority)}})
+		}
+		if c.Category != nil && *c.Category != cur.Category {
+			cat := strings.TrimSpace(*c.Category)
+			if utf8.RuneCountInString(cat) > maxTagRunes || !ValidText(cat) || strings.ContainsAny(cat, "\n\r\t") {
+				return Errorf(CodeInvalid, "category must be text of at most %d characters", maxTagRunes)
+			}
+			f.Category = &cat
+			entries = append(entries, SystemEvent{Action: "category", Args: map[string]string{"by": by, "category": cat}})
 		}
 		if c.TeamID != nil && *c.TeamID != cur.TeamID {
 			name := ""
@@ -216,6 +226,8 @@ func (e SystemEvent) text() string {
 		s = fmt.Sprintf("%s assigned the ticket to %s", a["by"], a["to"])
 	case "unassign":
 		s = fmt.Sprintf("%s unassigned the ticket", a["by"])
+	case "category":
+		s = fmt.Sprintf("%s set the category to %s", a["by"], a["category"])
 	case "tag_add":
 		s = fmt.Sprintf("%s added the tag %s", a["by"], a["tag"])
 	case "tag_remove":

@@ -12,7 +12,7 @@ import (
 
 const ticketCols = `t.id, t.number, t.contact_id, t.channel, t.thread_key, t.identity_id, t.status, t.priority,
 	t.subject, t.team_id, t.owner_id, t.assignee_id, t.preview, t.last_message_at, t.created_at, t.updated_at,
-	t.last_seq, t.tags`
+	t.last_seq, t.tags, t.category, t.language`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -22,7 +22,7 @@ func scanTicket(s scanner) (desk.Ticket, error) {
 	var last, created, updated int64
 	var tags string
 	err := s.Scan(&t.ID, &t.Number, &t.ContactID, &t.Channel, &t.ThreadKey, &t.IdentityID, &status, &priority,
-		&t.Subject, &t.TeamID, &t.OwnerID, &t.AssigneeID, &t.Preview, &last, &created, &updated, &t.LastSeq, &tags)
+		&t.Subject, &t.TeamID, &t.OwnerID, &t.AssigneeID, &t.Preview, &last, &created, &updated, &t.LastSeq, &tags, &t.Category, &t.Language)
 	t.Status, t.Priority, t.Tags = desk.Status(status), desk.Priority(priority), splitTags(tags)
 	t.LastMessageAt, t.CreatedAt, t.UpdatedAt = fromMs(last), fromMs(created), fromMs(updated)
 	return t, err
@@ -81,6 +81,9 @@ func ticketWhere(f desk.TicketFilter) (string, []any, error) {
 	}
 	if f.Channel != "" {
 		where = append(where, "t.channel = "+arg(f.Channel))
+	}
+	if f.Category != "" {
+		where = append(where, "t.category = "+arg(f.Category))
 	}
 	if v := f.Visible; v != nil {
 		or := []string{"t.team_id = ''"}
@@ -161,11 +164,11 @@ func (t *txn) InsertTicket(ctx context.Context, tk *desk.Ticket) error {
 		return wrap(err, "next ticket number")
 	}
 	_, err = t.q.ExecContext(ctx, `INSERT INTO tickets (id, number, contact_id, channel, thread_key, identity_id, status,
-		priority, subject, team_id, owner_id, assignee_id, preview, last_message_at, created_at, updated_at, last_seq, tags)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+		priority, subject, team_id, owner_id, assignee_id, preview, last_message_at, created_at, updated_at, last_seq, tags, category, language)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
 		tk.ID, n, tk.ContactID, tk.Channel, tk.ThreadKey, tk.IdentityID, string(tk.Status), string(tk.Priority),
 		tk.Subject, tk.TeamID, tk.OwnerID, tk.AssigneeID, tk.Preview, ms(tk.LastMessageAt), ms(tk.CreatedAt), ms(tk.UpdatedAt),
-		tk.LastSeq, joinTags(tk.Tags))
+		tk.LastSeq, joinTags(tk.Tags), tk.Category, tk.Language)
 	if err != nil {
 		return wrap(err, "insert ticket %s", tk.ID)
 	}
@@ -203,10 +206,10 @@ func (t *txn) TouchTicket(ctx context.Context, id string, tt desk.TicketTouch) (
 func (t *txn) UpdateTicket(ctx context.Context, tk desk.Ticket) error {
 	res, err := t.q.ExecContext(ctx, `UPDATE tickets SET contact_id = $2, identity_id = $3, status = $4, priority = $5,
 		subject = $6, team_id = $7, owner_id = $8, assignee_id = $9, preview = $10, last_message_at = $11, updated_at = $12,
-		tags = $13
+		tags = $13, category = $14, language = $15
 		WHERE id = $1`,
 		tk.ID, tk.ContactID, tk.IdentityID, string(tk.Status), string(tk.Priority), tk.Subject, tk.TeamID, tk.OwnerID,
-		tk.AssigneeID, tk.Preview, ms(tk.LastMessageAt), ms(tk.UpdatedAt), joinTags(tk.Tags))
+		tk.AssigneeID, tk.Preview, ms(tk.LastMessageAt), ms(tk.UpdatedAt), joinTags(tk.Tags), tk.Category, tk.Language)
 	return affected(res, err, "update ticket %s", tk.ID)
 }
 
@@ -280,6 +283,9 @@ func (t *txn) SetTicketFields(ctx context.Context, id string, f desk.TicketField
 	}
 	if f.Tags != nil {
 		set("tags", joinTags(*f.Tags))
+	}
+	if f.Category != nil {
+		set("category", *f.Category)
 	}
 	tk, err := scanTicket(t.q.QueryRowContext(ctx, `UPDATE tickets SET `+strings.Join(sets, ", ")+`
 		WHERE id = $1 AND status <> 'closed' RETURNING `+ticketColsBare, args...))

@@ -97,7 +97,7 @@ func TestEveryKeyTheTemplatesUseExists(t *testing.T) {
 		wantKey(t, "identity", "identity."+k)
 	}
 	for _, a := range []string{"assign", "unassign", "transfer", "unroute", "status", "priority", "tag_add", "tag_remove",
-		"identity_verified", "merge_refused", "contacts_merged"} {
+		"identity_verified", "merge_refused", "contacts_merged", "category"} {
 		wantKey(t, "system entries", "sys."+a)
 	}
 	for _, s := range statusChoices {

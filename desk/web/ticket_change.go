@@ -13,6 +13,7 @@ type changeTicketRequest struct {
 	AssigneeID *string        `json:"assignee_id"`
 	TeamID     *string        `json:"team_id"`
 	Priority   *desk.Priority `json:"priority"`
+	Category   *string        `json:"category"`
 	AddTags    []string       `json:"add_tags"`
 	RemoveTags []string       `json:"remove_tags"`
 }

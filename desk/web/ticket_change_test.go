@@ -13,15 +13,19 @@ func TestChangeTicketOverTheAPI(t *testing.T) {
 	tk := h.inbound("x1", "cust-1", "我要投诉")
 	var got desk.Ticket
 	resp := h.call("PATCH", "/api/v1/tickets/"+tk.ID, h.agent, map[string]any{
-		"assignee_id": "me", "status": "pending", "add_tags": []string{"投诉"}, "priority": "urgent"}, &got)
+		"assignee_id": "me", "status": "pending", "add_tags": []string{"投诉"}, "priority": "urgent", "category": "还款"}, &got)
 	if resp.StatusCode != http.StatusOK || got.AssigneeID != h.agentA.ID || got.Status != desk.StatusPending ||
-		got.Priority != desk.PriorityUrgent || !slices.Equal(got.Tags, []string{"投诉"}) {
+		got.Priority != desk.PriorityUrgent || !slices.Equal(got.Tags, []string{"投诉"}) || got.Category != "还款" {
 		t.Fatalf("PATCH = %d %+v", resp.StatusCode, got)
 	}
 	var page desk.TicketPage
 	h.call("GET", "/api/v1/tickets?tag=投诉", h.agent, nil, &page)
 	if len(page.Tickets) != 1 || page.Tickets[0].ID != tk.ID {
 		t.Fatalf("tag filter: %+v", page)
+	}
+	h.call("GET", "/api/v1/tickets?category=还款", h.agent, nil, &page)
+	if len(page.Tickets) != 1 {
+		t.Fatalf("category filter: %+v", page)
 	}
 	h.call("GET", "/api/v1/tickets?unassigned=true", h.agent, nil, &page)
 	if len(page.Tickets) != 0 {
@@ -39,8 +43,8 @@ func TestChangeTicketOverTheAPI(t *testing.T) {
 			n++
 		}
 	}
-	if n != 4 {
-		t.Fatalf("%d system entries, want 4: %+v", n, list.Messages)
+	if n != 5 {
+		t.Fatalf("%d system entries, want 5: %+v", n, list.Messages)
 	}
 	var e apiError
 	if resp := h.call("PATCH", "/api/v1/tickets/"+tk.ID, h.agent, map[string]any{"status": "bogus"}, &e); resp.StatusCode != http.StatusBadRequest || e.Error.Code != "invalid" {

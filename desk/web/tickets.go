@@ -23,6 +23,7 @@ func (s *Server) listTickets(c echo.Context) error {
 		Visible:    desk.VisibilityOf(p.Agent),
 		Unassigned: q.Get("unassigned") == "true",
 		Tag:        q.Get("tag"),
+		Category:   q.Get("category"),
 	}
 	if st := q.Get("status"); st != "" {
 		for _, v := range strings.Split(st, ",") {
