@@ -131,6 +131,7 @@ func (s *Service) Post(ctx context.Context, a Agent, req PostRequest) (msg Messa
 		s.nudge()
 	}
 	s.publish(ctx, messageEvent(EventMessageCreated, t, msg))
+	s.slaTouched(t.ID)
 	return msg, true, nil
 }
 

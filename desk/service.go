@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"sync/atomic"
 	"time"
 )
 
@@ -29,6 +30,8 @@ type Service struct {
 	// wake nudges the outbox sender after a commit that queued something.
 	wake chan struct{}
 	auth authCache
+	// sla, when an SLA worker is attached, recomputes tickets after commits.
+	sla atomic.Pointer[SLAWorker]
 }
 
 // Options configures a Service.
