@@ -60,9 +60,6 @@ func (s *Service) Ingest(ctx context.Context, in channels.Inbound) (channels.Rec
 			typ = EventTicketCreated
 		}
 		s.publish(ctx, messageEvent(typ, res.ticket, res.message))
-		if res.newTicket {
-			s.NudgeRouting()
-		}
 		s.slaTouched(res.ticket.ID)
 		if len(in.Links) > 0 {
 			s.linkIdentities(ctx, in, res.ticket.ID, res.ticket.ContactID)
@@ -285,7 +282,6 @@ func (s *Service) threadTicket(ctx context.Context, tx Tx, in channels.Inbound, 
 		Tags:          []string{},
 		LastSeq:       1, // the message that opens it
 	}
-	s.routeNew(ctx, tx, &t, in.Text, append([]Identity{ident}, partyIdentities(in.Links)...))
 	if err := tx.InsertTicket(ctx, &t); err != nil {
 		return Ticket{}, false, err
 	}

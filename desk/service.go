@@ -30,10 +30,10 @@ type Service struct {
 	// wake nudges the outbox sender after a commit that queued something.
 	wake chan struct{}
 	auth authCache
-	// router routes new tickets and works the queues; nil: neither.
-	router *Router
 	// sla, when an SLA worker is attached, recomputes tickets after commits.
 	sla atomic.Pointer[SLAWorker]
+	// router routes new tickets and works the queues; nil: neither.
+	router *Router
 }
 
 // Options configures a Service.
