@@ -60,6 +60,9 @@ func (s *Service) Ingest(ctx context.Context, in channels.Inbound) (channels.Rec
 			typ = EventTicketCreated
 		}
 		s.publish(ctx, messageEvent(typ, res.ticket, res.message))
+		if res.ticket.OwnerID != "" && res.ticket.AssigneeID == "" {
+			s.returnToOwner(ctx, res.ticket, res.reopened)
+		}
 		s.slaTouched(res.ticket.ID)
 		if len(in.Links) > 0 {
 			s.linkIdentities(ctx, in, res.ticket.ID, res.ticket.ContactID)
@@ -72,6 +75,8 @@ type ingestResult struct {
 	ticket    Ticket
 	message   Message
 	newTicket bool
+	// reopened: the message moved a pending or resolved ticket open.
+	reopened bool
 }
 
 func (s *Service) ingestOnce(ctx context.Context, in channels.Inbound) (ingestResult, error) {
@@ -90,6 +95,7 @@ func (s *Service) ingestOnce(ctx context.Context, in channels.Inbound) (ingestRe
 		if err != nil {
 			return err
 		}
+		before := t.Status
 		if !isNew {
 			// The ticket row first: it hands out the message's Seq.
 			if t, err = tx.TouchTicket(ctx, t.ID, TicketTouch{Preview: preview(in.Text), At: now, Reopen: true}); err != nil {
@@ -100,7 +106,7 @@ func (s *Service) ingestOnce(ctx context.Context, in channels.Inbound) (ingestRe
 		if err := insertMessage(ctx, tx, m, in.Attachments); err != nil {
 			return err
 		}
-		res = ingestResult{ticket: t, message: m, newTicket: isNew}
+		res = ingestResult{ticket: t, message: m, newTicket: isNew, reopened: !isNew && t.Status != before}
 		return nil
 	})
 	return res, err
@@ -138,7 +144,7 @@ func (s *Service) appendToConversation(ctx context.Context, in channels.Inbound,
 		if err := insertMessage(ctx, tx, m, in.Attachments); err != nil {
 			return err
 		}
-		res = ingestResult{ticket: t2, message: m}
+		res = ingestResult{ticket: t2, message: m, reopened: t2.Status != t.Status}
 		return nil
 	})
 	return res, err

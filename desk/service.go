@@ -27,6 +27,8 @@ type Service struct {
 	limiter RateLimiter
 	log     *slog.Logger
 	now     func() time.Time
+	// presence says whether a ticket's owner is at the desk; nil: unknown.
+	presence PresenceReader
 	// wake nudges the outbox sender after a commit that queued something.
 	wake chan struct{}
 	auth authCache
@@ -43,6 +45,9 @@ type Options struct {
 	Limiter RateLimiter
 	Logger  *slog.Logger
 	Now     func() time.Time // defaults to time.Now
+	// Presence, when set, lets a returning customer's message go back to
+	// the ticket's owner while they are at the desk (desk/owner_return.go).
+	Presence PresenceReader
 }
 
 // NewService builds the desk service.
@@ -54,12 +59,13 @@ func NewService(o Options) *Service {
 		o.Now = time.Now
 	}
 	return &Service{
-		store:   o.Store,
-		events:  o.Events,
-		limiter: o.Limiter,
-		log:     o.Logger,
-		now:     o.Now,
-		wake:    make(chan struct{}, 1),
+		store:    o.Store,
+		events:   o.Events,
+		limiter:  o.Limiter,
+		log:      o.Logger,
+		now:      o.Now,
+		presence: o.Presence,
+		wake:     make(chan struct{}, 1),
 	}
 }
 

@@ -57,6 +57,14 @@ type Ticket struct {
 	// OwnerID is the first-contact owner (首问负责人); AssigneeID works it now.
 	OwnerID    string `json:"owner_id,omitempty"`
 	AssigneeID string `json:"assignee_id,omitempty"`
+	// Handoff: a transfer, another team or another agent than the owner
+	// worked the ticket, so resolving it needs the owner's confirmation
+	// that the customer was told the outcome (desk/ownership.go).
+	Handoff bool `json:"handoff"`
+	// ConfirmationRequired: the owner (or a supervisor) must still confirm.
+	ConfirmationRequired bool       `json:"confirmation_required"`
+	ConfirmedBy          string     `json:"confirmed_by,omitempty"`
+	ConfirmedAt          *time.Time `json:"confirmed_at,omitempty"`
 	// Tags are short labels agents put on a ticket (lower case, no commas).
 	Tags []string `json:"tags"`
 	// Category classifies the request (e.g. repayment, complaint); routing

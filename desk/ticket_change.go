@@ -31,6 +31,10 @@ type TicketFields struct {
 	Priority   *Priority
 	Tags       *[]string
 	Category   *string
+	// Handoff and ConfirmedBy ("" withdraws it) are first-contact
+	// ownership's (desk/ownership.go).
+	Handoff     *bool
+	ConfirmedBy *string
 }
 
 // Limits of tags.
@@ -139,6 +143,10 @@ func (s *Service) ChangeTicket(ctx context.Context, a Agent, id string, c Ticket
 			}
 			f.Tags = &tags
 		}
+		noteHandoff(cur, &f)
+		if err := checkOutcomeConfirmed(ctx, tx, cur, f); err != nil {
+			return err
+		}
 		if len(entries) == 0 {
 			t = cur
 			return nil
@@ -239,6 +247,8 @@ func (e SystemEvent) text() string {
 		s = fmt.Sprintf("not merged: %s %s belongs, unverified, to another contact", a["kind"], a["value"])
 	case "contacts_merged":
 		s = fmt.Sprintf("contacts merged: %s %s is verified on contact %s", a["kind"], a["value"], a["into"])
+	case "outcome_confirmed", "returned_to_owner", "owner_notified":
+		s = ownershipText(e)
 	default:
 		s = e.Action
 	}

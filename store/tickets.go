@@ -12,7 +12,7 @@ import (
 
 const ticketCols = `t.id, t.number, t.contact_id, t.channel, t.thread_key, t.identity_id, t.status, t.priority,
 	t.subject, t.team_id, t.owner_id, t.assignee_id, t.preview, t.last_message_at, t.created_at, t.updated_at,
-	t.last_seq, t.tags, t.category, t.language`
+	t.last_seq, t.tags, t.category, t.language, t.handoff, t.confirmed_by, t.confirmed_at`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -21,8 +21,12 @@ func scanTicket(s scanner) (desk.Ticket, error) {
 	var status, priority string
 	var last, created, updated int64
 	var tags string
+	var handoff, confirmedAt int64
 	err := s.Scan(&t.ID, &t.Number, &t.ContactID, &t.Channel, &t.ThreadKey, &t.IdentityID, &status, &priority,
-		&t.Subject, &t.TeamID, &t.OwnerID, &t.AssigneeID, &t.Preview, &last, &created, &updated, &t.LastSeq, &tags, &t.Category, &t.Language)
+		&t.Subject, &t.TeamID, &t.OwnerID, &t.AssigneeID, &t.Preview, &last, &created, &updated, &t.LastSeq, &tags, &t.Category, &t.Language,
+		&handoff, &t.ConfirmedBy, &confirmedAt)
+	t.Handoff, t.ConfirmedAt = handoff != 0, fromMsPtr(confirmedAt)
+	t.ConfirmationRequired = t.NeedsConfirmation()
 	t.Status, t.Priority, t.Tags = desk.Status(status), desk.Priority(priority), splitTags(tags)
 	t.LastMessageAt, t.CreatedAt, t.UpdatedAt = fromMs(last), fromMs(created), fromMs(updated)
 	return t, err
@@ -194,6 +198,9 @@ func (t *txn) TouchTicket(ctx context.Context, id string, tt desk.TicketTouch) (
 		status = CASE WHEN $4 = 1 AND status IN ('pending', 'resolved') THEN 'open' ELSE status END,
 		owner_id = CASE WHEN $5 <> '' AND owner_id = '' THEN $5 ELSE owner_id END,
 		assignee_id = CASE WHEN $5 <> '' AND assignee_id = '' THEN $5 ELSE assignee_id END,
+		handoff = CASE WHEN $5 <> '' AND owner_id <> '' AND owner_id <> $5 THEN 1 ELSE handoff END,
+		confirmed_by = CASE WHEN $4 = 1 AND status = 'resolved' THEN '' ELSE confirmed_by END,
+		confirmed_at = CASE WHEN $4 = 1 AND status = 'resolved' THEN 0 ELSE confirmed_at END,
 		last_seq = last_seq + 1
 		WHERE id = $1 AND status <> 'closed'
 		RETURNING `+ticketColsBare, id, tt.Preview, ms(tt.At), reopen, tt.ClaimFor))
@@ -286,6 +293,13 @@ func (t *txn) SetTicketFields(ctx context.Context, id string, f desk.TicketField
 	}
 	if f.Category != nil {
 		set("category", *f.Category)
+	}
+	if f.Handoff != nil {
+		set("handoff", boolInt(*f.Handoff))
+	}
+	if f.ConfirmedBy != nil {
+		set("confirmed_by", *f.ConfirmedBy)
+		set("confirmed_at", ms(at)*boolInt(*f.ConfirmedBy != ""))
 	}
 	tk, err := scanTicket(t.q.QueryRowContext(ctx, `UPDATE tickets SET `+strings.Join(sets, ", ")+`
 		WHERE id = $1 AND status <> 'closed' RETURNING `+ticketColsBare, args...))

@@ -326,6 +326,7 @@ func TestOpenAPISchemasMatchStructs(t *testing.T) {
 		"CreateTeamRequest":        createTeamRequest{},
 		"CreateTokenRequest":       createTokenRequest{},
 		"ChangeTicketRequest":      changeTicketRequest{},
+		"ConfirmOutcomeRequest":    confirmOutcomeRequest{},
 		"CreateCannedReplyRequest": createCannedRequest{},
 		"SiteRequest":              siteRequest{},
 	}

@@ -137,6 +137,7 @@ func (s *Server) routes() {
 	e.GET(v1+"/tickets/counts", s.ticketCounts, authed...)
 	e.GET(v1+"/tickets/:id", s.getTicket, authed...)
 	e.PATCH(v1+"/tickets/:id", s.changeTicket, authed...)
+	e.POST(v1+"/tickets/:id/outcome-confirmation", s.confirmOutcome, authed...)
 	e.GET(v1+"/tickets/:id/messages", s.listMessages, authed...)
 	e.POST(v1+"/tickets/:id/messages", s.postMessage, authed...)
 	e.GET(v1+"/attachments/:id", s.getAttachment, authed...)
