@@ -202,6 +202,9 @@ var catalogs = map[string]map[string]string{
 		"sys.identity_verified": "身份已验证：{kind} {value}（{method}）",
 		"sys.merge_refused":     "未合并：{kind} {value} 属于另一位客户且未验证",
 		"sys.contacts_merged":   "已合并客户：{kind} {value} 已在另一位客户上验证",
+		"sys.sla_escalation":    "SLA {target} {level}：第 {step} 级升级 {actions}",
+		"sys.sla_followup_due":  "承诺的跟进已逾期（{due}）：{note}",
+		"sys.followup_set":      "{by} 承诺在 {due} 前跟进：{note}",
 
 		"method.site_signature":    "网站签名",
 		"method.telegram_deeplink": "Telegram 签名链接",
@@ -414,6 +417,9 @@ var catalogs = map[string]map[string]string{
 		"sys.identity_verified": "Identity verified: {kind} {value} ({method})",
 		"sys.merge_refused":     "Not merged: {kind} {value} belongs, unverified, to another customer",
 		"sys.contacts_merged":   "Customers merged: {kind} {value} is verified on another customer",
+		"sys.sla_escalation":    "SLA {target} {level}: escalation step {step} {actions}",
+		"sys.sla_followup_due":  "Promised follow-up overdue ({due}): {note}",
+		"sys.followup_set":      "{by} promised a follow-up by {due}: {note}",
 
 		"method.site_signature":    "signed by the website",
 		"method.telegram_deeplink": "Telegram signed link",

@@ -97,7 +97,8 @@ func TestEveryKeyTheTemplatesUseExists(t *testing.T) {
 		wantKey(t, "identity", "identity."+k)
 	}
 	for _, a := range []string{"assign", "unassign", "transfer", "unroute", "status", "priority", "tag_add", "tag_remove",
-		"identity_verified", "merge_refused", "contacts_merged", "category"} {
+		"identity_verified", "merge_refused", "contacts_merged", "category",
+		"sla_escalation", "sla_followup_due", "followup_set"} {
 		wantKey(t, "system entries", "sys."+a)
 	}
 	for _, s := range statusChoices {

@@ -159,6 +159,7 @@ func (s *Server) routes() {
 	e.GET(v1+"/sites", s.listSites, admin...)
 	e.POST(v1+"/sites", s.createSite, admin...)
 	e.PATCH(v1+"/sites/:id", s.changeSite, admin...)
+	s.slaRoutes(v1, authed, admin)
 
 	s.pageRoutes()
 }
