@@ -125,6 +125,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		defer wg.Done()
 		pruneLoop(ctx, a, log)
 	}()
+	a.startSLA(ctx, &wg)
 	if tg != nil {
 		wg.Add(1)
 		go func() {
