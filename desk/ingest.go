@@ -60,6 +60,9 @@ func (s *Service) Ingest(ctx context.Context, in channels.Inbound) (channels.Rec
 			typ = EventTicketCreated
 		}
 		s.publish(ctx, messageEvent(typ, res.ticket, res.message))
+		if res.newTicket {
+			s.NudgeRouting()
+		}
 		if res.ticket.OwnerID != "" && res.ticket.AssigneeID == "" {
 			s.returnToOwner(ctx, res.ticket, res.reopened)
 		}
@@ -288,6 +291,7 @@ func (s *Service) threadTicket(ctx context.Context, tx Tx, in channels.Inbound, 
 		Tags:          []string{},
 		LastSeq:       1, // the message that opens it
 	}
+	s.routeNew(ctx, tx, &t, in.Text, append([]Identity{ident}, partyIdentities(in.Links)...))
 	if err := tx.InsertTicket(ctx, &t); err != nil {
 		return Ticket{}, false, err
 	}

@@ -49,14 +49,19 @@ func (s *Service) DeskConnected(ctx context.Context, agentID string) *DeskConn {
 	return c
 }
 
-// Activity records input on the page.
-func (c *DeskConn) Activity() {
+// Activity records input on the page; an agent back from away is online
+// at once rather than at the next beat.
+func (c *DeskConn) Activity(ctx context.Context) {
 	if c == nil {
 		return
 	}
 	c.mu.Lock()
 	c.activity = c.r.s.now()
+	away := c.state != PresenceOnline
 	c.mu.Unlock()
+	if away {
+		c.Beat(ctx)
+	}
 }
 
 // Beat renews the connection in its current state. Becoming online nudges

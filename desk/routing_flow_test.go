@@ -152,7 +152,7 @@ func TestAutoAssignOnlineLeastLoadedAndCapacity(t *testing.T) {
 	// Li is full (capacity 1); Han is away, so the next one waits.
 	hanConn := r.svc.DeskConnected(ctx, han.ID)
 	r.clock.Add(desk.AwayAfter)
-	liConn.Activity()
+	liConn.Activity(ctx)
 	liConn.Beat(ctx)
 	hanConn.Beat(ctx)
 	t2 := ingest(t, r.svc, customer("C2", "第二个问题")).TicketID
@@ -160,7 +160,7 @@ func TestAutoAssignOnlineLeastLoadedAndCapacity(t *testing.T) {
 	if tk := r.ticket(t, t2); tk.AssigneeID != "" {
 		t.Fatalf("given to %s: Li is full and Han away", tk.AssigneeID)
 	}
-	hanConn.Activity()
+	hanConn.Activity(ctx)
 	hanConn.Beat(ctx)
 	r.round(t)
 	if tk := r.ticket(t, t2); tk.AssigneeID != han.ID {
@@ -217,7 +217,7 @@ func TestRequeueWhenAssigneeGoesOfflineKeepsOwner(t *testing.T) {
 		t.Fatal(err)
 	}
 	last := msgs[len(msgs)-1]
-	if last.Event == nil || last.Event.Action != "requeue" || last.Event.Args["reason"] != desk.RequeueOffline {
+	if last.Event == nil || last.Event.Action != "requeue_offline" || last.Event.Args["reason"] != desk.RequeueOffline {
 		t.Fatalf("no requeue entry: %+v", last)
 	}
 }

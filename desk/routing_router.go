@@ -269,7 +269,8 @@ func (s *Service) requeue(ctx context.Context, t Ticket, reason string) error {
 		if t, err = tx.ReleaseTicket(ctx, t.ID, from, now); err != nil {
 			return err
 		}
-		e := SystemEvent{Action: "requeue", Args: map[string]string{"by": assignByAuto, "from": name, "reason": reason}}
+		// One action per reason, so desks translate each as a whole.
+		e := SystemEvent{Action: "requeue_" + reason, Args: map[string]string{"by": assignByAuto, "from": name, "reason": reason}}
 		m, err = s.recordEntry(ctx, tx, &t, Actor{}, AuthorSystem, e, requeueText(name, reason), now)
 		return err
 	})

@@ -95,6 +95,7 @@ func (s *Server) agentWS(c echo.Context) error {
 		return nil
 	}
 	wc := &wsConn{s: s, conn: conn, agent: current(c).Agent, send: make(chan []byte, wsSendQueue), cancel: cancel, watched: map[string]bool{}}
+	wc.presence = s.svc.DeskConnected(ctx, wc.agent.ID)
 	wc.run(ctx, events, typing)
 	return nil
 }
@@ -108,6 +109,9 @@ type wsConn struct {
 
 	mu      sync.Mutex
 	watched map[string]bool // tickets the page shows and the agent may see
+
+	// presence is the page's online/away state for routing; nil without one.
+	presence *desk.DeskConn
 }
 
 func (w *wsConn) run(ctx context.Context, events, typing <-chan queue.Entry) {
@@ -115,6 +119,8 @@ func (w *wsConn) run(ctx context.Context, events, typing <-chan queue.Entry) {
 	wg.Add(2)
 	go func() { defer wg.Done(); w.readLoop(ctx) }()
 	go func() { defer wg.Done(); w.writeLoop(ctx) }()
+	wg.Add(1)
+	go func() { defer wg.Done(); w.keepPresence(ctx) }()
 	w.pump(ctx, events, typing)
 	w.cancel()
 	// Closing the connection ends a read blocked in ReadMessage.
@@ -248,6 +254,8 @@ func (w *wsConn) readLoop(ctx context.Context) {
 			}
 		case "watch":
 			w.watch(ctx, f.TicketID)
+		case "activity":
+			w.presence.Activity(ctx)
 		case "typing":
 			if !w.watching(f.TicketID) || time.Since(lastTyping) < wsTypingEvery {
 				continue

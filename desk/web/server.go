@@ -161,5 +161,6 @@ func (s *Server) routes() {
 	e.PATCH(v1+"/sites/:id", s.changeSite, admin...)
 	s.slaRoutes(v1, authed, admin)
 
+	s.routingRoutes(e, v1, authed, admin)
 	s.pageRoutes()
 }

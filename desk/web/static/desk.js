@@ -218,6 +218,18 @@
     if (!ws && retryTimer) { clearTimeout(retryTimer); retryTimer = null; attempt = 0; connect(); }
   });
   window.addEventListener("pagehide", function () { stopped = true; if (ws) ws.close(); });
+  // Input on the page keeps the agent "online" for routing; the server
+  // makes them "away" after 5 minutes without any. At most one frame a
+  // minute is enough for that.
+  var lastActivitySent = 0;
+  function activity() {
+    if (Date.now() - lastActivitySent < 60000) return;
+    lastActivitySent = Date.now();
+    HL.send({ type: "activity" });
+  }
+  ["keydown", "pointerdown", "wheel"].forEach(function (ev) {
+    window.addEventListener(ev, activity, { passive: true, capture: true });
+  });
 
   // ---- sidebar counts ----------------------------------------------------
   var refreshCounts = HL.debounce(function () {

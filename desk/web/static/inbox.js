@@ -76,4 +76,17 @@
   }, 500);
   HL.on("event", refresh);
   HL.on("reset", refresh);
+
+  // "Next ticket" claims the most urgent waiting ticket and opens it.
+  var next = document.querySelector('[data-hl="next-ticket"]');
+  var nextStatus = document.querySelector('[data-hl="next-ticket-status"]');
+  if (next) next.addEventListener("click", function () {
+    next.disabled = true;
+    nextStatus.textContent = "";
+    HL.api("POST", "/api/v1/tickets/next").then(function (res) {
+      next.disabled = false;
+      if (res.ok && res.data && res.data.id) { location.assign("/tickets/" + encodeURIComponent(res.data.id)); return; }
+      nextStatus.textContent = res.status === 404 ? HL.t("js.next_none") : HL.errorText(res);
+    });
+  });
 })();

@@ -1,0 +1,112 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"huiliu/desk"
+	"huiliu/queue/memory"
+)
+
+func TestRoutingAPIValidation(t *testing.T) {
+	h := newHarness(t)
+	teamA, err := h.db.TeamByName(context.Background(), "A")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		method, path string
+		body         any
+		status       int
+		mention      string
+	}{
+		{"POST", "/api/v1/routing/rules", map[string]any{"team_id": teamA.ID}, 400, "name"},
+		{"POST", "/api/v1/routing/rules", map[string]any{"name": "x", "team_id": "nope"}, 404, "team"},
+		{"POST", "/api/v1/routing/rules", map[string]any{"name": "x", "team_id": teamA.ID, "set_priority": "asap"}, 400, "set_priority"},
+		{"POST", "/api/v1/routing/rules", map[string]any{"name": "x", "team_id": teamA.ID,
+			"conditions": map[string]any{"hours": map[string]any{"timezone": "Mars/Base", "days": []int{1}, "hours": "09:00-18:00"}}}, 400, "timezone"},
+		{"POST", "/api/v1/routing/rules", map[string]any{"name": "x", "team_id": teamA.ID, "conditions": map[string]any{"colour": "red"}}, 400, "colour"},
+		{"PUT", "/api/v1/routing/rules/order", map[string]any{"ids": []string{"missing"}}, 400, "exactly once"},
+		{"PUT", "/api/v1/routing/rules/nope", map[string]any{"name": "x", "team_id": teamA.ID}, 404, "not found"},
+		{"PUT", "/api/v1/routing/teams/" + teamA.ID, map[string]any{"mode": "push"}, 400, "mode"},
+		{"PUT", "/api/v1/routing/teams/" + teamA.ID, map[string]any{"mode": "auto", "reassign_after_seconds": 5}, 400, "minute"},
+		{"PUT", "/api/v1/routing/teams/nope", map[string]any{"mode": "auto"}, 404, "team"},
+		{"PUT", "/api/v1/routing/agents/" + h.agentA.ID, map[string]any{"languages": []string{"zh"}}, 400, "capacity"},
+		{"PUT", "/api/v1/routing/agents/" + h.agentA.ID, map[string]any{"capacity": -1}, 400, "capacity"},
+		{"POST", "/api/v1/routing/segments", map[string]any{"segments": []map[string]string{{"kind": "passport", "value": "1", "segment": "vip"}}}, 400, "entry 1"},
+		{"POST", "/api/v1/routing/segments", map[string]any{"segments": []map[string]string{}}, 400, "no segment"},
+	} {
+		var e apiError
+		resp := h.call(tc.method, tc.path, h.admin, tc.body, &e)
+		if resp.StatusCode != tc.status || !strings.Contains(e.Error.Message, tc.mention) {
+			t.Errorf("%s %s %v: %d %q, want %d mentioning %q", tc.method, tc.path, tc.body, resp.StatusCode, e.Error.Message, tc.status, tc.mention)
+		}
+	}
+	if resp := h.call("GET", "/api/v1/routing/rules", h.agent, nil, nil); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("an agent read the rules: %d", resp.StatusCode)
+	}
+}
+
+func TestRoutingAPIRulesSegmentsAndPull(t *testing.T) {
+	h := newHarness(t)
+	q := memory.New()
+	t.Cleanup(func() { q.Close() })
+	h.svc.NewRouter(desk.RouterOptions{Presence: q.Presence(), Leases: q.Leases()})
+	ctx := context.Background()
+	teamA, err := h.db.TeamByName(ctx, "A")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := h.svc.CreateTeam(ctx, desk.Actor{}, "Other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tr map[string]any
+	if resp := h.call("PUT", "/api/v1/routing/teams/"+other.ID, h.admin, map[string]any{"mode": "pull", "default": true}, &tr); resp.StatusCode != 200 || tr["default"] != true {
+		t.Fatalf("team routing: %d %v", resp.StatusCode, tr)
+	}
+	var r1, r2 desk.RoutingRule
+	h.call("POST", "/api/v1/routing/rules", h.admin, map[string]any{"name": "refunds", "team_id": teamA.ID, "set_category": "refund",
+		"conditions": map[string]any{"keywords": []string{"退款"}}}, &r1)
+	resp := h.call("POST", "/api/v1/routing/rules", h.admin, map[string]any{"name": "vip", "team_id": other.ID,
+		"conditions": map[string]any{"segments": []string{"vip"}}}, &r2)
+	if resp.StatusCode != http.StatusCreated || r1.Position != 1 || r2.Position != 2 || !r1.Enabled {
+		t.Fatalf("create: %d %+v %+v", resp.StatusCode, r1, r2)
+	}
+	var order struct{ Rules []desk.RoutingRule }
+	h.call("PUT", "/api/v1/routing/rules/order", h.admin, map[string]any{"ids": []string{r2.ID, r1.ID}}, &order)
+	if len(order.Rules) != 2 || order.Rules[0].ID != r2.ID {
+		t.Fatalf("reorder: %+v", order.Rules)
+	}
+	var imp struct{ Received, Added int }
+	resp = h.call("POST", "/api/v1/routing/segments", h.admin, "kind,value,segment\napi,cust-vip,vip\napi,cust-vip,vip\n", &imp, "Content-Type", "text/csv")
+	if resp.StatusCode != 200 || imp.Received != 2 || imp.Added != 1 {
+		t.Fatalf("csv import: %d %+v", resp.StatusCode, imp)
+	}
+	// The vip rule comes first now, so a vip refund goes to Other.
+	if tk := h.inbound("m1", "cust-vip", "我要退款"); tk.TeamID != other.ID {
+		t.Errorf("vip ticket in team %s, want Other", tk.TeamID)
+	}
+	refund := h.inbound("m2", "cust-2", "我要退款")
+	if refund.TeamID != teamA.ID || refund.Category != "refund" || refund.Language != "zh" {
+		t.Errorf("refund ticket: team %s category %q language %q", refund.TeamID, refund.Category, refund.Language)
+	}
+	var got desk.Ticket
+	if resp := h.call("POST", "/api/v1/tickets/next", h.agent, nil, &got); resp.StatusCode != 200 || got.ID != refund.ID || got.AssigneeID != h.agentA.ID {
+		t.Fatalf("next: %d %+v", resp.StatusCode, got)
+	}
+	var e apiError
+	if resp := h.call("POST", "/api/v1/tickets/next", h.agent, nil, &e); resp.StatusCode != 404 || e.Error.Code != "not_found" {
+		t.Fatalf("empty queue: %d %+v", resp.StatusCode, e)
+	}
+	var ar desk.AgentRouting
+	resp = h.call("PUT", "/api/v1/routing/agents/"+h.agentA.ID, h.admin, map[string]any{"capacity": 3, "languages": []string{"ZH", "zh"}}, &ar)
+	if resp.StatusCode != 200 || ar.Capacity != 3 || len(ar.Languages) != 1 || ar.Languages[0] != "zh" {
+		t.Fatalf("agent routing: %d %+v", resp.StatusCode, ar)
+	}
+	if resp := h.call("DELETE", "/api/v1/routing/rules/"+r1.ID, h.admin, nil, nil); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("delete: %d", resp.StatusCode)
+	}
+}
