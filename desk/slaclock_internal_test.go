@@ -125,3 +125,23 @@ func TestPendingStepsAtShareAndAfterBreach(t *testing.T) {
 		t.Fatalf("after taking step 1: %+v", steps)
 	}
 }
+
+func TestReplaySLAOverTheYearEndWithAnImportedSchedule(t *testing.T) {
+	c := SLACalendar{Name: "cn", Timezone: "Asia/Shanghai", Base: CalendarCNMainland,
+		Hours:    map[string]string{"mon": "09:00-12:00,13:30-18:00", "tue": "09:00-12:00,13:30-18:00", "wed": "09:00-12:00,13:30-18:00", "thu": "09:00-12:00,13:30-18:00", "fri": "09:00-12:00,13:30-18:00"},
+		Schedule: "year 2027\nholiday 2027-01-01 2027-01-03 元旦\n"}
+	cal, err := c.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := SLAPolicy{FirstResponse: SLADuration(2 * time.Hour)}
+	clocks, err := replaySLA(p, cal, Ticket{Status: StatusOpen, CreatedAt: cst("2026-12-31 17:00")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One hour on 31 Dec, New Year's Day holiday (Fri) and the weekend,
+	// the second hour on Monday 4 Jan.
+	if due, _ := clocks[0].Clock.Deadline(); !due.Equal(cst("2027-01-04 10:00")) {
+		t.Fatalf("due %v", due.In(shanghai))
+	}
+}
