@@ -17,8 +17,12 @@ func cst(s string) time.Time {
 	return t
 }
 
-func in(at string) Message  { return Message{Direction: DirIn, AuthorKind: AuthorContact, CreatedAt: cst(at)} }
-func out(at string) Message { return Message{Direction: DirOut, AuthorKind: AuthorAgent, CreatedAt: cst(at)} }
+func in(at string) Message {
+	return Message{Direction: DirIn, AuthorKind: AuthorContact, CreatedAt: cst(at)}
+}
+func out(at string) Message {
+	return Message{Direction: DirOut, AuthorKind: AuthorAgent, CreatedAt: cst(at)}
+}
 func note(at string) Message {
 	return Message{Direction: DirNote, AuthorKind: AuthorAgent, CreatedAt: cst(at)}
 }
