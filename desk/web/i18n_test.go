@@ -101,6 +101,9 @@ func TestEveryKeyTheTemplatesUseExists(t *testing.T) {
 		"sla_escalation", "sla_followup_due", "followup_set"} {
 		wantKey(t, "system entries", "sys."+a)
 	}
+	for _, a := range []string{"outcome_confirmed", "outcome_confirmed_for", "returned_to_owner", "owner_notified"} {
+		wantKey(t, "ownership entries", "sys."+a)
+	}
 	for _, s := range statusChoices {
 		if s != "active" && s != "any" {
 			wantKey(t, "status filter", "status."+s)

@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"huiliu/desk"
 )
 
 // confirmOutcomeRequest is the owner's (or a supervisor's) word that the
@@ -24,4 +26,24 @@ func (s *Server) confirmOutcome(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, t)
+}
+
+// confirmView is the ticket page's outcome confirmation form; ForOwner
+// means a supervisor confirms on the owner's behalf and must give a reason.
+type confirmView struct {
+	ForOwner bool
+}
+
+// confirmOffer says whether agent a may confirm t's outcome now, the same
+// rule desk.ConfirmOutcome enforces.
+func confirmOffer(a desk.Agent, t desk.Ticket) *confirmView {
+	switch {
+	case !t.ConfirmationRequired:
+		return nil
+	case a.ID == t.OwnerID:
+		return &confirmView{}
+	case a.Role.AtLeast(desk.RoleSupervisor):
+		return &confirmView{ForOwner: true}
+	}
+	return nil
 }

@@ -26,6 +26,9 @@ func systemText(lang string, m desk.Message) string {
 	if e.Action == "transfer" && e.Args["team"] == "" {
 		key = "sys.unroute"
 	}
+	if e.Action == "outcome_confirmed" && e.Args["reason"] != "" {
+		key = "sys.outcome_confirmed_for" // a supervisor for the owner
+	}
 	if _, ok := catalogs[lang][key]; !ok {
 		return m.Text
 	}

@@ -47,6 +47,11 @@ type ticketView struct {
 	StatusChoices, PriorityChoices []string
 	Teams                          []desk.Team
 	Agents                         []desk.Agent
+	// Confirm offers the outcome confirmation to the owner or a
+	// supervisor while it is pending (nil: not for this agent);
+	// ConfirmedBy names who gave it.
+	Confirm     *confirmView
+	ConfirmedBy string
 }
 
 func (s *Server) ticketPage(c echo.Context) error {
@@ -82,6 +87,7 @@ func (s *Server) ticketPage(c echo.Context) error {
 	v := ticketView{
 		Ticket: t, Contact: contact, Tags: ticketTags(t),
 		Owner: agentLabel(names, t.OwnerID), Assignee: agentLabel(names, t.AssigneeID),
+		Confirm: confirmOffer(p.Agent, t), ConfirmedBy: agentLabel(names, t.ConfirmedBy),
 		StatusChoices:   []string{"open", "pending", "resolved", "closed"},
 		PriorityChoices: []string{"low", "normal", "high", "urgent"},
 		Teams:           teams,

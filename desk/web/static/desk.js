@@ -129,6 +129,7 @@
     var key = "sys." + e.action;
     var args = Object.assign({}, e.args || {});
     if (e.action === "transfer" && !args.team) key = "sys.unroute";
+    if (e.action === "outcome_confirmed" && args.reason) key = "sys.outcome_confirmed_for";
     if (!Object.prototype.hasOwnProperty.call(catalog, key)) return m.text || "";
     if (args.status) args.status = HL.tv("status.", args.status);
     if (args.priority) args.priority = HL.tv("priority.", args.priority);
@@ -243,6 +244,45 @@
   }, 400);
   HL.on("event", refreshCounts);
   HL.on("reset", refreshCounts);
+
+  // ---- owner notices -------------------------------------------------------
+  // First-contact ownership: the owner hears of every customer message and
+  // change on the tickets they own while they work elsewhere — a small
+  // toast that opens the ticket on click or Enter and goes on Escape.
+  var toastBox = null;
+  function ownerToast(ev) {
+    if (!ev || !page.me || ev.owner_id !== page.me || ev.ticket_id === page.ticket_id) return;
+    if (ev.type === "message.updated") return; // delivery states are the sender's business
+    var d = ev.data || {}, m = d.message, tk = d.ticket || d;
+    if (m && m.author_id === page.me) return;
+    var args = { n: tk.number || "", text: "" };
+    var key = "js.owner_toast_update";
+    if (m && m.direction === "in") { key = "js.owner_toast_message"; args.text = m.text || ""; }
+    else if (m && m.direction === "system") { key = "js.owner_toast_change"; args.text = HL.sysText(m); }
+    else if (m && m.direction === "out") { key = "js.owner_toast_reply"; }
+    if (args.text.length > 80) args.text = args.text.slice(0, 79) + "…";
+    if (!toastBox) {
+      toastBox = HL.el("div", { class: "toasts", role: "status", "aria-live": "polite" });
+      document.body.appendChild(toastBox);
+    }
+    while (toastBox.children.length >= 3) toastBox.removeChild(toastBox.firstChild);
+    var href = "/tickets/" + encodeURIComponent(ev.ticket_id);
+    var toast = HL.el("div", { class: "toast", "data-hl": "toast", tabindex: "0", role: "link", "data-ticket-id": ev.ticket_id });
+    var close = HL.el("button", { type: "button", class: "x", "data-hl": "toast-close", "aria-label": HL.t("js.dismiss") }, "×");
+    toast.appendChild(HL.el("span", null, HL.t(key, args)));
+    toast.appendChild(close);
+    var dismiss = function () { if (toast.parentNode) toast.parentNode.removeChild(toast); };
+    close.addEventListener("click", function (e) { e.stopPropagation(); dismiss(); });
+    toast.addEventListener("click", function () { location.assign(href); });
+    toast.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") { e.preventDefault(); e.stopPropagation(); dismiss(); }
+      else if (e.key === "Enter" && e.target === toast) { e.preventDefault(); location.assign(href); }
+    });
+    toastBox.appendChild(toast);
+    // Unobtrusive: it leaves by itself unless the agent is on it.
+    setTimeout(function () { if (!toast.matches(":hover, :focus-within")) dismiss(); }, 15000);
+  }
+  HL.on("event", ownerToast);
 
   // ---- keyboard ------------------------------------------------------------
   // focusFromKey moves focus for a shortcut. The shortcut's keydown is

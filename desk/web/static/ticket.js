@@ -286,6 +286,26 @@
     if (b) change({ remove_tags: [b.getAttribute("data-tag")] });
   });
 
+  // The outcome confirmation lives in the header, which refreshHead
+  // replaces, so its button is reached through the root.
+  root.addEventListener("click", function (ev) {
+    if (!ev.target.closest('[data-hl="confirm-outcome"]')) return;
+    var body = {};
+    var reason = q("confirm-reason"), note = q("confirm-note");
+    if (reason) {
+      body.reason = reason.value.trim();
+      if (!body.reason) { say(actionStatus, HL.t("js.confirm_reason_needed"), true); reason.focus(); return; }
+    }
+    if (note && note.value.trim()) body.note = note.value.trim();
+    say(actionStatus, HL.t("js.sending"));
+    HL.api("POST", "/api/v1/tickets/" + encodeURIComponent(id) + "/outcome-confirmation", body).then(function (res) {
+      if (!res.ok) { say(actionStatus, HL.t("js.failed", { reason: HL.errorText(res) }), true); return; }
+      say(actionStatus, HL.t("js.saved"));
+      pull();
+      refreshHead();
+    });
+  });
+
   HL.refreshTimes(root);
   window.scrollTo(0, document.body.scrollHeight);
 })();
