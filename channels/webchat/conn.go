@@ -1,7 +1,6 @@
 package webchat
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 	"sync"
@@ -10,24 +9,25 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// conn is one customer websocket. Idle, it costs one goroutine (the
-// reader), a small send queue, a ping timer and gorilla's 1 KiB read
-// buffer; a writer and a puller run on short-lived goroutines only while
-// there is something to write or to read from History.
+// conn is one customer websocket. Idle, it costs one shallow goroutine
+// (the reader), gorilla's small read buffer, a ping timer and this
+// struct: the send queue, the inbox, the context's bookkeeping and the
+// logger are made only while something happens. A writer, a puller and
+// an inbound worker run on short-lived goroutines only while there is
+// something to write, to read from History or to hand to the desk.
 type conn struct {
-	s    *Server
-	ws   *websocket.Conn
-	site Site
-	log  *slog.Logger
-	ctx  context.Context
-	stop context.CancelFunc
-	send chan []byte
-	done chan struct{}
-	once sync.Once
+	s      *Server
+	ws     *websocket.Conn
+	site   *Site // shared by every connection of the site
+	remote string
+	life   lifetime // the context of the connection's calls; ends with it
+	once   sync.Once
 
-	// Used by the reading goroutine only.
-	visitorID  string
-	ident      *identity
+	// Set by hello before anything else reads them.
+	visitorID string
+	ident     *identity
+
+	// Used by the inbound worker only.
 	linked     bool // a message carrying ident has been acked
 	lastTyping time.Time
 
@@ -39,18 +39,39 @@ type conn struct {
 	writing   bool // a writeLoop runs
 	closed    bool
 	pinger    *time.Timer
+
+	queue [][]byte      // encoded frames for the writer; nil while idle
+	room  chan struct{} // closed when the writer takes a frame; made only while a push waits
+
+	inbox     []inFrame     // frames for the inbound worker; nil while idle
+	inboxRoom chan struct{} // closed when the worker takes a frame; made only while the reader waits
+	working   bool          // an inbound worker runs
+
+	own own // what this connection's own acked messages let it skip
 }
 
-func newConn(s *Server, ws *websocket.Conn, site Site, log *slog.Logger, parent context.Context) *conn {
-	ctx, stop := context.WithCancel(parent)
-	return &conn{
-		s: s, ws: ws, site: site, log: log, ctx: ctx, stop: stop,
-		send: make(chan []byte, s.o.SendQueue),
-		done: make(chan struct{}),
+func newConn(s *Server, ws *websocket.Conn, site *Site, remote string) *conn {
+	return &conn{s: s, ws: ws, site: site, remote: remote, life: lifetime{done: make(chan struct{})}}
+}
+
+// logger is built when something is logged, not kept per connection:
+// slog's With copies the handler's attributes, about 300 bytes a call.
+func (c *conn) logger() *slog.Logger {
+	c.mu.Lock()
+	visitor := c.visitorID
+	c.mu.Unlock()
+	l := c.s.log.With("site", c.site.Key, "remote", c.remote)
+	if visitor != "" {
+		l = l.With("visitor", visitor)
 	}
+	return l
 }
 
-// serve reads frames until the connection ends.
+// serve reads frames until the connection ends. It only reads: hello,
+// decoding, errors, Sink.Ingest and the feed run on other goroutines. A
+// goroutine keeps the largest stack it ever needed until a GC finds it
+// using under a quarter, and this one parks in ReadMessage for hours, so
+// any deep call here would cost every idle connection 4 KB or more.
 func (c *conn) serve() {
 	defer c.finish()
 	// In the hub from the start, so Close reaches a connection still in hello.
@@ -61,60 +82,53 @@ func (c *conn) serve() {
 	c.ws.SetPongHandler(func(string) error {
 		return c.ws.SetReadDeadline(time.Now().Add(o.PongWait))
 	})
-
-	f, ok := c.readFrame()
-	if !ok {
-		return
-	}
-	if f.Type != frameHello {
-		c.closeNow(websocket.ClosePolicyViolation, &refusal{Code: CodeInvalid, Message: "the first frame must be hello"})
-		return
-	}
-	if !c.hello(f) {
-		return
-	}
-	for {
-		_ = c.ws.SetReadDeadline(time.Now().Add(o.PongWait))
-		f, ok := c.readFrame()
+	for welcomed := false; !welcomed; {
+		mt, raw, ok := c.read()
 		if !ok {
 			return
 		}
-		switch f.Type {
-		case frameHello:
-			c.push(errorBytes(&refusal{Code: CodeInvalid, Message: "hello was already sent on this connection"}))
-		case frameMessage:
-			c.handleMessage(f)
-		case frameTyping:
-			c.handleTyping()
+		switch c.beforeHelloAside(mt, raw) {
+		case helloDone:
+			welcomed = true
+		case helloStop:
+			return
+		}
+	}
+	for {
+		_ = c.ws.SetReadDeadline(time.Now().Add(o.PongWait))
+		mt, raw, ok := c.read()
+		if !ok || !c.enqueue(inFrame{mt: mt, raw: raw}) {
+			return
 		}
 	}
 }
 
-// readFrame reads the next usable frame, answering unusable ones with an
-// error frame; ok is false when the connection is over.
-func (c *conn) readFrame() (clientFrame, bool) {
-	for {
-		mt, raw, err := c.ws.ReadMessage()
-		if err != nil {
-			c.logEnd(err)
-			return clientFrame{}, false
-		}
-		if mt != websocket.TextMessage {
-			c.reply(&refusal{Code: CodeInvalid, Message: "frames must be JSON text frames"})
-			continue
-		}
-		f, ferr := decodeClientFrame(raw, c.s.o.MaxTextBytes)
-		if ferr != nil {
-			c.log.Debug("webchat: refused a frame", "code", ferr.Code, "reason", ferr.Message)
-			c.reply(ferr)
-			continue
-		}
-		return f, true
+// read reads the next frame; ok is false when the connection is over.
+func (c *conn) read() (int, []byte, bool) {
+	mt, raw, err := c.ws.ReadMessage()
+	if err != nil {
+		c.logEnd(err)
+		return 0, nil, false
 	}
+	return mt, raw, true
+}
+
+// decode turns a frame into a usable client frame, or a refusal to answer.
+func (c *conn) decode(mt int, raw []byte) (clientFrame, *refusal) {
+	if mt != websocket.TextMessage {
+		return clientFrame{}, &refusal{Code: CodeInvalid, Message: "frames must be JSON text frames"}
+	}
+	f, ferr := decodeClientFrame(raw, c.s.o.MaxTextBytes)
+	if ferr != nil {
+		c.logger().Debug("webchat: refused a frame", "code", ferr.Code, "reason", ferr.Message)
+		return clientFrame{}, ferr
+	}
+	return f, nil
 }
 
 // reply sends an error frame, directly before hello (no writer yet) and
-// through the queue after.
+// through the queue after. visitorID is set by hello, which happens before
+// the inbound worker's first frame.
 func (c *conn) reply(e *refusal) {
 	if c.visitorID == "" {
 		_ = c.ws.SetWriteDeadline(time.Now().Add(c.s.o.WriteWait))
@@ -134,11 +148,11 @@ func (c *conn) closeNow(code int, e *refusal) {
 func (c *conn) logEnd(err error) {
 	switch {
 	case errors.Is(err, websocket.ErrReadLimit):
-		c.log.Info("webchat: frame over the read limit; connection closed with 1009", "limit", c.s.o.ReadLimit)
+		c.logger().Info("webchat: frame over the read limit; connection closed with 1009", "limit", c.s.o.ReadLimit)
 	case websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived):
-		c.log.Debug("webchat: connection closed by the client")
+		c.logger().Debug("webchat: connection closed by the client")
 	default:
-		c.log.Debug("webchat: connection ended", "err", err)
+		c.logger().Debug("webchat: connection ended", "err", err)
 	}
 }
 
@@ -146,48 +160,10 @@ func errorBytes(e *refusal) []byte {
 	return encodeFrame(errorFrame{Type: frameError, Code: e.Code, Message: e.Message, ClientMsgID: e.ClientMsgID})
 }
 
-// kick starts a writer unless one runs. Idle connections have none:
-// at 10,000 connections a node, a parked writer goroutine per connection
-// would cost more than everything else together.
-func (c *conn) kick() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.writing || c.closed {
-		return
-	}
-	c.writing = true
-	go c.writeLoop()
-}
-
-// writeLoop writes queued frames until the queue is empty. It checks for
-// emptiness under mu, where kick checks writing, so a frame queued as it
-// stops starts the next writer.
-func (c *conn) writeLoop() {
-	for {
-		select {
-		case b := <-c.send:
-			_ = c.ws.SetWriteDeadline(time.Now().Add(c.s.o.WriteWait))
-			if err := c.ws.WriteMessage(websocket.TextMessage, b); err != nil {
-				c.log.Info("webchat: write failed; dropping connection", "err", err)
-				c.finish()
-				return
-			}
-		default:
-			c.mu.Lock()
-			if len(c.send) == 0 || c.closed {
-				c.writing = false
-				c.mu.Unlock()
-				return
-			}
-			c.mu.Unlock()
-		}
-	}
-}
-
 // ping runs on a timer; gorilla allows WriteControl beside a writer.
 func (c *conn) ping() {
 	if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.s.o.WriteWait)); err != nil {
-		c.log.Debug("webchat: ping failed; dropping connection", "err", err)
+		c.logger().Debug("webchat: ping failed; dropping connection", "err", err)
 		c.finish()
 		return
 	}
@@ -195,46 +171,6 @@ func (c *conn) ping() {
 	defer c.mu.Unlock()
 	if !c.closed {
 		c.pinger.Reset(c.s.o.PingInterval)
-	}
-}
-
-// offer queues b if there is room and drops it otherwise; for frames
-// that may be lost (typing).
-func (c *conn) offer(b []byte) {
-	select {
-	case c.send <- b:
-		c.kick()
-	default:
-	}
-}
-
-// push queues b, waiting up to WriteWait for room; a client that reads
-// slower than that is dropped, and only its own goroutine waited for it.
-// It reports whether b was queued.
-func (c *conn) push(b []byte) bool {
-	select {
-	case <-c.done:
-		return false
-	default:
-	}
-	select {
-	case c.send <- b:
-		c.kick()
-		return true
-	default:
-	}
-	t := time.NewTimer(c.s.o.WriteWait)
-	defer t.Stop()
-	select {
-	case c.send <- b:
-		c.kick()
-		return true
-	case <-c.done:
-		return false
-	case <-t.C:
-		c.log.Warn("webchat: client reads too slowly; dropping connection", "queue", cap(c.send))
-		c.finish()
-		return false
 	}
 }
 
@@ -252,12 +188,14 @@ func (c *conn) finish() {
 		if c.pinger != nil {
 			c.pinger.Stop()
 		}
+		c.queue = nil
+		c.inbox = nil
+		c.own.stopHold()
 		c.mu.Unlock()
-		// done closes before the hub forgets c, so register (which checks
-		// done after adding) cannot leave a dead connection behind.
-		close(c.done)
+		// Done closes before the hub forgets c, so register (which checks
+		// it after adding) cannot leave a dead connection behind.
+		c.life.end()
 		c.s.hub.remove(c)
-		c.stop()
 		_ = c.ws.Close()
 	})
 }

@@ -7,6 +7,12 @@ type Notice struct {
 	TicketID  string
 	Typing    bool   // an agent is typing; otherwise the ticket's timeline changed: pull it
 	AgentName string // with Typing
+	// MessageID and Seq name the message that changed the timeline, when
+	// the notice is for one; a connection that sent it itself and has
+	// everything before it skips reading it back. Empty and 0 mean
+	// unknown: connections pull.
+	MessageID string
+	Seq       int64
 }
 
 // Feed carries notices from the desk (on any node) and the customers' typing to it.

@@ -80,6 +80,8 @@ type fakeDesk struct {
 
 	gate    chan struct{} // when set, Ingest waits for a value
 	entered chan string   // when set, Ingest reports each ExternalID as it starts
+
+	reads map[string]int // History.Messages calls per ticket
 }
 
 func newFakeDesk() *fakeDesk {
@@ -167,6 +169,13 @@ func (d *fakeDesk) setGate(gate chan struct{}, entered chan string) {
 	d.gate, d.entered = gate, entered
 }
 
+// readsOf says how often History.Messages read ticket.
+func (d *fakeDesk) readsOf(ticket string) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.reads[ticket]
+}
+
 func (d *fakeDesk) stored() []channels.Inbound {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -185,6 +194,10 @@ func (d *fakeDesk) ActiveTicket(_ context.Context, siteKey, visitorID string) (s
 func (d *fakeDesk) Messages(_ context.Context, ticketID string, after int64, limit int) ([]Message, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.reads == nil {
+		d.reads = map[string]int{}
+	}
+	d.reads[ticketID]++
 	t := d.tickets[ticketID]
 	if t == nil {
 		return nil, nil

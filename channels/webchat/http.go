@@ -70,9 +70,10 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	// The handler returns at once: net/http keeps its 4 KiB read and write
 	// buffers and the grown handler stack for as long as the handler runs,
-	// which would triple the cost of an idle connection. The request's
-	// context ends with the handler, so the connection keeps only its values.
-	go newConn(s, ws, site, log, context.WithoutCancel(r.Context())).serve()
+	// which would triple the cost of an idle connection. Nothing of the
+	// request is kept: its context, logger and site copy would be a few
+	// hundred bytes on every idle connection.
+	go newConn(s, ws, s.sharedSite(site), r.RemoteAddr).serve()
 }
 
 func (s *Server) refuseUnknownSite(w http.ResponseWriter, r *http.Request, log *slog.Logger) {

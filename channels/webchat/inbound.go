@@ -11,11 +11,11 @@ import (
 const unavailableRetry = 5 * time.Second
 
 // handleMessage stores one customer message and acks it after the commit.
-// It runs on the reading goroutine, so a visitor's messages reach the desk
-// in the order they were sent.
+// It runs on the connection's inbound worker, one frame at a time, so a
+// visitor's messages reach the desk in the order they were sent.
 func (c *conn) handleMessage(f clientFrame) {
 	site := c.site
-	ok, retry := c.s.allow(c.ctx, "webchat:msg:"+site.Key+":"+c.visitorID)
+	ok, retry := c.s.allow(&c.life, "webchat:msg:"+site.Key+":"+c.visitorID)
 	if !ok {
 		c.push(encodeFrame(errorFrame{
 			Type: frameError, Code: CodeRateLimited, ClientMsgID: f.ClientMsgID,
@@ -40,14 +40,16 @@ func (c *conn) handleMessage(f clientFrame) {
 			}}
 		}
 	}
-	ctx, cancel := context.WithTimeout(c.ctx, c.s.o.IngestTimeout)
+	c.ingestStarts()
+	ctx, cancel := context.WithTimeout(&c.life, c.s.o.IngestTimeout)
 	rc, err := c.s.o.Sink.Ingest(ctx, in)
 	cancel()
 	if err != nil {
-		if c.ctx.Err() != nil {
+		c.ingestFailed()
+		if c.life.Err() != nil {
 			return // gone; the widget re-sends with the same client_msg_id
 		}
-		c.log.Error("webchat: storing a customer message failed", "client_msg_id", f.ClientMsgID, "err", err)
+		c.logger().Error("webchat: storing a customer message failed", "client_msg_id", f.ClientMsgID, "err", err)
 		c.push(encodeFrame(errorFrame{
 			Type: frameError, Code: CodeUnavailable, ClientMsgID: f.ClientMsgID,
 			Message: "the message could not be stored yet and will be retried", RetryAfter: retrySeconds(unavailableRetry),
@@ -58,12 +60,14 @@ func (c *conn) handleMessage(f clientFrame) {
 		c.linked = true
 	}
 	// The ack never moves the resume point: an agent reply committed just
-	// before this message would be skipped. The message itself comes back
-	// through History, and the widget matches it by client_msg_id.
+	// before this message would be skipped. The message frame follows when
+	// its notice arrives: built from what was stored when nothing came
+	// before it (own.go), read back from History otherwise.
 	c.push(encodeFrame(ackFrame{
 		Type: frameAck, ClientMsgID: f.ClientMsgID, ID: rc.MessageID, Seq: rc.Seq,
 		TicketID: rc.TicketID, Duplicate: rc.Duplicate, Linked: len(in.Links) > 0,
 	}))
+	c.acked(rc, in, f.ClientMsgID)
 	c.adopt(rc.TicketID)
 }
 
@@ -79,9 +83,9 @@ func (c *conn) handleTyping() {
 		return
 	}
 	c.lastTyping = now
-	ctx, cancel := context.WithTimeout(c.ctx, 5*time.Second)
+	ctx, cancel := context.WithTimeout(&c.life, 5*time.Second)
 	defer cancel()
-	if err := feed.CustomerTyping(ctx, ticket); err != nil && c.ctx.Err() == nil {
-		c.log.Debug("webchat: forwarding customer typing failed", "err", err)
+	if err := feed.CustomerTyping(ctx, ticket); err != nil && c.life.Err() == nil {
+		c.logger().Debug("webchat: forwarding customer typing failed", "err", err)
 	}
 }

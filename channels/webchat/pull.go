@@ -36,8 +36,8 @@ func (c *conn) pullLoop() {
 		if err != nil || !c.again || c.closed {
 			c.pulling = false
 			c.mu.Unlock()
-			if err != nil && c.ctx.Err() == nil {
-				c.log.Warn("webchat: pull failed; retrying", "err", err, "in", c.s.pullRetry)
+			if err != nil && c.life.Err() == nil {
+				c.logger().Warn("webchat: pull failed; retrying", "err", err, "in", c.s.pullRetry)
 				time.AfterFunc(c.s.pullRetry, c.requestPull)
 			}
 			return
@@ -71,6 +71,7 @@ func (c *conn) pull(ticket string, after int64) error {
 			current := c.ticket == ticket
 			if current && after > c.delivered {
 				c.delivered = after
+				c.passedLocked()
 			}
 			c.mu.Unlock()
 			if !current {
@@ -89,11 +90,11 @@ func (c *conn) pull(ticket string, after int64) error {
 func (c *conn) messages(ticket string, after int64, limit int) ([]Message, error) {
 	select {
 	case c.s.pullSlots <- struct{}{}:
-	case <-c.ctx.Done():
-		return nil, c.ctx.Err()
+	case <-c.life.done:
+		return nil, c.life.Err()
 	}
 	defer func() { <-c.s.pullSlots }()
-	return c.s.o.History.Messages(c.ctx, ticket, after, limit)
+	return c.s.o.History.Messages(&c.life, ticket, after, limit)
 }
 
 // encodeMessage never fails on data from the record: a time JSON cannot

@@ -81,7 +81,7 @@ func (s *Server) dispatch(n Notice) {
 		if n.Typing {
 			c.offer(typing)
 		} else {
-			c.requestPull()
+			c.notice(n)
 		}
 	}
 }

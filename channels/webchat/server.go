@@ -22,6 +22,10 @@ const (
 	defaultPullRetry     = 2 * time.Second
 )
 
+// readBufferSize is gorilla's read buffer per connection, which every idle
+// connection holds.
+const readBufferSize = 256
+
 // Server is the customer websocket of one node, with its widget.
 type Server struct {
 	o     Options
@@ -30,11 +34,15 @@ type Server struct {
 	hub   *hub
 	local *localLimiter
 
+	sitesMu sync.Mutex
+	sites   map[string]*Site // by key: the version connections share (sharedSite)
+
 	upgrader  websocket.Upgrader
 	pullSlots chan struct{} // bounds History calls so a feed loss does not storm SQL
 
 	feedRetryBase time.Duration
 	pullRetry     time.Duration
+	ownWait       time.Duration // see ownNoticeWait
 }
 
 // New builds the server. Sites, Sink and History are required; a nil
@@ -54,9 +62,12 @@ func New(o Options) *Server {
 		pullSlots:     make(chan struct{}, o.PullConcurrency),
 		feedRetryBase: defaultFeedRetryBase,
 		pullRetry:     defaultPullRetry,
+		ownWait:       ownNoticeWait,
 	}
 	s.upgrader = websocket.Upgrader{
-		ReadBufferSize:  1024,
+		// Frames are read through it in pieces, so it only has to hold a
+		// frame header or a control frame's payload (at most 125 bytes).
+		ReadBufferSize:  readBufferSize,
 		WriteBufferSize: 1024,
 		// Idle connections hold no write buffer: a writer borrows one per frame.
 		WriteBufferPool:  &sync.Pool{},

@@ -14,6 +14,38 @@ const (
 	identityIgnored  = "ignored"
 )
 
+// What a frame read before hello leads to.
+const (
+	helloDone  = iota // welcomed: read on
+	helloAgain        // unusable frame, answered: wait for hello
+	helloStop         // the connection ends
+)
+
+// beforeHelloAside handles a frame read before hello on a goroutine of its
+// own and waits for it, so decoding and the SQL lookup do not grow the
+// reader's stack for the rest of the connection.
+func (c *conn) beforeHelloAside(mt int, raw []byte) int {
+	res := make(chan int, 1)
+	go func() { res <- c.beforeHello(mt, raw) }()
+	return <-res
+}
+
+func (c *conn) beforeHello(mt int, raw []byte) int {
+	f, ferr := c.decode(mt, raw)
+	if ferr != nil {
+		c.reply(ferr)
+		return helloAgain
+	}
+	if f.Type != frameHello {
+		c.closeNow(websocket.ClosePolicyViolation, &refusal{Code: CodeInvalid, Message: "the first frame must be hello"})
+		return helloStop
+	}
+	if !c.hello(f) {
+		return helloStop
+	}
+	return helloDone
+}
+
 // hello establishes who the visitor is and where they resume, then starts
 // pinging. It reports false when the connection must end.
 func (c *conn) hello(f clientFrame) bool {
@@ -23,7 +55,7 @@ func (c *conn) hello(f clientFrame) bool {
 		id, err := verifyVisitor(site.Secret, site.Key, f.Visitor)
 		if err != nil {
 			// Never trusted: a bad token only costs the client its history.
-			c.log.Info("webchat: visitor token refused; starting a new visitor", "reason", err)
+			c.logger().Info("webchat: visitor token refused; starting a new visitor", "reason", err)
 		} else {
 			visitorID = id
 		}
@@ -31,14 +63,12 @@ func (c *conn) hello(f clientFrame) bool {
 	if visitorID == "" {
 		visitorID = newVisitorID()
 	}
-	c.log = c.log.With("visitor", visitorID)
-
 	state := identityNone
 	if f.Identity != nil {
 		id, err := verifyIdentity(site.Secret, *f.Identity, c.s.now())
 		if err != nil {
 			state = identityIgnored
-			c.log.Warn("webchat: signed identity ignored; chatting anonymously", "reason", err,
+			c.logger().Warn("webchat: signed identity ignored; chatting anonymously", "visitor", visitorID, "reason", err,
 				"customer_no", truncate(f.Identity.CustomerNo, maxCustomerNoBytes))
 		} else {
 			state = identityVerified
@@ -46,11 +76,11 @@ func (c *conn) hello(f clientFrame) bool {
 		}
 	}
 
-	ctx, cancel := context.WithTimeout(c.ctx, 10*time.Second)
+	ctx, cancel := context.WithTimeout(&c.life, 10*time.Second)
 	active, err := c.s.o.History.ActiveTicket(ctx, site.Key, visitorID)
 	cancel()
 	if err != nil {
-		c.log.Error("webchat: reading the visitor's active ticket", "err", err)
+		c.logger().Error("webchat: reading the visitor's active ticket", "visitor", visitorID, "err", err)
 		c.closeNow(websocket.CloseInternalServerErr, &refusal{Code: CodeUnavailable, Message: "the chat is unavailable; reconnect later"})
 		return false
 	}
@@ -60,12 +90,10 @@ func (c *conn) hello(f clientFrame) bool {
 	if f.TicketID == active {
 		after = f.After
 	}
+	c.mu.Lock()
+	// Set only now: until then reply writes directly, ahead of closeNow's close frame.
 	c.visitorID = visitorID
-	c.mu.Lock()
 	c.ticket, c.delivered = active, after
-	c.mu.Unlock()
-
-	c.mu.Lock()
 	c.pinger = time.AfterFunc(c.s.o.PingInterval, c.ping)
 	c.mu.Unlock()
 	c.push(encodeFrame(welcomeFrame{
@@ -73,7 +101,7 @@ func (c *conn) hello(f clientFrame) bool {
 		Visitor:   signVisitor(site.Secret, site.Key, visitorID),
 		VisitorID: visitorID,
 		TicketID:  active,
-		Site:      c.s.siteInfo(site),
+		Site:      c.s.siteInfo(*site),
 		Identity:  state,
 		Limits:    c.s.limitsInfo(),
 	}))
@@ -87,7 +115,7 @@ func (c *conn) hello(f clientFrame) bool {
 func (c *conn) register(ticket string) {
 	c.s.hub.add(c, ticket)
 	select {
-	case <-c.done:
+	case <-c.life.done:
 		c.s.hub.remove(c)
 	default:
 	}

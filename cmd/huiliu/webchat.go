@@ -164,13 +164,10 @@ func (f chatFeed) Notices(ctx context.Context) (<-chan webchat.Notice, error) {
 				if !ok || e.Reset {
 					return // lost events: closing makes the server re-pull everyone
 				}
-				var ev struct {
-					TicketID string `json:"ticket_id"`
-				}
-				if json.Unmarshal(e.Data, &ev) != nil || ev.TicketID == "" {
+				var keep bool
+				if n, keep = eventNotice(e.Data); !keep {
 					continue
 				}
-				n = webchat.Notice{TicketID: ev.TicketID}
 			case e, ok := <-typing:
 				if !ok {
 					return
@@ -189,6 +186,30 @@ func (f chatFeed) Notices(ctx context.Context) (<-chan webchat.Notice, error) {
 		}
 	}()
 	return out, nil
+}
+
+// eventNotice turns a desk event into a notice. Only top-level fields are
+// decoded; the event's data (the whole ticket and message) is scanned past,
+// never decoded: connections read what they show from SQL.
+func eventNotice(data []byte) (webchat.Notice, bool) {
+	var ev struct {
+		Type       string `json:"type"`
+		TicketID   string `json:"ticket_id"`
+		MessageID  string `json:"message_id"`
+		MessageSeq int64  `json:"message_seq"`
+	}
+	if json.Unmarshal(data, &ev) != nil || ev.TicketID == "" {
+		return webchat.Notice{}, false
+	}
+	if ev.Type == desk.EventMessageUpdated {
+		// A delivery state changed; the customer sees nothing new.
+		return webchat.Notice{}, false
+	}
+	n := webchat.Notice{TicketID: ev.TicketID}
+	if ev.MessageID != "" && ev.MessageSeq > 0 {
+		n.MessageID, n.Seq = ev.MessageID, ev.MessageSeq
+	}
+	return n, true
 }
 
 func (f chatFeed) CustomerTyping(ctx context.Context, ticketID string) error {

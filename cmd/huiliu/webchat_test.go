@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 
 	"huiliu/channels"
+	"huiliu/channels/webchat"
 	"huiliu/desk"
 	"huiliu/store/storetest"
 )
@@ -56,5 +58,33 @@ func TestChatHistoryShowsOnlyWhatTheCustomerMaySee(t *testing.T) {
 	}
 	if rest, err := h.Messages(ctx, rc.TicketID, got[1].Seq, 3); err != nil || len(rest) != 0 {
 		t.Fatalf("after the reply: %+v %v", rest, err)
+	}
+}
+
+// A desk event becomes a notice naming its message, so the sender can skip
+// reading it back; events that add nothing the customer sees are dropped.
+func TestEventNotice(t *testing.T) {
+	ev := desk.Event{Type: desk.EventMessageCreated, TicketID: "t1", MessageID: "m1", MessageSeq: 7,
+		Data: []byte(`{"ticket":{"id":"t1"},"message":{"id":"m1","text":"很长的正文"}}`)}
+	data, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, ok := eventNotice(data); !ok || n != (webchat.Notice{TicketID: "t1", MessageID: "m1", Seq: 7}) {
+		t.Fatalf("message event: %+v, %v", n, ok)
+	}
+	// Without a seq the id is no use: connections pull.
+	data, _ = json.Marshal(desk.Event{Type: desk.EventTicketUpdated, TicketID: "t1", MessageID: "m1"})
+	if n, ok := eventNotice(data); !ok || n != (webchat.Notice{TicketID: "t1"}) {
+		t.Fatalf("ticket event: %+v, %v", n, ok)
+	}
+	data, _ = json.Marshal(desk.Event{Type: desk.EventMessageUpdated, TicketID: "t1", MessageID: "m1"})
+	if n, ok := eventNotice(data); ok {
+		t.Fatalf("delivery state change made a notice: %+v", n)
+	}
+	for _, bad := range []string{`{"type":"message.created"}`, `not json`, `[]`} {
+		if n, ok := eventNotice([]byte(bad)); ok {
+			t.Fatalf("%s made a notice: %+v", bad, n)
+		}
 	}
 }
