@@ -126,6 +126,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		pruneLoop(ctx, a, log)
 	}()
 	a.startSLA(ctx, &wg)
+	a.startRouting(ctx, &wg)
 	if tg != nil {
 		wg.Add(1)
 		go func() {
