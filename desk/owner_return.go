@@ -5,8 +5,8 @@ import (
 	"errors"
 )
 
-// PresenceReader tells whether an agent is at the desk; queue.Presence
-// implements it. States are "online", "away" and "offline".
+// PresenceReader tells whether an agent is at the desk (PresenceOnline,
+// PresenceAway or PresenceOffline); queue.Presence implements it.
 type PresenceReader interface {
 	State(ctx context.Context, agent string) (string, error)
 }
@@ -28,7 +28,7 @@ func (s *Service) returnToOwner(ctx context.Context, t Ticket, reopened bool) {
 		if err != nil {
 			s.log.Warn("desk: owner presence", "ticket", t.ID, "owner", t.OwnerID, "err", err)
 		}
-		present = state == "online" || state == "away"
+		present = state == PresenceOnline || state == PresenceAway
 	}
 	if !present && !reopened {
 		return

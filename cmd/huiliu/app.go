@@ -40,7 +40,7 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	} else {
 		q = memory.New()
 	}
-	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: q.Limiter(), Logger: log})
+	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: q.Limiter(), Logger: log, Presence: q.Presence()})
 	return &app{cfg: cfg, log: log, db: db, queue: q, svc: svc}, nil
 }
 
