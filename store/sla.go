@@ -179,7 +179,7 @@ func (t *txn) InvalidateTicketSLA(ctx context.Context) error {
 
 func (r reader) StaleSLATickets(ctx context.Context, limit int) ([]string, error) {
 	return r.ids(ctx, "stale sla tickets", `SELECT t.id FROM tickets t LEFT JOIN ticket_sla s ON s.ticket_id = t.id
-		WHERE (s.ticket_id IS NULL AND t.status <> 'closed') OR s.ticket_updated_at < t.updated_at
+		WHERE t.status <> 'closed' AND (s.ticket_id IS NULL OR s.ticket_updated_at < t.updated_at)
 		ORDER BY t.id LIMIT $1`, limit)
 }
 

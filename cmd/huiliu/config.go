@@ -44,6 +44,10 @@ type Config struct {
 	// Telegram bots, from [[telegram]] tables; the HUILIU_TELEGRAM_*
 	// variables add one bot named "main".
 	Telegram []TelegramBot `toml:"telegram"`
+	// SLA calendars and policies from [[sla_calendar]] and [[sla_policy]]
+	// tables, applied at serve start (cmd/huiliu/sla.go).
+	SLACalendars []SLACalendarConfig `toml:"sla_calendar"`
+	SLAPolicies  []SLAPolicyConfig   `toml:"sla_policy"`
 	// telegramEnv holds the single bot given by environment or flags.
 	telegramEnv TelegramBot
 }
