@@ -23,8 +23,11 @@ func runBench(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	if len(args) > 0 && args[0] == "chat" {
 		return runBenchChat(ctx, args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "timers" {
+		return runBenchTimers(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "ingest" {
-		return usagef("usage: huiliu bench ingest --url URL --token T [--clients 32] [--duration 20s] [--customers 1000]\n       huiliu bench telegram [--updates 20000] [--users 500] [--replies 2000]\n       huiliu bench chat --url URL --token T [--customers 200] [--agents 4] [--rate 1000] [--duration 20s] [--idle N]\n         (start the desk with --webchat-messages-per-minute 100000 for bench chat)")
+		return usagef("usage: huiliu bench ingest --url URL --token T [--clients 32] [--duration 20s] [--customers 1000]\n       huiliu bench telegram [--updates 20000] [--users 500] [--replies 2000]\n       huiliu bench chat --url URL --token T [--customers 200] [--agents 4] [--rate 1000] [--duration 20s] [--idle N]\n       huiliu bench timers [--timers 1000000] [--spread 2m] [--redis-url URL]\n         (start the desk with --webchat-messages-per-minute 100000 for bench chat)")
 	}
 	fs := flag.NewFlagSet("bench ingest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
