@@ -1,6 +1,7 @@
 package webchat
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"sync"
@@ -149,6 +150,9 @@ func (c *conn) logEnd(err error) {
 	switch {
 	case errors.Is(err, websocket.ErrReadLimit):
 		c.logger().Info("webchat: frame over the read limit; connection closed with 1009", "limit", c.s.o.ReadLimit)
+	case !c.s.log.Enabled(context.Background(), slog.LevelDebug):
+		// Every connection ends here; building its logger for nothing
+		// would cost a few allocations each.
 	case websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived):
 		c.logger().Debug("webchat: connection closed by the client")
 	default:
