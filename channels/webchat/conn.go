@@ -77,7 +77,7 @@ func (c *conn) serve() {
 	defer c.finish()
 	// In the hub from the start, so Close reaches a connection still in hello.
 	c.register("")
-	o := c.s.o
+	o := &c.s.o // not a copy: the pong handler would keep one per connection
 	c.ws.SetReadLimit(o.ReadLimit)
 	_ = c.ws.SetReadDeadline(time.Now().Add(o.HelloWait))
 	c.ws.SetPongHandler(func(string) error {
