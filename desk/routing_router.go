@@ -63,6 +63,8 @@ const (
 	// routingEvery is how often the worker looks even without a nudge.
 	routingEvery = 3 * time.Second
 	routingLease = 15 * time.Second
+	// routingMinGap is the least time between two rounds of one node.
+	routingMinGap = 500 * time.Millisecond
 	// OfflineGrace is how long an assignee may be offline before their
 	// tickets go back to the queue: a page reload or a node restart must
 	// not take an agent's work away.
@@ -124,6 +126,13 @@ func (r *Router) Run(ctx context.Context) {
 		}
 		if err := r.Round(ctx); err != nil && ctx.Err() == nil {
 			r.log.Error("routing: round", "err", err)
+		}
+		// Nudges come with every desk event; a short pause makes a busy
+		// desk's nudges one round instead of one each.
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(routingMinGap):
 		}
 	}
 }
