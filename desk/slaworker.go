@@ -163,17 +163,16 @@ func (w *SLAWorker) Tick(ctx context.Context) error {
 // on rows overdue past their timer's grace (timers lost), and rebuilds the
 // timer set when it is empty although SQL has instants ahead.
 func (w *SLAWorker) Reconcile(ctx context.Context) error {
+	// One ticket that cannot be computed (say, its calendar no longer
+	// builds) is logged and skipped, never allowed to stall the others;
+	// pages continue only while they make progress, since failed tickets
+	// stay stale and come back first.
 	for {
 		ids, err := w.s.store.StaleSLATickets(ctx, slaPageSize)
 		if err != nil {
 			return fmt.Errorf("desk: sla reconcile: %w", err)
 		}
-		for _, id := range ids {
-			if err := w.Sync(ctx, id); err != nil {
-				return fmt.Errorf("desk: sla reconcile ticket %s: %w", id, err)
-			}
-		}
-		if len(ids) < slaPageSize {
+		if w.syncAll(ctx, ids, "reconcile") < len(ids) || len(ids) < slaPageSize {
 			break
 		}
 	}
@@ -181,11 +180,7 @@ func (w *SLAWorker) Reconcile(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("desk: sla sweep: %w", err)
 	}
-	for _, id := range ids {
-		if err := w.Sync(ctx, id); err != nil {
-			return fmt.Errorf("desk: sla sweep ticket %s: %w", id, err)
-		}
-	}
+	w.syncAll(ctx, ids, "sweep")
 	n, err := w.timers.Len(ctx)
 	if err != nil {
 		return fmt.Errorf("desk: sla timers: %w", err)
@@ -199,6 +194,23 @@ func (w *SLAWorker) Reconcile(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// syncAll syncs each ticket, logging failures, and returns how many
+// succeeded.
+func (w *SLAWorker) syncAll(ctx context.Context, ids []string, why string) int {
+	ok := 0
+	for _, id := range ids {
+		if err := w.Sync(ctx, id); err != nil {
+			if ctx.Err() != nil {
+				return ok
+			}
+			w.log.Warn("desk: sla "+why, "ticket", id, "err", err)
+			continue
+		}
+		ok++
+	}
+	return ok
 }
 
 // RebuildTimers schedules every ticket's next instant from SQL.
