@@ -28,6 +28,7 @@ func (s *Server) routingRoutes(e *echo.Echo, v1 string, authed, admin []echo.Mid
 	e.GET(v1+"/routing/agents/:id", s.getAgentRouting, admin...)
 	e.PUT(v1+"/routing/agents/:id", s.putAgentRouting, admin...)
 	e.POST(v1+"/routing/segments", s.importSegments, admin...)
+	e.GET("/admin/routing", s.routingPage, s.pageErrors, s.pageAuth, requireRole(desk.RoleAdmin))
 }
 
 // nextTicket hands the calling agent the next ticket of their queues.

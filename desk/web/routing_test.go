@@ -110,3 +110,27 @@ func TestRoutingAPIRulesSegmentsAndPull(t *testing.T) {
 		t.Fatalf("delete: %d", resp.StatusCode)
 	}
 }
+
+func TestRoutingAdminPage(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	teamA, err := h.db.TeamByName(ctx, "A")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp := h.call("POST", "/api/v1/routing/rules", h.admin, map[string]any{"name": "<b>逾期</b>", "team_id": teamA.ID,
+		"conditions": map[string]any{"keywords": []string{"还款"}, "segments": []string{"overdue"}}}, nil); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("create rule: %d", resp.StatusCode)
+	}
+	admin := h.signIn("admin@example.com")
+	resp, body := h.page(admin, "/admin/routing")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("routing page: %d", resp.StatusCode)
+	}
+	wantContains(t, body, `data-hl="routing-rule"`, "&lt;b&gt;逾期&lt;/b&gt;", "还款", "overdue", `data-hl="routing-team"`, `data-hl="segments-form"`, "routing_admin.js")
+	wantLacks(t, body, "<b>逾期</b>")
+	agent := h.signIn("li@example.com")
+	if resp, _ := h.page(agent, "/admin/routing"); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("an agent opened the routing page: %d", resp.StatusCode)
+	}
+}

@@ -1,0 +1,99 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"huiliu/desk"
+)
+
+// routingPageTeam is one team row of the routing screen.
+type routingPageTeam struct {
+	ID, Name, Mode  string
+	ReassignMinutes int64
+	Default         bool
+}
+
+// routingPageRule is one rule row, its conditions already in words.
+type routingPageRule struct {
+	ID, Name, Team, Conditions, Action string
+	Enabled                            bool
+}
+
+// routingPage shows the routing rules in order (move, delete), each team's
+// mode, reassignment and default flag, and a segment import. Rules are
+// written through the API (docs/api.md); the page is a thin form over it.
+func (s *Server) routingPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	lang := pickLanguage(c.Request())
+	teams, err := s.svc.Store().Teams(ctx)
+	if err != nil {
+		return fmt.Errorf("web: teams: %w", err)
+	}
+	settings, err := s.svc.TeamRoutings(ctx)
+	if err != nil {
+		return err
+	}
+	rules, err := s.svc.RoutingRules(ctx)
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, t := range teams {
+		names[t.ID] = t.Name
+	}
+	var data struct {
+		Teams []routingPageTeam
+		Rules []routingPageRule
+	}
+	for _, tr := range settings {
+		data.Teams = append(data.Teams, routingPageTeam{ID: tr.TeamID, Name: names[tr.TeamID], Mode: tr.Mode,
+			ReassignMinutes: int64(tr.ReassignAfter / time.Minute), Default: tr.Default})
+	}
+	for _, r := range rules {
+		action := names[r.TeamID]
+		if r.SetCategory != "" {
+			action += " · " + r.SetCategory
+		}
+		if r.SetPriority != "" {
+			action += " · " + translate(lang, "priority."+string(r.SetPriority))
+		}
+		data.Rules = append(data.Rules, routingPageRule{ID: r.ID, Name: r.Name, Team: names[r.TeamID],
+			Conditions: conditionWords(lang, r.Conditions), Action: action, Enabled: r.Enabled})
+	}
+	d := pageData{Lang: lang, Title: translate(lang, "routing.title"), Page: "routing", Scripts: []string{"routing_admin.js"}, Data: data}
+	if err := s.withChrome(ctx, c, &d, ""); err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "admin_routing.html", d)
+}
+
+// conditionWords says a rule's conditions in the page's language.
+func conditionWords(lang string, c desk.RuleConditions) string {
+	var parts []string
+	add := func(key string, vals []string) {
+		if len(vals) > 0 {
+			parts = append(parts, translate(lang, key)+": "+strings.Join(vals, ", "))
+		}
+	}
+	add("routing.cond.channels", c.Channels)
+	add("routing.cond.languages", c.Languages)
+	add("routing.cond.categories", c.Categories)
+	add("routing.cond.keywords", c.Keywords)
+	add("routing.cond.segments", c.Segments)
+	if h := c.Hours; h != nil {
+		key := "routing.cond.inside"
+		if h.Outside {
+			key = "routing.cond.outside"
+		}
+		parts = append(parts, fmt.Sprintf("%s: %s %v %s", translate(lang, key), h.Timezone, h.Days, h.Hours))
+	}
+	if len(parts) == 0 {
+		return translate(lang, "routing.cond.any")
+	}
+	return strings.Join(parts, "; ")
+}
