@@ -20,6 +20,7 @@ type routingPageTeam struct {
 
 // routingPageRule is one rule row, its conditions already in words.
 type routingPageRule struct {
+	N                                  int // 1 is evaluated first
 	ID, Name, Team, Conditions, Action string
 	Enabled                            bool
 }
@@ -54,7 +55,7 @@ func (s *Server) routingPage(c echo.Context) error {
 		data.Teams = append(data.Teams, routingPageTeam{ID: tr.TeamID, Name: names[tr.TeamID], Mode: tr.Mode,
 			ReassignMinutes: int64(tr.ReassignAfter / time.Minute), Default: tr.Default})
 	}
-	for _, r := range rules {
+	for i, r := range rules {
 		action := names[r.TeamID]
 		if r.SetCategory != "" {
 			action += " · " + r.SetCategory
@@ -62,7 +63,7 @@ func (s *Server) routingPage(c echo.Context) error {
 		if r.SetPriority != "" {
 			action += " · " + translate(lang, "priority."+string(r.SetPriority))
 		}
-		data.Rules = append(data.Rules, routingPageRule{ID: r.ID, Name: r.Name, Team: names[r.TeamID],
+		data.Rules = append(data.Rules, routingPageRule{N: i + 1, ID: r.ID, Name: r.Name, Team: names[r.TeamID],
 			Conditions: conditionWords(lang, r.Conditions), Action: action, Enabled: r.Enabled})
 	}
 	d := pageData{Lang: lang, Title: translate(lang, "routing.title"), Page: "routing", Scripts: []string{"routing_admin.js"}, Data: data}
