@@ -42,7 +42,7 @@ type Followup struct {
 	Note      string    `json:"note"`
 	CreatedBy string    `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`
-	DoneAt    time.Time `json:"done_at,omitzero"`
+	DoneAt    time.Time `json:"done_at,omitempty,omitzero"`
 	DoneBy    string    `json:"done_by,omitempty"`
 }
 
