@@ -89,7 +89,8 @@ func (s *Service) slaView(ctx context.Context, id string, now time.Time) (SLAVie
 	for _, sc := range row.Clocks {
 		tv := SLATargetView{Target: sc.Target, Cycle: sc.Cycle, Allowed: SLADuration(sc.Clock.Target)}
 		rem := sc.Clock.Remaining(cal, now)
-		tv.Remaining = SLADuration(rem)
+		// Whole seconds: a countdown has no use for nanoseconds.
+		tv.Remaining = SLADuration(rem.Round(time.Second))
 		switch {
 		case !sc.MetAt.IsZero():
 			tv.State, tv.MetAt = SLAMet, &sc.MetAt
