@@ -40,6 +40,11 @@ func runMigrate(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 		return err
 	}
 	return withApp(ctx, cfg, stderr, func(a *app) error {
+		// A deployment's calendars and policies from the file, so the
+		// database is ready before any node serves.
+		if err := a.applySLAConfig(ctx); err != nil {
+			return err
+		}
 		fmt.Fprintf(stdout, "database is up to date (%s)\n", a.db.Dialect())
 		return nil
 	})

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,4 +91,34 @@ func TestSLAConfigAppliedOnceAndKeptInStep(t *testing.T) {
 
 func fmtTOML(sched string) string {
 	return fmt.Sprintf(slaTOML, filepath.ToSlash(sched))
+}
+
+// `huiliu migrate --config` readies the SLA setup before any node serves.
+func TestMigrateAppliesTheSLAConfig(t *testing.T) {
+	dir := t.TempDir()
+	sched := filepath.Join(dir, "hk2026.txt")
+	if err := os.WriteFile(sched, []byte("year 2026\nholiday 2026-12-25 圣诞节\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "huiliu.toml")
+	if err := os.WriteFile(file, []byte(fmtTOML(sched)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sc := storetest.Config(t)
+	env := []string{"HUILIU_DATA=" + sc.DataDir, "DATABASE_URL=" + sc.URL}
+	if sc.DataDir == "" {
+		env[0] = "HUILIU_DATA=" + t.TempDir()
+	}
+	if out, stderr, code := huiliu(t, env, "", "migrate", "--config", file); code != 0 {
+		t.Fatalf("migrate: exit %d %s %s", code, out, stderr)
+	}
+	cfg := Config{Data: strings.TrimPrefix(env[0], "HUILIU_DATA="), DatabaseURL: sc.URL}
+	a, err := openApp(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if ps, err := a.db.SLAPolicies(context.Background()); err != nil || len(ps) != 1 || ps[0].Name != "complaints" {
+		t.Fatalf("policies after migrate: %+v %v", ps, err)
+	}
 }
