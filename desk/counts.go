@@ -13,6 +13,10 @@ type InboxCounts struct {
 	All        int `json:"all"`        // everything visible to me that is not resolved
 	Open       int `json:"open"`
 	Pending    int `json:"pending"`
+	// AtRisk and Breached count active tickets whose SLA is at risk or
+	// overrun and not met (SLAAlerts).
+	AtRisk   int `json:"at_risk"`
+	Breached int `json:"breached"`
 }
 
 // InboxCounts counts the inbox views of agent a.
@@ -37,5 +41,10 @@ func (s *Service) InboxCounts(ctx context.Context, a Agent) (InboxCounts, error)
 		}
 		*q.n = n
 	}
+	al, err := s.SLAAlerts(ctx, a)
+	if err != nil {
+		return InboxCounts{}, err
+	}
+	c.AtRisk, c.Breached = len(al.AtRisk), len(al.Breached)
 	return c, nil
 }

@@ -29,6 +29,18 @@ type SLAReader interface {
 	DueSLATickets(ctx context.Context, t time.Time, limit int) ([]string, error)
 	// CountSLATimers counts tickets with a next instant.
 	CountSLATimers(ctx context.Context) (int64, error)
+	// ActiveSLAs lists, in ticket id order and at most limit, the SLA rows
+	// of open and pending tickets vis lets see (nil: all) that have a
+	// policy or an open follow-up overdue at now.
+	ActiveSLAs(ctx context.Context, vis *Visibility, now time.Time, limit int) ([]ActiveSLA, error)
+}
+
+// ActiveSLA is an active ticket's stored SLA with what the at-risk and
+// breached views need besides: its team and an overdue promise.
+type ActiveSLA struct {
+	TicketSLA
+	TeamID          string
+	FollowupOverdue bool
 }
 
 // SLAWriter holds their writes.

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"huiliu/desk"
 	"huiliu/desk/web"
@@ -34,10 +35,17 @@ type harness struct {
 
 func newHarness(t testing.TB) *harness {
 	t.Helper()
+	return newHarnessAt(t, nil)
+}
+
+// newHarnessAt is newHarness with the service on the clock now (nil: the
+// real one), for SLA states that depend on the instant.
+func newHarnessAt(t testing.TB, now func() time.Time) *harness {
+	t.Helper()
 	db := storetest.New(t)
 	q := memory.New()
 	t.Cleanup(func() { q.Close() })
-	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: q.Limiter()})
+	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: q.Limiter(), Now: now})
 	h := &harness{t: t, svc: svc, db: db}
 	srv := web.New(web.Options{Service: svc, Events: q.Bus(), Ready: []web.Check{{Name: "database", Ping: db.Ping}, {Name: "queue", Ping: q.Ping}}})
 	h.srv = httptest.NewServer(srv)

@@ -21,6 +21,10 @@ const (
 	viewUnassigned = "unassigned"
 	viewOwned      = "owned"
 	viewAll        = "all"
+	// SLA views (page_inbox_sla.go): active tickets whose SLA is at risk
+	// or breached, for everyone within what they may see.
+	viewAtRisk   = "at_risk"
+	viewBreached = "breached"
 )
 
 var (
@@ -65,7 +69,7 @@ func viewsFor(a desk.Agent) []string {
 	if a.Role.AtLeast(desk.RoleSupervisor) {
 		v = append(v, viewAll)
 	}
-	return v
+	return append(v, viewAtRisk, viewBreached)
 }
 
 func (s *Server) inboxPage(c echo.Context) error {
@@ -80,7 +84,7 @@ func (s *Server) inboxPage(c echo.Context) error {
 	if v.View == "" {
 		v.View = viewMine
 	}
-	if !slices.Contains([]string{viewMine, viewUnassigned, viewOwned, viewAll}, v.View) {
+	if !slices.Contains([]string{viewMine, viewUnassigned, viewOwned, viewAll, viewAtRisk, viewBreached}, v.View) {
 		return desk.Errorf(desk.CodeInvalid, "unknown view %q", v.View)
 	}
 	if !slices.Contains(viewsFor(p.Agent), v.View) {
@@ -104,7 +108,14 @@ func (s *Server) inboxPage(c echo.Context) error {
 		f.Status = []desk.Status{desk.Status(v.Status)}
 	}
 	f.Channel, f.Query, f.Cursor, f.Limit = v.Channel, v.Query, v.Cursor, inboxPageSize
-	tickets, next, err := s.inboxTickets(ctx, v.View, f)
+	var tickets []desk.Ticket
+	var next string
+	var err error
+	if v.View == viewAtRisk || v.View == viewBreached {
+		tickets, err = s.slaViewTickets(ctx, p.Agent, v.View, f)
+	} else {
+		tickets, next, err = s.inboxTickets(ctx, v.View, f)
+	}
 	if err != nil {
 		return err
 	}
@@ -247,5 +258,6 @@ func (s *Server) inboxCounts(ctx context.Context, a desk.Agent) (map[string]int,
 	if err != nil {
 		return nil, err
 	}
-	return map[string]int{viewMine: n.Mine, viewUnassigned: n.Unassigned, viewOwned: n.Owned, viewAll: n.All}, nil
+	return map[string]int{viewMine: n.Mine, viewUnassigned: n.Unassigned, viewOwned: n.Owned, viewAll: n.All,
+		viewAtRisk: n.AtRisk, viewBreached: n.Breached}, nil
 }

@@ -14,6 +14,9 @@ func ticketTags(t desk.Ticket) []string {
 	return tags
 }
 
+// autoBy is the "by" of entries the router wrote (desk assignByAuto).
+const autoBy = "auto"
+
 // systemText is a system entry in the reader's language, from its action
 // and arguments; an action this desk does not know shows the stored
 // (English) text. desk.js sysText applies the same rules to live entries.
@@ -29,6 +32,9 @@ func systemText(lang string, m desk.Message) string {
 	if e.Action == "outcome_confirmed" && e.Args["reason"] != "" {
 		key = "sys.outcome_confirmed_for" // a supervisor for the owner
 	}
+	if e.Action == "assign" && e.Args["by"] == autoBy {
+		key = "sys.assign_auto" // the router, not a person
+	}
 	if _, ok := catalogs[lang][key]; !ok {
 		return m.Text
 	}
@@ -43,6 +49,14 @@ func systemText(lang string, m desk.Message) string {
 			v = translateValue(lang, "identity.", v)
 		case "method":
 			v = translateValue(lang, "method.", v)
+		case "target":
+			v = translateValue(lang, "sla.target.", v)
+		case "level":
+			v = translateValue(lang, "sla.level.", v)
+		case "by":
+			if v == autoBy {
+				v = translate(lang, "sys.by_auto")
+			}
 		}
 		pairs = append(pairs, k, v)
 	}

@@ -52,6 +52,7 @@ type ticketView struct {
 	// ConfirmedBy names who gave it.
 	Confirm     *confirmView
 	ConfirmedBy string
+	SLA         slaPanel
 }
 
 func (s *Server) ticketPage(c echo.Context) error {
@@ -75,7 +76,8 @@ func (s *Server) ticketPage(c echo.Context) error {
 	}
 	// The live page re-reads its header and contact panel (fragment=head)
 	// on every event of its ticket; that needs no timeline.
-	head := c.QueryParam("fragment") == "head"
+	fragment := c.QueryParam("fragment")
+	head := fragment == "head" || fragment == "sla"
 	var msgs []desk.Message
 	if !head {
 		if msgs, err = s.timeline(ctx, t.ID); err != nil {
@@ -83,6 +85,10 @@ func (s *Server) ticketPage(c echo.Context) error {
 		}
 	}
 	lang := pickLanguage(c.Request())
+	panel, err := s.slaPanel(ctx, lang, p.Agent, t.ID, s.svc.Now())
+	if err != nil {
+		return err
+	}
 	contact.Name = contactName(lang, contact)
 	v := ticketView{
 		Ticket: t, Contact: contact, Tags: ticketTags(t),
@@ -90,7 +96,7 @@ func (s *Server) ticketPage(c echo.Context) error {
 		Confirm: confirmOffer(p.Agent, t), ConfirmedBy: agentLabel(names, t.ConfirmedBy),
 		StatusChoices:   []string{"open", "pending", "resolved", "closed"},
 		PriorityChoices: []string{"low", "normal", "high", "urgent"},
-		Teams:           teams,
+		Teams:           teams, SLA: panel,
 	}
 	if t.Status == desk.StatusBot {
 		v.StatusChoices = append([]string{"bot"}, v.StatusChoices...)
@@ -134,8 +140,12 @@ func (s *Server) ticketPage(c echo.Context) error {
 			"agents": agents, "teams": teamNames,
 		},
 	}
-	if head {
+	switch fragment {
+	case "head":
 		return s.renderTemplate(c, http.StatusOK, "ticket.html", "ticket_fragment", d)
+	case "sla":
+		// The 30-second countdown refresh needs the panel only.
+		return s.renderTemplate(c, http.StatusOK, "ticket.html", "sla_fragment", d)
 	}
 	if err := s.withChrome(ctx, c, &d, ""); err != nil {
 		return err

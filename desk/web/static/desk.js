@@ -122,6 +122,28 @@
   };
   setInterval(function () { HL.refreshTimes(); }, 60000);
 
+  // fragment re-reads parts of a page as the server renders them: url
+  // answers escaped HTML, parsed into a separate document; each element
+  // named by a data-hl in hls replaces its twin under root. Never a string
+  // assigned to innerHTML. Resolves true when it replaced anything.
+  HL.fragment = function (url, hls, root) {
+    root = root || document;
+    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (r.status === 401 || r.redirected) { location.reload(); return null; }
+      return r.ok ? r.text() : null;
+    }).then(function (html) {
+      if (!html) return false;
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      var done = false;
+      hls.forEach(function (hl) {
+        var fresh = doc.querySelector('[data-hl="' + hl + '"]');
+        var old = root.querySelector('[data-hl="' + hl + '"]');
+        if (fresh && old) { old.replaceWith(document.adoptNode(fresh)); done = true; }
+      });
+      return done;
+    }, function () { return false; });
+  };
+
   // sysText mirrors systemText in page_system.go.
   HL.sysText = function (m) {
     var e = m.event;
@@ -130,11 +152,15 @@
     var args = Object.assign({}, e.args || {});
     if (e.action === "transfer" && !args.team) key = "sys.unroute";
     if (e.action === "outcome_confirmed" && args.reason) key = "sys.outcome_confirmed_for";
+    if (e.action === "assign" && args.by === "auto") key = "sys.assign_auto";
     if (!Object.prototype.hasOwnProperty.call(catalog, key)) return m.text || "";
     if (args.status) args.status = HL.tv("status.", args.status);
     if (args.priority) args.priority = HL.tv("priority.", args.priority);
     if (args.kind) args.kind = HL.tv("identity.", args.kind);
     if (args.method) args.method = HL.tv("method.", args.method);
+    if (args.target) args.target = HL.tv("sla.target.", args.target);
+    if (args.level) args.level = HL.tv("sla.level.", args.level);
+    if (args.by === "auto") args.by = HL.t("sys.by_auto");
     return HL.t(key, args);
   };
 

@@ -102,7 +102,7 @@
     }).then(function (html) {
       if (!html) return;
       var doc = new DOMParser().parseFromString(html, "text/html");
-      ["ticket-header", "contact"].forEach(function (hl) {
+      ["ticket-header", "contact", "sla-panel"].forEach(function (hl) {
         var fresh = doc.querySelector('[data-hl="' + hl + '"]');
         var old = root.querySelector('[data-hl="' + hl + '"]');
         if (fresh && old) old.replaceWith(document.adoptNode(fresh));
@@ -303,6 +303,42 @@
       say(actionStatus, HL.t("js.saved"));
       pull();
       refreshHead();
+    });
+  });
+
+  // ---- SLA ---------------------------------------------------------------------
+  // The panel's countdowns are business time, which only the server can
+  // count; it is re-read as a fragment every 30 s (and with the header on
+  // every event of the ticket).
+  function refreshSLA() {
+    HL.fragment("/tickets/" + encodeURIComponent(id) + "?fragment=sla", ["sla-panel"], root);
+  }
+  setInterval(refreshSLA, 30000);
+  var followForm = q("followup-form");
+  followForm.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var due = q("followup-due"), fnote = q("followup-note");
+    var when = due.value ? new Date(due.value) : null; // datetime-local is the agent's local time
+    if (!when || isNaN(when)) { say(actionStatus, HL.t("js.followup_need_due"), true); due.focus(); return; }
+    say(actionStatus, HL.t("js.sending"));
+    HL.api("POST", "/api/v1/tickets/" + encodeURIComponent(id) + "/followups", { due_at: when.toISOString(), note: fnote.value.trim() }).then(function (res) {
+      if (!res.ok) { say(actionStatus, HL.t("js.failed", { reason: HL.errorText(res) }), true); return; }
+      say(actionStatus, HL.t("js.saved"));
+      followForm.reset();
+      pull();
+      refreshSLA();
+    });
+  });
+  // Done buttons live in the panel, which the refresh replaces.
+  root.addEventListener("click", function (ev) {
+    var b = ev.target.closest('[data-hl="followup-done"]');
+    if (!b) return;
+    b.disabled = true;
+    HL.api("DELETE", "/api/v1/tickets/" + encodeURIComponent(id) + "/followups/" + encodeURIComponent(b.getAttribute("data-followup-id"))).then(function (res) {
+      if (!res.ok) { b.disabled = false; say(actionStatus, HL.t("js.failed", { reason: HL.errorText(res) }), true); return; }
+      say(actionStatus, HL.t("js.saved"));
+      pull();
+      refreshSLA();
     });
   });
 

@@ -1,0 +1,75 @@
+package web
+
+import "maps"
+
+// The SLA screens' strings (ticket panel, at-risk and breached views,
+// supervisor overview, SLA admin) live here to keep i18n.go readable; they
+// join the catalogs before any page renders.
+func init() {
+	maps.Copy(catalogs[langZH], map[string]string{
+		"view.at_risk":  "SLA 临近超时",
+		"view.breached": "SLA 已超时",
+
+		"sla.title":                 "SLA",
+		"sla.none":                  "没有适用的 SLA 策略。",
+		"sla.policy":                "策略：{name}",
+		"sla.target.first_response": "首次响应",
+		"sla.target.next_response":  "后续响应",
+		"sla.target.resolution":     "解决",
+		"sla.target.followup":       "承诺跟进",
+		"sla.state.running":         "计时中",
+		"sla.state.paused":          "已暂停（等待客户）",
+		"sla.state.met":             "已达成",
+		"sla.state.breached":        "已超时",
+		"sla.at_risk":               "临近超时",
+		"sla.due":                   "截止",
+		"sla.met_at":                "达成于",
+		"sla.left":                  "剩余 {d}（工作时间）",
+		"sla.over":                  "已超出 {d}",
+		"sla.dur_hm":                "{h} 小时 {m} 分",
+		"sla.dur_m":                 "{m} 分钟",
+		"sla.followups":             "承诺跟进",
+		"sla.followup_due":          "跟进时间",
+		"sla.followup_note":         "说明（例如：回电确认）",
+		"sla.followup_set":          "承诺跟进",
+		"sla.followup_done":         "已完成",
+		"sla.level.warning":         "预警",
+		"sla.level.breached":        "已超时",
+		"sys.assign_auto":           "自动分配：工单分配给 {to}",
+		"sys.by_auto":               "自动分配",
+		"js.followup_need_due":      "请填写跟进时间",
+	})
+	maps.Copy(catalogs[langEN], map[string]string{
+		"view.at_risk":  "SLA at risk",
+		"view.breached": "SLA breached",
+
+		"sla.title":                 "SLA",
+		"sla.none":                  "No SLA policy applies.",
+		"sla.policy":                "Policy: {name}",
+		"sla.target.first_response": "First response",
+		"sla.target.next_response":  "Next response",
+		"sla.target.resolution":     "Resolution",
+		"sla.target.followup":       "Promised follow-up",
+		"sla.state.running":         "Running",
+		"sla.state.paused":          "Paused (pending on customer)",
+		"sla.state.met":             "Met",
+		"sla.state.breached":        "Breached",
+		"sla.at_risk":               "At risk",
+		"sla.due":                   "Due",
+		"sla.met_at":                "Met at",
+		"sla.left":                  "{d} left (business time)",
+		"sla.over":                  "Overdue by {d}",
+		"sla.dur_hm":                "{h} h {m} min",
+		"sla.dur_m":                 "{m} min",
+		"sla.followups":             "Promised follow-ups",
+		"sla.followup_due":          "Follow up by",
+		"sla.followup_note":         "Note (e.g. call back to confirm)",
+		"sla.followup_set":          "Promise a follow-up",
+		"sla.followup_done":         "Done",
+		"sla.level.warning":         "warning",
+		"sla.level.breached":        "breached",
+		"sys.assign_auto":           "Auto-assign: the ticket went to {to}",
+		"sys.by_auto":               "Auto-assign",
+		"js.followup_need_due":      "Enter when you will follow up",
+	})
+}

@@ -1,0 +1,46 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"huiliu/desk"
+)
+
+// slaViewTickets lists the tickets of the at-risk or breached view: the
+// alerts the desk evaluates now (desk.SLAAlerts, bounded), narrowed by the
+// page's status, channel and search filters, at most one page. The views
+// are short by nature, so they have no cursor; their order is the alerts'
+// (ticket id, which is creation order), oldest first: the longest waiting.
+func (s *Server) slaViewTickets(ctx context.Context, a desk.Agent, view string, f desk.TicketFilter) ([]desk.Ticket, error) {
+	al, err := s.svc.SLAAlerts(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	rows := al.AtRisk
+	if view == viewBreached {
+		rows = al.Breached
+	}
+	q := strings.ToLower(f.Query)
+	var out []desk.Ticket
+	for _, r := range rows {
+		if len(out) >= inboxPageSize {
+			break
+		}
+		t, err := s.svc.Store().Ticket(ctx, r.TicketID)
+		if err != nil {
+			return nil, fmt.Errorf("web: %s view: ticket %s: %w", view, r.TicketID, err)
+		}
+		// The alert was read a moment ago; the ticket may have moved since.
+		if !desk.CanSee(a, t) || (len(f.Status) > 0 && !slices.Contains(f.Status, t.Status)) {
+			continue
+		}
+		if (f.Channel != "" && t.Channel != f.Channel) || (q != "" && !strings.Contains(strings.ToLower(t.Subject+" "+t.Preview), q)) {
+			continue
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}

@@ -1,0 +1,34 @@
+package web
+
+import (
+	"testing"
+
+	"huiliu/desk"
+)
+
+func TestSystemTextTranslatesSLAAndAutoAssign(t *testing.T) {
+	esc := desk.Message{Text: "SLA first response warning: escalation step 1", Event: &desk.SystemEvent{Action: "sla_escalation",
+		Args: map[string]string{"target": "first_response", "level": "warning", "step": "1", "cycle": "0", "actions": ""}}}
+	if got := systemText(langZH, esc); got != "SLA 首次响应 预警：第 1 级升级 " {
+		t.Errorf("zh-CN escalation: %q", got)
+	}
+	if got := systemText(langEN, esc); got != "SLA First response warning: escalation step 1 " {
+		t.Errorf("en escalation: %q", got)
+	}
+	auto := desk.Message{Text: "auto assigned", Event: &desk.SystemEvent{Action: "assign", Args: map[string]string{"by": "auto", "to": "李娜"}}}
+	if got := systemText(langZH, auto); got != "自动分配：工单分配给 李娜" {
+		t.Errorf("zh-CN auto-assign: %q", got)
+	}
+	if got := systemText(langEN, auto); got != "Auto-assign: the ticket went to 李娜" {
+		t.Errorf("en auto-assign: %q", got)
+	}
+	// A person's assignment keeps its own words.
+	byHand := desk.Message{Event: &desk.SystemEvent{Action: "assign", Args: map[string]string{"by": "王伟", "to": "李娜"}}}
+	if got := systemText(langZH, byHand); got != "王伟 将工单分配给 李娜" {
+		t.Errorf("zh-CN assignment: %q", got)
+	}
+	for _, k := range []string{"sla.target.first_response", "sla.target.next_response", "sla.target.resolution",
+		"sla.level.warning", "sla.level.breached", "sla.state.running", "sla.state.paused", "sla.state.met", "sla.state.breached"} {
+		wantKey(t, "sla", k)
+	}
+}

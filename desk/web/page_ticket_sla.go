@@ -1,0 +1,85 @@
+package web
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"huiliu/desk"
+)
+
+// slaRow is one line of the ticket page's SLA panel: a target or a
+// promised follow-up, with its state in words and as a CSS class.
+type slaRow struct {
+	Label, State, StateLabel, Countdown string
+	AtRisk, Breached                    bool
+	Due, MetAt                          time.Time
+	FollowupID, Note                    string // follow-ups only
+}
+
+// slaPanel is the panel as rendered; the page's script re-reads it as a
+// fragment every 30 s and on every event of the ticket, so the countdowns
+// are always the server's business-time arithmetic, never the browser's.
+type slaPanel struct {
+	Policy string
+	Rows   []slaRow
+}
+
+func (s *Server) slaPanel(ctx context.Context, lang string, a desk.Agent, ticketID string, now time.Time) (slaPanel, error) {
+	v, err := s.svc.TicketSLA(ctx, a, ticketID)
+	if err != nil {
+		return slaPanel{}, err
+	}
+	p := slaPanel{Policy: v.PolicyName}
+	for _, t := range v.Targets {
+		r := slaRow{Label: translateValue(lang, "sla.target.", t.Target), State: t.State,
+			StateLabel: translateValue(lang, "sla.state.", t.State), AtRisk: t.AtRisk, Breached: t.State == desk.SLABreached}
+		if t.Target == desk.TargetNextResponse && t.Cycle > 0 {
+			r.Label += " #" + strconv.Itoa(t.Cycle+1)
+		}
+		if t.DueAt != nil {
+			r.Due = *t.DueAt
+		}
+		if t.MetAt != nil {
+			r.MetAt = *t.MetAt
+		} else {
+			r.Countdown = countdownText(lang, time.Duration(t.Remaining))
+		}
+		p.Rows = append(p.Rows, r)
+	}
+	for _, f := range v.Followups {
+		r := slaRow{Label: translate(lang, "sla.target.followup"), Due: f.DueAt, FollowupID: f.ID, Note: f.Note, MetAt: f.DoneAt}
+		switch {
+		case !f.DoneAt.IsZero():
+			r.State = desk.SLAMet
+		case !now.Before(f.DueAt):
+			r.State, r.Breached = desk.SLABreached, true
+		default:
+			r.State = desk.SLARunning
+		}
+		r.StateLabel = translate(lang, "sla.state."+r.State)
+		if f.DoneAt.IsZero() {
+			// A promise is wall-clock time: no business calendar applies.
+			r.Countdown = countdownText(lang, f.DueAt.Sub(now).Round(time.Second))
+		}
+		p.Rows = append(p.Rows, r)
+	}
+	return p, nil
+}
+
+// countdownText says a remaining (or, negative, overrun) duration in whole
+// minutes: a countdown refreshed every 30 s needs no seconds.
+func countdownText(lang string, d time.Duration) string {
+	key := "sla.left"
+	if d < 0 {
+		key, d = "sla.over", -d
+	}
+	m := int64(d / time.Minute)
+	var txt string
+	if m >= 60 {
+		txt = format(translate(lang, "sla.dur_hm"), "h", strconv.FormatInt(m/60, 10), "m", strconv.FormatInt(m%60, 10))
+	} else {
+		txt = format(translate(lang, "sla.dur_m"), "m", strconv.FormatInt(m, 10))
+	}
+	return format(translate(lang, key), "d", txt)
+}
