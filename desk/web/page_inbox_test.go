@@ -136,7 +136,8 @@ func TestPagesSendAStrictCSP(t *testing.T) {
 	for _, p := range []struct {
 		c    *http.Client
 		path string
-	}{{anon, "/login"}, {c, "/inbox"}, {c, "/tickets/" + tk.ID}, {c, "/admin/sites"}, {c, "/admin/canned"}, {c, "/inbox?view=nope"}} {
+	}{{anon, "/login"}, {c, "/inbox"}, {c, "/tickets/" + tk.ID}, {c, "/admin/sites"}, {c, "/admin/canned"}, {c, "/inbox?view=nope"},
+		{c, "/supervisor"}, {c, "/admin/sla"}, {c, "/admin/routing"}, {c, "/inbox?view=at_risk"}, {c, "/inbox?view=breached"}} {
 		resp, body := h.page(p.c, p.path)
 		csp := resp.Header.Get("Content-Security-Policy")
 		for _, want := range []string{"default-src 'self'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'"} {

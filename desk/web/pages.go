@@ -27,6 +27,8 @@ func (s *Server) pageRoutes() {
 	e.GET("/tickets/:id", s.ticketPage, page...)
 	e.GET("/admin/canned", s.cannedPage, append(page, requireRole(desk.RoleSupervisor))...)
 	e.GET("/admin/sites", s.sitesPage, append(page, requireRole(desk.RoleAdmin))...)
+	e.GET("/supervisor", s.supervisorPage, append(page, requireRole(desk.RoleSupervisor))...)
+	e.GET("/admin/sla", s.slaAdminPage, append(page, requireRole(desk.RoleAdmin))...)
 
 	// The live socket answers errors as the API does (JSON, 401 instead
 	// of a redirect).

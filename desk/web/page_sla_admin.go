@@ -1,0 +1,86 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"huiliu/desk"
+)
+
+// slaWeekdays are the calendar's hours keys in the order the form shows.
+var slaWeekdays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+
+type slaAdminPolicy struct {
+	desk.SLAPolicy
+	Team, Calendar, Match string
+	Steps                 int
+}
+
+// slaAdminPage lists SLA calendars and policies (admins) and holds the
+// forms that create and edit them; sla_admin.js writes through the REST
+// API (/api/v1/sla/...), whose errors — a schedule's line numbers
+// included — it shows as they come.
+func (s *Server) slaAdminPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	lang := pickLanguage(c.Request())
+	cals, err := s.svc.Store().SLACalendars(ctx)
+	if err != nil {
+		return fmt.Errorf("web: sla calendars: %w", err)
+	}
+	pols, err := s.svc.Store().SLAPolicies(ctx)
+	if err != nil {
+		return fmt.Errorf("web: sla policies: %w", err)
+	}
+	teams, err := s.svc.Store().Teams(ctx)
+	if err != nil {
+		return fmt.Errorf("web: teams: %w", err)
+	}
+	teamNames, calNames := map[string]string{}, map[string]string{}
+	for _, t := range teams {
+		teamNames[t.ID] = t.Name
+	}
+	for _, cl := range cals {
+		calNames[cl.ID] = cl.Name
+	}
+	var rows []slaAdminPolicy
+	for _, p := range pols {
+		m := ""
+		for _, f := range []string{teamNames[p.TeamID], translateValue(lang, "priority.", p.Priority), p.Category, translateValue(lang, "channel.", p.Channel)} {
+			if f != "" {
+				if m != "" {
+					m += " · "
+				}
+				m += f
+			}
+		}
+		if m == "" {
+			m = translate(lang, "slaadm.any_ticket")
+		}
+		rows = append(rows, slaAdminPolicy{SLAPolicy: p, Team: teamNames[p.TeamID], Calendar: calNames[p.CalendarID], Match: m, Steps: len(p.Ladder)})
+	}
+	data := struct {
+		Calendars  []desk.SLACalendar
+		Policies   []slaAdminPolicy
+		Teams      []desk.Team
+		Weekdays   []string
+		Priorities []string
+		Channels   []string
+	}{cals, rows, teams, slaWeekdays, []string{"low", "normal", "high", "urgent"}, channelChoices}
+	d := pageData{Lang: lang, Title: translate(lang, "slaadm.title"), Page: "sla-admin", Scripts: []string{"sla_admin.js"}, Data: data}
+	d.PageJSON = map[string]any{"teams": teamNames}
+	if err := s.withChrome(ctx, c, &d, ""); err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "admin_sla.html", d)
+}
+
+// slaDuration shows a stored business-time allowance as an admin writes it.
+func slaDuration(d desk.SLADuration) string {
+	if d == 0 {
+		return "—"
+	}
+	return time.Duration(d).String()
+}
