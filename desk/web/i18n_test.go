@@ -87,7 +87,7 @@ func TestEveryKeyTheTemplatesUseExists(t *testing.T) {
 	for _, r := range []desk.Role{desk.RoleAgent, desk.RoleSupervisor, desk.RoleAdmin} {
 		wantKey(t, "role", "role."+string(r))
 	}
-	for _, v := range []string{viewMine, viewUnassigned, viewOwned, viewAll} {
+	for _, v := range []string{viewMine, viewUnassigned, viewOwned, viewAll, viewAtRisk, viewBreached} {
 		wantKey(t, "view", "view."+v)
 	}
 	for _, c := range channelChoices {

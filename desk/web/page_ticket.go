@@ -74,8 +74,9 @@ func (s *Server) ticketPage(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("web: teams: %w", err)
 	}
-	// The live page re-reads its header and contact panel (fragment=head)
-	// on every event of its ticket; that needs no timeline.
+	// The live page re-reads its header, contact and SLA panels
+	// (fragment=head) on every event of its ticket, and the SLA panel alone
+	// (fragment=sla) every 30 s; neither needs the timeline.
 	fragment := c.QueryParam("fragment")
 	head := fragment == "head" || fragment == "sla"
 	var msgs []desk.Message

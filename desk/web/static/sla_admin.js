@@ -25,6 +25,17 @@
     // One message may name several problems ("…; …"): one line each.
     HL.errorText(res).split("; ").forEach(function (m) { list.appendChild(HL.el("li", { "data-hl": "form-error" }, m)); });
   }
+  // markLine selects the schedule line an error names ("schedule: line 3:
+  // …"), so the admin lands on it.
+  function markLine(res) {
+    var m = /schedule: line (\d+)/.exec(HL.errorText(res));
+    if (!m) return;
+    var ta = q("calendar-schedule"), lines = ta.value.split("\n"), n = parseInt(m[1], 10) - 1;
+    if (n < 0 || n >= lines.length) return;
+    var start = lines.slice(0, n).join("\n").length + (n > 0 ? 1 : 0);
+    ta.focus();
+    ta.setSelectionRange(start, start + lines[n].length);
+  }
   root.addEventListener("click", function (ev) {
     var b = ev.target.closest('[data-hl="calendar-edit"]');
     if (!b) return;
@@ -52,7 +63,7 @@
     var cid = q("calendar-id").value;
     say(HL.t("js.sending"));
     HL.api(cid ? "PUT" : "POST", "/api/v1/sla/calendars" + (cid ? "/" + encodeURIComponent(cid) : ""), body).then(function (res) {
-      if (!res.ok) { say(HL.t("js.failed", { reason: "" }), true); showErrors(calErrors, res); return; }
+      if (!res.ok) { say(HL.t("js.failed", { reason: "" }), true); showErrors(calErrors, res); markLine(res); return; }
       location.reload();
     });
   });
