@@ -31,4 +31,14 @@ func TestSystemTextTranslatesSLAAndAutoAssign(t *testing.T) {
 		"sla.level.warning", "sla.level.breached", "sla.state.running", "sla.state.paused", "sla.state.met", "sla.state.breached"} {
 		wantKey(t, "sla", k)
 	}
+	// Keys the templates build from values.
+	for _, k := range []string{"sup.presence." + desk.PresenceOnline, "sup.presence." + desk.PresenceAway} {
+		wantKey(t, "supervisor.html", k)
+	}
+	for _, d := range slaWeekdays {
+		wantKey(t, "admin_sla.html", "slaadm.day."+d)
+	}
+	for _, w := range []string{"owner", "assignee", "supervisors"} {
+		wantKey(t, "sla_admin.js", "js.notify_"+w)
+	}
 }
