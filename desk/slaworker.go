@@ -159,6 +159,25 @@ func (w *SLAWorker) Tick(ctx context.Context) error {
 	return nil
 }
 
+// unconcerned reports, from the read pool, a ticket no SLA concerns: no
+// policy exists, and it has neither a row nor an open follow-up. A desk
+// without policies then pays three reads per change and no write on
+// SQLite's single writer (where every message already waits its turn).
+func (w *SLAWorker) unconcerned(ctx context.Context, id string) (bool, error) {
+	policies, err := w.s.store.SLAPolicies(ctx)
+	if err != nil || len(policies) > 0 {
+		return false, err
+	}
+	if _, err := w.s.store.TicketSLA(ctx, id); !errors.Is(err, ErrNotFound) {
+		return false, err
+	}
+	fs, err := w.s.store.Followups(ctx, id)
+	if err != nil {
+		return false, err
+	}
+	return !slices.ContainsFunc(fs, func(f Followup) bool { return f.DoneAt.IsZero() }), nil
+}
+
 // Reconcile recomputes stale rows (changes whose recompute was lost), acts
 // on rows overdue past their timer's grace (timers lost), and rebuilds the
 // timer set when it is empty although SQL has instants ahead.
@@ -166,8 +185,13 @@ func (w *SLAWorker) Reconcile(ctx context.Context) error {
 	// One ticket that cannot be computed (say, its calendar no longer
 	// builds) is logged and skipped, never allowed to stall the others;
 	// pages continue only while they make progress, since failed tickets
-	// stay stale and come back first.
-	for {
+	// stay stale and come back first. Without any policy no ticket is
+	// kept fresh (see unconcerned), so there is nothing to heal.
+	policies, err := w.s.store.SLAPolicies(ctx)
+	if err != nil {
+		return fmt.Errorf("desk: sla reconcile: %w", err)
+	}
+	for len(policies) > 0 {
 		ids, err := w.s.store.StaleSLATickets(ctx, slaPageSize)
 		if err != nil {
 			return fmt.Errorf("desk: sla reconcile: %w", err)
@@ -245,6 +269,11 @@ type slaAction struct {
 // next instant into the timers. A stale timer only leads here and finds
 // nothing due.
 func (w *SLAWorker) Sync(ctx context.Context, id string) error {
+	if idle, err := w.unconcerned(ctx, id); err != nil {
+		return fmt.Errorf("desk: sla of ticket %s: %w", id, err)
+	} else if idle {
+		return nil
+	}
 	var row TicketSLA
 	var acts []slaAction
 	var changed *Ticket

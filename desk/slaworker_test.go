@@ -2,6 +2,7 @@ package desk_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -296,5 +297,32 @@ func TestSLAPolicyAndCalendarValidation(t *testing.T) {
 	}
 	if _, err := svc.PutSLAPolicy(ctx, desk.Actor{}, desk.SLAPolicy{Name: "a", CalendarID: "nope", FirstResponse: desk.SLADuration(time.Hour)}); desk.CodeOf(err) != desk.CodeNotFound {
 		t.Errorf("unknown calendar: %v", err)
+	}
+}
+
+// A desk without policies writes no SLA rows (nothing waits on SQLite's
+// writer for them) and its reconcile ends; once a policy exists, the next
+// change computes the ticket's deadlines.
+func TestSLAWithoutPoliciesWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.New(t)
+	clock := newSLAClock(cstAt("2026-11-16 09:00"))
+	svc := desk.NewService(desk.Options{Store: db, Now: clock.Now})
+	w := svc.NewSLAWorker(memory.New().Timers("sla"))
+	in := channels.Inbound{Channel: "api", ExternalID: "n1", ThreadKey: "t", From: channels.Party{Kind: "api", Value: "cust-n"}, Text: "你好"}
+	rc := ingest(t, svc, in)
+	w.Flush(ctx)
+	if err := w.Reconcile(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.TicketSLA(ctx, rc.TicketID); !errors.Is(err, desk.ErrNotFound) {
+		t.Fatalf("a ticket without policies got an SLA row: %v", err)
+	}
+	slaPolicy(t, svc)
+	in.ExternalID = "n2"
+	ingest(t, svc, in)
+	w.Flush(ctx)
+	if row, err := db.TicketSLA(ctx, rc.TicketID); err != nil || row.PolicyID == "" {
+		t.Fatalf("after a policy appeared: %+v %v", row, err)
 	}
 }
