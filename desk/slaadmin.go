@@ -144,6 +144,7 @@ func (s *Service) DeleteSLAPolicy(ctx context.Context, actor Actor, id string) e
 // change made stale; other nodes do at their next reconcile.
 func (s *Service) slaReconcileSoon() {
 	if w := s.sla.Load(); w != nil {
+		w.forgetPolicies()
 		go func() {
 			if err := w.Reconcile(context.Background()); err != nil {
 				w.log.Warn("desk: sla reconcile", "err", err)

@@ -59,7 +59,15 @@ type SLAWorker struct {
 	pending map[string]struct{}
 	cals    map[string]cachedCalendar
 	wake    chan struct{}
+	// noPolicySince is when this node last saw that no policy exists
+	// (zero: not known); see unconcerned.
+	noPolicySince time.Time
 }
+
+// noPolicyTTL is how long "no policy exists" is believed without asking
+// SQL again. A policy made on another node meanwhile reaches the tickets
+// this node skipped at the next reconcile, which finds their rows missing.
+const noPolicyTTL = 2 * time.Second
 
 type cachedCalendar struct {
 	updated time.Time
@@ -164,8 +172,7 @@ func (w *SLAWorker) Tick(ctx context.Context) error {
 // without policies then pays three reads per change and no write on
 // SQLite's single writer (where every message already waits its turn).
 func (w *SLAWorker) unconcerned(ctx context.Context, id string) (bool, error) {
-	policies, err := w.s.store.SLAPolicies(ctx)
-	if err != nil || len(policies) > 0 {
+	if none, err := w.noPolicies(ctx); err != nil || !none {
 		return false, err
 	}
 	if _, err := w.s.store.TicketSLA(ctx, id); !errors.Is(err, ErrNotFound) {
@@ -176,6 +183,36 @@ func (w *SLAWorker) unconcerned(ctx context.Context, id string) (bool, error) {
 		return false, err
 	}
 	return !slices.ContainsFunc(fs, func(f Followup) bool { return f.DoneAt.IsZero() }), nil
+}
+
+func (w *SLAWorker) noPolicies(ctx context.Context) (bool, error) {
+	now := w.s.now()
+	w.mu.Lock()
+	since := w.noPolicySince
+	w.mu.Unlock()
+	if !since.IsZero() && now.Sub(since) < noPolicyTTL && !now.Before(since) {
+		return true, nil
+	}
+	policies, err := w.s.store.SLAPolicies(ctx)
+	if err != nil {
+		return false, err
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(policies) == 0 {
+		w.noPolicySince = now
+	} else {
+		w.noPolicySince = time.Time{}
+	}
+	return len(policies) == 0, nil
+}
+
+// forgetPolicies drops what noPolicies believes, after a change on this
+// node.
+func (w *SLAWorker) forgetPolicies() {
+	w.mu.Lock()
+	w.noPolicySince = time.Time{}
+	w.mu.Unlock()
 }
 
 // Reconcile recomputes stale rows (changes whose recompute was lost), acts
