@@ -55,20 +55,10 @@
   var refresh = HL.debounce(function () {
     var u = new URL(location.href);
     u.searchParams.set("fragment", "rows");
-    fetch(u.toString(), { credentials: "same-origin" }).then(function (r) {
-      if (r.status === 401 || r.redirected) { location.reload(); return null; }
-      return r.ok ? r.text() : null;
-    }).then(function (html) {
-      if (!html) return;
-      var hadFocus = document.activeElement && document.activeElement.getAttribute &&
-        document.activeElement.getAttribute("data-hl") === "inbox-row";
-      var doc = new DOMParser().parseFromString(html, "text/html");
-      var body = doc.querySelector('[data-hl="inbox-rows"]');
-      var pager = doc.querySelector('[data-hl="inbox-pager"]');
-      var oldBody = table.querySelector('[data-hl="inbox-rows"]');
-      if (body && oldBody) oldBody.replaceWith(document.adoptNode(body));
-      var oldPager = document.querySelector('[data-hl="inbox-pager"]');
-      if (pager && oldPager) oldPager.replaceWith(document.adoptNode(pager));
+    var hadFocus = document.activeElement && document.activeElement.getAttribute &&
+      document.activeElement.getAttribute("data-hl") === "inbox-row";
+    HL.fragment(u.toString(), ["inbox-rows", "inbox-pager"]).then(function (done) {
+      if (!done) return;
       var keep = rows().find(function (r) { return r.getAttribute("data-ticket-id") === selectedID; });
       select(keep || null, hadFocus);
       HL.refreshTimes(table);

@@ -96,17 +96,8 @@
   // refreshHead re-reads the header and contact panel as the server
   // renders them (escaped HTML parsed into a separate document).
   var refreshHead = HL.debounce(function () {
-    fetch("/tickets/" + encodeURIComponent(id) + "?fragment=head", { credentials: "same-origin" }).then(function (r) {
-      if (r.redirected) { location.reload(); return null; }
-      return r.ok ? r.text() : null;
-    }).then(function (html) {
-      if (!html) return;
-      var doc = new DOMParser().parseFromString(html, "text/html");
-      ["ticket-header", "contact", "sla-panel"].forEach(function (hl) {
-        var fresh = doc.querySelector('[data-hl="' + hl + '"]');
-        var old = root.querySelector('[data-hl="' + hl + '"]');
-        if (fresh && old) old.replaceWith(document.adoptNode(fresh));
-      });
+    HL.fragment("/tickets/" + encodeURIComponent(id) + "?fragment=head", ["ticket-header", "contact", "sla-panel"], root).then(function (done) {
+      if (!done) return;
       var st = root.querySelector('[data-field="status"]');
       var sel = q("status-select");
       var status = st && Array.prototype.find.call(st.classList, function (c) { return c.indexOf("st-") === 0; });
