@@ -17,6 +17,13 @@ func ticketTags(t desk.Ticket) []string {
 // autoBy is the "by" of entries the router wrote (desk assignByAuto).
 const autoBy = "auto"
 
+// argValuePrefixes names the catalog keys of system entry arguments whose
+// values are enumerations (desk.js sysText has the same table).
+var argValuePrefixes = map[string]string{
+	"status": "status.", "priority": "priority.", "kind": "identity.", "method": "method.",
+	"target": "sla.target.", "level": "sla.level.",
+}
+
 // systemText is a system entry in the reader's language, from its action
 // and arguments; an action this desk does not know shows the stored
 // (English) text. desk.js sysText applies the same rules to live entries.
@@ -40,23 +47,10 @@ func systemText(lang string, m desk.Message) string {
 	}
 	var pairs []string
 	for k, v := range e.Args {
-		switch k {
-		case "status":
-			v = translateValue(lang, "status.", v)
-		case "priority":
-			v = translateValue(lang, "priority.", v)
-		case "kind":
-			v = translateValue(lang, "identity.", v)
-		case "method":
-			v = translateValue(lang, "method.", v)
-		case "target":
-			v = translateValue(lang, "sla.target.", v)
-		case "level":
-			v = translateValue(lang, "sla.level.", v)
-		case "by":
-			if v == autoBy {
-				v = translate(lang, "sys.by_auto")
-			}
+		if prefix, ok := argValuePrefixes[k]; ok {
+			v = translateValue(lang, prefix, v)
+		} else if k == "by" && v == autoBy {
+			v = translate(lang, "sys.by_auto")
 		}
 		pairs = append(pairs, k, v)
 	}

@@ -144,6 +144,10 @@
     }, function () { return false; });
   };
 
+  // argValuePrefixes mirrors the table of the same name in page_system.go.
+  var argValuePrefixes = { status: "status.", priority: "priority.", kind: "identity.", method: "method.",
+    target: "sla.target.", level: "sla.level." };
+
   // sysText mirrors systemText in page_system.go.
   HL.sysText = function (m) {
     var e = m.event;
@@ -154,12 +158,9 @@
     if (e.action === "outcome_confirmed" && args.reason) key = "sys.outcome_confirmed_for";
     if (e.action === "assign" && args.by === "auto") key = "sys.assign_auto";
     if (!Object.prototype.hasOwnProperty.call(catalog, key)) return m.text || "";
-    if (args.status) args.status = HL.tv("status.", args.status);
-    if (args.priority) args.priority = HL.tv("priority.", args.priority);
-    if (args.kind) args.kind = HL.tv("identity.", args.kind);
-    if (args.method) args.method = HL.tv("method.", args.method);
-    if (args.target) args.target = HL.tv("sla.target.", args.target);
-    if (args.level) args.level = HL.tv("sla.level.", args.level);
+    Object.keys(argValuePrefixes).forEach(function (k) {
+      if (args[k]) args[k] = HL.tv(argValuePrefixes[k], args[k]);
+    });
     if (args.by === "auto") args.by = HL.t("sys.by_auto");
     return HL.t(key, args);
   };
