@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -128,6 +129,27 @@ func DetectLanguage(text string) string {
 		return "en"
 	}
 	return ""
+}
+
+// SameRouting reports whether two rules route alike (name, switch,
+// conditions, action), in their normalised forms: how a configuration file
+// tells an unchanged rule from a changed one.
+func SameRouting(a, b RoutingRule) bool {
+	if a.normalize() != nil || b.normalize() != nil {
+		return false
+	}
+	key := func(r RoutingRule) string {
+		data, _ := json.Marshal(struct {
+			N  string
+			E  bool
+			C  RuleConditions
+			T  string
+			SC string
+			SP Priority
+		}{r.Name, r.Enabled, r.Conditions, r.TeamID, r.SetCategory, r.SetPriority})
+		return string(data)
+	}
+	return key(a) == key(b)
 }
 
 // normalize checks a rule and puts its values in the form evaluation

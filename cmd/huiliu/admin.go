@@ -42,6 +42,9 @@ func runMigrate(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 	return withApp(ctx, cfg, stderr, func(a *app) error {
 		// A deployment's calendars and policies from the file, so the
 		// database is ready before any node serves.
+		if err := a.applyRoutingConfig(ctx); err != nil {
+			return err
+		}
 		if err := a.applySLAConfig(ctx); err != nil {
 			return err
 		}

@@ -47,6 +47,10 @@ type Config struct {
 	// SLA calendars and policies from [[sla_calendar]] and [[sla_policy]]
 	// tables, applied at serve start (cmd/huiliu/sla.go).
 	SLACalendars []SLACalendarConfig `toml:"sla_calendar"`
+	// Teams and RoutingRules come from [[team]] and [[routing_rule]]
+	// tables, kept in step with the file at every start.
+	Teams        []TeamConfig        `toml:"team"`
+	RoutingRules []RoutingRuleConfig `toml:"routing_rule"`
 	SLAPolicies  []SLAPolicyConfig   `toml:"sla_policy"`
 	// telegramEnv holds the single bot given by environment or flags.
 	telegramEnv TelegramBot

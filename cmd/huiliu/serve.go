@@ -49,6 +49,9 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return err
 	}
 	defer a.Close()
+	if err := a.applyRoutingConfig(ctx); err != nil {
+		return err
+	}
 	if err := a.applySLAConfig(ctx); err != nil {
 		return err
 	}
