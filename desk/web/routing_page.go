@@ -25,9 +25,24 @@ type routingPageRule struct {
 	Enabled                            bool
 }
 
-// routingPage shows the routing rules in order (move, delete), each team's
-// mode, reassignment and default flag, and a segment import. Rules are
-// written through the API (docs/api.md); the page is a thin form over it.
+// routingWeekday is one day box of the rule form: N as the API counts
+// (0 Sunday … 6 Saturday), Key its label.
+type routingWeekday struct {
+	N   int
+	Key string
+}
+
+// routingWeekdays lists the form's day boxes Monday first.
+var routingWeekdays = []routingWeekday{{1, "slaadm.day.mon"}, {2, "slaadm.day.tue"}, {3, "slaadm.day.wed"},
+	{4, "slaadm.day.thu"}, {5, "slaadm.day.fri"}, {6, "slaadm.day.sat"}, {0, "slaadm.day.sun"}}
+
+// routingPageChoice is a team the rule form can send tickets to.
+type routingPageChoice struct{ ID, Name string }
+
+// routingPage shows the routing rules in order (move, delete, edit), a form
+// to create and edit them, each team's mode, reassignment and default flag,
+// and a segment import. Everything is written through the API
+// (docs/api.md); the page is a thin form over it.
 func (s *Server) routingPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	lang := pickLanguage(c.Request())
@@ -48,8 +63,17 @@ func (s *Server) routingPage(c echo.Context) error {
 		names[t.ID] = t.Name
 	}
 	var data struct {
-		Teams []routingPageTeam
-		Rules []routingPageRule
+		Teams      []routingPageTeam
+		Rules      []routingPageRule
+		TeamChoice []routingPageChoice
+		Channels   []string
+		Priorities []string
+		Weekdays   []routingWeekday
+	}
+	data.Channels, data.Weekdays = channelChoices, routingWeekdays
+	data.Priorities = []string{string(desk.PriorityLow), string(desk.PriorityNormal), string(desk.PriorityHigh), string(desk.PriorityUrgent)}
+	for _, t := range teams {
+		data.TeamChoice = append(data.TeamChoice, routingPageChoice{ID: t.ID, Name: t.Name})
 	}
 	for _, tr := range settings {
 		data.Teams = append(data.Teams, routingPageTeam{ID: tr.TeamID, Name: names[tr.TeamID], Mode: tr.Mode,

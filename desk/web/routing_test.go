@@ -129,6 +129,44 @@ func TestRoutingAdminPage(t *testing.T) {
 	}
 	wantContains(t, body, `data-hl="routing-rule"`, "&lt;b&gt;逾期&lt;/b&gt;", "还款", "overdue", `data-hl="routing-team"`, `data-hl="segments-form"`, "routing_admin.js")
 	wantLacks(t, body, "<b>逾期</b>")
+	// The rule form: every field of a rule, and an edit button per row.
+	wantContains(t, body, `data-hl="rule-form"`, `data-hl="rule-edit"`, `data-hl="rule-save"`, `data-hl="rule-id"`,
+		`data-hl="rule-name"`, `data-hl="rule-enabled"`, `data-hl="rule-channel"`, `value="telegram"`, `data-hl="rule-languages"`,
+		`data-hl="rule-categories"`, `data-hl="rule-keywords"`, `data-hl="rule-segments"`, `data-hl="rule-hours-on"`,
+		`data-hl="rule-hours-outside"`, `data-hl="rule-timezone"`, `value="0" data-hl="rule-day"`, `value="6" data-hl="rule-day"`,
+		`data-hl="rule-schedule"`, `data-hl="rule-team"`, `<option value="`+teamA.ID+`">A</option>`, `data-hl="rule-set-category"`,
+		`data-hl="rule-set-priority"`, `<option value="urgent">`, `data-hl="rule-error"`, `role="alert"`,
+		"新建规则", "保存规则", "工作时间", "周日")
+	_, en := h.page(admin, "/admin/routing", "Cookie", "lang=en")
+	wantContains(t, en, `data-hl="rule-form"`, "New rule", "Save rule", "Business hours", "Choose a team", `"js.rule_editing":`)
+	wantLacks(t, en, "新建规则", "<b>逾期</b>")
+
+	// What the form sends on edit: the whole rule, replaced by PUT. A bad
+	// value answers 400 with the message the form shows.
+	var rules struct {
+		Rules []struct{ ID string } `json:"rules"`
+	}
+	h.call("GET", "/api/v1/routing/rules", h.admin, nil, &rules)
+	if len(rules.Rules) != 1 {
+		t.Fatalf("rules: %+v", rules.Rules)
+	}
+	edit := map[string]any{"name": "夜间 <i>", "enabled": false, "team_id": teamA.ID, "set_category": "", "set_priority": "high",
+		"conditions": map[string]any{"channels": []string{"telegram"}, "languages": []string{}, "categories": []string{},
+			"keywords": []string{"还款"}, "segments": []string{},
+			"hours": map[string]any{"timezone": "Mars/Olympus", "days": []int{1, 2}, "hours": "09:00-18:00", "outside": true}}}
+	var bad struct {
+		Error struct{ Message string } `json:"error"`
+	}
+	if resp := h.call("PUT", "/api/v1/routing/rules/"+rules.Rules[0].ID, h.admin, edit, &bad); resp.StatusCode != http.StatusBadRequest || bad.Error.Message == "" {
+		t.Fatalf("bad time zone: %d %q", resp.StatusCode, bad.Error.Message)
+	}
+	edit["conditions"].(map[string]any)["hours"].(map[string]any)["timezone"] = "Asia/Shanghai"
+	if resp := h.call("PUT", "/api/v1/routing/rules/"+rules.Rules[0].ID, h.admin, edit, nil); resp.StatusCode != http.StatusOK {
+		t.Fatalf("edit rule: %d", resp.StatusCode)
+	}
+	_, body = h.page(admin, "/admin/routing")
+	wantContains(t, body, "夜间 &lt;i&gt;", "已停用", "工作时间外", "Asia/Shanghai")
+	wantLacks(t, body, "夜间 <i>", "&lt;b&gt;逾期")
 	agent := h.signIn("li@example.com")
 	if resp, _ := h.page(agent, "/admin/routing"); resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("an agent opened the routing page: %d", resp.StatusCode)
