@@ -43,6 +43,9 @@ func (e *escalation) take(ctx context.Context, st slaStep) error {
 	}
 	s := st.step
 	var done []string
+	// args repeats each part of "actions" as its own argument, for desks
+	// that translate them.
+	args := map[string]string{}
 	level := "warning"
 	typ := EventSLAWarning
 	if s.breach() {
@@ -53,6 +56,7 @@ func (e *escalation) take(ctx context.Context, st slaStep) error {
 			e.t.Priority = up
 			e.fields.Priority = &up
 			done = append(done, "priority "+string(up))
+			args["raised_to"] = string(up)
 		}
 	}
 	if s.Team != "" && s.Team != e.t.TeamID {
@@ -65,6 +69,7 @@ func (e *escalation) take(ctx context.Context, st slaStep) error {
 			none := ""
 			e.fields.TeamID, e.fields.AssigneeID = &team.ID, &none
 			done = append(done, "team "+team.Name)
+			args["moved_to"] = team.Name
 		}
 	}
 	if s.Tag != "" && !slices.Contains(e.t.Tags, s.Tag) && len(e.t.Tags) < MaxTags {
@@ -72,14 +77,16 @@ func (e *escalation) take(ctx context.Context, st slaStep) error {
 		e.t.Tags = tags
 		e.fields.Tags = &tags
 		done = append(done, "tag "+s.Tag)
+		args["tagged"] = s.Tag
 	}
 	rcpt := e.recipients(ctx, s.Notify)
 	if len(s.Notify) > 0 {
 		done = append(done, "notify "+strings.Join(s.Notify, "+"))
+		args["notified"] = strings.Join(s.Notify, "+")
 	}
-	e.notes = append(e.notes, SystemEvent{Action: "sla_escalation", Args: map[string]string{
-		"target": st.key.Target, "step": strconv.Itoa(st.key.Step + 1), "cycle": strconv.Itoa(st.key.Cycle),
-		"level": level, "actions": strings.Join(done, ", ")}})
+	args["target"], args["step"], args["cycle"] = st.key.Target, strconv.Itoa(st.key.Step+1), strconv.Itoa(st.key.Cycle)
+	args["level"], args["actions"] = level, strings.Join(done, ", ")
+	e.notes = append(e.notes, SystemEvent{Action: "sla_escalation", Args: args})
 	e.acts = append(e.acts, slaAction{typ: typ, data: SLAEventData{Ticket: e.t, Target: st.key.Target,
 		Step: st.key.Step + 1, Cycle: st.key.Cycle, Recipients: rcpt}})
 	return nil

@@ -271,6 +271,15 @@ var catalogs = map[string]map[string]string{
 		"sys.merge_refused":     "未合并：{kind} {value} 属于另一位客户且未验证",
 		"sys.contacts_merged":   "已合并客户：{kind} {value} 已在另一位客户上验证",
 		"sys.sla_escalation":    "SLA {target} {level}：第 {step} 级升级 {actions}",
+		"sla.act.raised":        "优先级升为{priority}",
+		"sla.act.moved":         "转给团队 {team}",
+		"sla.act.tagged":        "加标签 {tag}",
+		"sla.act.notified":      "通知{who}",
+		"sla.act.and":           "、",
+		"sla.act.sep":           "，",
+		"sla.who.owner":         "首问负责人",
+		"sla.who.assignee":      "处理人",
+		"sla.who.supervisors":   "团队主管",
 		"sys.sla_followup_due":  "承诺的跟进已逾期（{due}）：{note}",
 		"sys.followup_set":      "{by} 承诺在 {due} 前跟进：{note}",
 
@@ -555,6 +564,15 @@ var catalogs = map[string]map[string]string{
 		"sys.merge_refused":     "Not merged: {kind} {value} belongs, unverified, to another customer",
 		"sys.contacts_merged":   "Customers merged: {kind} {value} is verified on another customer",
 		"sys.sla_escalation":    "SLA {target} {level}: escalation step {step} {actions}",
+		"sla.act.raised":        "priority raised to {priority}",
+		"sla.act.moved":         "moved to team {team}",
+		"sla.act.tagged":        "tagged {tag}",
+		"sla.act.notified":      "notified {who}",
+		"sla.act.and":           " and ",
+		"sla.act.sep":           ", ",
+		"sla.who.owner":         "the owner",
+		"sla.who.assignee":      "the assignee",
+		"sla.who.supervisors":   "the team's supervisors",
 		"sys.sla_followup_due":  "Promised follow-up overdue ({due}): {note}",
 		"sys.followup_set":      "{by} promised a follow-up by {due}: {note}",
 
@@ -593,7 +611,7 @@ var catalogs = map[string]map[string]string{
 
 // jsPrefixes select the catalog entries the scripts need; only those are
 // sent to the browser, as JSON in a data block (never inline script).
-var jsPrefixes = []string{"js.", "sla.target.", "sla.level.", "live.", "time.", "sys.", "status.", "priority.", "delivery.", "entry.", "channel.", "identity.", "view.", "method."}
+var jsPrefixes = []string{"js.", "sla.target.", "sla.level.", "sla.act.", "sla.who.", "live.", "time.", "sys.", "status.", "priority.", "delivery.", "entry.", "channel.", "identity.", "view.", "method."}
 
 // jsExtra are single keys the scripts need outside those prefixes.
 var jsExtra = []string{"ticket.customer_typing"}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -45,8 +46,13 @@ func systemText(lang string, m desk.Message) string {
 	if _, ok := catalogs[lang][key]; !ok {
 		return m.Text
 	}
+	args := e.Args
+	if e.Action == "sla_escalation" {
+		args = maps.Clone(args)
+		args["actions"] = escalationActions(lang, args)
+	}
 	var pairs []string
-	for k, v := range e.Args {
+	for k, v := range args {
 		if prefix, ok := argValuePrefixes[k]; ok {
 			v = translateValue(lang, prefix, v)
 		} else if k == "by" && v == autoBy {
@@ -55,6 +61,33 @@ func systemText(lang string, m desk.Message) string {
 		pairs = append(pairs, k, v)
 	}
 	return format(translate(lang, key), pairs...)
+}
+
+// escalationActions says what an SLA escalation step did in the reader's
+// language, from the parts the step records (desk.js sysText does the
+// same); an entry recorded before those parts existed keeps its English.
+func escalationActions(lang string, args map[string]string) string {
+	var parts []string
+	if v := args["raised_to"]; v != "" {
+		parts = append(parts, format(translate(lang, "sla.act.raised"), "priority", translateValue(lang, "priority.", v)))
+	}
+	if v := args["moved_to"]; v != "" {
+		parts = append(parts, format(translate(lang, "sla.act.moved"), "team", v))
+	}
+	if v := args["tagged"]; v != "" {
+		parts = append(parts, format(translate(lang, "sla.act.tagged"), "tag", v))
+	}
+	if v := args["notified"]; v != "" {
+		var who []string
+		for _, w := range strings.Split(v, "+") {
+			who = append(who, translateValue(lang, "sla.who.", w))
+		}
+		parts = append(parts, format(translate(lang, "sla.act.notified"), "who", strings.Join(who, translate(lang, "sla.act.and"))))
+	}
+	if len(parts) == 0 {
+		return args["actions"]
+	}
+	return strings.Join(parts, translate(lang, "sla.act.sep"))
 }
 
 // contactName is what agents call a customer: the name they gave, else

@@ -15,6 +15,19 @@ func TestSystemTextTranslatesSLAAndAutoAssign(t *testing.T) {
 	if got := systemText(langEN, esc); got != "SLA First response warning: escalation step 1 " {
 		t.Errorf("en escalation: %q", got)
 	}
+	// A step that acted says what it did in the reader's language.
+	acted := desk.Message{Event: &desk.SystemEvent{Action: "sla_escalation", Args: map[string]string{
+		"target": "resolution", "level": "breached", "step": "2", "actions": "priority high, team 法务组, notify owner+supervisors",
+		"raised_to": "high", "moved_to": "法务组", "notified": "owner+supervisors"}}}
+	if got := systemText(langZH, acted); got != "SLA 解决 已超时：第 2 级升级 优先级升为高，转给团队 法务组，通知首问负责人、团队主管" {
+		t.Errorf("zh-CN acted escalation: %q", got)
+	}
+	if got := systemText(langEN, acted); got != "SLA Resolution breached: escalation step 2 priority raised to High, moved to team 法务组, notified the owner and the team's supervisors" {
+		t.Errorf("en acted escalation: %q", got)
+	}
+	for _, w := range []string{"owner", "assignee", "supervisors"} {
+		wantKey(t, "escalation recipients", "sla.who."+w)
+	}
 	auto := desk.Message{Text: "auto assigned", Event: &desk.SystemEvent{Action: "assign", Args: map[string]string{"by": "auto", "to": "李娜"}}}
 	if got := systemText(langZH, auto); got != "自动分配：工单分配给 李娜" {
 		t.Errorf("zh-CN auto-assign: %q", got)

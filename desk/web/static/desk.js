@@ -162,8 +162,22 @@
       if (args[k]) args[k] = HL.tv(argValuePrefixes[k], args[k]);
     });
     if (args.by === "auto") args.by = HL.t("sys.by_auto");
+    if (e.action === "sla_escalation") args.actions = escalationActions(args);
     return HL.t(key, args);
   };
+
+  // escalationActions mirrors the function of the same name in page_system.go.
+  function escalationActions(a) {
+    var parts = [];
+    if (a.raised_to) parts.push(HL.t("sla.act.raised", { priority: HL.tv("priority.", a.raised_to) }));
+    if (a.moved_to) parts.push(HL.t("sla.act.moved", { team: a.moved_to }));
+    if (a.tagged) parts.push(HL.t("sla.act.tagged", { tag: a.tagged }));
+    if (a.notified) {
+      var who = a.notified.split("+").map(function (w) { return HL.tv("sla.who.", w); });
+      parts.push(HL.t("sla.act.notified", { who: who.join(HL.t("sla.act.and")) }));
+    }
+    return parts.length ? parts.join(HL.t("sla.act.sep")) : (a.actions || "");
+  }
 
   // ---- live connection -------------------------------------------------
   var live = document.querySelector('[data-hl="live-status"]');
