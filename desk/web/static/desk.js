@@ -294,6 +294,7 @@
   function ownerToast(ev) {
     if (!ev || !page.me || ev.owner_id !== page.me || ev.ticket_id === page.ticket_id) return;
     if (ev.type === "message.updated") return; // delivery states are the sender's business
+    if (ev.type === "sla.warning" || ev.type === "sla.breached") return; // slaToast says those
     var d = ev.data || {}, m = d.message, tk = d.ticket || d;
     if (m && m.author_id === page.me) return;
     var args = { n: tk.number || "", text: "" };
@@ -302,15 +303,31 @@
     else if (m && m.direction === "system") { key = "js.owner_toast_change"; args.text = HL.sysText(m); }
     else if (m && m.direction === "out") { key = "js.owner_toast_reply"; }
     if (args.text.length > 80) args.text = args.text.slice(0, 79) + "…";
+    showToast(ev.ticket_id, HL.t(key, args));
+  }
+  HL.on("event", ownerToast);
+
+  // SLA warnings and breaches reach the agents a ladder step names (owner,
+  // assignee, team supervisors) the same way, wherever they are.
+  function slaToast(ev) {
+    if (!ev || !page.me || (ev.type !== "sla.warning" && ev.type !== "sla.breached")) return;
+    var d = ev.data || {};
+    if ((d.recipients || []).indexOf(page.me) < 0) return;
+    var key = ev.type === "sla.breached" ? "js.sla_toast_breached" : "js.sla_toast_warning";
+    showToast(ev.ticket_id, HL.t(key, { n: (d.ticket && d.ticket.number) || "", target: HL.tv("sla.target.", d.target) }));
+  }
+  HL.on("event", slaToast);
+
+  function showToast(ticketID, text) {
     if (!toastBox) {
       toastBox = HL.el("div", { class: "toasts", role: "status", "aria-live": "polite" });
       document.body.appendChild(toastBox);
     }
     while (toastBox.children.length >= 3) toastBox.removeChild(toastBox.firstChild);
-    var href = "/tickets/" + encodeURIComponent(ev.ticket_id);
-    var toast = HL.el("div", { class: "toast", "data-hl": "toast", tabindex: "0", role: "link", "data-ticket-id": ev.ticket_id });
+    var href = "/tickets/" + encodeURIComponent(ticketID);
+    var toast = HL.el("div", { class: "toast", "data-hl": "toast", tabindex: "0", role: "link", "data-ticket-id": ticketID });
     var close = HL.el("button", { type: "button", class: "x", "data-hl": "toast-close", "aria-label": HL.t("js.dismiss") }, "×");
-    toast.appendChild(HL.el("span", null, HL.t(key, args)));
+    toast.appendChild(HL.el("span", null, text));
     toast.appendChild(close);
     var dismiss = function () { if (toast.parentNode) toast.parentNode.removeChild(toast); };
     close.addEventListener("click", function (e) { e.stopPropagation(); dismiss(); });
@@ -323,7 +340,6 @@
     // Unobtrusive: it leaves by itself unless the agent is on it.
     setTimeout(function () { if (!toast.matches(":hover, :focus-within")) dismiss(); }, 15000);
   }
-  HL.on("event", ownerToast);
 
   // ---- keyboard ------------------------------------------------------------
   // focusFromKey moves focus for a shortcut. The shortcut's keydown is
