@@ -15,6 +15,7 @@ type Message struct {
 	AgentName   string    `json:"agent_name,omitempty"`
 	EmployeeNo  string    `json:"employee_no,omitempty"`   // public employee number, so customers can check an agent is genuine
 	ClientMsgID string    `json:"client_msg_id,omitempty"` // for the customer's own messages, when known
+	Files       []File    `json:"files,omitempty"`         // an agent's attachments
 	At          time.Time `json:"at"`
 }
 

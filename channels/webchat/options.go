@@ -13,6 +13,9 @@ type Options struct {
 	Sink    channels.Sink // desk.Service: Ingest returns only after the SQL commit
 	History History
 	Feed    Feed
+	// Files serves agents' attachments behind signed links; nil serves
+	// none (messages still list them).
+	Files FileStore
 	// Limiter counts messages per visitor across nodes. When nil, or while
 	// it fails, an in-process fixed-window limiter counts per node instead.
 	Limiter Limiter

@@ -32,6 +32,8 @@ const (
 	CodeRateLimited = "rate_limited" // too many messages; nothing stored; retry after retry_after seconds
 	CodeUnknownSite = "unknown_site" // no site has this key; the connection is closed
 	CodeUnavailable = "unavailable"  // the desk could not take it now; nothing lost, retry after retry_after seconds
+	CodeBadLink     = "bad_link"     // a file link with a wrong signature or past its time
+	CodeNoFile      = "no_file"      // no such file on that ticket
 )
 
 // Close codes besides the standard 1000/1001/1008/1009/1011.

@@ -62,6 +62,7 @@ func (c *conn) pull(ticket string, after int64) error {
 					continue // a History that ignored its arguments must not cause repeats or leaks
 				}
 				m.TicketID = ticket
+				c.signFiles(&m)
 				if !c.push(encodeMessage(m)) {
 					return nil
 				}

@@ -79,14 +79,16 @@ func New(o Options) *Server {
 }
 
 // Handler serves GET /widget.js, GET /webchat/ws (the customer websocket),
-// GET /webchat/config?site=KEY and GET /webchat/try?site=KEY (a preview
-// page with the widget on the desk's own origin).
+// GET /webchat/config?site=KEY, GET /webchat/try?site=KEY (a preview page
+// with the widget on the desk's own origin) and GET /webchat/file (signed
+// links to agents' attachments).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /widget.js", s.serveWidget)
 	mux.HandleFunc("GET /webchat/ws", s.serveWS)
 	mux.HandleFunc("GET /webchat/config", s.serveConfig)
 	mux.HandleFunc("GET /webchat/try", s.serveTry)
+	mux.HandleFunc("GET /webchat/file", s.serveFile)
 	return mux
 }
 

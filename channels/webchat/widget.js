@@ -25,7 +25,7 @@
   var zh = /^zh/i.test(document.documentElement.getAttribute('lang') || '');
   var T = zh ? {
     open: '在线客服', close: '关闭', title: '在线客服', send: '发送', placeholder: '输入消息…', inputHelp: '输入消息，Enter 发送，Shift+Enter 换行',
-    panel: '在线客服对话', messages: '对话消息', staffNo: '工号', bot: '智能助手', agent: '客服', you: '我',
+    file: '文件', panel: '在线客服对话', messages: '对话消息', staffNo: '工号', bot: '智能助手', agent: '客服', you: '我',
     sending: '发送中…', failed: '未发送', reconnecting: '正在重新连接…', connecting: '正在连接…',
     typing: function (n) { return (n || '客服') + ' 正在输入…'; },
     rateLimited: function (s) { return '发送太频繁，将在 ' + s + ' 秒后自动重试'; },
@@ -33,7 +33,7 @@
     unknownSite: '聊天暂不可用', hours: '服务时间：', verify: '客服人员会显示工号，可核实身份，谨防假冒。'
   } : {
     open: 'Chat with us', close: 'Close', title: 'Customer service', send: 'Send', placeholder: 'Type a message…', inputHelp: 'Type a message. Enter sends, Shift+Enter adds a line',
-    panel: 'Customer service chat', messages: 'Conversation', staffNo: 'Staff No.', bot: 'Assistant', agent: 'Agent', you: 'You',
+    file: 'File', panel: 'Customer service chat', messages: 'Conversation', staffNo: 'Staff No.', bot: 'Assistant', agent: 'Agent', you: 'You',
     sending: 'Sending…', failed: 'Not sent', reconnecting: 'Reconnecting…', connecting: 'Connecting…',
     typing: function (n) { return (n || 'An agent') + ' is typing…'; },
     rateLimited: function (s) { return 'Too many messages; retrying in ' + s + ' s'; },
@@ -108,6 +108,7 @@
     '.bubble{padding:8px 11px;border-radius:10px;background:#fff;border:1px solid #e4e8f0;white-space:pre-wrap;word-wrap:break-word;overflow-wrap:anywhere}' +
     '.msg[data-from=customer] .bubble{background:#1664ff;border-color:#1664ff;color:#fff}' +
     '.meta{font-size:11px;color:#6b7380;margin:0 4px 2px}.msg[data-from=customer] .meta{text-align:right}' +
+    '.file{display:block;margin:4px 0 0;color:#1664ff;word-break:break-all}.file img{max-width:220px;max-height:220px;border-radius:8px;display:block}' +
     '.msg[data-state=pending] .bubble{opacity:.65}.msg[data-state=failed] .bubble{background:#fde8e8;border-color:#e5484d;color:#1f2329}' +
     '.typing{padding:2px 14px 6px;font-size:12px;color:#6b7380;min-height:20px;background:#fafbfc}' +
     '.notice{padding:6px 14px;font-size:12px;color:#a3262a;background:#fde8e8}' +
@@ -257,6 +258,7 @@
     } else {
       e = makeMsg(m.from === 'customer' ? 'customer' : m.from === 'bot' ? 'bot' : 'agent', String(m.text || ''));
     }
+    if (Array.isArray(m.files)) m.files.forEach(function (f) { addFile(e, f); });
     e.setAttribute('data-id', m.id);
     e.setAttribute('data-seq', String(m.seq || 0));
     e.setAttribute('data-ticket', String(m.ticket_id || ''));
@@ -269,6 +271,28 @@
       if (!isOpen) { unread++; badge.textContent = String(unread); badge.hidden = false; }
     }
     scrollDown();
+  }
+  // addFile shows an agent's file: a picture for images, else a link. Only
+  // the desk's own signed paths are followed, never a URL from elsewhere.
+  function addFile(e, f) {
+    if (!f || typeof f.url !== 'string' || f.url.indexOf('/webchat/file?') !== 0) return;
+    var href = deskOrigin + f.url;
+    var a = el('a', 'file', 'msg-file');
+    a.href = href;
+    a.target = '_blank';
+    a.rel = 'noopener noreferrer';
+    if (/^image\/(jpeg|png|gif|webp)$/.test(String(f.mime || ''))) {
+      var img = document.createElement('img');
+      img.src = href;
+      img.alt = String(f.name || '');
+      a.appendChild(img);
+    } else {
+      a.textContent = '\uD83D\uDCCE ' + String(f.name || T.file) + (f.size ? ' (' + fmtSize(f.size) + ')' : '');
+    }
+    e.appendChild(a);
+  }
+  function fmtSize(n) {
+    return n >= 1048576 ? (n / 1048576).toFixed(1) + ' MB' : n >= 1024 ? Math.round(n / 1024) + ' KB' : n + ' B';
   }
   function showPending(item) {
     if (byCmid[item.id]) return;

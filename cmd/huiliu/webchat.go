@@ -14,7 +14,7 @@ import (
 )
 
 // webchatPaths are the widget's routes on the desk's listener.
-var webchatPaths = []string{"/widget.js", "/webchat/ws", "/webchat/config", "/webchat/try"}
+var webchatPaths = []string{"/widget.js", "/webchat/ws", "/webchat/config", "/webchat/try", "/webchat/file"}
 
 // newWebchat builds the website chat over the desk: sites and history from
 // SQL, notices from the event bus, messages into desk.Ingest.
@@ -23,6 +23,7 @@ func (a *app) newWebchat() *webchat.Server {
 		Sites:             chatSites{db: a.db},
 		Sink:              a.svc,
 		History:           &chatHistory{db: a.db},
+		Files:             chatFiles{db: a.db},
 		Feed:              chatFeed{bus: a.queue.Bus(), svc: a.svc},
 		Limiter:           a.queue.Limiter(),
 		Logger:            a.log.With("channel", "webchat"),
@@ -80,16 +81,65 @@ func (h *chatHistory) Messages(ctx context.Context, ticketID string, after int64
 		if err != nil {
 			return nil, err
 		}
+		var files map[string][]webchat.File
 		for _, m := range raw {
 			after = m.Seq
-			if v, ok := h.visible(ctx, m); ok {
-				out = append(out, v)
+			v, ok := h.visible(ctx, m)
+			if !ok {
+				continue
 			}
+			if v.From != "customer" {
+				// Only replies can carry files; read the ticket's list once
+				// per page that has one.
+				if files == nil {
+					if files, err = h.files(ctx, ticketID); err != nil {
+						return nil, err
+					}
+				}
+				v.Files = files[m.ID]
+			}
+			out = append(out, v)
 		}
 		if len(raw) < limit || len(out) >= limit {
 			return out, nil
 		}
 	}
+}
+
+// files lists a ticket's attachments by message.
+func (h *chatHistory) files(ctx context.Context, ticketID string) (map[string][]webchat.File, error) {
+	list, err := h.db.Attachments(ctx, ticketID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]webchat.File{}
+	for _, a := range list {
+		out[a.MessageID] = append(out[a.MessageID], webchat.File{ID: a.ID, Name: a.Name, MIME: a.MIME, Size: a.Size})
+	}
+	return out, nil
+}
+
+// chatFiles gives the widget the bytes of a file of the visitor's ticket;
+// a file of any other ticket is ErrNoFile, whatever link was forged.
+type chatFiles struct{ db desk.Reader }
+
+func (f chatFiles) File(ctx context.Context, ticketID, fileID string) (webchat.File, []byte, error) {
+	a, err := f.db.Attachment(ctx, fileID)
+	if errors.Is(err, desk.ErrNotFound) {
+		return webchat.File{}, nil, webchat.ErrNoFile
+	}
+	if err != nil {
+		return webchat.File{}, nil, err
+	}
+	m, err := f.db.Message(ctx, a.MessageID)
+	if err != nil {
+		return webchat.File{}, nil, err
+	}
+	if m.TicketID != ticketID || m.Direction != desk.DirOut {
+		// Notes' files and the customer's own uploads stay on the desk.
+		return webchat.File{}, nil, webchat.ErrNoFile
+	}
+	return webchat.File{ID: a.ID, Name: a.Name, MIME: a.MIME, Size: a.Size}, a.Data, nil
 }
 
 func (h *chatHistory) visible(ctx context.Context, m desk.Message) (webchat.Message, bool) {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"testing"
 
 	"huiliu/channels"
@@ -86,5 +87,64 @@ func TestEventNotice(t *testing.T) {
 		if n, ok := eventNotice([]byte(bad)); ok {
 			t.Fatalf("%s made a notice: %+v", bad, n)
 		}
+	}
+}
+
+// A reply's files are listed for the widget and served only for their own
+// ticket; a note's files never are.
+func TestChatFilesOfReplies(t *testing.T) {
+	db := storetest.New(t)
+	svc := desk.NewService(desk.Options{Store: db})
+	ctx := context.Background()
+	agent, err := svc.CreateAgent(ctx, desk.Actor{}, desk.NewAgent{Email: "li@example.com", Name: "李娜", Role: desk.RoleAgent, Password: "long enough pw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := func(visitor string) string {
+		rc, err := svc.Ingest(ctx, channels.Inbound{Channel: "webchat", ExternalID: visitor + ":m1", ThreadKey: "s_key",
+			From: channels.Party{Kind: desk.IdentityWebchat, Value: visitor}, Text: "合同呢？"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rc.TicketID
+	}
+	tk, other := open("v1"), open("v2")
+	pdf := channels.Attachment{Name: "合同.pdf", MIME: "application/pdf", Data: []byte("%PDF-1.7")}
+	reply, _, err := svc.Post(ctx, agent, desk.PostRequest{TicketID: tk, Kind: desk.KindReply, Text: "见附件", Attachments: []channels.Attachment{pdf}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	note, _, err := svc.Post(ctx, agent, desk.PostRequest{TicketID: tk, Kind: desk.KindNote, Text: "内部", Attachments: []channels.Attachment{pdf}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := (&chatHistory{db: db}).Messages(ctx, tk, 0, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msgs) != 2 || msgs[1].ID != reply.ID || len(msgs[1].Files) != 1 || msgs[1].Files[0].Name != "合同.pdf" {
+		t.Fatalf("visible messages %+v", msgs)
+	}
+	f := chatFiles{db: db}
+	got, data, err := f.File(ctx, tk, msgs[1].Files[0].ID)
+	if err != nil || string(data) != "%PDF-1.7" || got.MIME != "application/pdf" {
+		t.Fatalf("file: %+v %q %v", got, data, err)
+	}
+	if _, _, err := f.File(ctx, other, msgs[1].Files[0].ID); !errors.Is(err, webchat.ErrNoFile) {
+		t.Fatalf("another ticket's file: %v", err)
+	}
+	atts, err := db.Attachments(ctx, tk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range atts {
+		if a.MessageID == note.ID {
+			if _, _, err := f.File(ctx, tk, a.ID); !errors.Is(err, webchat.ErrNoFile) {
+				t.Fatalf("a note's file reached the widget: %v", err)
+			}
+		}
+	}
+	if _, _, err := f.File(ctx, tk, "missing"); !errors.Is(err, webchat.ErrNoFile) {
+		t.Fatalf("missing file: %v", err)
 	}
 }
