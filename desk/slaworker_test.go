@@ -146,6 +146,10 @@ func TestSLAEscalationLadderOnceAcrossTwoWorkers(t *testing.T) {
 	if len(got) != 2 || got[1].Event.Args["level"] != "breached" || got[1].Event.Args["step"] != "2" {
 		t.Fatalf("after breach: %+v", got)
 	}
+	// What the step did is recorded part by part, for desks to translate.
+	if a := got[1].Event.Args; a["raised_to"] != string(desk.PriorityHigh) || a["tagged"] != "sla-breached" || a["notified"] != "supervisors" {
+		t.Fatalf("breach step arguments: %+v", a)
+	}
 	tk, err := db.Ticket(ctx, rc.TicketID)
 	if err != nil {
 		t.Fatal(err)

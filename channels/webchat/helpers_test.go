@@ -16,6 +16,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"huiliu/channels"
+	"huiliu/queue/memory"
 )
 
 const (
@@ -289,8 +290,12 @@ func newEnv(t testing.TB, tweak func(*Options)) *env {
 		ID: "s1", Key: testSiteKey, Name: "示例商城", Secret: testSecret,
 		Origins: []string{testOrigin}, Greeting: "您好，有什么可以帮您？", HoursNote: "9:00–18:00",
 	}}
+	// The queue layer's in-process limiter on the test's clock, as the
+	// wiring passes it.
+	q := memory.New(memory.WithClock(e.clock.Now))
+	t.Cleanup(func() { q.Close() })
 	o := Options{
-		Sites: e.sites, Sink: e.desk, History: e.desk, Feed: e.feed, Now: e.clock.Now,
+		Sites: e.sites, Sink: e.desk, History: e.desk, Feed: e.feed, Now: e.clock.Now, LocalLimiter: q.Limiter(),
 		Logger: slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
 	if tweak != nil {

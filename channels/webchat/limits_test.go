@@ -150,26 +150,3 @@ func TestDeadConnectionDropped(t *testing.T) {
 	eventually(t, "the silent connection to be dropped", func() bool { return e.srv.hub.count() == 0 })
 
 }
-
-func TestLocalLimiterWindow(t *testing.T) {
-	clk := newClock()
-	l := newLocalLimiter(clk.Now)
-	ctx := context.Background()
-	for i := range 3 {
-		if ok, _, _ := l.Allow(ctx, "k", 3, time.Minute); !ok {
-			t.Fatalf("hit %d refused", i)
-		}
-	}
-	clk.Advance(20 * time.Second)
-	ok, retry, _ := l.Allow(ctx, "k", 3, time.Minute)
-	if ok || retry != 40*time.Second {
-		t.Fatalf("4th: %v %v", ok, retry)
-	}
-	if ok, _, _ := l.Allow(ctx, "other", 3, time.Minute); !ok {
-		t.Fatal("keys share a window")
-	}
-	clk.Advance(40 * time.Second)
-	if ok, _, _ := l.Allow(ctx, "k", 3, time.Minute); !ok {
-		t.Fatal("new window refused")
-	}
-}

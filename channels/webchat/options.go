@@ -16,11 +16,14 @@ type Options struct {
 	// Files serves agents' attachments behind signed links; nil serves
 	// none (messages still list them).
 	Files FileStore
-	// Limiter counts messages per visitor across nodes. When nil, or while
-	// it fails, an in-process fixed-window limiter counts per node instead.
-	Limiter Limiter
-	Logger  *slog.Logger
-	Now     func() time.Time
+	// Limiter counts messages per visitor across nodes; LocalLimiter (the
+	// queue layer's in-process one) counts on this node instead while the
+	// shared one fails, so a Redis outage never blocks customers. With
+	// neither, messages are not rate-limited.
+	Limiter      Limiter
+	LocalLimiter Limiter
+	Logger       *slog.Logger
+	Now          func() time.Time
 
 	MaxTextBytes      int           // bytes of text per message; default 4096
 	MessagesPerMinute int           // per visitor and site; default 20

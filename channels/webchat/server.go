@@ -28,11 +28,10 @@ const readBufferSize = 256
 
 // Server is the customer websocket of one node, with its widget.
 type Server struct {
-	o     Options
-	log   *slog.Logger
-	now   func() time.Time
-	hub   *hub
-	local *localLimiter
+	o   Options
+	log *slog.Logger
+	now func() time.Time
+	hub *hub
 
 	sitesMu sync.Mutex
 	sites   map[string]*Site // by key: the version connections share (sharedSite)
@@ -58,7 +57,6 @@ func New(o Options) *Server {
 		log:           o.Logger,
 		now:           o.Now,
 		hub:           newHub(),
-		local:         newLocalLimiter(o.Now),
 		pullSlots:     make(chan struct{}, o.PullConcurrency),
 		feedRetryBase: defaultFeedRetryBase,
 		pullRetry:     defaultPullRetry,
@@ -131,6 +129,12 @@ func (s *Server) allow(ctx context.Context, key string) (bool, time.Duration) {
 		}
 		s.log.Warn("webchat: rate limiter failed; counting on this node", "err", err)
 	}
-	ok, retry, _ := s.local.Allow(ctx, key, limit, window)
+	if s.o.LocalLimiter == nil {
+		return true, 0
+	}
+	ok, retry, err := s.o.LocalLimiter.Allow(ctx, key, limit, window)
+	if err != nil {
+		return true, 0 // a limiter that cannot count must not cost a message
+	}
 	return ok, retry
 }

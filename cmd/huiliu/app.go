@@ -21,6 +21,9 @@ type app struct {
 	log   *slog.Logger
 	db    *store.DB
 	queue queue.Backend
+	// local is this node's in-process state (the queue itself when there
+	// is no Redis): what counts on while Redis fails.
+	local queue.Backend
 	svc   *desk.Service
 }
 
@@ -31,17 +34,19 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	var q queue.Backend
+	local := memory.New()
 	if cfg.RedisURL != "" {
 		q, err = redisq.New(ctx, cfg.RedisURL)
 		if err != nil {
+			local.Close()
 			db.Close()
 			return nil, fmt.Errorf("connect to redis: %w", err)
 		}
 	} else {
-		q = memory.New()
+		q = local
 	}
 	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: q.Limiter(), Logger: log, Presence: q.Presence()})
-	return &app{cfg: cfg, log: log, db: db, queue: q, svc: svc}, nil
+	return &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc}, nil
 }
 
 // adapters are the outbound channels this configuration enables.
@@ -62,5 +67,9 @@ func (a *app) adapters() ([]channels.Adapter, error) {
 }
 
 func (a *app) Close() error {
-	return errors.Join(a.queue.Close(), a.db.Close())
+	err := a.queue.Close()
+	if a.local != a.queue {
+		err = errors.Join(err, a.local.Close())
+	}
+	return errors.Join(err, a.db.Close())
 }

@@ -26,6 +26,7 @@ func (a *app) newWebchat() *webchat.Server {
 		Files:             chatFiles{db: a.db},
 		Feed:              chatFeed{bus: a.queue.Bus(), svc: a.svc},
 		Limiter:           a.queue.Limiter(),
+		LocalLimiter:      a.local.Limiter(),
 		Logger:            a.log.With("channel", "webchat"),
 		MessagesPerMinute: a.cfg.WebchatMessagesPerMinute,
 	})
