@@ -17,8 +17,8 @@ func webhookFixture(t *testing.T) (*fixture, *httptest.Server) {
 	f := newFixture(t)
 	c := f.channel(t, func(cfg *Config, _ *Deps) { cfg.Mode = ModeWebhook })
 	mux := http.NewServeMux()
-	mux.Handle(WebhookPath("main"), c.WebhookHandler("main"))
-	mux.Handle(WebhookPath("other"), c.WebhookHandler("other"))
+	mux.Handle(WebhookPath("main"), c.WebhookHandler("main", f.sink))
+	mux.Handle(WebhookPath("other"), c.WebhookHandler("other", f.sink))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return f, srv
@@ -136,7 +136,7 @@ func TestSetWebhooks(t *testing.T) {
 		t.Fatalf("relative base URL: %v", err)
 	}
 	// A webhook-only channel has nothing to poll.
-	if err := c.Run(context.Background()); err != nil {
+	if err := c.Run(context.Background(), f.sink); err != nil {
 		t.Fatal(err)
 	}
 }
