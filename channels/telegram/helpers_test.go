@@ -50,6 +50,13 @@ func (o *memOffsets) get(bot string) int64 {
 	return o.m[bot]
 }
 
+// set rewinds or moves the offset, as a lost offset write leaves it.
+func (o *memOffsets) set(bot string, next int64) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.m[bot] = next
+}
+
 func (o *memOffsets) setDrop(v bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
