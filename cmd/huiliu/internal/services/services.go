@@ -1,4 +1,4 @@
-// Package run keeps a process's long-running services — workers, channels,
+// Package services keeps a process's long-running services — workers, channels,
 // the HTTP server — under one manager: it starts them in list order, logs
 // each start and stop, and on shutdown stops them one by one in reverse
 // order, so what starts first (the outbox sender) stops last and finishes
@@ -8,7 +8,7 @@
 // error; if it is Essential the process cannot do its job without it, and
 // the manager shuts everything down and returns that error. Other services
 // end alone: a failing bot must not take the node's desk and web chat down.
-package run
+package services
 
 import (
 	"context"
@@ -46,9 +46,10 @@ type result struct {
 }
 
 // Run starts services in order and runs them until ctx ends or an essential
-// one fails, then stops them in reverse order. It returns the essential
-// service's failure, an error naming the services that did not stop within
-// the shutdown timeout, or nil.
+// one fails, then stops them in reverse order. It returns the failures of
+// essential services (also those in stopping, such as an HTTP server that
+// could not drain its requests), an error naming the services that did not
+// stop within the shutdown timeout, or nil.
 func (m Manager) Run(ctx context.Context, services ...Service) error {
 	log := m.Logger
 	if log == nil {
@@ -101,6 +102,9 @@ func (m Manager) Run(ctx context.Context, services ...Service) error {
 				running[r.i] = false
 				if r.err != nil {
 					log.Error("service stopped with an error", "service", services[r.i].Name, "err", r.err)
+					if services[r.i].Essential {
+						failed = errors.Join(failed, fmt.Errorf("%s: %w", services[r.i].Name, r.err))
+					}
 				} else {
 					log.Info("service stopped", "service", services[r.i].Name)
 				}

@@ -1,4 +1,4 @@
-package run
+package services
 
 import (
 	"bytes"
@@ -202,5 +202,22 @@ func TestShutdownTimeoutNamesTheStuckServiceAndStopsTheRest(t *testing.T) {
 	// The sender, queued behind the stuck service, is still told to stop.
 	for !slices.Contains(j.get(), "stop sender") {
 		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestAnEssentialServiceFailingToStopIsReturned(t *testing.T) {
+	m, l := manager(time.Minute)
+	errDrain := errors.New("requests still running")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := m.Run(ctx,
+		Service{Name: "bot", Run: func(ctx context.Context) error { <-ctx.Done(); return errors.New("bot: poll cut short") }},
+		Service{Name: "http", Essential: true, Run: func(ctx context.Context) error { <-ctx.Done(); return errDrain }},
+	)
+	if !errors.Is(err, errDrain) || strings.Contains(err.Error(), "bot") {
+		t.Fatalf("Run = %v, want only the essential http service's stop error", err)
+	}
+	if !strings.Contains(l.String(), `msg="service stopped with an error" service=bot`) {
+		t.Errorf("the bot's stop error is not logged:\n%s", l)
 	}
 }
