@@ -83,7 +83,9 @@ type Outbound struct {
 	Attachments []Attachment
 
 	// The fields below carry what threaded channels (email) need; a channel
-	// without such a notion ignores them.
+	// without such a notion ignores them. The desk fills Subject from the
+	// ticket; the others stay empty until a threaded channel records the
+	// ids and mailboxes they come from.
 
 	// Subject is the conversation's subject line (the ticket's subject).
 	Subject string
