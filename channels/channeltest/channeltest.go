@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -81,18 +82,33 @@ func Run(t *testing.T, h Harness) {
 	t.Run("OrderPerConversation", func(t *testing.T) { testOrder(t, h) })
 }
 
+// started is a channel under test with its Receiver running.
+type started struct {
+	Channel
+	sink *Sink
+	// stop cancels Run, waits for it and returns its error.
+	stop func() error
+	// returned reports whether Run has returned.
+	returned func() bool
+}
+
 // start builds the channel and runs its Receiver until stop is called or
-// the test ends. stop cancels Run, waits for it and returns its error.
-func start(t *testing.T, h Harness) (sink *Sink, ch Channel, stop func() error) {
+// the test ends.
+func start(t *testing.T, h Harness) started {
 	t.Helper()
-	sink = NewSink(t, h.Channel)
-	ch = h.New(t, sink)
+	sink := NewSink(t, h.Channel)
+	ch := h.New(t, sink)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- ch.Receiver.Run(ctx, sink) }()
+	var ended atomic.Bool
+	go func() {
+		err := ch.Receiver.Run(ctx, sink)
+		ended.Store(true)
+		done <- err
+	}()
 	var once sync.Once
 	var err error
-	stop = func() error {
+	stop := func() error {
 		once.Do(func() {
 			cancel()
 			select {
@@ -105,7 +121,7 @@ func start(t *testing.T, h Harness) (sink *Sink, ch Channel, stop func() error) 
 		return err
 	}
 	t.Cleanup(func() { _ = stop() })
-	return sink, ch, stop
+	return started{Channel: ch, sink: sink, stop: stop, returned: ended.Load}
 }
 
 // hangGuard bounds every wait of the suite: it only turns a hang into a
@@ -113,7 +129,8 @@ func start(t *testing.T, h Harness) (sink *Sink, ch Channel, stop func() error) 
 const hangGuard = 15 * time.Second
 
 func testReplay(t *testing.T, h Harness) {
-	sink, ch, _ := start(t, h)
+	ch := start(t, h)
+	sink := ch.sink
 	ch.Deliver(t, "a", "replay one")
 	sink.WaitStored(t, 1)
 	ch.Deliver(t, "a", "replay one")
@@ -137,16 +154,19 @@ func testReplay(t *testing.T, h Harness) {
 }
 
 func testCancel(t *testing.T, h Harness) {
-	sink, ch, stop := start(t, h)
+	ch := start(t, h)
 	ch.Deliver(t, "a", "before the stop")
-	sink.WaitStored(t, 1) // Run is up and working
-	if err := stop(); err != nil {
+	ch.sink.WaitStored(t, 1) // Run is up and working
+	if ch.returned() {
+		t.Fatal("Run returned before its context ended")
+	}
+	if err := ch.stop(); err != nil {
 		t.Fatalf("Run returned %v after cancel, want nil", err)
 	}
 }
 
 func testSendFailures(t *testing.T, h Harness) {
-	_, ch, _ := start(t, h)
+	ch := start(t, h)
 	ctx := context.Background()
 	if _, err := ch.Adapter.Send(ctx, ch.Outbound("a")); err != nil {
 		t.Fatalf("a plain send failed: %v", err)
@@ -175,7 +195,8 @@ func testSendFailures(t *testing.T, h Harness) {
 }
 
 func testOrder(t *testing.T, h Harness) {
-	sink, ch, _ := start(t, h)
+	ch := start(t, h)
+	sink := ch.sink
 	var want []string
 	for i := 1; i <= 4; i++ {
 		for _, conv := range []string{"a", "b"} {

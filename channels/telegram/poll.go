@@ -24,9 +24,10 @@ const (
 )
 
 // Run polls every bot in polling mode into sink until ctx ends, on
-// whichever node holds the bot's lease (see package poller). It returns nil
-// once every poller has stopped; with no polling bot it returns at once.
-// Bots in webhook mode receive through WebhookHandler instead.
+// whichever node holds the bot's lease (see package poller), and returns
+// nil once every poller has stopped. Bots in webhook mode receive through
+// WebhookHandler instead; with no polling bot Run only waits for ctx, as a
+// channels.Receiver does.
 func (c *Channel) Run(ctx context.Context, sink channels.Sink) error {
 	var wg sync.WaitGroup
 	for _, name := range c.order {
@@ -60,6 +61,7 @@ func (c *Channel) Run(ctx context.Context, sink channels.Sink) error {
 			}
 		})
 	}
+	<-ctx.Done()
 	wg.Wait()
 	return nil
 }

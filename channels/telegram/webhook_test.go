@@ -135,8 +135,21 @@ func TestSetWebhooks(t *testing.T) {
 	if err := c.SetWebhooks(context.Background(), "desk.example.com"); err == nil || !strings.Contains(err.Error(), "not an absolute") {
 		t.Fatalf("relative base URL: %v", err)
 	}
-	// A webhook-only channel has nothing to poll.
-	if err := c.Run(context.Background(), f.sink); err != nil {
+	// A webhook-only channel has nothing to poll: Run waits for its
+	// context without calling getUpdates.
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- c.Run(ctx, f.sink) }()
+	if n := f.fake.Calls("getUpdates"); n != 0 {
+		t.Fatalf("webhook bot polled %d times", n)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("Run returned %v before its context ended", err)
+	default:
+	}
+	cancel()
+	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
 }
