@@ -8,21 +8,18 @@ import (
 	"os"
 	"reflect"
 	"slices"
-	"sync"
 
+	"huiliu/cmd/huiliu/internal/services"
 	"huiliu/desk"
 )
 
-// startSLA attaches the SLA worker before the server takes requests, so
-// every committed change queues its ticket's recompute, and runs it until
-// ctx ends. Each node runs one; timers are claimed atomically across them.
-func (a *app) startSLA(ctx context.Context, wg *sync.WaitGroup) {
+// slaServices attach the SLA worker at once, before the server takes
+// requests, so every committed change queues its ticket's recompute; the
+// service runs it. Each node runs one; timers are claimed atomically
+// across them.
+func (a *app) slaServices() []services.Service {
 	w := a.svc.NewSLAWorker(a.queue.Timers("sla"))
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		w.Run(ctx)
-	}()
+	return []services.Service{{Name: "sla", Run: func(ctx context.Context) error { w.Run(ctx); return nil }}}
 }
 
 // SLACalendarConfig is a [[sla_calendar]] table: a business calendar kept

@@ -173,7 +173,8 @@ func TestOutboxDeliversAndRecordsFailures(t *testing.T) {
 		return err == nil && got.Delivery == desk.DeliverySent
 	})
 	rec.mu.Lock()
-	if len(rec.sent) != 1 || rec.sent[0].To.Value != "cust-9" || rec.sent[0].ThreadKey != "t" || rec.sent[0].IdempotencyKey == "" || rec.sent[0].Text != "您好" {
+	if len(rec.sent) != 1 || rec.sent[0].To.Value != "cust-9" || rec.sent[0].ThreadKey != "t" || rec.sent[0].IdempotencyKey == "" || rec.sent[0].Text != "您好" ||
+		rec.sent[0].Subject == "" || rec.sent[0].Subject != tk.Subject {
 		t.Fatalf("sent = %+v", rec.sent)
 	}
 	rec.fail = channels.Permanent(fmt.Errorf("peer says the chat is gone"))
