@@ -11,8 +11,8 @@ import (
 )
 
 const (
-	csrfHeader    = "X-CSRF-Token"
-	principalKey  = "principal"
+	csrfHeader   = "X-CSRF-Token"
+	principalKey = "principal"
 )
 
 // authenticate accepts a bearer token (scripts, integrations) or the
