@@ -1,0 +1,69 @@
+package desk_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"huiliu/desk"
+)
+
+// An agent sees a contact only through a ticket they may see; supervisors
+// see every contact. Hidden and unknown contacts give one error.
+func TestContactVisibleOnlyThroughATicket(t *testing.T) {
+	ot := newOwnedTicket(t)
+	ctx := context.Background()
+	contactID := ot.ticket(t).ContactID
+
+	_, hiddenErr := ot.svc.Contact(ctx, ot.other, contactID)
+	_, unknownErr := ot.svc.Contact(ctx, ot.other, "01J0000000000000000000NONE")
+	var h, u *desk.Error
+	if !errors.As(hiddenErr, &h) || !errors.As(unknownErr, &u) || h.Code != desk.CodeNotFound || h.Message != u.Message || u.Code != h.Code {
+		t.Fatalf("hidden contact: %v; unknown contact: %v", hiddenErr, unknownErr)
+	}
+	if found, err := ot.svc.FindContacts(ctx, ot.other, desk.IdentityAPI, "cust-1"); err != nil || len(found) != 0 {
+		t.Fatalf("another team's agent finds %v, %v", found, err)
+	}
+	if _, err := ot.svc.TicketMessages(ctx, ot.other, ot.id, "", 10); !errors.Is(err, desk.ErrNotFound) {
+		t.Fatalf("another team's agent reads the timeline: %v", err)
+	}
+	for _, a := range []desk.Agent{ot.owner, ot.super} {
+		if c, err := ot.svc.Contact(ctx, a, contactID); err != nil || c.ID != contactID {
+			t.Fatalf("%s cannot see the contact: %v", a.Name, err)
+		}
+		if found, err := ot.svc.FindContacts(ctx, a, desk.IdentityAPI, " cust-1 "); err != nil || len(found) != 1 {
+			t.Fatalf("%s finds %v, %v", a.Name, found, err)
+		}
+	}
+
+	// Once the ticket is theirs to see, so is its contact.
+	if _, err := ot.svc.ChangeTicket(ctx, ot.super, ot.id, desk.TicketChange{TeamID: &ot.collect.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ot.svc.Contact(ctx, ot.other, contactID); err != nil {
+		t.Fatalf("Collections cannot see the contact of its ticket: %v", err)
+	}
+}
+
+// Admin rules hold in desk itself, not only in the HTTP middleware.
+func TestAdminMethodsCheckTheRole(t *testing.T) {
+	ot := newOwnedTicket(t)
+	ctx := context.Background()
+	agent, sup := desk.Actor{Agent: &ot.other}, desk.Actor{Agent: &ot.super}
+	for name, call := range map[string]func(desk.Actor) error{
+		"agents":      func(a desk.Actor) error { _, err := ot.svc.Agents(ctx, a); return err },
+		"audit":       func(a desk.Actor) error { _, err := ot.svc.AuditLog(ctx, a, "", 10); return err },
+		"sites":       func(a desk.Actor) error { _, err := ot.svc.Sites(ctx, a); return err },
+		"create team": func(a desk.Actor) error { _, err := ot.svc.CreateTeam(ctx, a, "Team of "+a.IP); return err },
+		"rules":       func(a desk.Actor) error { _, err := ot.svc.RoutingRules(ctx, a); return err },
+	} {
+		for _, a := range []desk.Actor{agent, sup} {
+			if err := call(a); desk.CodeOf(err) != desk.CodeForbidden {
+				t.Errorf("%s by %s: %v, want forbidden", name, a.Agent.Role, err)
+			}
+		}
+		if err := call(desk.Actor{IP: "cli"}); err != nil {
+			t.Errorf("%s from the command line: %v", name, err)
+		}
+	}
+}
