@@ -34,12 +34,9 @@ func VisibilityOf(a Agent) *Visibility {
 // and one that does not exist give the same error, so ids of other teams'
 // tickets leak nothing.
 func (s *Service) VisibleTicket(ctx context.Context, a Agent, id string) (Ticket, error) {
-	t, err := s.store.Ticket(ctx, id)
-	if errors.Is(err, ErrNotFound) {
-		return Ticket{}, hidden("ticket", id, err)
-	}
+	t, err := found(s.store.Ticket(ctx, id))("ticket", id)
 	if err != nil {
-		return Ticket{}, fmt.Errorf("desk: ticket %s: %w", id, err)
+		return Ticket{}, err
 	}
 	if !CanSee(a, t) {
 		return Ticket{}, hidden("ticket", id, errNotVisible)
@@ -55,6 +52,21 @@ var errNotVisible = errors.New("not visible to this agent")
 // reason), so probing ids tells nothing. The cause stays for logs only.
 func hidden(kind, id string, cause error) error {
 	return &Error{Code: CodeNotFound, Message: kind + " not found", Err: fmt.Errorf("%s %s: %w", kind, id, cause)}
+}
+
+// found turns a store read of one object into the caller's answer: absent
+// becomes hidden(kind, id), any other failure is wrapped with the object.
+func found[T any](v T, err error) func(kind, id string) (T, error) {
+	return func(kind, id string) (T, error) {
+		var zero T
+		if errors.Is(err, ErrNotFound) {
+			return zero, hidden(kind, id, err)
+		}
+		if err != nil {
+			return zero, fmt.Errorf("desk: %s %s: %w", kind, id, err)
+		}
+		return v, nil
+	}
 }
 
 // requireRole refuses an actor below min. The system and the command line

@@ -80,12 +80,9 @@ func (s *Service) TicketMessages(ctx context.Context, a Agent, id, after string,
 
 // Attachment is a file of a message on a ticket the agent may see.
 func (s *Service) Attachment(ctx context.Context, a Agent, id string) (Attachment, error) {
-	f, err := s.store.Attachment(ctx, id)
-	if errors.Is(err, ErrNotFound) {
-		return Attachment{}, hidden("attachment", id, err)
-	}
+	f, err := found(s.store.Attachment(ctx, id))("attachment", id)
 	if err != nil {
-		return Attachment{}, fmt.Errorf("desk: attachment %s: %w", id, err)
+		return Attachment{}, err
 	}
 	m, err := s.store.Message(ctx, f.MessageID)
 	if err != nil {
@@ -103,12 +100,9 @@ func (s *Service) Attachment(ctx context.Context, a Agent, id string) (Attachmen
 // Contact is a contact the agent may see: supervisors and admins any, an
 // agent only one with a ticket they may see.
 func (s *Service) Contact(ctx context.Context, a Agent, id string) (Contact, error) {
-	c, err := s.store.Contact(ctx, id)
-	if errors.Is(err, ErrNotFound) {
-		return Contact{}, hidden("contact", id, err)
-	}
+	c, err := found(s.store.Contact(ctx, id))("contact", id)
 	if err != nil {
-		return Contact{}, fmt.Errorf("desk: contact %s: %w", id, err)
+		return Contact{}, err
 	}
 	ok, err := s.canSeeContact(ctx, a, c.ID)
 	if err != nil {
