@@ -97,6 +97,10 @@ func (s *Service) Attachment(ctx context.Context, a Agent, id string) (Attachmen
 	return f, nil
 }
 
+// maxMergeHops bounds how far Contact follows merged_into (a contact merged
+// into one that was merged again).
+const maxMergeHops = 8
+
 // Contact is a contact the agent may see: supervisors and admins any, an
 // agent only one with a ticket they may see.
 func (s *Service) Contact(ctx context.Context, a Agent, id string) (Contact, error) {
@@ -104,7 +108,15 @@ func (s *Service) Contact(ctx context.Context, a Agent, id string) (Contact, err
 	if err != nil {
 		return Contact{}, err
 	}
-	ok, err := s.canSeeContact(ctx, a, c.ID)
+	// A merged contact's tickets went to the contact it was merged into,
+	// so it is seen through that one's tickets.
+	holder := c
+	for hops := 0; holder.MergedInto != "" && hops < maxMergeHops; hops++ {
+		if holder, err = found(s.store.Contact(ctx, holder.MergedInto))("contact", id); err != nil {
+			return Contact{}, err
+		}
+	}
+	ok, err := s.canSeeContact(ctx, a, holder.ID)
 	if err != nil {
 		return Contact{}, err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"huiliu/channels"
 	"huiliu/desk"
 )
 
@@ -65,5 +66,40 @@ func TestAdminMethodsCheckTheRole(t *testing.T) {
 		if err := call(desk.Actor{IP: "cli"}); err != nil {
 			t.Errorf("%s from the command line: %v", name, err)
 		}
+	}
+}
+
+// A merged contact is seen through the tickets of the contact it went into.
+func TestMergedContactFollowsItsTickets(t *testing.T) {
+	svc, db := newService(t)
+	ctx := context.Background()
+	sup := mkAgent(t, svc, "wang@example.com", "王强", desk.RoleSupervisor)
+	web := mkAgent(t, svc, "na@example.com", "李娜", desk.RoleAgent, "Web")
+	far := mkAgent(t, svc, "han@example.com", "韩梅梅", desk.RoleAgent, "Far")
+	team, err := db.TeamByName(ctx, "Web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := []channels.Party{{Kind: desk.IdentityCustomerNo, Value: "C-1", Verified: true, Method: "signed_identity"}}
+	w := ingest(t, svc, channels.Inbound{Channel: "webchat", ExternalID: "w1", ThreadKey: "v1",
+		From: channels.Party{Kind: desk.IdentityWebchat, Value: "visitor-1"}, Text: "hi", Links: link})
+	tg := ingest(t, svc, channels.Inbound{Channel: "telegram", ExternalID: "main:1", ThreadKey: "main:5",
+		From: channels.Party{Kind: desk.IdentityTelegram, Value: "5"}, Text: "hello"})
+	for _, id := range []string{w.TicketID, tg.TicketID} {
+		if _, err := svc.ChangeTicket(ctx, sup, id, desk.TicketChange{TeamID: &team.ID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := contactOf(t, db, tg.TicketID)
+	ingest(t, svc, channels.Inbound{Channel: "telegram", ExternalID: "main:2", ThreadKey: "main:5",
+		From: channels.Party{Kind: desk.IdentityTelegram, Value: "5"}, Text: "/start", Links: link})
+	if c, _ := db.Contact(ctx, old.ID); c.MergedInto == "" {
+		t.Fatal("the Telegram contact was not merged")
+	}
+	if c, err := svc.Contact(ctx, web, old.ID); err != nil || c.MergedInto == "" {
+		t.Fatalf("the team of the tickets cannot see the merged contact: %+v %v", c, err)
+	}
+	if _, err := svc.Contact(ctx, far, old.ID); !errors.Is(err, desk.ErrNotFound) {
+		t.Fatalf("another team sees the merged contact: %v", err)
 	}
 }
