@@ -66,7 +66,7 @@ type SLAStepConfig struct {
 // from SQL, so a deployment's SLA setup is reproducible; an unchanged file
 // writes nothing and so recomputes nothing.
 func (a *app) applySLAConfig(ctx context.Context) error {
-	st := a.svc.Store()
+	st := a.db
 	for _, c := range a.cfg.SLACalendars {
 		want := desk.SLACalendar{Name: c.Name, Timezone: c.Timezone, Hours: c.Hours, Base: c.Base, Schedule: c.Schedule, AlwaysOpen: c.AlwaysOpen}
 		if c.ScheduleFile != "" {
@@ -122,7 +122,7 @@ func (a *app) applySLAConfig(ctx context.Context) error {
 }
 
 func (a *app) slaPolicyFromConfig(ctx context.Context, pc SLAPolicyConfig) (desk.SLAPolicy, error) {
-	st := a.svc.Store()
+	st := a.db
 	p := desk.SLAPolicy{Name: pc.Name, Position: pc.Position, Priority: pc.Priority, Category: pc.Category,
 		Channel: pc.Channel, Ladder: []desk.EscalationStep{}}
 	team := func(name string) (string, error) {

@@ -6,8 +6,6 @@ import (
 	"strconv"
 
 	"github.com/labstack/echo/v4"
-
-	"huiliu/desk"
 )
 
 // inlineTypes are shown in the browser; everything else a customer sent is
@@ -19,17 +17,9 @@ var inlineTypes = map[string]bool{
 
 // getAttachment serves a file of a message on a ticket the agent may see.
 func (s *Server) getAttachment(c echo.Context) error {
-	ctx := c.Request().Context()
-	a, err := s.svc.Store().Attachment(ctx, c.Param("id"))
+	a, err := s.svc.Attachment(c.Request().Context(), current(c).Agent, c.Param("id"))
 	if err != nil {
 		return err
-	}
-	m, err := s.svc.Store().Message(ctx, a.MessageID)
-	if err != nil {
-		return err
-	}
-	if _, err := s.svc.VisibleTicket(ctx, current(c).Agent, m.TicketID); err != nil {
-		return desk.Errorf(desk.CodeNotFound, "attachment %s not found", a.ID)
 	}
 	h := c.Response().Header()
 	typ, disposition := "application/octet-stream", "attachment"

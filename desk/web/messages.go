@@ -19,11 +19,6 @@ type messagesResponse struct {
 }
 
 func (s *Server) listMessages(c echo.Context) error {
-	ctx := c.Request().Context()
-	t, err := s.svc.VisibleTicket(ctx, current(c).Agent, c.Param("id"))
-	if err != nil {
-		return err
-	}
 	limit := maxMessagesPage
 	if l := c.QueryParam("limit"); l != "" {
 		n, err := strconv.Atoi(l)
@@ -32,23 +27,9 @@ func (s *Server) listMessages(c echo.Context) error {
 		}
 		limit = n
 	}
-	ms, err := s.svc.Store().Messages(ctx, t.ID, c.QueryParam("after"), limit)
+	ms, err := s.svc.TicketMessages(c.Request().Context(), current(c).Agent, c.Param("id"), c.QueryParam("after"), limit)
 	if err != nil {
 		return err
-	}
-	if ms == nil {
-		ms = []desk.Message{}
-	}
-	files, err := s.svc.Store().Attachments(ctx, t.ID)
-	if err != nil {
-		return err
-	}
-	byMessage := map[string][]desk.Attachment{}
-	for _, f := range files {
-		byMessage[f.MessageID] = append(byMessage[f.MessageID], f)
-	}
-	for i := range ms {
-		ms[i].Attachments = byMessage[ms[i].ID]
 	}
 	return c.JSON(http.StatusOK, messagesResponse{Messages: ms})
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -58,21 +57,17 @@ type ticketView struct {
 func (s *Server) ticketPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	p := current(c)
-	t, err := s.svc.VisibleTicket(ctx, p.Agent, c.Param("id"))
+	t, contact, err := s.svc.TicketDetail(ctx, p.Agent, c.Param("id"))
 	if err != nil {
 		return err
-	}
-	contact, err := s.svc.Store().Contact(ctx, t.ContactID)
-	if err != nil {
-		return fmt.Errorf("web: contact of ticket %s: %w", t.ID, err)
 	}
 	names, err := s.agentNames(ctx)
 	if err != nil {
 		return err
 	}
-	teams, err := s.svc.Store().Teams(ctx)
+	teams, err := s.svc.Teams(ctx)
 	if err != nil {
-		return fmt.Errorf("web: teams: %w", err)
+		return err
 	}
 	// The live page re-reads its header, contact and SLA panels
 	// (fragment=head) on every event of its ticket, and the SLA panel alone
@@ -81,7 +76,7 @@ func (s *Server) ticketPage(c echo.Context) error {
 	head := fragment == "head" || fragment == "sla"
 	var msgs []desk.Message
 	if !head {
-		if msgs, err = s.timeline(ctx, t.ID); err != nil {
+		if msgs, err = s.svc.TicketMessages(ctx, p.Agent, t.ID, "", maxTimeline); err != nil {
 			return err
 		}
 	}
@@ -152,35 +147,6 @@ func (s *Server) ticketPage(c echo.Context) error {
 		return err
 	}
 	return s.render(c, http.StatusOK, "ticket.html", d)
-}
-
-// timeline reads a ticket's messages with their files.
-func (s *Server) timeline(ctx context.Context, ticketID string) ([]desk.Message, error) {
-	var all []desk.Message
-	after := ""
-	for len(all) < maxTimeline {
-		ms, err := s.svc.Store().Messages(ctx, ticketID, after, maxMessagesPage)
-		if err != nil {
-			return nil, fmt.Errorf("web: timeline of %s: %w", ticketID, err)
-		}
-		all = append(all, ms...)
-		if len(ms) < maxMessagesPage {
-			break
-		}
-		after = ms[len(ms)-1].ID
-	}
-	files, err := s.svc.Store().Attachments(ctx, ticketID)
-	if err != nil {
-		return nil, fmt.Errorf("web: files of %s: %w", ticketID, err)
-	}
-	byMessage := map[string][]desk.Attachment{}
-	for _, f := range files {
-		byMessage[f.MessageID] = append(byMessage[f.MessageID], f)
-	}
-	for i := range all {
-		all[i].Attachments = byMessage[all[i].ID]
-	}
-	return all, nil
 }
 
 func agentLabel(names map[string]desk.Agent, id string) string {
