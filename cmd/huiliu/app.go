@@ -29,6 +29,11 @@ type app struct {
 
 // openApp connects the store and the queue backend and builds the service.
 func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
+	if cfg.DatabaseURL == "" {
+		if err := checkDataDir(cfg.Data); err != nil {
+			return nil, err
+		}
+	}
 	db, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL, DataDir: cfg.Data, Logger: log})
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)

@@ -40,8 +40,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return usagef("%v", err)
 	}
 	if *printConfig {
-		cfg.print(stdout)
-		return nil
+		return cfg.print(stdout)
 	}
 	log := cfg.logger(stderr)
 	a, err := openApp(ctx, cfg, log)
