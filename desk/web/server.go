@@ -77,6 +77,8 @@ type Server struct {
 	// live decodes each desk stream entry once for all agents of the node.
 	live      liveCache
 	closeOnce sync.Once
+	// uploads bounds the replies with files in progress.
+	uploads uploadGate
 }
 
 // New builds the HTTP handler with every route.
