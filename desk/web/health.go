@@ -33,7 +33,17 @@ type readiness struct {
 // node that cannot commit it; an optional one failing (Redis, a Telegram
 // bot) answers 200 "degraded" with the reason, as the node still serves.
 func (s *Server) readyz(c echo.Context) error {
-	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	r := s.readiness(c.Request().Context())
+	status := http.StatusOK
+	if !r.Ready {
+		status = http.StatusServiceUnavailable
+	}
+	return c.JSON(status, r)
+}
+
+// readiness runs every check, each failing one logged with its reason.
+func (s *Server) readiness(ctx context.Context) readiness {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	r := readiness{Ready: true, Status: checkOK, Checks: map[string]string{}}
 	for _, ch := range s.opts.Ready {
@@ -58,9 +68,23 @@ func (s *Server) readyz(c echo.Context) error {
 		r.Checks[ch.Name] = checkDown
 		r.Status, r.Ready = checkDown, false
 	}
-	status := http.StatusOK
-	if !r.Ready {
-		status = http.StatusServiceUnavailable
+	return r
+}
+
+// healthIssue is a failing check as the supervisor page lists it.
+type healthIssue struct {
+	Name, State, Detail string
+}
+
+// healthIssues are the failing checks in the order they are configured,
+// so a wrong Telegram token shows on the overview, not only in the log.
+func (s *Server) healthIssues(ctx context.Context) []healthIssue {
+	r := s.readiness(ctx)
+	var out []healthIssue
+	for _, ch := range s.opts.Ready {
+		if st := r.Checks[ch.Name]; st != checkOK {
+			out = append(out, healthIssue{Name: ch.Name, State: st, Detail: r.Detail[ch.Name]})
+		}
 	}
-	return c.JSON(status, r)
+	return out
 }

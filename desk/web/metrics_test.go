@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bufio"
+	"html"
 	"context"
 	"errors"
 	"net/http"
@@ -19,8 +20,8 @@ import (
 const metricsToken = "metrics-test-token"
 
 // opsServer is a desk whose /metrics opens to metricsToken and whose
-// readiness includes the given extra checks.
-func opsServer(t *testing.T, checks ...web.Check) (url, agentSecret string) {
+// readiness includes the given extra checks; h.agent is an agent's token.
+func opsServer(t *testing.T, checks ...web.Check) *harness {
 	t.Helper()
 	db := storetest.New(t)
 	q := memory.New()
@@ -28,18 +29,15 @@ func opsServer(t *testing.T, checks ...web.Check) (url, agentSecret string) {
 	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: q.Limiter()})
 	srv := web.New(web.Options{Service: svc, Events: q.Bus(), MetricsToken: metricsToken,
 		Ready: append([]web.Check{{Name: "database", Ping: db.Ping}}, checks...)})
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
+	h := &harness{t: t, svc: svc, db: db, srv: httptest.NewServer(srv)}
+	t.Cleanup(h.srv.Close)
 	t.Cleanup(srv.CloseStreams)
-	ctx := context.Background()
-	if _, err := svc.CreateAgent(ctx, desk.Actor{}, desk.NewAgent{Email: "li@example.com", Name: "李娜", Role: desk.RoleAgent, Password: testPassword}); err != nil {
+	h.createAgent("li@example.com", "李娜", desk.RoleAgent)
+	var err error
+	if _, h.agent, err = svc.CreateToken(context.Background(), desk.Actor{}, "li@example.com", "tests"); err != nil {
 		t.Fatal(err)
 	}
-	_, secret, err := svc.CreateToken(ctx, desk.Actor{}, "li@example.com", "tests")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ts.URL, secret
+	return h
 }
 
 func get(t *testing.T, url, auth string) *http.Response {
@@ -78,7 +76,7 @@ func scrape(t *testing.T, url, series string) float64 {
 }
 
 func TestMetricsNeedTheToken(t *testing.T) {
-	url, _ := opsServer(t)
+	url := opsServer(t).srv.URL
 	for _, auth := range []string{"", "Bearer wrong", metricsToken} {
 		if resp := get(t, url+"/metrics", auth); resp.StatusCode != http.StatusUnauthorized {
 			t.Errorf("/metrics with %q: %d", auth, resp.StatusCode)
@@ -97,7 +95,8 @@ func TestMetricsNeedTheToken(t *testing.T) {
 // Errors are counted with the status the client got, not the 200 the
 // response held before the error handler wrote it.
 func TestMetricsCountErrorStatuses(t *testing.T) {
-	url, secret := opsServer(t)
+	h := opsServer(t)
+	url, secret := h.srv.URL, h.agent
 	const ticket = `huiliu_http_requests_total{method="GET",route="/api/v1/tickets/:id",status="%s"}`
 	series := func(status string) string { return strings.Replace(ticket, "%s", status, 1) }
 	before404, before401, before200 := scrape(t, url, series("404")), scrape(t, url, series("401")), scrape(t, url, series("200"))
@@ -133,24 +132,36 @@ func TestMetricsCountErrorStatuses(t *testing.T) {
 
 func TestReadinessSaysWhatIsDegraded(t *testing.T) {
 	redisDown := web.Check{Name: "queue", Optional: true, Ping: func(context.Context) error { return errors.New("redis: connection refused") }}
-	url, _ := opsServer(t, redisDown)
+	h := opsServer(t, redisDown)
 	var r struct {
 		Ready  bool
 		Status string
 		Checks map[string]string
 		Detail map[string]string
 	}
-	h := &harness{t: t, srv: &httptest.Server{URL: url}}
 	if resp := h.call("GET", "/readyz", "", nil, &r); resp.StatusCode != http.StatusOK || !r.Ready || r.Status != "degraded" ||
 		r.Checks["database"] != "ok" || r.Checks["queue"] != "degraded" || !strings.Contains(r.Detail["queue"], "connection refused") {
 		t.Fatalf("redis down: %d %+v", resp.StatusCode, r)
 	}
 	dbDown := web.Check{Name: "database", Ping: func(context.Context) error { return errors.New("database is closed") }}
-	url, _ = opsServer(t, redisDown, dbDown)
-	h.srv = &httptest.Server{URL: url}
+	h = opsServer(t, redisDown, dbDown)
 	r.Detail = nil
 	if resp := h.call("GET", "/readyz", "", nil, &r); resp.StatusCode != http.StatusServiceUnavailable || r.Ready || r.Status != "down" ||
 		r.Checks["queue"] != "degraded" || r.Detail["database"] != "database is closed" {
 		t.Fatalf("database down: %d %+v", resp.StatusCode, r)
 	}
+}
+
+// A failing dependency (here a bot whose token Telegram refuses) is on
+// the supervisors' overview, not only in the log.
+func TestSupervisorPageShowsFailingDependencies(t *testing.T) {
+	const reason = "telegram bot main: the Bot API refuses the token (401 Unauthorized)"
+	bot := web.Check{Name: "telegram:main", Optional: true, Ping: func(context.Context) error { return errors.New(reason) }}
+	h := opsServer(t, bot)
+	h.createAgent("sup@example.com", "Supervisor Wu", desk.RoleSupervisor)
+	_, body := h.page(h.signIn("sup@example.com"), "/supervisor", "Accept-Language", "en")
+	wantContains(t, body, `data-check="telegram:main"`, "degraded (still serving)", html.EscapeString(reason))
+	wantLacks(t, body, `data-check="database"`)
+	_, body = h.page(h.signIn("sup@example.com"), "/supervisor", "Accept-Language", "zh-CN")
+	wantContains(t, body, "系统状态", "降级（仍可服务）")
 }
