@@ -152,6 +152,16 @@ func TestCommandsAreQuietAndNameTheDataDirectory(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "database is up to date") || strings.Contains(stderr+out, "store: migrated") {
 		t.Fatalf("migrate: %d\nstdout %s\nstderr %s", code, out, stderr)
 	}
+	// The README's TOKEN=$(huiliu token add …): stdout is the token alone.
+	pw := filepath.Join(t.TempDir(), "pw")
+	os.WriteFile(pw, []byte("long enough password\n"), 0o600)
+	if _, stderr, code := huiliu(t, env, "", "agent", "add", "--email", "a@example.com", "--name", "A", "--password-file", pw); code != 0 {
+		t.Fatalf("agent add: %d %s", code, stderr)
+	}
+	if out, stderr, code := huiliu(t, env, "", "token", "add", "--agent", "a@example.com", "--name", "crm"); code != 0 ||
+		!strings.HasPrefix(out, "hlt_") || strings.Count(out, "\n") != 1 || strings.Contains(out, " ") {
+		t.Fatalf("token add: %d stdout %q stderr %s", code, out, stderr)
+	}
 	if _, stderr, _ := huiliu(t, append(env, "HUILIU_LOG_LEVEL=debug"), "", "migrate", "--data", t.TempDir()); !strings.Contains(stderr, "store: migrated") {
 		t.Fatalf("debug migrate hides its log: %s", stderr)
 	}
