@@ -2,9 +2,9 @@ package web_test
 
 import (
 	"bufio"
-	"html"
 	"context"
 	"errors"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
