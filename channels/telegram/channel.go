@@ -73,7 +73,8 @@ type Channel struct {
 
 // bot is one configured bot and its runtime state.
 type bot struct {
-	cfg Config
+	cfg    Config
+	health health
 
 	mu           sync.Mutex
 	groupsTold   map[int64]bool // group chats already asked to write privately

@@ -43,8 +43,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return usagef("%v", err)
 	}
 	if *printConfig {
-		cfg.print(stdout)
-		return nil
+		return cfg.print(stdout)
 	}
 	log := cfg.logger(stderr)
 	a, err := openApp(ctx, cfg, log)
@@ -77,10 +76,13 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		mounts = append(mounts, web.Mount{Method: http.MethodGet, Path: p, Handler: chat.Handler()})
 	}
 
+	metrics := a.metricsGatherer(tg)
 	handler := web.New(web.Options{
 		Service:       a.svc,
 		Events:        a.queue.Bus(),
-		Ready:         []web.Check{{Name: "database", Ping: a.db.Ping}, {Name: "queue", Ping: a.queue.Ping}},
+		Ready:         a.readyChecks(tg),
+		MetricsToken:  cfg.MetricsToken,
+		Metrics:       metrics,
 		Logger:        log,
 		BodyLimit:     cfg.BodyLimit,
 		SecureCookies: cfg.SecureCookies,
@@ -102,6 +104,9 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	srv.RegisterOnShutdown(chat.Close)
 	if cfg.PprofAddr != "" {
 		go servePprof(cfg.PprofAddr, log)
+	}
+	if cfg.MetricsAddr != "" {
+		go serveMetrics(cfg.MetricsAddr, metrics, log)
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

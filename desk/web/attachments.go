@@ -6,14 +6,9 @@ import (
 	"strconv"
 
 	"github.com/labstack/echo/v4"
-)
 
-// inlineTypes are shown in the browser; everything else a customer sent is
-// downloaded, never rendered from the desk's origin (an HTML or SVG file
-// would otherwise run as the desk).
-var inlineTypes = map[string]bool{
-	"image/jpeg": true, "image/png": true, "image/gif": true, "image/webp": true,
-}
+	"huiliu/internal/filetype"
+)
 
 // getAttachment serves a file of a message on a ticket the agent may see.
 func (s *Server) getAttachment(c echo.Context) error {
@@ -22,10 +17,9 @@ func (s *Server) getAttachment(c echo.Context) error {
 		return err
 	}
 	h := c.Response().Header()
-	typ, disposition := "application/octet-stream", "attachment"
-	if inlineTypes[a.MIME] {
-		typ, disposition = a.MIME, "inline"
-	}
+	// Judged by the bytes, not the declared type: only real pictures are
+	// shown; an HTML or SVG file would otherwise run as the desk's origin.
+	typ, disposition := filetype.Serving(a.Data)
 	name := a.Name
 	if name == "" {
 		name = "file-" + a.ID

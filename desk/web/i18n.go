@@ -315,6 +315,9 @@ var catalogs = map[string]map[string]string{
 		"js.global":         "通用",
 		"js.rotate":         "更换密钥",
 		"js.confirm_rotate": "确定更换「{name}」的签名密钥吗？使用旧密钥的网站将无法验证。",
+		"health.title":      "系统状态",
+		"health.degraded":   "降级（仍可服务）",
+		"health.down":       "不可用",
 	},
 	langEN: {
 		"app.name":        "Huiliu Desk",
@@ -610,6 +613,9 @@ var catalogs = map[string]map[string]string{
 		"js.global":         "Global",
 		"js.rotate":         "Rotate secret",
 		"js.confirm_rotate": "Rotate the signing secret of “{name}”? Sites using the old one stop verifying.",
+		"health.title":      "System status",
+		"health.degraded":   "degraded (still serving)",
+		"health.down":       "down",
 	},
 }
 

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"errors"
-	"io"
 	"net/http"
 	"strconv"
 
@@ -48,9 +46,11 @@ func (s *Server) postMessage(c echo.Context) error {
 	var files []channels.Attachment
 	if isUpload(c) {
 		var err error
-		if req, files, err = readUpload(c); err != nil {
+		var done func()
+		if req, files, done, err = s.readUpload(c); err != nil {
 			return err
 		}
+		defer done()
 	} else if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
@@ -72,33 +72,4 @@ func (s *Server) postMessage(c echo.Context) error {
 		status = http.StatusOK
 	}
 	return c.JSON(status, m)
-}
-
-// readUpload reads a multipart reply; files are held in memory, bounded by
-// UploadLimit on the whole body.
-func readUpload(c echo.Context) (postMessageRequest, []channels.Attachment, error) {
-	r := c.Request()
-	if err := r.ParseMultipartForm(UploadLimit); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return postMessageRequest{}, nil, desk.Errorf(desk.CodeTooLarge, "the upload is larger than %d bytes", tooBig.Limit)
-		}
-		return postMessageRequest{}, nil, desk.Errorf(desk.CodeInvalid, "malformed multipart form")
-	}
-	defer r.MultipartForm.RemoveAll()
-	req := postMessageRequest{Kind: desk.ReplyKind(r.FormValue("kind")), Text: r.FormValue("text")}
-	var files []channels.Attachment
-	for _, fh := range r.MultipartForm.File["file"] {
-		f, err := fh.Open()
-		if err != nil {
-			return req, nil, desk.Errorf(desk.CodeInvalid, "could not read file %q", fh.Filename)
-		}
-		data, err := io.ReadAll(f)
-		f.Close()
-		if err != nil {
-			return req, nil, desk.Errorf(desk.CodeInvalid, "could not read file %q", fh.Filename)
-		}
-		files = append(files, channels.Attachment{Name: fh.Filename, MIME: fh.Header.Get(echo.HeaderContentType), Data: data})
-	}
-	return req, files, nil
 }

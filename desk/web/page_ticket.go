@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"huiliu/desk"
+	"huiliu/internal/filetype"
 )
 
 // A timeline is read in pages of the store's largest page, up to this many
@@ -187,7 +188,7 @@ func entryOf(lang string, m desk.Message, contact desk.Contact, names map[string
 	}
 	for _, f := range m.Attachments {
 		e.Files = append(e.Files, fileView{
-			URL: "/api/v1/attachments/" + f.ID, Name: f.Name, Size: humanSize(f.Size), Image: inlineTypes[f.MIME],
+			URL: "/api/v1/attachments/" + f.ID, Name: f.Name, Size: humanSize(f.Size), Image: filetype.Picture(f.MIME),
 		})
 	}
 	return e
