@@ -314,8 +314,6 @@ func validateInbound(in *channels.Inbound) error {
 		return Errorf(CodeInvalid, "from.value is longer than %d bytes", MaxPartyValueBytes)
 	case len(in.From.Name) > MaxNameBytes:
 		return Errorf(CodeInvalid, "from.name is longer than %d bytes", MaxNameBytes)
-	case strings.TrimSpace(in.Text) == "" && strings.TrimSpace(in.HTML) == "" && len(in.Attachments) == 0:
-		return Errorf(CodeInvalid, "text is required")
 	case len(in.Text) > MaxTextBytes || len(in.HTML) > MaxTextBytes:
 		return Errorf(CodeTooLarge, "text is longer than %d bytes", MaxTextBytes)
 	}
@@ -323,6 +321,12 @@ func validateInbound(in *channels.Inbound) error {
 		if !ValidText(f) {
 			return Errorf(CodeInvalid, "text fields must be valid UTF-8 without NUL characters")
 		}
+	}
+	// Sanitized before the emptiness check: markup that was all script
+	// is no message.
+	in.HTML = SanitizeHTML(in.HTML)
+	if strings.TrimSpace(in.Text) == "" && strings.TrimSpace(in.HTML) == "" && len(in.Attachments) == 0 {
+		return Errorf(CodeInvalid, "text is required")
 	}
 	if err := checkAttachments(in.Attachments); err != nil {
 		return err

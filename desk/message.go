@@ -49,7 +49,7 @@ type Message struct {
 	// Kind refines what the message is for; empty for ordinary messages.
 	Kind string `json:"kind,omitempty"`
 	Text string `json:"text"`
-	HTML string `json:"html,omitempty"` // sanitized
+	HTML string `json:"html,omitempty"` // sanitized by Ingest (desk/sanitize.go)
 	// Attachments are listed with the timeline (without their bytes).
 	Attachments []Attachment `json:"attachments,omitempty"`
 	// Event describes a system entry in a form a desk can translate; Text

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"sync/atomic"
+	"testing"
 	"time"
 )
 
@@ -76,6 +77,15 @@ func (s *Service) Store() Store { return s.store }
 // failure here only delays live views (clients resume or reload from SQL);
 // it is logged, never returned.
 func (s *Service) publish(ctx context.Context, ev Event) {
+	if !eventTypes[ev.Type] {
+		// A programming error: fail the test that reached it, and in
+		// production keep the unknown type off the desks' streams.
+		if testing.Testing() {
+			panic("desk: publish of unlisted event type " + ev.Type)
+		}
+		s.log.Error("desk: publish of unlisted event type", "type", ev.Type)
+		return
+	}
 	if s.events == nil {
 		return
 	}

@@ -28,12 +28,6 @@ const (
 	slaMessagePage = 500
 )
 
-// SLA event types on the desk stream (data: SLAEventData).
-const (
-	EventSLAWarning  = "sla.warning"
-	EventSLABreached = "sla.breached"
-)
-
 // SLAEventData says which target of which ticket escalated and who is to be
 // told.
 type SLAEventData struct {
