@@ -38,7 +38,7 @@ func TestChatHistoryShowsOnlyWhatTheCustomerMaySee(t *testing.T) {
 	if _, _, err := svc.Post(ctx, agent, desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindReply, Text: "您好，请讲"}); err != nil {
 		t.Fatal(err)
 	}
-	h := &chatHistory{db: db}
+	h := chatHistory{svc: svc}
 	if id, err := h.ActiveTicket(ctx, "s_key", "v1"); err != nil || id != rc.TicketID {
 		t.Fatalf("active ticket %q, %v", id, err)
 	}
@@ -118,14 +118,14 @@ func TestChatFilesOfReplies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs, err := (&chatHistory{db: db}).Messages(ctx, tk, 0, 50)
+	msgs, err := (chatHistory{svc: svc}).Messages(ctx, tk, 0, 50)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(msgs) != 2 || msgs[1].ID != reply.ID || len(msgs[1].Files) != 1 || msgs[1].Files[0].Name != "合同.pdf" {
 		t.Fatalf("visible messages %+v", msgs)
 	}
-	f := chatFiles{db: db}
+	f := chatFiles{svc: svc}
 	got, data, err := f.File(ctx, tk, msgs[1].Files[0].ID)
 	if err != nil || string(data) != "%PDF-1.7" || got.MIME != "application/pdf" {
 		t.Fatalf("file: %+v %q %v", got, data, err)
