@@ -60,13 +60,10 @@ func (s *Service) Ingest(ctx context.Context, in channels.Inbound) (channels.Rec
 			typ = EventTicketCreated
 		}
 		s.publish(ctx, messageEvent(typ, res.ticket, res.message))
-		if res.newTicket {
-			s.NudgeRouting()
-		}
-		if res.ticket.OwnerID != "" && res.ticket.AssigneeID == "" {
-			s.returnToOwner(ctx, res.ticket, res.reopened)
-		}
-		s.slaTouched(res.ticket.ID)
+		s.notify(ctx, Change{Kind: ChangeIngested, Ticket: res.ticket, Message: &res.message,
+			NewTicket: res.newTicket, Reopened: res.reopened})
+		// Identity links last: they may merge the contact the steps above
+		// saw, and record their own entries.
 		if len(in.Links) > 0 {
 			s.linkIdentities(ctx, in, res.ticket.ID, res.ticket.ContactID)
 		}

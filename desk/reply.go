@@ -131,7 +131,7 @@ func (s *Service) Post(ctx context.Context, a Agent, req PostRequest) (msg Messa
 		s.nudge()
 	}
 	s.publish(ctx, messageEvent(EventMessageCreated, t, msg))
-	s.slaTouched(t.ID)
+	s.notify(ctx, Change{Kind: ChangePosted, Ticket: t, Message: &msg, Actor: Actor{Agent: &a}})
 	return msg, true, nil
 }
 

@@ -43,8 +43,8 @@ func newRouted(t *testing.T) routed {
 	q := memory.New(memory.WithClock(clock.Now))
 	t.Cleanup(func() { q.Close() })
 	db := storetest.New(t)
-	svc := desk.NewService(desk.Options{Store: db, Now: clock.Now})
-	r := svc.NewRouter(desk.RouterOptions{Presence: q.Presence(), Leases: q.Leases()})
+	r := desk.NewRouter(desk.RouterOptions{Presence: q.Presence(), Leases: q.Leases()})
+	svc := desk.NewService(desk.Options{Store: db, Now: clock.Now, Observers: []desk.Observer{r}})
 	return routed{svc: svc, db: db, router: r, clock: clock}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -33,10 +32,15 @@ type Service struct {
 	// wake nudges the outbox sender after a commit that queued something.
 	wake chan struct{}
 	auth authCache
-	// sla, when an SLA worker is attached, recomputes tickets after commits.
-	sla atomic.Pointer[SLAWorker]
-	// router routes new tickets and works the queues; nil: neither.
+	// observers follow every commit (desk/observer.go): the built-in owner
+	// return first, then Options.Observers in order.
+	observers []Observer
+	// router, when one is among the observers, routes new tickets by its
+	// rules inside their transaction; nil: no routing.
 	router *Router
+	// sla, when an SLA worker is among the observers, recomputes what a
+	// policy change made stale.
+	sla *SLAWorker
 }
 
 // Options configures a Service.
@@ -49,6 +53,10 @@ type Options struct {
 	// Presence, when set, lets a returning customer's message go back to
 	// the ticket's owner while they are at the desk (desk/owner_return.go).
 	Presence PresenceReader
+	// Observers run after each commit of Ingest, Post, ChangeTicket and
+	// HandOff, in order (desk/observer.go). A Router or an SLAWorker listed
+	// here is bound to the service by NewService.
+	Observers []Observer
 }
 
 // NewService builds the desk service.
@@ -59,7 +67,7 @@ func NewService(o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Service{
+	s := &Service{
 		store:    o.Store,
 		events:   o.Events,
 		limiter:  o.Limiter,
@@ -68,6 +76,13 @@ func NewService(o Options) *Service {
 		presence: o.Presence,
 		wake:     make(chan struct{}, 1),
 	}
+	s.observers = append([]Observer{ownerReturn{s}}, o.Observers...)
+	for _, ob := range o.Observers {
+		if b, ok := ob.(serviceBound); ok {
+			b.bindService(s)
+		}
+	}
+	return s
 }
 
 // Store exposes the record for read-only queries of the transports.

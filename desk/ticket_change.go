@@ -173,7 +173,7 @@ func (s *Service) ChangeTicket(ctx context.Context, a Agent, id string, c Ticket
 	}
 	if len(entries) > 0 {
 		s.publish(ctx, ticketEvent(EventTicketUpdated, t, t))
-		s.slaTouched(t.ID)
+		s.notify(ctx, Change{Kind: ChangeChanged, Ticket: t, Actor: Actor{Agent: &a}})
 	}
 	return t, nil
 }

@@ -13,15 +13,14 @@ import (
 	"huiliu/desk"
 )
 
-// startSLA attaches the SLA worker before the server takes requests, so
-// every committed change queues its ticket's recompute, and runs it until
-// ctx ends. Each node runs one; timers are claimed atomically across them.
+// startSLA runs the SLA worker until ctx ends (bound to the service in
+// openApp, so every committed change queues its ticket's recompute). Each
+// node runs one; timers are claimed atomically across them.
 func (a *app) startSLA(ctx context.Context, wg *sync.WaitGroup) {
-	w := a.svc.NewSLAWorker(a.queue.Timers("sla"))
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		w.Run(ctx)
+		a.sla.Run(ctx)
 	}()
 }
 
