@@ -21,14 +21,14 @@ func TestCustomerTimelineHidesNotesAndSystemEntries(t *testing.T) {
 	a := mkAgent(t, svc, "li@example.com", "李娜", desk.RoleAgent)
 	rc := ingest(t, svc, customerAsks("v1", "你好"))
 	for range 5 {
-		if _, _, err := svc.Post(ctx, a, desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindNote, Text: "internal"}); err != nil {
+		if _, _, err := svc.Post(ctx, desk.AgentActor(a), desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindNote, Text: "internal"}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if _, err := svc.ChangeTicket(ctx, a, rc.TicketID, desk.TicketChange{AddTags: []string{"vip"}}); err != nil {
 		t.Fatal(err)
 	}
-	reply, _, err := svc.Post(ctx, a, desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindReply, Text: "您好，请讲"})
+	reply, _, err := svc.Post(ctx, desk.AgentActor(a), desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindReply, Text: "您好，请讲"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,11 +67,11 @@ func TestCustomerFileRefusesOtherFiles(t *testing.T) {
 	mine := ingest(t, svc, upload).TicketID
 	other := ingest(t, svc, customerAsks("v2", "hi")).TicketID
 	pdf := []channels.Attachment{{Name: "合同.pdf", MIME: "application/pdf", Data: []byte("%PDF-1.7")}}
-	reply, _, err := svc.Post(ctx, a, desk.PostRequest{TicketID: mine, Kind: desk.KindReply, Text: "见附件", Attachments: pdf})
+	reply, _, err := svc.Post(ctx, desk.AgentActor(a), desk.PostRequest{TicketID: mine, Kind: desk.KindReply, Text: "见附件", Attachments: pdf})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := svc.Post(ctx, a, desk.PostRequest{TicketID: mine, Kind: desk.KindNote, Text: "内部", Attachments: pdf}); err != nil {
+	if _, _, err := svc.Post(ctx, desk.AgentActor(a), desk.PostRequest{TicketID: mine, Kind: desk.KindNote, Text: "内部", Attachments: pdf}); err != nil {
 		t.Fatal(err)
 	}
 	files, err := db.Attachments(ctx, mine)

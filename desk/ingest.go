@@ -288,6 +288,9 @@ func (s *Service) threadTicket(ctx context.Context, tx Tx, in channels.Inbound, 
 		Tags:          []string{},
 		LastSeq:       1, // the message that opens it
 	}
+	if s.startsWithBot(in.Channel) {
+		t.Status = StatusBot
+	}
 	s.routeNew(ctx, tx, &t, in.Text, append([]Identity{ident}, partyIdentities(in.Links)...))
 	if err := tx.InsertTicket(ctx, &t); err != nil {
 		return Ticket{}, false, err

@@ -42,7 +42,7 @@ func TestObserversHearEachCommitOnceAfterIt(t *testing.T) {
 	in := channels.Inbound{Channel: "api", ExternalID: "e1", ThreadKey: "t", From: channels.Party{Kind: "api", Value: "c1"}, Text: "你好"}
 	rc := ingest(t, svc, in)
 	ingest(t, svc, in) // a replay stores nothing, so nobody hears of it
-	if _, _, err := svc.Post(ctx, a, desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindReply, Text: "您好"}); err != nil {
+	if _, _, err := svc.Post(ctx, desk.AgentActor(a), desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindReply, Text: "您好"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.ChangeTicket(ctx, a, rc.TicketID, desk.TicketChange{Status: ptr(desk.StatusResolved)}); err != nil {
@@ -54,7 +54,7 @@ func TestObserversHearEachCommitOnceAfterIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Refused (rolled back): a closed ticket takes no reply.
-	if _, _, err := svc.Post(ctx, a, desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindReply, Text: "late"}); desk.CodeOf(err) != desk.CodeConflict {
+	if _, _, err := svc.Post(ctx, desk.AgentActor(a), desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindReply, Text: "late"}); desk.CodeOf(err) != desk.CodeConflict {
 		t.Fatalf("reply to a closed ticket: %v", err)
 	}
 	want := []string{

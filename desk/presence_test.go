@@ -86,7 +86,7 @@ func TestRequeueTellsTheOwnerLive(t *testing.T) {
 	if err := router.Round(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := svc.Post(ctx, li, desk.PostRequest{TicketID: id, Kind: desk.KindReply, Text: "您好"}); err != nil {
+	if _, _, err := svc.Post(ctx, desk.AgentActor(li), desk.PostRequest{TicketID: id, Kind: desk.KindReply, Text: "您好"}); err != nil {
 		t.Fatal(err)
 	}
 	last, err := q.Bus().Last(ctx, desk.StreamDesk)

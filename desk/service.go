@@ -38,6 +38,8 @@ type Service struct {
 	// router, when one is among the observers, routes new tickets by its
 	// rules inside their transaction; nil: no routing.
 	router *Router
+	// botChannels are the channels whose new tickets start with the bot.
+	botChannels []string
 	// sla, when an SLA worker is among the observers, recomputes what a
 	// policy change made stale.
 	sla *SLAWorker
@@ -57,6 +59,9 @@ type Options struct {
 	// HandOff, in order (desk/observer.go). A Router or an SLAWorker listed
 	// here is bound to the service by NewService.
 	Observers []Observer
+	// BotChannels are the channels whose new tickets start in StatusBot,
+	// with the bot, until HandOff gives them to the desk.
+	BotChannels []string
 }
 
 // NewService builds the desk service.
@@ -75,6 +80,8 @@ func NewService(o Options) *Service {
 		now:      o.Now,
 		presence: o.Presence,
 		wake:     make(chan struct{}, 1),
+
+		botChannels: o.BotChannels,
 	}
 	s.observers = append([]Observer{ownerReturn{s}}, o.Observers...)
 	for _, ob := range o.Observers {

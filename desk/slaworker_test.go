@@ -219,7 +219,7 @@ func TestSLAPendingPausesAndReplyMeets(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.Set(cstAt("2026-11-16 15:20"))
-	if _, _, err := svc.Post(ctx, li, desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindReply, Text: "您好，已核实"}); err != nil {
+	if _, _, err := svc.Post(ctx, desk.AgentActor(li), desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindReply, Text: "您好，已核实"}); err != nil {
 		t.Fatal(err)
 	}
 	w.Flush(ctx)

@@ -28,14 +28,14 @@ func TestChatHistoryShowsOnlyWhatTheCustomerMaySee(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 7 {
-		if _, _, err := svc.Post(ctx, agent, desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindNote, Text: "internal"}); err != nil {
+		if _, _, err := svc.Post(ctx, desk.AgentActor(agent), desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindNote, Text: "internal"}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if _, err := svc.ChangeTicket(ctx, agent, rc.TicketID, desk.TicketChange{AddTags: []string{"x"}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := svc.Post(ctx, agent, desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindReply, Text: "您好，请讲"}); err != nil {
+	if _, _, err := svc.Post(ctx, desk.AgentActor(agent), desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindReply, Text: "您好，请讲"}); err != nil {
 		t.Fatal(err)
 	}
 	h := chatHistory{svc: svc}
@@ -110,11 +110,11 @@ func TestChatFilesOfReplies(t *testing.T) {
 	}
 	tk, other := open("v1"), open("v2")
 	pdf := channels.Attachment{Name: "合同.pdf", MIME: "application/pdf", Data: []byte("%PDF-1.7")}
-	reply, _, err := svc.Post(ctx, agent, desk.PostRequest{TicketID: tk, Kind: desk.KindReply, Text: "见附件", Attachments: []channels.Attachment{pdf}})
+	reply, _, err := svc.Post(ctx, desk.AgentActor(agent), desk.PostRequest{TicketID: tk, Kind: desk.KindReply, Text: "见附件", Attachments: []channels.Attachment{pdf}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	note, _, err := svc.Post(ctx, agent, desk.PostRequest{TicketID: tk, Kind: desk.KindNote, Text: "内部", Attachments: []channels.Attachment{pdf}})
+	note, _, err := svc.Post(ctx, desk.AgentActor(agent), desk.PostRequest{TicketID: tk, Kind: desk.KindNote, Text: "内部", Attachments: []channels.Attachment{pdf}})
 	if err != nil {
 		t.Fatal(err)
 	}
