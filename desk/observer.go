@@ -19,7 +19,8 @@ type Change struct {
 	Kind ChangeKind
 	// Ticket is the ticket as the commit left it.
 	Ticket Ticket
-	// Message is the stored message of ChangeIngested and ChangePosted.
+	// Message is the stored message of ChangeIngested and ChangePosted,
+	// and the system entry of a hand-off; nil otherwise.
 	Message *Message
 	// NewTicket: the message opened the ticket. Reopened: it moved a
 	// pending or resolved ticket open.
