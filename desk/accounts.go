@@ -34,15 +34,42 @@ const (
 	auditDetailMaxRunes = 500
 )
 
-// Actor is who performs an action, for the audit log.
+// Actor is who performs an action: an agent, the bot, or the system (the
+// command line, surveys, reminders). It is recorded as the author of what
+// it posts and in the audit log.
 type Actor struct {
-	Agent *Agent // nil for the command line or the system
-	IP    string
+	Agent *Agent // the agent; nil for the bot and the system
+	// Kind tells the bot (AuthorBot) from the system (AuthorSystem, also
+	// the zero value) when Agent is nil.
+	Kind AuthorKind
+	// Name is what a bot or the system writes under on the timeline.
+	Name string
+	IP   string
+}
+
+// AgentActor is agent a acting.
+func AgentActor(a Agent) Actor { return Actor{Agent: &a} }
+
+// BotActor is the bot called name acting.
+func BotActor(name string) Actor { return Actor{Kind: AuthorBot, Name: name} }
+
+// SystemActor is the system acting, as name (e.g. a survey).
+func SystemActor(name string) Actor { return Actor{Kind: AuthorSystem, Name: name} }
+
+// Author is the author kind of what the actor writes.
+func (a Actor) Author() AuthorKind {
+	switch {
+	case a.Agent != nil:
+		return AuthorAgent
+	case a.Kind == AuthorBot:
+		return AuthorBot
+	}
+	return AuthorSystem
 }
 
 func (a Actor) kindID() (string, string) {
 	if a.Agent == nil {
-		return "system", ""
+		return string(a.Author()), ""
 	}
 	return "agent", a.Agent.ID
 }

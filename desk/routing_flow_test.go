@@ -36,15 +36,19 @@ type routed struct {
 	admin  desk.Actor
 }
 
-func newRouted(t *testing.T) routed {
+func newRouted(t *testing.T, opts ...func(*desk.Options)) routed {
 	t.Helper()
 	// A Tuesday, 10:00 in Shanghai.
 	clock := &routeClock{t: time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)}
 	q := memory.New(memory.WithClock(clock.Now))
 	t.Cleanup(func() { q.Close() })
 	db := storetest.New(t)
-	svc := desk.NewService(desk.Options{Store: db, Now: clock.Now})
-	r := svc.NewRouter(desk.RouterOptions{Presence: q.Presence(), Leases: q.Leases()})
+	r := desk.NewRouter(desk.RouterOptions{Presence: q.Presence(), Leases: q.Leases()})
+	o := desk.Options{Store: db, Now: clock.Now, Observers: []desk.Observer{r}}
+	for _, f := range opts {
+		f(&o)
+	}
+	svc := desk.NewService(o)
 	return routed{svc: svc, db: db, router: r, clock: clock}
 }
 
@@ -198,7 +202,7 @@ func TestRequeueWhenAssigneeGoesOfflineKeepsOwner(t *testing.T) {
 	conn := r.svc.DeskConnected(ctx, li.ID)
 	id := ingest(t, r.svc, customer("C1", "你好")).TicketID
 	r.round(t)
-	if _, _, err := r.svc.Post(ctx, li, desk.PostRequest{TicketID: id, Kind: desk.KindReply, Text: "您好，我来处理"}); err != nil {
+	if _, _, err := r.svc.Post(ctx, desk.AgentActor(li), desk.PostRequest{TicketID: id, Kind: desk.KindReply, Text: "您好，我来处理"}); err != nil {
 		t.Fatal(err)
 	}
 	conn.Close(ctx)
@@ -229,7 +233,7 @@ func TestRequeueSilentAssignee(t *testing.T) {
 	li := mkAgent(t, r.svc, "li@example.com", "李雷", desk.RoleAgent, "Support")
 	conn := r.svc.DeskConnected(ctx, li.ID)
 	id := ingest(t, r.svc, customer("C1", "你好")).TicketID
-	if _, _, err := r.svc.Post(ctx, li, desk.PostRequest{TicketID: id, Kind: desk.KindReply, Text: "您好"}); err != nil {
+	if _, _, err := r.svc.Post(ctx, desk.AgentActor(li), desk.PostRequest{TicketID: id, Kind: desk.KindReply, Text: "您好"}); err != nil {
 		t.Fatal(err)
 	}
 	r.clock.Add(time.Hour)

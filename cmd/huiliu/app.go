@@ -25,6 +25,10 @@ type app struct {
 	// is no Redis): what counts on while Redis fails.
 	local queue.Backend
 	svc   *desk.Service
+	// router and sla follow every commit of svc (its observers); serve
+	// runs them.
+	router *desk.Router
+	sla    *desk.SLAWorker
 }
 
 // openApp connects the store and the queue backend and builds the service.
@@ -50,8 +54,14 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		}
 		q = countedBackend{r}
 	}
-	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: loginLimiter(q, local, log), Logger: log, Presence: q.Presence()})
-	return &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc}, nil
+	// The after-commit steps, in order: routing first, so a new ticket is
+	// offered while the SLA clock starts. New steps (the bot, surveys)
+	// are appended here.
+	router := desk.NewRouter(desk.RouterOptions{Presence: q.Presence(), Leases: q.Leases()})
+	slaWorker := desk.NewSLAWorker(q.Timers("sla"))
+	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: loginLimiter(q, local, log), Logger: log, Presence: q.Presence(),
+		Observers: []desk.Observer{router, slaWorker}})
+	return &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc, router: router, sla: slaWorker}, nil
 }
 
 // adapters are the outbound channels this configuration enables.

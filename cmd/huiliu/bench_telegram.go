@@ -87,7 +87,7 @@ func runBenchTelegram(ctx context.Context, args []string, stdout, stderr io.Writ
 	outStart := time.Now()
 	for i := 0; i < replies && len(page.Tickets) > 0; i++ {
 		tk := page.Tickets[i%len(page.Tickets)]
-		if _, _, err := a.svc.Post(ctx, agent, desk.PostRequest{TicketID: tk.ID, Kind: desk.KindReply, Text: fmt.Sprintf("回复 %d %s", i, run)}); err != nil {
+		if _, _, err := a.svc.Post(ctx, desk.AgentActor(agent), desk.PostRequest{TicketID: tk.ID, Kind: desk.KindReply, Text: fmt.Sprintf("回复 %d %s", i, run)}); err != nil {
 			return err
 		}
 	}

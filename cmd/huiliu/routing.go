@@ -8,14 +8,13 @@ import (
 	"huiliu/desk"
 )
 
-// routingServices attach the router at once, before the server takes
-// requests, so every new ticket meets the rules; the services work the
-// queues and wake the router on desk events. Every node runs one; the
-// routing lease lets one of them assign at a time.
+// routingServices work the queues and wake the router on desk events (the
+// router was bound to the service in openApp, so every new ticket meets the
+// rules). Every node runs one; the routing lease lets one of them assign at
+// a time.
 func (a *app) routingServices() []services.Service {
-	r := a.svc.NewRouter(desk.RouterOptions{Presence: a.queue.Presence(), Leases: a.queue.Leases()})
 	return []services.Service{
-		{Name: "routing", Run: func(ctx context.Context) error { r.Run(ctx); return nil }},
+		{Name: "routing", Run: func(ctx context.Context) error { a.router.Run(ctx); return nil }},
 		{Name: "routing-nudge", Run: func(ctx context.Context) error { a.nudgeOnDeskEvents(ctx); return nil }},
 	}
 }

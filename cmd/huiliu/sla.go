@@ -13,13 +13,11 @@ import (
 	"huiliu/desk"
 )
 
-// slaServices attach the SLA worker at once, before the server takes
-// requests, so every committed change queues its ticket's recompute; the
-// service runs it. Each node runs one; timers are claimed atomically
-// across them.
+// slaServices run the SLA worker (bound to the service in openApp, so every
+// committed change queues its ticket's recompute). Each node runs one;
+// timers are claimed atomically across them.
 func (a *app) slaServices() []services.Service {
-	w := a.svc.NewSLAWorker(a.queue.Timers("sla"))
-	return []services.Service{{Name: "sla", Run: func(ctx context.Context) error { w.Run(ctx); return nil }}}
+	return []services.Service{{Name: "sla", Run: func(ctx context.Context) error { a.sla.Run(ctx); return nil }}}
 }
 
 // SLACalendarConfig is a [[sla_calendar]] table: a business calendar kept

@@ -211,6 +211,7 @@ var catalogs = map[string]map[string]string{
 
 		"sys.assign":          "{by} 将工单分配给 {to}",
 		"sys.requeue_offline": "{from} 已离线，工单回到团队队列",
+		"sys.bot_handoff":     "机器人转人工：{reason}",
 		"sys.requeue_silent":  "{from} 未及时回复客户，工单回到团队队列",
 
 		"routing.title":            "分配规则",
@@ -509,6 +510,7 @@ var catalogs = map[string]map[string]string{
 
 		"sys.assign":          "{by} assigned the ticket to {to}",
 		"sys.requeue_offline": "{from} went offline; the ticket is back in the team's queue",
+		"sys.bot_handoff":     "The bot handed the ticket to the desk: {reason}",
 		"sys.requeue_silent":  "{from} did not answer the customer in time; the ticket is back in the team's queue",
 
 		"routing.title":            "Routing",

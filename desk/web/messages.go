@@ -57,7 +57,7 @@ func (s *Server) postMessage(c echo.Context) error {
 	if req.Kind == "" {
 		req.Kind = desk.KindReply
 	}
-	m, created, err := s.svc.Post(c.Request().Context(), current(c).Agent, desk.PostRequest{
+	m, created, err := s.svc.Post(c.Request().Context(), s.actor(c), desk.PostRequest{
 		TicketID:       c.Param("id"),
 		Kind:           req.Kind,
 		Text:           req.Text,

@@ -183,6 +183,10 @@ func entryOf(lang string, m desk.Message, contact desk.Contact, names map[string
 	default:
 		e.Author = translate(lang, "entry.system")
 	}
+	if m.AuthorName != "" && (m.AuthorKind == desk.AuthorBot || m.AuthorKind == desk.AuthorSystem) {
+		// Labelled first, so a bot never passes for a person.
+		e.Author += " · " + m.AuthorName
+	}
 	if m.Direction == desk.DirSystem {
 		e.Text = systemText(lang, m)
 	}
