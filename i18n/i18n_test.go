@@ -116,6 +116,19 @@ func TestMatch(t *testing.T) {
 	}
 }
 
+func TestKnown(t *testing.T) {
+	for tag, want := range map[string]string{"zh-hant": ZhTW, "zh-hans": ZhCN, "en-US": En} {
+		if got, ok := Known(tag); !ok || got != want {
+			t.Errorf("Known(%q) = %s, %v; want %s", tag, got, ok, want)
+		}
+	}
+	for _, tag := range []string{"", "de", "%%"} {
+		if got, ok := Known(tag); ok || got != Default {
+			t.Errorf("Known(%q) = %s, %v; want the default, unknown", tag, got, ok)
+		}
+	}
+}
+
 func TestLoadRefusesBadCatalogs(t *testing.T) {
 	for name, fsys := range map[string]fstest.MapFS{
 		"unsupported language": {"catalog/a.fr.toml": {Data: []byte(`"x" = "y"`)}},

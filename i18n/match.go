@@ -30,12 +30,30 @@ func MatchAcceptLanguage(header string) string {
 	return match(tags)
 }
 
+// Known is Match for one tag, saying whether the tag named a supported
+// language at all (false: the caller may rather address the customer in
+// several languages than guess).
+func Known(tag string) (string, bool) {
+	t, err := language.Parse(strings.TrimSpace(tag))
+	if err != nil || tag == "" {
+		return Default, false
+	}
+	return find(t)
+}
+
 func match(want []language.Tag) string {
 	for _, t := range want {
-		_, i, conf := cat.matcher.Match(t)
-		if conf >= language.High {
-			return Languages[i]
+		if l, ok := find(t); ok {
+			return l
 		}
 	}
 	return Default
+}
+
+func find(t language.Tag) (string, bool) {
+	_, i, conf := cat.matcher.Match(t)
+	if conf < language.High {
+		return Default, false
+	}
+	return Languages[i], true
 }
