@@ -37,10 +37,12 @@ var Languages = []string{ZhCN, ZhTW, En}
 //go:embed catalog/*.toml
 var files embed.FS
 
+// catalog is the files as go-i18n read them. Lookups are plain map reads:
+// the texts hold no Go templates (a test keeps it so), so go-i18n's
+// Localizer would only add a template pass per string.
 type catalog struct {
-	localizers map[string]*goi18n.Localizer
-	texts      map[string]map[string]string // lang → key → text as written
-	matcher    language.Matcher
+	texts   map[string]map[string]string // lang → key → text as written
+	matcher language.Matcher
 }
 
 var cat = func() *catalog {
@@ -58,7 +60,7 @@ func load(fsys fs.FS) (*catalog, error) {
 	}
 	b := goi18n.NewBundle(tags[0])
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
-	c := &catalog{localizers: map[string]*goi18n.Localizer{}, texts: map[string]map[string]string{}, matcher: language.NewMatcher(tags)}
+	c := &catalog{texts: map[string]map[string]string{}, matcher: language.NewMatcher(tags)}
 	for _, l := range Languages {
 		c.texts[l] = map[string]string{}
 	}
@@ -80,11 +82,13 @@ func load(fsys fs.FS) (*catalog, error) {
 			if _, dup := texts[m.ID]; dup {
 				return nil, fmt.Errorf("i18n: %s: key %q is defined twice", path.Base(name), m.ID)
 			}
+			if m.Zero+m.One+m.Two+m.Few+m.Many != "" {
+				// The scripts get one text per key; a plural form would
+				// be lost on the way.
+				return nil, fmt.Errorf("i18n: %s: key %q has plural forms; write one text", path.Base(name), m.ID)
+			}
 			texts[m.ID] = m.Other
 		}
-	}
-	for _, l := range Languages {
-		c.localizers[l] = goi18n.NewLocalizer(b, l)
 	}
 	return c, nil
 }
@@ -94,13 +98,11 @@ func load(fsys fs.FS) (*catalog, error) {
 // language shows itself, so a gap is visible rather than blank (the
 // catalog test keeps that from shipping).
 func T(lang, key string, pairs ...string) string {
-	loc, ok := cat.localizers[lang]
+	s, ok := cat.texts[lang][key]
 	if !ok {
-		loc = cat.localizers[Default]
-	}
-	s, err := loc.Localize(&goi18n.LocalizeConfig{MessageID: key})
-	if s == "" && err != nil {
-		return key
+		if s, ok = cat.texts[Default][key]; !ok {
+			return key
+		}
 	}
 	return Fill(s, pairs...)
 }

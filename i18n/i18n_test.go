@@ -136,6 +136,7 @@ func TestLoadRefusesBadCatalogs(t *testing.T) {
 			"catalog/a.en.toml": {Data: []byte(`"x" = "y"`)},
 			"catalog/b.en.toml": {Data: []byte(`"x" = "z"`)},
 		},
+		"plural forms": {"catalog/a.en.toml": {Data: []byte("[x]\none = \"a\"\nother = \"b\"\n")}},
 		"not toml": {"catalog/a.en.toml": {Data: []byte(`"x" = `)}},
 	} {
 		if _, err := load(fsys); err == nil {
