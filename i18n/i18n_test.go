@@ -137,7 +137,7 @@ func TestLoadRefusesBadCatalogs(t *testing.T) {
 			"catalog/b.en.toml": {Data: []byte(`"x" = "z"`)},
 		},
 		"plural forms": {"catalog/a.en.toml": {Data: []byte("[x]\none = \"a\"\nother = \"b\"\n")}},
-		"not toml": {"catalog/a.en.toml": {Data: []byte(`"x" = `)}},
+		"not toml":     {"catalog/a.en.toml": {Data: []byte(`"x" = `)}},
 	} {
 		if _, err := load(fsys); err == nil {
 			t.Errorf("%s: loaded", name)
