@@ -58,6 +58,9 @@ type NewAgent struct {
 
 // CreateAgent creates an account (and any team it names) and audits it.
 func (s *Service) CreateAgent(ctx context.Context, actor Actor, n NewAgent) (Agent, error) {
+	if err := requireRole(actor, RoleAdmin); err != nil {
+		return Agent{}, err
+	}
 	email, err := normalizeEmail(n.Email)
 	if err != nil {
 		return Agent{}, err
@@ -116,6 +119,9 @@ type AgentChange struct {
 
 // ChangeAgent applies c to the agent and audits it.
 func (s *Service) ChangeAgent(ctx context.Context, actor Actor, id string, c AgentChange) (Agent, error) {
+	if err := requireRole(actor, RoleAdmin); err != nil {
+		return Agent{}, err
+	}
 	var a Agent
 	err := s.store.Tx(ctx, func(tx Tx) error {
 		var err error
@@ -171,6 +177,9 @@ func (s *Service) ChangeAgent(ctx context.Context, actor Actor, id string, c Age
 
 // CreateTeam creates a team and audits it.
 func (s *Service) CreateTeam(ctx context.Context, actor Actor, name string) (Team, error) {
+	if err := requireRole(actor, RoleAdmin); err != nil {
+		return Team{}, err
+	}
 	name = strings.TrimSpace(name)
 	if name == "" || utf8.RuneCountInString(name) > maxTeamNameRunes || !ValidText(name) {
 		return Team{}, Errorf(CodeInvalid, "team name is required (at most %d characters)", maxTeamNameRunes)
@@ -217,6 +226,9 @@ func ensureTeams(ctx context.Context, tx Tx, names []string, now time.Time) ([]s
 // CreateToken makes an API token for agent email; the secret is returned
 // once and only its hash is kept.
 func (s *Service) CreateToken(ctx context.Context, actor Actor, agentEmail, name string) (Token, string, error) {
+	if err := requireRole(actor, RoleAdmin); err != nil {
+		return Token{}, "", err
+	}
 	name = strings.TrimSpace(name)
 	if name == "" || utf8.RuneCountInString(name) > maxTokenNameRunes || !ValidText(name) {
 		return Token{}, "", Errorf(CodeInvalid, "token name is required (at most %d characters)", maxTokenNameRunes)

@@ -22,8 +22,7 @@ type ownedTicket struct {
 func newOwnedTicket(t *testing.T, opts ...func(*desk.Options)) ownedTicket {
 	t.Helper()
 	ctx := context.Background()
-	o, _ := newService(t)
-	db := o.Store()
+	o, db := newService(t)
 	if len(opts) > 0 {
 		so := desk.Options{Store: db}
 		for _, f := range opts {

@@ -328,3 +328,44 @@ func TestPullConcurrentClaimsOneAssignee(t *testing.T) {
 		t.Fatalf("%d agents got the ticket, %d assignment entries", wins.Load(), entries)
 	}
 }
+
+// One agent pressing "next ticket" in many tabs at once never gets more
+// tickets than their capacity (issue 10.4: eight pulls gave ten).
+func TestPullConcurrentKeepsCapacity(t *testing.T) {
+	r := newRouted(t)
+	ctx := context.Background()
+	r.team(t, "Support", desk.TeamRouting{Mode: desk.ModePull, Default: true})
+	li := mkAgent(t, r.svc, "li@example.com", "李雷", desk.RoleAgent, "Support")
+	const n, capacity = 10, 4
+	if _, err := r.svc.SetAgentRouting(ctx, r.admin, desk.AgentRouting{AgentID: li.ID, Capacity: capacity}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		ingest(t, r.svc, customer("C"+string(rune('A'+i)), "你好"))
+	}
+	var wins, full atomic.Int32
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := r.svc.NextTicket(ctx, li)
+			switch {
+			case err == nil:
+				wins.Add(1)
+			case desk.CodeOf(err) == desk.CodeConflict:
+				full.Add(1)
+			default:
+				t.Errorf("next: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	mine, err := r.svc.Tickets(ctx, li, desk.TicketFilter{AssigneeID: li.ID, Limit: desk.MaxPageSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wins.Load() != capacity || full.Load() != n-capacity || len(mine.Tickets) != capacity {
+		t.Fatalf("%d pulls won, %d refused, %d tickets assigned; capacity %d", wins.Load(), full.Load(), len(mine.Tickets), capacity)
+	}
+}

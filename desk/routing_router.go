@@ -208,6 +208,10 @@ func (r *Router) assignTeam(ctx context.Context, teamID string, states map[strin
 			continue // nobody can take this one; a later one may fit someone
 		}
 		_, _, err := r.s.claimAndRecord(ctx, t.ID, cands[i].Agent, nil)
+		if errors.Is(err, ErrAtCapacity) {
+			cands[i].Load = cands[i].Routing.Capacity // pulls filled them meanwhile
+			continue
+		}
 		if errors.Is(err, ErrConflict) {
 			continue // taken by a pull meanwhile
 		}

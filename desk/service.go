@@ -69,9 +69,6 @@ func NewService(o Options) *Service {
 	}
 }
 
-// Store exposes the record for read-only queries of the transports.
-func (s *Service) Store() Store { return s.store }
-
 // publish sends ev on the desk stream. The commit already happened, so a
 // failure here only delays live views (clients resume or reload from SQL);
 // it is logged, never returned.

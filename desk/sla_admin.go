@@ -21,6 +21,9 @@ const (
 // is wrong (schedule errors name their line), and marks every ticket's SLA
 // for recomputation.
 func (s *Service) PutSLACalendar(ctx context.Context, actor Actor, c SLACalendar) (SLACalendar, error) {
+	if err := requireRole(actor, RoleAdmin); err != nil {
+		return SLACalendar{}, err
+	}
 	c.Name = strings.TrimSpace(c.Name)
 	if c.Name == "" || len(c.Name) > maxCalendarNameBytes || !ValidText(c.Name) {
 		return SLACalendar{}, Errorf(CodeInvalid, "name: give the calendar a name of at most %d bytes", maxCalendarNameBytes)
@@ -69,6 +72,9 @@ func (s *Service) PutSLACalendar(ctx context.Context, actor Actor, c SLACalendar
 // PutSLAPolicy creates (ID empty) or replaces a policy. CalendarID may name
 // the calendar instead of giving its id.
 func (s *Service) PutSLAPolicy(ctx context.Context, actor Actor, p SLAPolicy) (SLAPolicy, error) {
+	if err := requireRole(actor, RoleAdmin); err != nil {
+		return SLAPolicy{}, err
+	}
 	if err := p.validate(); err != nil {
 		return SLAPolicy{}, err
 	}
@@ -124,6 +130,9 @@ func (s *Service) PutSLAPolicy(ctx context.Context, actor Actor, p SLAPolicy) (S
 
 // DeleteSLAPolicy removes a policy; its tickets fall to the next match.
 func (s *Service) DeleteSLAPolicy(ctx context.Context, actor Actor, id string) error {
+	if err := requireRole(actor, RoleAdmin); err != nil {
+		return err
+	}
 	err := s.store.Tx(ctx, func(tx Tx) error {
 		if err := tx.DeleteSLAPolicy(ctx, id); err != nil {
 			return notFoundAs(err, "policy %s not found", id)

@@ -155,7 +155,7 @@ func TestGroupChatsGetOnePoliteReply(t *testing.T) {
 		u := telegramtest.Group(-100777, 1001, "Li", text)
 		u.UpdateID = 10 + i
 		raw, _ := json.Marshal(u)
-		if _, err := c.handleUpdate(context.Background(), b, raw); err != nil {
+		if _, err := c.handleUpdate(context.Background(), b, f.sink, raw); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -172,7 +172,7 @@ func TestGroupChatsGetOnePoliteReply(t *testing.T) {
 	u.UpdateID = 15
 	u.Message.From.LanguageCode = "zh-hant"
 	raw, _ := json.Marshal(u)
-	if _, err := c.handleUpdate(context.Background(), b, raw); err != nil {
+	if _, err := c.handleUpdate(context.Background(), b, f.sink, raw); err != nil {
 		t.Fatal(err)
 	}
 	if sent := f.fake.SentTo(-100888); len(sent) != 1 || !strings.Contains(sent[0].Text, "請私訊") || strings.Contains(sent[0].Text, "Please") {
@@ -185,7 +185,7 @@ func TestGroupChatsGetOnePoliteReply(t *testing.T) {
 	u = telegramtest.Group(-100777, 1001, "Li", "in the group")
 	u.UpdateID = 20
 	raw, _ = json.Marshal(u)
-	if _, err := allowed.handleUpdate(context.Background(), b, raw); err != nil {
+	if _, err := allowed.handleUpdate(context.Background(), b, f.sink, raw); err != nil {
 		t.Fatal(err)
 	}
 	if msgs := f.sink.messages(); len(msgs) != 1 || msgs[0].ThreadKey != "main:-100777" || msgs[0].From.Value != "1001" {

@@ -54,7 +54,7 @@ func runBenchTelegram(ctx context.Context, args []string, stdout, stderr io.Writ
 	defer fake.Close()
 	sink := &countingSink{next: a.svc}
 	tg, err := telegram.New([]telegram.Config{{Name: "bench", Token: token, APIEndpoint: fake.Endpoint(), PollTimeout: time.Second}},
-		telegram.Deps{Sink: sink, Offsets: channelOffsets{db: a.db, prefix: "bench-telegram:"}, Leases: a.queue.Leases(), Logger: log})
+		telegram.Deps{Offsets: channelOffsets{db: a.db, prefix: "bench-telegram:"}, Leases: a.queue.Leases(), Logger: log})
 	if err != nil {
 		return err
 	}
@@ -65,7 +65,7 @@ func runBenchTelegram(ctx context.Context, args []string, stdout, stderr io.Writ
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go func() { _ = tg.Run(ctx) }()
+	go func() { _ = tg.Run(ctx, sink) }()
 	start := time.Now()
 	deadline := start.Add(5 * time.Minute)
 	for sink.stored.Load() < int64(updates) && time.Now().Before(deadline) && ctx.Err() == nil {

@@ -8,21 +8,18 @@ import (
 	"os"
 	"reflect"
 	"slices"
-	"sync"
 
+	"huiliu/cmd/huiliu/internal/services"
 	"huiliu/desk"
 )
 
-// startSLA attaches the SLA worker before the server takes requests, so
-// every committed change queues its ticket's recompute, and runs it until
-// ctx ends. Each node runs one; timers are claimed atomically across them.
-func (a *app) startSLA(ctx context.Context, wg *sync.WaitGroup) {
+// slaServices attach the SLA worker at once, before the server takes
+// requests, so every committed change queues its ticket's recompute; the
+// service runs it. Each node runs one; timers are claimed atomically
+// across them.
+func (a *app) slaServices() []services.Service {
 	w := a.svc.NewSLAWorker(a.queue.Timers("sla"))
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		w.Run(ctx)
-	}()
+	return []services.Service{{Name: "sla", Run: func(ctx context.Context) error { w.Run(ctx); return nil }}}
 }
 
 // SLACalendarConfig is a [[sla_calendar]] table: a business calendar kept
@@ -69,7 +66,7 @@ type SLAStepConfig struct {
 // from SQL, so a deployment's SLA setup is reproducible; an unchanged file
 // writes nothing and so recomputes nothing.
 func (a *app) applySLAConfig(ctx context.Context) error {
-	st := a.svc.Store()
+	st := a.db
 	for _, c := range a.cfg.SLACalendars {
 		want := desk.SLACalendar{Name: c.Name, Timezone: c.Timezone, Hours: c.Hours, Base: c.Base, Schedule: c.Schedule, AlwaysOpen: c.AlwaysOpen}
 		if c.ScheduleFile != "" {
@@ -125,7 +122,7 @@ func (a *app) applySLAConfig(ctx context.Context) error {
 }
 
 func (a *app) slaPolicyFromConfig(ctx context.Context, pc SLAPolicyConfig) (desk.SLAPolicy, error) {
-	st := a.svc.Store()
+	st := a.db
 	p := desk.SLAPolicy{Name: pc.Name, Position: pc.Position, Priority: pc.Priority, Category: pc.Category,
 		Channel: pc.Channel, Ladder: []desk.EscalationStep{}}
 	team := func(name string) (string, error) {

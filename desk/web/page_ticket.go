@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"huiliu/desk"
 	"huiliu/i18n"
+	"huiliu/internal/filetype"
 )
 
 // A timeline is read in pages of the store's largest page, up to this many
@@ -59,21 +59,17 @@ type ticketView struct {
 func (s *Server) ticketPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	p := current(c)
-	t, err := s.svc.VisibleTicket(ctx, p.Agent, c.Param("id"))
+	t, contact, err := s.svc.TicketDetail(ctx, p.Agent, c.Param("id"))
 	if err != nil {
 		return err
-	}
-	contact, err := s.svc.Store().Contact(ctx, t.ContactID)
-	if err != nil {
-		return fmt.Errorf("web: contact of ticket %s: %w", t.ID, err)
 	}
 	names, err := s.agentNames(ctx)
 	if err != nil {
 		return err
 	}
-	teams, err := s.svc.Store().Teams(ctx)
+	teams, err := s.svc.Teams(ctx)
 	if err != nil {
-		return fmt.Errorf("web: teams: %w", err)
+		return err
 	}
 	// The live page re-reads its header, contact and SLA panels
 	// (fragment=head) on every event of its ticket, and the SLA panel alone
@@ -82,7 +78,7 @@ func (s *Server) ticketPage(c echo.Context) error {
 	head := fragment == "head" || fragment == "sla"
 	var msgs []desk.Message
 	if !head {
-		if msgs, err = s.timeline(ctx, t.ID); err != nil {
+		if msgs, err = s.svc.TicketMessages(ctx, p.Agent, t.ID, "", maxTimeline); err != nil {
 			return err
 		}
 	}
@@ -155,35 +151,6 @@ func (s *Server) ticketPage(c echo.Context) error {
 	return s.render(c, http.StatusOK, "ticket.html", d)
 }
 
-// timeline reads a ticket's messages with their files.
-func (s *Server) timeline(ctx context.Context, ticketID string) ([]desk.Message, error) {
-	var all []desk.Message
-	after := ""
-	for len(all) < maxTimeline {
-		ms, err := s.svc.Store().Messages(ctx, ticketID, after, maxMessagesPage)
-		if err != nil {
-			return nil, fmt.Errorf("web: timeline of %s: %w", ticketID, err)
-		}
-		all = append(all, ms...)
-		if len(ms) < maxMessagesPage {
-			break
-		}
-		after = ms[len(ms)-1].ID
-	}
-	files, err := s.svc.Store().Attachments(ctx, ticketID)
-	if err != nil {
-		return nil, fmt.Errorf("web: files of %s: %w", ticketID, err)
-	}
-	byMessage := map[string][]desk.Attachment{}
-	for _, f := range files {
-		byMessage[f.MessageID] = append(byMessage[f.MessageID], f)
-	}
-	for i := range all {
-		all[i].Attachments = byMessage[all[i].ID]
-	}
-	return all, nil
-}
-
 func agentLabel(names map[string]desk.Agent, id string) string {
 	a, ok := names[id]
 	if !ok {
@@ -222,7 +189,7 @@ func entryOf(lang string, m desk.Message, contact desk.Contact, names map[string
 	}
 	for _, f := range m.Attachments {
 		e.Files = append(e.Files, fileView{
-			URL: "/api/v1/attachments/" + f.ID, Name: f.Name, Size: humanSize(f.Size), Image: inlineTypes[f.MIME],
+			URL: "/api/v1/attachments/" + f.ID, Name: f.Name, Size: humanSize(f.Size), Image: filetype.Picture(f.MIME),
 		})
 	}
 	return e
