@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"huiliu/channels"
+	"huiliu/i18n"
 	"strings"
 	"time"
 )
@@ -22,8 +23,9 @@ const (
 )
 
 // verifyRequestText is sent when an agent asks for verification without
-// words of their own; customers read zh-CN or en.
-const verifyRequestText = "为核实您的身份，请点击下方按钮分享您的手机号码。\nTo verify your identity, please tap the button below to share your phone number."
+// words of their own. The desk does not know which script the customer
+// reads, so it asks in Chinese and English.
+var verifyRequestText = i18n.Lines("verify.request", i18n.ZhCN, i18n.En)
 
 // PostRequest is an agent's reply or internal note.
 type PostRequest struct {

@@ -33,6 +33,7 @@ const (
 type conversion struct {
 	in        *channels.Inbound // nil: nothing to store
 	groupChat int64             // a group to ask, once, to write privately
+	groupLang string            // the group writer's language_code, if Telegram sent one
 	skip      string            // why nothing is stored, for the log
 	linkErr   error             // a /start token that failed verification
 	file      *fileRef          // a photo or document to download into in
@@ -130,7 +131,11 @@ func convertUpdate(cfg Config, u *tgbotapi.Update, partial bool, now time.Time) 
 		if edited {
 			return conversion{skip: "edited group message"}
 		}
-		return conversion{groupChat: m.Chat.ID, skip: m.Chat.Type + " chat"}
+		c := conversion{groupChat: m.Chat.ID, skip: m.Chat.Type + " chat"}
+		if m.From != nil {
+			c.groupLang = m.From.LanguageCode
+		}
+		return c
 	}
 	from := sender(m)
 	if from.Value == "" {

@@ -167,12 +167,24 @@ func TestGroupChatsGetOnePoliteReply(t *testing.T) {
 		t.Fatalf("group replies = %+v", sent)
 	}
 
+	// A writer whose app says Traditional Chinese is asked in it, alone.
+	u := telegramtest.Group(-100888, 1002, "Chen", "哈囉")
+	u.UpdateID = 15
+	u.Message.From.LanguageCode = "zh-hant"
+	raw, _ := json.Marshal(u)
+	if _, err := c.handleUpdate(context.Background(), b, f.sink, raw); err != nil {
+		t.Fatal(err)
+	}
+	if sent := f.fake.SentTo(-100888); len(sent) != 1 || !strings.Contains(sent[0].Text, "請私訊") || strings.Contains(sent[0].Text, "Please") {
+		t.Fatalf("zh-hant group reply = %+v", sent)
+	}
+
 	// With groups allowed, the group is a conversation like any other.
 	allowed := f.channel(t, func(cfg *Config, _ *Deps) { cfg.AllowGroups = true })
 	b, _ = allowed.bot("main")
-	u := telegramtest.Group(-100777, 1001, "Li", "in the group")
+	u = telegramtest.Group(-100777, 1001, "Li", "in the group")
 	u.UpdateID = 20
-	raw, _ := json.Marshal(u)
+	raw, _ = json.Marshal(u)
 	if _, err := allowed.handleUpdate(context.Background(), b, f.sink, raw); err != nil {
 		t.Fatal(err)
 	}

@@ -7,11 +7,18 @@ import (
 	"time"
 
 	"huiliu/channels"
+	"huiliu/i18n"
 )
 
-// groupReplyText asks a group, once, to write privately: support talks
-// about accounts and debts, which do not belong in a group.
-const groupReplyText = "您好！请私信我们的客服，我们无法在群组中处理您的问题。\nHello! Please message us privately; we can't help with your request in a group."
+// groupReply asks a group, once, to write privately: support talks about
+// accounts and debts, which do not belong in a group. It speaks the
+// writer's language_code; without a known one, Chinese and English.
+func groupReply(languageCode string) string {
+	if lang, ok := i18n.Known(languageCode); ok {
+		return i18n.T(lang, "telegram.group_reply")
+	}
+	return i18n.Lines("telegram.group_reply", i18n.ZhCN, i18n.En)
+}
 
 const groupReplyTimeout = 10 * time.Second
 
@@ -39,7 +46,7 @@ func (c *Channel) handleUpdate(ctx context.Context, b *bot, sink channels.Sink, 
 		log.Warn("telegram: deep link rejected", "err", conv.linkErr)
 	}
 	if conv.groupChat != 0 {
-		c.tellGroup(ctx, b, conv.groupChat)
+		c.tellGroup(ctx, b, conv.groupChat, conv.groupLang)
 	}
 	if conv.in == nil {
 		log.Info("telegram: update not stored", "reason", conv.skip)
@@ -58,7 +65,7 @@ func (c *Channel) handleUpdate(ctx context.Context, b *bot, sink channels.Sink, 
 
 // tellGroup asks a group chat, once per chat and node, to write privately.
 // It is best effort: a failure is logged, never retried.
-func (c *Channel) tellGroup(ctx context.Context, b *bot, chat int64) {
+func (c *Channel) tellGroup(ctx context.Context, b *bot, chat int64, languageCode string) {
 	log := c.log.With("bot", b.cfg.Name, "chat", chat)
 	if !b.markGroupTold(chat) {
 		log.Info("telegram: group message ignored (already asked to write privately)")
@@ -71,7 +78,7 @@ func (c *Channel) tellGroup(ctx context.Context, b *bot, chat int64) {
 	}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), groupReplyTimeout)
 	defer cancel()
-	if _, err := c.sendMessage(rctx, b, sendMessageParams{ChatID: chat, Text: groupReplyText}); err != nil {
+	if _, err := c.sendMessage(rctx, b, sendMessageParams{ChatID: chat, Text: groupReply(languageCode)}); err != nil {
 		log.Warn("telegram: group reply failed", "err", err)
 	}
 }

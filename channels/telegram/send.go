@@ -13,6 +13,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"huiliu/channels"
+	"huiliu/i18n"
 )
 
 const (
@@ -20,8 +21,13 @@ const (
 	// UTF-16 code units.
 	maxMessageUnits    = 4096
 	maxProgressEntries = 4096
-	contactButtonText  = "分享手机号 / Share my phone number"
-	contactRequestText = "请点击下方按钮分享您的手机号以完成验证。\nPlease tap the button below to share your phone number for verification."
+)
+
+// The share-phone request goes out as a reply, where the customer's
+// language is not known: it speaks Chinese and English.
+var (
+	contactButtonText  = i18n.T(i18n.ZhCN, "telegram.contact_button") + " / " + i18n.T(i18n.En, "telegram.contact_button")
+	contactRequestText = i18n.Lines("telegram.contact_request", i18n.ZhCN, i18n.En)
 )
 
 // sendMessageParams is the sendMessage request. No parse_mode: the

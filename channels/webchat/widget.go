@@ -5,12 +5,40 @@ import (
 	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
+	"encoding/json"
 	"net/http"
+	"strings"
 	"time"
+
+	"huiliu/i18n"
 )
 
 //go:embed widget.js
-var widgetJS []byte
+var widgetSource []byte
+
+// widgetPrefix marks the catalog keys the widget shows.
+const widgetPrefix = "widget."
+
+// widgetJS is the script as served: its strings, for every language,
+// written in from the catalog so the widget needs no second request.
+var widgetJS = func() []byte {
+	strs := map[string]map[string]string{}
+	for _, lang := range i18n.Languages {
+		strs[lang] = map[string]string{}
+		for k, v := range i18n.Texts(lang, func(k string) bool { return strings.HasPrefix(k, widgetPrefix) }) {
+			strs[lang][strings.TrimPrefix(k, widgetPrefix)] = v
+		}
+	}
+	b, err := json.Marshal(strs)
+	if err != nil {
+		panic(err)
+	}
+	const marker = "/*CATALOG*/{}"
+	if bytes.Count(widgetSource, []byte(marker)) != 1 {
+		panic("webchat: widget.js lacks its catalog marker")
+	}
+	return bytes.Replace(widgetSource, []byte(marker), b, 1)
+}()
 
 // widgetETag lets browsers revalidate the script cheaply after its short
 // max-age, so a new version reaches every page within minutes.

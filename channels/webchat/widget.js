@@ -22,24 +22,18 @@
   var deskOrigin = new URL(script.src, location.href).origin;
   var wsURL = deskOrigin.replace(/^http/, 'ws') + '/webchat/ws?site=' + encodeURIComponent(siteKey);
 
-  var zh = /^zh/i.test(document.documentElement.getAttribute('lang') || '');
-  var T = zh ? {
-    open: '在线客服', close: '关闭', title: '在线客服', send: '发送', placeholder: '输入消息…', inputHelp: '输入消息，Enter 发送，Shift+Enter 换行',
-    file: '文件', panel: '在线客服对话', messages: '对话消息', staffNo: '工号', bot: '智能助手', agent: '客服', you: '我',
-    sending: '发送中…', failed: '未发送', reconnecting: '正在重新连接…', connecting: '正在连接…',
-    typing: function (n) { return (n || '客服') + ' 正在输入…'; },
-    rateLimited: function (s) { return '发送太频繁，将在 ' + s + ' 秒后自动重试'; },
-    unavailable: '消息暂未送达，稍后自动重试', tooLarge: '消息过长，请缩短后再发送', invalid: '消息无法发送',
-    unknownSite: '聊天暂不可用', hours: '服务时间：', verify: '客服人员会显示工号，可核实身份，谨防假冒。'
-  } : {
-    open: 'Chat with us', close: 'Close', title: 'Customer service', send: 'Send', placeholder: 'Type a message…', inputHelp: 'Type a message. Enter sends, Shift+Enter adds a line',
-    file: 'File', panel: 'Customer service chat', messages: 'Conversation', staffNo: 'Staff No.', bot: 'Assistant', agent: 'Agent', you: 'You',
-    sending: 'Sending…', failed: 'Not sent', reconnecting: 'Reconnecting…', connecting: 'Connecting…',
-    typing: function (n) { return (n || 'An agent') + ' is typing…'; },
-    rateLimited: function (s) { return 'Too many messages; retrying in ' + s + ' s'; },
-    unavailable: 'Not delivered yet; retrying shortly', tooLarge: 'The message is too long; please shorten it', invalid: 'The message could not be sent',
-    unknownSite: 'Chat is unavailable', hours: 'Hours: ', verify: 'Our agents show their staff number so you can check they are genuine.'
-  };
+  // The strings come from the desk's catalog (i18n/catalog/customer.*.toml,
+  // the "widget." keys): the desk writes them in where the marker stands
+  // when it serves this script. The page's lang picks them: Traditional
+  // Chinese (zh-Hant, zh-TW, zh-HK, zh-MO), other Chinese, else English.
+  var CATALOG = /*CATALOG*/{};
+  var pageLang = (document.documentElement.getAttribute('lang') || '').toLowerCase();
+  var lang = /^zh-(hant|tw|hk|mo)\b/.test(pageLang) ? 'zh-TW' : /^zh\b/.test(pageLang) ? 'zh-CN' : 'en';
+  var T = CATALOG[lang] || {};
+  function fill(s, args) {
+    Object.keys(args).forEach(function (k) { s = String(s).split('{' + k + '}').join(String(args[k])); });
+    return s;
+  }
 
   // State kept across page loads: visitor token, resume point, outbox.
   var storeKey = 'huiliu:' + siteKey;
@@ -183,8 +177,8 @@
   var input = el('textarea', '', 'input');
   // The short placeholder fits one line; the keys are told to screen
   // readers and on hover.
-  input.setAttribute('aria-label', T.inputHelp);
-  input.title = T.inputHelp;
+  input.setAttribute('aria-label', T.input_help);
+  input.title = T.input_help;
   input.placeholder = T.placeholder;
   input.rows = 1;
   var sendBtn = el('button', 'send', 'send', T.send);
@@ -223,7 +217,7 @@
     var who;
     if (m.from === 'agent') {
       who = m.agent_name || T.agent;
-      if (m.employee_no) who += ' \u00B7 ' + T.staffNo + ' ' + m.employee_no;
+      if (m.employee_no) who += ' \u00B7 ' + T.staff_no + ' ' + m.employee_no;
     } else if (m.from === 'bot') who = m.agent_name || T.bot;
     else who = T.you;
     var t = fmtTime(m.at);
@@ -339,7 +333,7 @@
     ws = sock;
     ready = false;
     sock.onopen = function () {
-      var hello = { type: 'hello', visitor: state.visitor, ticket_id: state.ticket, after: firstHello ? 0 : state.after, lang: zh ? 'zh-CN' : 'en' };
+      var hello = { type: 'hello', visitor: state.visitor, ticket_id: state.ticket, after: firstHello ? 0 : state.after, lang: lang };
       if (identity) hello.identity = identity;
       sock.send(JSON.stringify(hello));
     };
@@ -352,7 +346,7 @@
       if (ws !== sock) return;
       ws = null;
       ready = false;
-      if (ev.code === 4404) { stop(T.unknownSite); return; }
+      if (ev.code === 4404) { stop(T.unknown_site); return; }
       scheduleReconnect();
     };
     sock.onerror = function () { /* onclose follows */ };
@@ -433,7 +427,7 @@
         setNotice('');
         break;
       case 'typing':
-        typingEl.textContent = T.typing(f.agent_name);
+        typingEl.textContent = (f.agent_name ? fill(T.typing, { name: f.agent_name }) : T.agent_typing);
         clearTimeout(typingTimer);
         typingTimer = setTimeout(function () { typingEl.textContent = ''; }, 5000);
         break;
@@ -446,11 +440,11 @@
     var cmid = f.client_msg_id;
     if (f.code === 'rate_limited' || f.code === 'unavailable') {
       // Kept in the outbox: nothing typed is lost, it goes out later.
-      setNotice(f.code === 'rate_limited' ? T.rateLimited(f.retry_after || 5) : T.unavailable);
+      setNotice(f.code === 'rate_limited' ? fill(T.rate_limited, { s: f.retry_after || 5 }) : T.unavailable);
       scheduleResend(f.retry_after || 5);
       return;
     }
-    if (f.code === 'unknown_site') { stop(T.unknownSite); return; }
+    if (f.code === 'unknown_site') { stop(T.unknown_site); return; }
     if (!cmid) return;
     // Refused for good: out of the outbox, shown as failed, text back in
     // the input so the customer can fix it.
@@ -463,7 +457,7 @@
       p.setAttribute('data-state', 'failed');
       p.firstChild.textContent = T.you + ' \u00B7 ' + T.failed;
     }
-    setNotice(f.code === 'too_large' ? T.tooLarge : T.invalid);
+    setNotice(f.code === 'too_large' ? T.too_large : T.invalid);
     if (item && !input.value) input.value = item.text;
   }
 
@@ -474,7 +468,7 @@
   function submit() {
     var text = input.value;
     if (!text.trim()) return;
-    if (utf8Length(text) > (limits.max_text_bytes || 4096)) { setNotice(T.tooLarge); return; }
+    if (utf8Length(text) > (limits.max_text_bytes || 4096)) { setNotice(T.too_large); return; }
     var item = { id: newClientMsgID(), text: text, at: Date.now() };
     state.outbox.push(item);
     save();

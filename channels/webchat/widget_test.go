@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"huiliu/i18n"
 )
 
 func TestWidgetServed(t *testing.T) {
@@ -50,9 +52,31 @@ func TestWidgetSource(t *testing.T) {
 			t.Errorf("data-hl=%q missing", hook)
 		}
 	}
-	for _, must := range []string{"mode: 'open'", "data-from", "data-id", "localStorage", "window.Huiliu", "max-width:480px", "工号", "Staff No."} {
+	for _, must := range []string{"mode: 'open'", "data-from", "data-id", "localStorage", "window.Huiliu", "max-width:480px", `"staff_no":"工号"`, `"staff_no":"員工編號"`, `"staff_no":"Staff No."`} {
 		if !strings.Contains(src, must) {
 			t.Errorf("widget.js lacks %q", must)
 		}
+	}
+}
+
+// Every string the widget reads must come from the catalog, in every
+// language: a T.x without a widget.x key would show "undefined".
+func TestWidgetStringsComeFromTheCatalog(t *testing.T) {
+	used := map[string]bool{}
+	for _, m := range regexp.MustCompile(`\bT\.([a-z_]+)`).FindAllStringSubmatch(string(widgetSource), -1) {
+		used[m[1]] = true
+	}
+	if len(used) < 20 {
+		t.Fatalf("found only %d strings in widget.js; is the pattern right?", len(used))
+	}
+	for k := range used {
+		for _, lang := range i18n.Languages {
+			if !i18n.Has(lang, widgetPrefix+k) {
+				t.Errorf("widget.js uses T.%s; %s lacks %q", k, lang, widgetPrefix+k)
+			}
+		}
+	}
+	if strings.Contains(string(widgetJS), "/*CATALOG*/") || strings.Contains(string(widgetJS), "在线客服' :") {
+		t.Error("the served widget still has its marker or an inline string table")
 	}
 }

@@ -5,47 +5,17 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 
 	"huiliu/desk"
+	"huiliu/i18n"
 )
-
-func TestCatalogsHaveTheSameKeys(t *testing.T) {
-	zh, en := catalogs[langZH], catalogs[langEN]
-	for k, v := range zh {
-		if _, ok := en[k]; !ok {
-			t.Errorf("key %q is in zh-CN only", k)
-		}
-		if strings.TrimSpace(v) == "" {
-			t.Errorf("zh-CN %q is empty", k)
-		}
-	}
-	for k, v := range en {
-		if _, ok := zh[k]; !ok {
-			t.Errorf("key %q is in en only", k)
-		}
-		if strings.TrimSpace(v) == "" {
-			t.Errorf("en %q is empty", k)
-		}
-	}
-	// Placeholders must match, or one language drops a value.
-	ph := regexp.MustCompile(`\{[a-z_]+\}`)
-	for k := range zh {
-		a, b := ph.FindAllString(zh[k], -1), ph.FindAllString(en[k], -1)
-		sort.Strings(a)
-		sort.Strings(b)
-		if !slices.Equal(a, b) {
-			t.Errorf("%q: placeholders %v in zh-CN, %v in en", k, a, b)
-		}
-	}
-}
 
 func wantKey(t *testing.T, where, key string) {
 	t.Helper()
-	for _, lang := range languages {
-		if _, ok := catalogs[lang][key]; !ok {
+	for _, lang := range i18n.Languages {
+		if !i18n.Has(lang, key) {
 			t.Errorf("%s uses %q, missing in %s", where, key, lang)
 		}
 	}
@@ -124,7 +94,7 @@ func TestEveryKeyTheScriptsUseIsSentToThem(t *testing.T) {
 		for _, m := range call.FindAllStringSubmatch(string(b), -1) {
 			n++
 			wantKey(t, p, m[1])
-			for _, lang := range languages {
+			for _, lang := range i18n.Languages {
 				if _, ok := jsCatalog(lang)[m[1]]; !ok {
 					t.Errorf("%s uses %q, which is not sent to scripts", p, m[1])
 				}
@@ -148,7 +118,7 @@ func TestEveryKeyTheScriptsUseIsSentToThem(t *testing.T) {
 	for _, s := range []string{"open", "connecting", "closed"} {
 		wantKey(t, "desk.js live state", "live."+s)
 	}
-	if _, ok := jsCatalog(langEN)["login.password"]; ok {
+	if _, ok := jsCatalog(i18n.En)["login.password"]; ok {
 		t.Error("the scripts get the whole catalog, not the part they use")
 	}
 }
@@ -158,7 +128,7 @@ func TestTemplatesParseAndDefineTheirParts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, lang := range languages {
+	for _, lang := range i18n.Languages {
 		for _, f := range pageFiles {
 			set := r.pages[lang][f]
 			for _, name := range []string{"layout", "content", "help", "langswitch"} {
@@ -185,14 +155,16 @@ func TestTemplatesParseAndDefineTheirParts(t *testing.T) {
 
 func TestLanguagePicking(t *testing.T) {
 	for _, c := range []struct{ cookie, accept, want string }{
-		{"", "", langZH},
-		{"", "en-US,en;q=0.9", langEN},
-		{"", "fr-FR, en;q=0.5, zh;q=0.8", langZH},
-		{"", "de, en-GB;q=0.3", langEN},
-		{"", "en;q=0", langZH},
-		{"en", "zh-CN", langEN},
-		{"zh-CN", "en", langZH},
-		{"xx", "en", langEN},
+		{"", "", i18n.ZhCN},
+		{"", "en-US,en;q=0.9", i18n.En},
+		{"", "fr-FR, en;q=0.5, zh;q=0.8", i18n.ZhCN},
+		{"", "de, en-GB;q=0.3", i18n.En},
+		{"", "en;q=0", i18n.ZhCN},
+		{"en", "zh-CN", i18n.En},
+		{"zh-CN", "en", i18n.ZhCN},
+		{"xx", "en", i18n.En},
+		{"zh-TW", "en", i18n.ZhTW},
+		{"", "zh-HK,en;q=0.5", i18n.ZhTW},
 	} {
 		r := httptest.NewRequest("GET", "/", nil)
 		if c.accept != "" {

@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"huiliu/i18n"
 )
 
 // cannedPage manages canned replies per team; the form and list are driven
@@ -15,7 +17,7 @@ func (s *Server) cannedPage(c echo.Context) error {
 		return err
 	}
 	lang := pickLanguage(c.Request())
-	d := pageData{Lang: lang, Title: translate(lang, "canned.title"), Page: "canned", Scripts: []string{"admin.js"},
+	d := pageData{Lang: lang, Title: i18n.T(lang, "canned.title"), Page: "canned", Scripts: []string{"admin.js"},
 		Data: struct{ Teams any }{teams}}
 	names := map[string]string{}
 	for _, t := range teams {
@@ -38,7 +40,7 @@ func (s *Server) sitesPage(c echo.Context) error {
 		scheme = "https"
 	}
 	origin := scheme + "://" + c.Request().Host
-	d := pageData{Lang: lang, Title: translate(lang, "sites.title"), Page: "sites", Scripts: []string{"admin.js"},
+	d := pageData{Lang: lang, Title: i18n.T(lang, "sites.title"), Page: "sites", Scripts: []string{"admin.js"},
 		Data: struct{ Origin string }{origin}}
 	if err := s.withChrome(ctx, c, &d, ""); err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"huiliu/desk"
+	"huiliu/i18n"
 )
 
 // Inbox views. "all" is for supervisors and admins; agents see their own
@@ -139,7 +140,7 @@ func (s *Server) inboxPage(c echo.Context) error {
 		base.Set("cursor", next)
 		v.NextURL = "/inbox?" + base.Encode()
 	}
-	d := pageData{Lang: lang, Title: translate(lang, "view."+v.View), Page: "inbox", Scripts: []string{"inbox.js"}, Data: v}
+	d := pageData{Lang: lang, Title: i18n.T(lang, "view."+v.View), Page: "inbox", Scripts: []string{"inbox.js"}, Data: v}
 	if c.QueryParam("fragment") == "rows" {
 		// The live inbox re-reads its rows as server-rendered, escaped HTML.
 		return s.renderTemplate(c, http.StatusOK, "inbox.html", "inbox_fragment", d)

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"huiliu/desk"
+	"huiliu/i18n"
 )
 
 type loginView struct {
@@ -29,7 +30,7 @@ func (s *Server) loginPage(c echo.Context) error {
 
 func (s *Server) renderLogin(c echo.Context, status int, v loginView) error {
 	lang := pickLanguage(c.Request())
-	return s.render(c, status, "login.html", pageData{Lang: lang, Title: translate(lang, "login.title"), Page: "login", Data: v})
+	return s.render(c, status, "login.html", pageData{Lang: lang, Title: i18n.T(lang, "login.title"), Page: "login", Data: v})
 }
 
 // loginSubmit is the login form's post. Login CSRF (a foreign page signing
@@ -39,7 +40,7 @@ func (s *Server) loginSubmit(c echo.Context) error {
 	lang := pickLanguage(c.Request())
 	v := loginView{Next: safeNext(c.FormValue("next")), Email: c.FormValue("email")}
 	if !sameOrigin(c.Request()) {
-		v.Error = translate(lang, "login.csrf")
+		v.Error = i18n.T(lang, "login.csrf")
 		return s.renderLogin(c, http.StatusForbidden, v)
 	}
 	sess, secret, _, err := s.svc.Login(c.Request().Context(), v.Email, c.FormValue("password"), c.RealIP())
@@ -51,13 +52,13 @@ func (s *Server) loginSubmit(c echo.Context) error {
 		status := statusOf[de.Code]
 		switch de.Code {
 		case desk.CodeUnauthorized, desk.CodeInvalid:
-			v.Error = translate(lang, "login.bad")
+			v.Error = i18n.T(lang, "login.bad")
 		case desk.CodeRateLimited:
 			secs := max(1, int(math.Ceil(de.RetryAfter.Seconds())))
 			c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
-			v.Error = format(translate(lang, "login.rate_limited"), "n", strconv.Itoa(secs))
+			v.Error = i18n.T(lang, "login.rate_limited", "n", strconv.Itoa(secs))
 		case desk.CodeUnavailable:
-			v.Error = translate(lang, "login.unavailable")
+			v.Error = i18n.T(lang, "login.unavailable")
 		default:
 			return err
 		}

@@ -192,6 +192,9 @@ func TestLanguageSwitcher(t *testing.T) {
 	}
 	_, body := h.page(c, "/inbox?view=owned")
 	wantContains(t, body, `<html lang="en">`, "Owned by me")
+	h.page(c, "/lang?set=zh-TW&next=/inbox")
+	_, body = h.page(c, "/inbox?view=owned")
+	wantContains(t, body, `<html lang="zh-TW">`, "我首問負責", `"js.sending":"傳送中…"`)
 	if r, _ := h.page(c, "/lang?set=en&next=//evil.example"); r.Header.Get("Location") != "/" {
 		t.Fatalf("switch to a foreign next: %q", r.Header.Get("Location"))
 	}

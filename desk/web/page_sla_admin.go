@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"huiliu/desk"
+	"huiliu/i18n"
 )
 
 // slaWeekdays are the calendar's hours keys in the order the form shows.
@@ -56,7 +57,7 @@ func (s *Server) slaAdminPage(c echo.Context) error {
 			}
 		}
 		if m == "" {
-			m = translate(lang, "slaadm.any_ticket")
+			m = i18n.T(lang, "slaadm.any_ticket")
 		}
 		rows = append(rows, slaAdminPolicy{SLAPolicy: p, Team: teamNames[p.TeamID], Calendar: calNames[p.CalendarID], Match: m, Steps: len(p.Ladder)})
 	}
@@ -68,7 +69,7 @@ func (s *Server) slaAdminPage(c echo.Context) error {
 		Priorities []string
 		Channels   []string
 	}{cals, rows, teams, slaWeekdays, []string{"low", "normal", "high", "urgent"}, channelChoices}
-	d := pageData{Lang: lang, Title: translate(lang, "slaadm.title"), Page: "sla-admin", Scripts: []string{"sla_admin.js"}, Data: data}
+	d := pageData{Lang: lang, Title: i18n.T(lang, "slaadm.title"), Page: "sla-admin", Scripts: []string{"sla_admin.js"}, Data: data}
 	d.PageJSON = map[string]any{"teams": teamNames}
 	if err := s.withChrome(ctx, c, &d, ""); err != nil {
 		return err

@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"huiliu/i18n"
 )
 
 // supervisorPage is the per-team overview for supervisors and admins:
@@ -17,7 +19,7 @@ func (s *Server) supervisorPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d := pageData{Lang: lang, Title: translate(lang, "sup.title"), Page: "supervisor", Scripts: []string{"supervisor.js"},
+	d := pageData{Lang: lang, Title: i18n.T(lang, "sup.title"), Page: "supervisor", Scripts: []string{"supervisor.js"},
 		Data: struct{ Teams, Health any }{rows, s.healthIssues(ctx)}}
 	if c.QueryParam("fragment") == "teams" {
 		return s.renderTemplate(c, http.StatusOK, "supervisor.html", "supervisor_fragment", d)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"huiliu/desk"
+	"huiliu/i18n"
 )
 
 // ticketTags are the ticket's tags, sorted for a stable display.
@@ -43,7 +44,7 @@ func systemText(lang string, m desk.Message) string {
 	if e.Action == "assign" && e.Args["by"] == autoBy {
 		key = "sys.assign_auto" // the router, not a person
 	}
-	if _, ok := catalogs[lang][key]; !ok {
+	if !i18n.Has(lang, key) {
 		return m.Text
 	}
 	args := e.Args
@@ -56,11 +57,11 @@ func systemText(lang string, m desk.Message) string {
 		if prefix, ok := argValuePrefixes[k]; ok {
 			v = translateValue(lang, prefix, v)
 		} else if k == "by" && v == autoBy {
-			v = translate(lang, "sys.by_auto")
+			v = i18n.T(lang, "sys.by_auto")
 		}
 		pairs = append(pairs, k, v)
 	}
-	return format(translate(lang, key), pairs...)
+	return i18n.T(lang, key, pairs...)
 }
 
 // escalationActions says what an SLA escalation step did in the reader's
@@ -69,25 +70,25 @@ func systemText(lang string, m desk.Message) string {
 func escalationActions(lang string, args map[string]string) string {
 	var parts []string
 	if v := args["raised_to"]; v != "" {
-		parts = append(parts, format(translate(lang, "sla.act.raised"), "priority", translateValue(lang, "priority.", v)))
+		parts = append(parts, i18n.T(lang, "sla.act.raised", "priority", translateValue(lang, "priority.", v)))
 	}
 	if v := args["moved_to"]; v != "" {
-		parts = append(parts, format(translate(lang, "sla.act.moved"), "team", v))
+		parts = append(parts, i18n.T(lang, "sla.act.moved", "team", v))
 	}
 	if v := args["tagged"]; v != "" {
-		parts = append(parts, format(translate(lang, "sla.act.tagged"), "tag", v))
+		parts = append(parts, i18n.T(lang, "sla.act.tagged", "tag", v))
 	}
 	if v := args["notified"]; v != "" {
 		var who []string
 		for _, w := range strings.Split(v, "+") {
 			who = append(who, translateValue(lang, "sla.who.", w))
 		}
-		parts = append(parts, format(translate(lang, "sla.act.notified"), "who", strings.Join(who, translate(lang, "sla.act.and"))))
+		parts = append(parts, i18n.T(lang, "sla.act.notified", "who", strings.Join(who, i18n.T(lang, "sla.act.and"))))
 	}
 	if len(parts) == 0 {
 		return args["actions"]
 	}
-	return strings.Join(parts, translate(lang, "sla.act.sep"))
+	return strings.Join(parts, i18n.T(lang, "sla.act.sep"))
 }
 
 // contactName is what agents call a customer: the name they gave, else
@@ -103,7 +104,7 @@ func contactName(lang string, c desk.Contact) string {
 			if len(short) > 6 {
 				short = short[:6]
 			}
-			return format(translate(lang, "contact.visitor"), "id", short)
+			return i18n.T(lang, "contact.visitor", "id", short)
 		}
 	}
 	return ""
@@ -111,8 +112,8 @@ func contactName(lang string, c desk.Contact) string {
 
 // translateValue translates an enumerated value, keeping unknown ones.
 func translateValue(lang, prefix, v string) string {
-	if s, ok := catalogs[lang][prefix+v]; ok {
-		return s
+	if i18n.Has(lang, prefix+v) {
+		return i18n.T(lang, prefix+v)
 	}
 	return v
 }

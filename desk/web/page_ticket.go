@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"huiliu/desk"
+	"huiliu/i18n"
 	"huiliu/internal/filetype"
 )
 
@@ -170,18 +171,18 @@ func entryOf(lang string, m desk.Message, contact desk.Contact, names map[string
 	case desk.AuthorContact:
 		e.Author = contact.Name
 		if e.Author == "" {
-			e.Author = translate(lang, "entry.customer")
+			e.Author = i18n.T(lang, "entry.customer")
 		}
 	case desk.AuthorAgent:
 		a := names[m.AuthorID]
 		e.Author, e.EmployeeNo = a.Name, a.EmployeeNo
 		if e.Author == "" {
-			e.Author = translate(lang, "entry.agent")
+			e.Author = i18n.T(lang, "entry.agent")
 		}
 	case desk.AuthorBot:
-		e.Author = translate(lang, "entry.bot")
+		e.Author = i18n.T(lang, "entry.bot")
 	default:
-		e.Author = translate(lang, "entry.system")
+		e.Author = i18n.T(lang, "entry.system")
 	}
 	if m.AuthorName != "" && (m.AuthorKind == desk.AuthorBot || m.AuthorKind == desk.AuthorSystem) {
 		// Labelled first, so a bot never passes for a person.

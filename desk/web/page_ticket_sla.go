@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"huiliu/desk"
+	"huiliu/i18n"
 )
 
 // slaRow is one line of the ticket page's SLA panel: a target or a
@@ -48,7 +49,7 @@ func (s *Server) slaPanel(ctx context.Context, lang string, a desk.Agent, ticket
 		p.Rows = append(p.Rows, r)
 	}
 	for _, f := range v.Followups {
-		r := slaRow{Label: translate(lang, "sla.target.followup"), Due: f.DueAt, FollowupID: f.ID, Note: f.Note, MetAt: f.DoneAt}
+		r := slaRow{Label: i18n.T(lang, "sla.target.followup"), Due: f.DueAt, FollowupID: f.ID, Note: f.Note, MetAt: f.DoneAt}
 		switch {
 		case !f.DoneAt.IsZero():
 			r.State = desk.SLAMet
@@ -57,7 +58,7 @@ func (s *Server) slaPanel(ctx context.Context, lang string, a desk.Agent, ticket
 		default:
 			r.State = desk.SLARunning
 		}
-		r.StateLabel = translate(lang, "sla.state."+r.State)
+		r.StateLabel = i18n.T(lang, "sla.state."+r.State)
 		if f.DoneAt.IsZero() {
 			// A promise is wall-clock time: no business calendar applies.
 			r.Countdown = countdownText(lang, f.DueAt.Sub(now).Round(time.Second))
@@ -77,9 +78,9 @@ func countdownText(lang string, d time.Duration) string {
 	m := int64(d / time.Minute)
 	var txt string
 	if m >= 60 {
-		txt = format(translate(lang, "sla.dur_hm"), "h", strconv.FormatInt(m/60, 10), "m", strconv.FormatInt(m%60, 10))
+		txt = i18n.T(lang, "sla.dur_hm", "h", strconv.FormatInt(m/60, 10), "m", strconv.FormatInt(m%60, 10))
 	} else {
-		txt = format(translate(lang, "sla.dur_m"), "m", strconv.FormatInt(m, 10))
+		txt = i18n.T(lang, "sla.dur_m", "m", strconv.FormatInt(m, 10))
 	}
-	return format(translate(lang, key), "d", txt)
+	return i18n.T(lang, key, "d", txt)
 }

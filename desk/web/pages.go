@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"huiliu/desk"
+	"huiliu/i18n"
 )
 
 // pageRoutes registers the agents' and supervisors' web desk: server-rendered
@@ -97,7 +98,7 @@ func (s *Server) pageErrors(next echo.HandlerFunc) echo.HandlerFunc {
 		if key == "" {
 			key = "error.internal"
 		}
-		d := pageData{Lang: lang, Title: translate(lang, "error.title"), Page: "error", Data: struct{ Message string }{translate(lang, key)}}
+		d := pageData{Lang: lang, Title: i18n.T(lang, "error.title"), Page: "error", Data: struct{ Message string }{i18n.T(lang, key)}}
 		if rerr := s.render(c, status, "error.html", d); rerr != nil {
 			s.log.Error("web: render error page", "err", rerr)
 			return err
@@ -177,7 +178,7 @@ func originOnly(r *http.Request) bool {
 func (s *Server) setLanguage(c echo.Context) error {
 	lang := c.QueryParam("set")
 	found := false
-	for _, l := range languages {
+	for _, l := range i18n.Languages {
 		if l == lang {
 			found = true
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"huiliu/desk"
+	"huiliu/i18n"
 )
 
 //go:embed templates/*.html
@@ -66,7 +67,7 @@ type renderer struct {
 
 func newRenderer() (*renderer, error) {
 	r := &renderer{pages: map[string]map[string]*template.Template{}}
-	for _, lang := range languages {
+	for _, lang := range i18n.Languages {
 		r.pages[lang] = map[string]*template.Template{}
 		for _, f := range pageFiles {
 			t, err := template.New(f).Funcs(templateFuncs(lang)).ParseFS(templateFS, "templates/layout.html", "templates/"+f)
@@ -96,16 +97,12 @@ func templateFuncs(lang string) template.FuncMap {
 			if s == "" {
 				return ""
 			}
-			k := prefix + s
-			if _, ok := catalogs[lang][k]; !ok {
-				return s // an unknown channel or value shows as itself
-			}
-			return translate(lang, k)
+			return translateValue(lang, prefix, s) // an unknown channel or value shows as itself
 		}
 	}
 	return template.FuncMap{
-		"t":            func(key string) string { return translate(lang, key) },
-		"tf":           func(key string, pairs ...string) string { return format(translate(lang, key), pairs...) },
+		"t":            func(key string) string { return i18n.T(lang, key) },
+		"tf":           func(key string, pairs ...string) string { return i18n.T(lang, key, pairs...) },
 		"asset":        assetURL,
 		"status":       tr("status."),
 		"priority":     tr("priority."),
@@ -117,11 +114,11 @@ func templateFuncs(lang string) template.FuncMap {
 		"statusFilter": func(v string) string {
 			switch v {
 			case "active":
-				return translate(lang, "filter.active")
+				return i18n.T(lang, "filter.active")
 			case "any":
-				return translate(lang, "filter.any")
+				return i18n.T(lang, "filter.any")
 			}
-			return translate(lang, "status."+v)
+			return i18n.T(lang, "status."+v)
 		},
 		"iso": func(t time.Time) string {
 			if t.IsZero() {
@@ -153,13 +150,13 @@ func relativeTime(lang string, t, now time.Time) string {
 	d := now.Sub(t)
 	switch {
 	case d < time.Minute:
-		return translate(lang, "time.just_now")
+		return i18n.T(lang, "time.just_now")
 	case d < time.Hour:
-		return format(translate(lang, "time.minutes"), "n", strconv.Itoa(int(d/time.Minute)))
+		return i18n.T(lang, "time.minutes", "n", strconv.Itoa(int(d/time.Minute)))
 	case d < 24*time.Hour:
-		return format(translate(lang, "time.hours"), "n", strconv.Itoa(int(d/time.Hour)))
+		return i18n.T(lang, "time.hours", "n", strconv.Itoa(int(d/time.Hour)))
 	case d < 30*24*time.Hour:
-		return format(translate(lang, "time.days"), "n", strconv.Itoa(int(d/(24*time.Hour))))
+		return i18n.T(lang, "time.days", "n", strconv.Itoa(int(d/(24*time.Hour))))
 	}
 	return t.Local().Format("2006-01-02")
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"huiliu/desk"
+	"huiliu/i18n"
 )
 
 // routingPageTeam is one team row of the routing screen.
@@ -85,12 +86,12 @@ func (s *Server) routingPage(c echo.Context) error {
 			action += " · " + r.SetCategory
 		}
 		if r.SetPriority != "" {
-			action += " · " + translate(lang, "priority."+string(r.SetPriority))
+			action += " · " + i18n.T(lang, "priority."+string(r.SetPriority))
 		}
 		data.Rules = append(data.Rules, routingPageRule{N: i + 1, ID: r.ID, Name: r.Name, Team: names[r.TeamID],
 			Conditions: conditionWords(lang, r.Conditions), Action: action, Enabled: r.Enabled})
 	}
-	d := pageData{Lang: lang, Title: translate(lang, "routing.title"), Page: "routing", Scripts: []string{"routing_admin.js"}, Data: data}
+	d := pageData{Lang: lang, Title: i18n.T(lang, "routing.title"), Page: "routing", Scripts: []string{"routing_admin.js"}, Data: data}
 	if err := s.withChrome(ctx, c, &d, ""); err != nil {
 		return err
 	}
@@ -102,7 +103,7 @@ func conditionWords(lang string, c desk.RuleConditions) string {
 	var parts []string
 	add := func(key string, vals []string) {
 		if len(vals) > 0 {
-			parts = append(parts, translate(lang, key)+": "+strings.Join(vals, ", "))
+			parts = append(parts, i18n.T(lang, key)+": "+strings.Join(vals, ", "))
 		}
 	}
 	add("routing.cond.channels", c.Channels)
@@ -115,10 +116,10 @@ func conditionWords(lang string, c desk.RuleConditions) string {
 		if h.Outside {
 			key = "routing.cond.outside"
 		}
-		parts = append(parts, fmt.Sprintf("%s: %s %v %s", translate(lang, key), h.Timezone, h.Days, h.Hours))
+		parts = append(parts, fmt.Sprintf("%s: %s %v %s", i18n.T(lang, key), h.Timezone, h.Days, h.Hours))
 	}
 	if len(parts) == 0 {
-		return translate(lang, "routing.cond.any")
+		return i18n.T(lang, "routing.cond.any")
 	}
 	return strings.Join(parts, "; ")
 }
