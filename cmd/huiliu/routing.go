@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"huiliu/desk"
+	"huiliu/queue"
 )
 
 // startRouting attaches the router before the server takes requests, so
@@ -29,7 +30,7 @@ func (a *app) startRouting(ctx context.Context, wg *sync.WaitGroup) {
 // node A should fill now rather than at its next tick.
 func (a *app) nudgeOnDeskEvents(ctx context.Context) {
 	for ctx.Err() == nil {
-		entries, err := a.queue.Bus().Subscribe(ctx, desk.StreamDesk, -1)
+		entries, err := a.queue.Bus().Subscribe(ctx, desk.StreamDesk, queue.Live)
 		if err != nil {
 			a.log.Warn("routing: subscribe to desk events", "err", err)
 			select {

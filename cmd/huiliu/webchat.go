@@ -192,12 +192,12 @@ type chatFeed struct {
 
 func (f chatFeed) Notices(ctx context.Context) (<-chan webchat.Notice, error) {
 	ctx, cancel := context.WithCancel(ctx)
-	events, err := f.bus.Subscribe(ctx, desk.StreamDesk, -1)
+	events, err := f.bus.Subscribe(ctx, desk.StreamDesk, queue.Live)
 	if err != nil {
 		cancel()
 		return nil, err
 	}
-	typing, err := f.bus.Subscribe(ctx, desk.StreamTyping, -1)
+	typing, err := f.bus.Subscribe(ctx, desk.StreamTyping, queue.Live)
 	if err != nil {
 		cancel()
 		return nil, err

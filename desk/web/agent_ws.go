@@ -33,11 +33,13 @@ const (
 
 // wsFrame is what the server sends: "event" (Event set; built by
 // eventFrame from the node's decoded entry), "skip" (an event the agent may
-// not see; only Seq, to move the resume point), "reset" (reload from the
-// API, resume after Seq), "typing" and "pong".
+// not see; only the position, to move the resume point), "reset" (reload
+// from the API, resume after Pos), "typing" and "pong". Pos is the resume
+// point "<epoch>:<seq>" the page sends back as ?after=.
 type wsFrame struct {
 	Type  string          `json:"type"`
 	Seq   *int64          `json:"seq,omitempty"`
+	Pos   string          `json:"pos,omitempty"`
 	Event json.RawMessage `json:"event,omitempty"`
 	// typing
 	TicketID string `json:"ticket_id,omitempty"`
@@ -63,7 +65,7 @@ var wsUpgrader = websocket.Upgrader{
 }
 
 // agentWS is the desk's live socket: the desk stream filtered for the agent
-// (resumable with ?after= exactly like the SSE stream) plus typing
+// (resumable with ?after=<epoch>:<seq> exactly like the SSE stream) plus typing
 // indicators. A browser sends the session cookie on any upgrade, even one a
 // foreign page starts, so an upgrade whose Origin is not this host is
 // refused: that is the socket's CSRF protection.
@@ -72,7 +74,7 @@ func (s *Server) agentWS(c echo.Context) error {
 	if !originOnly(r) {
 		return desk.Errorf(desk.CodeForbidden, "the desk socket accepts pages of this site only")
 	}
-	after, err := resumeAfter(c.QueryParam("after"))
+	from, err := resumeFrom(c.QueryParam("after"))
 	if err != nil {
 		return err
 	}
@@ -80,11 +82,11 @@ func (s *Server) agentWS(c echo.Context) error {
 	// its own context ends every goroutine of the connection.
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
 	defer cancel()
-	events, err := s.subscribeDesk(ctx, after)
+	events, err := s.subscribeDesk(ctx, from)
 	if err != nil {
 		return err
 	}
-	typing, err := s.opts.Events.Subscribe(ctx, desk.StreamTyping, -1)
+	typing, err := s.opts.Events.Subscribe(ctx, desk.StreamTyping, queue.Live)
 	if err != nil {
 		return desk.Wrap(desk.CodeUnavailable, err, "live events are unavailable, try again shortly")
 	}
@@ -151,11 +153,11 @@ func (w *wsConn) pump(ctx context.Context, events, typing <-chan queue.Entry) {
 			var b []byte
 			switch {
 			case item.Reset:
-				b = encodeWS(wsFrame{Type: "reset", Seq: &item.Seq})
+				b = encodeWS(wsFrame{Type: "reset", Seq: &item.Seq, Pos: item.Pos})
 			case item.Data != nil:
-				b = eventFrame(item.Seq, item.Data)
+				b = eventFrame(item.Seq, item.Pos, item.Data)
 			default:
-				b = encodeWS(wsFrame{Type: "skip", Seq: &item.Seq})
+				b = encodeWS(wsFrame{Type: "skip", Seq: &item.Seq, Pos: item.Pos})
 			}
 			if !w.enqueue(b) {
 				return
@@ -179,11 +181,13 @@ func (w *wsConn) pump(ctx context.Context, events, typing <-chan queue.Entry) {
 
 // eventFrame wraps an event's JSON without decoding it again: every agent
 // of the node shares the bytes the node decoded once.
-func eventFrame(seq int64, event []byte) []byte {
-	b := make([]byte, 0, len(event)+48)
+func eventFrame(seq int64, pos string, event []byte) []byte {
+	b := make([]byte, 0, len(event)+len(pos)+56)
 	b = append(b, `{"type":"event","seq":`...)
 	b = strconv.AppendInt(b, seq, 10)
-	b = append(b, `,"event":`...)
+	b = append(b, `,"pos":"`...)
+	b = append(b, pos...) // hex digits, a colon and digits: no escaping
+	b = append(b, `","event":`...)
 	b = append(b, event...)
 	return append(b, '}')
 }

@@ -22,6 +22,7 @@ import (
 type wsFrame struct {
 	Type     string      `json:"type"`
 	Seq      *int64      `json:"seq"`
+	Pos      string      `json:"pos"`
 	Event    *desk.Event `json:"event"`
 	TicketID string      `json:"ticket_id"`
 	Who      string      `json:"who"`
@@ -134,7 +135,7 @@ func TestAgentSocketStreamsAndResumes(t *testing.T) {
 	h.inbound("m2", "c1", "second") // 2 message.created
 	h.inbound("m3", "c1", "third")  // 3 message.created
 
-	conn := h.mustDialWS(cookie, "?after=0")
+	conn := h.mustDialWS(cookie, "?after="+h.pos(0))
 	got := describe(readFrames(t, conn, 3))
 	want := []string{"event 1 ticket.created", "event 2 message.created", "event 3 message.created"}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
@@ -143,7 +144,7 @@ func TestAgentSocketStreamsAndResumes(t *testing.T) {
 	conn.Close()
 
 	// A page that saw 1 gets exactly 2 and 3, then the live 4.
-	conn = h.mustDialWS(cookie, "?after=1")
+	conn = h.mustDialWS(cookie, "?after="+h.pos(1))
 	got = describe(readFrames(t, conn, 2))
 	h.inbound("m4", "c1", "fourth")
 	got = append(got, describe(readFrames(t, conn, 1))...)
@@ -161,7 +162,7 @@ func TestAgentSocketSkipsInvisibleTicketsAndResets(t *testing.T) {
 	h.inbound("m2", "c2", "hello")                    // 3, unrouted
 	h.inbound("m3", "c1", "more B business")          // 4, team B
 
-	conn := h.mustDialWS(cookie, "?after=0")
+	conn := h.mustDialWS(cookie, "?after="+h.pos(0))
 	fs := readFrames(t, conn, 4)
 	got := describe(fs)
 	want := []string{"event 1 ticket.created", "skip 2", "event 3 ticket.created", "skip 4"}
@@ -174,16 +175,21 @@ func TestAgentSocketSkipsInvisibleTicketsAndResets(t *testing.T) {
 	}
 	conn.Close()
 
-	// A resume point the server cannot serve (newer than anything it has:
-	// the backend lost its state) gets a reset at the newest sequence.
-	conn = h.mustDialWS(cookie, "?after=1000")
-	got = describe(readFrames(t, conn, 1))
-	if strings.Join(got, ",") != "reset 4" {
-		t.Fatalf("frames %v, want [reset 4]", got)
+	// Resume points the server cannot prove it holds — newer than anything
+	// it has, a plain sequence from before epochs, another epoch (the server
+	// restarted or Redis lost the stream) — get a reset at the newest
+	// position.
+	for _, after := range []string{h.pos(1000), "2", "0123456789abcdef:2"} {
+		conn = h.mustDialWS(cookie, "?after="+after)
+		fs := readFrames(t, conn, 1)
+		if got := describe(fs); strings.Join(got, ",") != "reset 4" || fs[0].Pos != h.pos(4) {
+			t.Fatalf("after %s: frames %v at %q, want [reset 4] at %s", after, got, fs[0].Pos, h.pos(4))
+		}
+		conn.Close()
 	}
 	// A supervisor sees the team B events.
 	h.createAgent("sup@example.com", "Sup", desk.RoleSupervisor)
-	conn = h.mustDialWS(h.sessionCookie("sup@example.com"), "?after=1")
+	conn = h.mustDialWS(h.sessionCookie("sup@example.com"), "?after="+h.pos(1))
 	got = describe(readFrames(t, conn, 3))
 	want = []string{"event 2 ticket.updated", "event 3 ticket.created", "event 4 message.created"}
 	if strings.Join(got, ",") != strings.Join(want, ",") {

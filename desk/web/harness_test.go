@@ -7,12 +7,14 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"huiliu/desk"
 	"huiliu/desk/web"
+	"huiliu/queue"
 	"huiliu/queue/memory"
 	"huiliu/store"
 	"huiliu/store/storetest"
@@ -27,10 +29,21 @@ type harness struct {
 	srv   *httptest.Server
 	svc   *desk.Service
 	db    *store.DB
+	bus   queue.Bus
 	admin string // bearer secrets
 	agent string
 	// agentA is an agent of team "A".
 	agentA desk.Agent
+}
+
+// pos is seq as a resume point in the desk stream's current epoch.
+func (h *harness) pos(seq int64) string {
+	h.t.Helper()
+	p, err := h.bus.Last(context.Background(), desk.StreamDesk)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return p.Epoch + ":" + strconv.FormatInt(seq, 10)
 }
 
 func newHarness(t testing.TB) *harness {
@@ -46,7 +59,7 @@ func newHarnessAt(t testing.TB, now func() time.Time) *harness {
 	q := memory.New()
 	t.Cleanup(func() { q.Close() })
 	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: q.Limiter(), Now: now})
-	h := &harness{t: t, svc: svc, db: db}
+	h := &harness{t: t, svc: svc, db: db, bus: q.Bus()}
 	srv := web.New(web.Options{Service: svc, Events: q.Bus(), Ready: []web.Check{{Name: "database", Ping: db.Ping}, {Name: "queue", Ping: q.Ping}}})
 	h.srv = httptest.NewServer(srv)
 	t.Cleanup(h.srv.Close)

@@ -78,7 +78,7 @@ func BenchmarkLiveFanout(b *testing.B) {
 		e := queue.Entry{Seq: int64(i + 1), Data: data}
 		for _, a := range agents {
 			item, _ := s.liveItemFor(a, e)
-			_ = eventFrame(item.Seq, item.Data)
+			_ = eventFrame(item.Seq, item.Pos, item.Data)
 		}
 	}
 }
