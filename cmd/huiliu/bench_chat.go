@@ -201,7 +201,7 @@ type benchAgent struct {
 	csrf   string
 
 	// Owned by the agent's reading goroutine.
-	seq        int64 // resume point
+	pos        string // resume point "<epoch>:<seq>"
 	reconnects int
 	resets     int
 	dups       int
@@ -217,7 +217,7 @@ func (d *chatDesk) createAgent(ctx context.Context, run string, i int) (*benchAg
 	_, _ = rand.Read(pw)
 	password := hex.EncodeToString(pw)
 	email := fmt.Sprintf("bench-%s-%d@example.com", strings.ToLower(run), i)
-	a := &benchAgent{idx: i, seq: -1}
+	a := &benchAgent{idx: i}
 	_, err := d.call(ctx, http.MethodPost, "/api/v1/agents", nil, map[string]any{
 		"email": email, "name": fmt.Sprintf("压测坐席 %d", i+1), "role": "agent", "password": password, "teams": []string{"bench-chat"},
 	}, &a.agent, http.StatusCreated)
@@ -244,11 +244,11 @@ func (d *chatDesk) createAgent(ctx context.Context, run string, i int) (*benchAg
 	return a, nil
 }
 
-// dialAgent opens the agent websocket, resuming after a.seq when it has one.
+// dialAgent opens the agent websocket, resuming after a.pos when it has one.
 func (d *chatDesk) dialAgent(ctx context.Context, a *benchAgent) (*websocket.Conn, error) {
 	u := d.wsBase + "/desk/ws"
-	if a.seq >= 0 {
-		u += "?after=" + strconv.FormatInt(a.seq, 10)
+	if a.pos != "" {
+		u += "?after=" + url.QueryEscape(a.pos)
 	}
 	h := http.Header{"Origin": {d.origin}, "Cookie": {"huiliu_session=" + a.cookie}}
 	ws, resp, err := d.dialer.DialContext(ctx, u, h)
@@ -697,7 +697,7 @@ func (r *chatRun) parseMarker(text, marker string) (n, at int64, ok bool) {
 // agentFrame is what the bench reads from an agent socket.
 type agentFrame struct {
 	Type  string `json:"type"`
-	Seq   int64  `json:"seq"`
+	Pos   string `json:"pos"`
 	Event *struct {
 		Type     string `json:"type"`
 		TicketID string `json:"ticket_id"`
@@ -753,12 +753,12 @@ func (r *chatRun) agentRead(ctx context.Context, a *benchAgent, ws *websocket.Co
 		}
 		switch f.Type {
 		case "skip":
-			a.seq = f.Seq
+			a.pos = f.Pos
 		case "reset":
-			a.seq = f.Seq
+			a.pos = f.Pos
 			a.resets++
 		case "event":
-			a.seq = f.Seq
+			a.pos = f.Pos
 			ev := f.Event
 			if ev == nil || (ev.Type != desk.EventTicketCreated && ev.Type != desk.EventMessageCreated) {
 				continue
