@@ -29,6 +29,7 @@
     sending: '发送中…', failed: '未发送', reconnecting: '正在重新连接…', connecting: '正在连接…',
     typing: function (n) { return (n || '客服') + ' 正在输入…'; },
     rateLimited: function (s) { return '发送太频繁，将在 ' + s + ' 秒后自动重试'; },
+    busy: '客服系统繁忙，消息将稍后自动发送',
     unavailable: '消息暂未送达，稍后自动重试', tooLarge: '消息过长，请缩短后再发送', invalid: '消息无法发送',
     unknownSite: '聊天暂不可用', hours: '服务时间：', verify: '客服人员会显示工号，可核实身份，谨防假冒。'
   } : {
@@ -37,6 +38,7 @@
     sending: 'Sending…', failed: 'Not sent', reconnecting: 'Reconnecting…', connecting: 'Connecting…',
     typing: function (n) { return (n || 'An agent') + ' is typing…'; },
     rateLimited: function (s) { return 'Too many messages; retrying in ' + s + ' s'; },
+    busy: 'We are busy; your message will be sent shortly',
     unavailable: 'Not delivered yet; retrying shortly', tooLarge: 'The message is too long; please shorten it', invalid: 'The message could not be sent',
     unknownSite: 'Chat is unavailable', hours: 'Hours: ', verify: 'Our agents show their staff number so you can check they are genuine.'
   };
@@ -372,15 +374,16 @@
     console.warn('[huiliu] chat stopped: ' + reason + ' (site ' + siteKey + ')');
   }
 
+  var busyStreak = 0; // busy answers in a row, for the resend backoff
   function flushOutbox() {
     if (!ready) return;
     for (var i = 0; i < state.outbox.length; i++) {
       sendFrame({ type: 'message', client_msg_id: state.outbox[i].id, text: state.outbox[i].text });
     }
   }
-  function scheduleResend(seconds) {
+  function scheduleResend(ms) {
     clearTimeout(resendTimer);
-    resendTimer = setTimeout(flushOutbox, Math.max(1, seconds) * 1000);
+    resendTimer = setTimeout(flushOutbox, Math.max(100, ms));
   }
   function dropFromOutbox(cmid) {
     state.outbox = state.outbox.filter(function (m) { return m.id !== cmid; });
@@ -415,6 +418,7 @@
         if (f.ticket_id && f.ticket_id !== state.ticket) { state.ticket = f.ticket_id; state.after = 0; save(); }
         break;
       case 'ack':
+        busyStreak = 0;
         if (f.linked) identity = null; // the desk has it; stop re-sending it
         dropFromOutbox(f.client_msg_id);
         var p = byCmid[f.client_msg_id];
@@ -444,10 +448,19 @@
   }
   function onError(f) {
     var cmid = f.client_msg_id;
+    if (f.code === 'busy') {
+      // Kept in the outbox. Each busy answer in a row doubles the wait
+      // (capped at 30 s), jittered so refused widgets do not return together.
+      busyStreak++;
+      var wait = Math.min(30000, (f.retry_after_ms || 1000) * Math.pow(2, busyStreak - 1));
+      setNotice(T.busy);
+      scheduleResend(wait * (0.75 + Math.random() / 2));
+      return;
+    }
     if (f.code === 'rate_limited' || f.code === 'unavailable') {
       // Kept in the outbox: nothing typed is lost, it goes out later.
       setNotice(f.code === 'rate_limited' ? T.rateLimited(f.retry_after || 5) : T.unavailable);
-      scheduleResend(f.retry_after || 5);
+      scheduleResend((f.retry_after || 5) * 1000);
       return;
     }
     if (f.code === 'unknown_site') { stop(T.unknownSite); return; }

@@ -42,7 +42,7 @@ const (
 func runBenchChat(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench chat", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	base := fs.String("url", "http://127.0.0.1:8080", "desk base URL (start it with --webchat-messages-per-minute 100000)")
+	base := fs.String("url", "http://127.0.0.1:8080", "desk base URL (start it with --webchat-messages-per-minute 100000 --webchat-new-visitors-per-address -1 --webchat-new-tickets-per-address -1 --webchat-new-tickets-per-site -1: the bench is one address)")
 	token := fs.String("token", "", "admin API token (huiliu token add); the bench creates its site and agents with it")
 	var b chatBench
 	fs.IntVar(&b.Customers, "customers", 200, "customer websockets sending messages")
@@ -330,6 +330,7 @@ type chatRun struct {
 
 	sent, acked, ackedInRun, dupAcks  atomic.Int64
 	rateLimited, unavailable, refused atomic.Int64
+	busy                              atomic.Int64 // busy answers: offered beyond what the node stores
 	skipped, dropped, seenAny         atomic.Int64
 	replyQueued, replyPosted          atomic.Int64
 	replyErrors, replyFailedQueue     atomic.Int64
@@ -615,6 +616,8 @@ func (r *chatRun) customerReader(ctx context.Context, c *chatCustomer) {
 				r.rateLimited.Add(1)
 			case "unavailable":
 				r.unavailable.Add(1)
+			case "busy":
+				r.busy.Add(1)
 			default:
 				r.refused.Add(1)
 				r.noteErr("customer error frame: %s", raw)
@@ -834,6 +837,8 @@ func (r *chatRun) replyWorker(ctx context.Context, jobs <-chan replyJob) {
 
 type chatResult struct {
 	rate                 float64
+	offered, busyRate    float64 // msg/s sent and answered busy during the run
+	busy                 int64
 	lat                  []time.Duration
 	ackLat               []time.Duration // send → ack: the commit's share of lat
 	lost, dups           int
@@ -854,7 +859,8 @@ type chatResult struct {
 
 func (r *chatRun) result(elapsed time.Duration, unanswered int64) chatResult {
 	res := chatResult{
-		rate: float64(r.ackedInRun.Load()) / elapsed.Seconds(),
+		rate:    float64(r.ackedInRun.Load()) / elapsed.Seconds(),
+		offered: float64(r.sent.Load()) / elapsed.Seconds(), busyRate: float64(r.busy.Load()) / elapsed.Seconds(), busy: r.busy.Load(),
 		sent: r.sent.Load(), acked: r.acked.Load(), rateLimited: r.rateLimited.Load(), unavail: r.unavailable.Load(),
 		refused: r.refused.Load(), unanswered: unanswered, skipped: r.skipped.Load(), dropped: r.dropped.Load(),
 		dupAcks: r.dupAcks.Load(), replies: r.replyPosted.Load(), replyErrors: r.replyErrors.Load(),
@@ -895,8 +901,8 @@ func pct(d []time.Duration, p float64) float64 {
 
 func (r chatResult) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "chat: %.0f msg/s, customer→agent p50 %.1f ms, p99 %.1f ms, lost %d, duplicated %d\n",
-		r.rate, pct(r.lat, 0.50), pct(r.lat, 0.99), r.lost, r.dups)
+	fmt.Fprintf(&b, "chat: %.0f msg/s, customer→agent p50 %.1f ms, p99 %.1f ms, lost %d, duplicated %d; offered %.0f msg/s, refused busy %.0f msg/s (%d), agent disconnects %d\n",
+		r.rate, pct(r.lat, 0.50), pct(r.lat, 0.99), r.lost, r.dups, r.offered, r.busyRate, r.busy, r.reconnects)
 	fmt.Fprintf(&b, "replies: %d sent, %d reached the customer, agent→customer p50 %.1f ms, p99 %.1f ms, lost %d, duplicated %d\n",
 		r.replies, r.repliesSeen, pct(r.replyLat, 0.50), pct(r.replyLat, 0.99), r.replyLost, r.replyDups)
 	fmt.Fprintf(&b, "customers: sent %d, acked %d (ack p50 %.1f ms, p99 %.1f ms), rate_limited %d, unavailable %d, refused %d, unanswered %d, skipped %d (customer already waiting on %d acks), dropped %d, duplicate acks %d; reply errors %d, unsent at the end %d; agent sockets: reconnects %d, resets %d; lost means not seen within the grace of %s",

@@ -29,6 +29,12 @@ func (a *app) newWebchat() *webchat.Server {
 		LocalLimiter:      a.local.Limiter(),
 		Logger:            a.log.With("channel", "webchat"),
 		MessagesPerMinute: a.cfg.WebchatMessagesPerMinute,
+
+		NewVisitorsPerAddress: a.cfg.WebchatNewVisitorsPerAddress,
+		NewTicketsPerAddress:  a.cfg.WebchatNewTicketsPerAddress,
+		NewTicketsPerSite:     a.cfg.WebchatNewTicketsPerSite,
+		MaxIngests:            a.cfg.WebchatMaxIngests,
+		TrustProxy:            a.cfg.TrustProxy,
 	})
 }
 

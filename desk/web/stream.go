@@ -73,11 +73,12 @@ func (s *Server) subscribeDesk(ctx context.Context, from queue.Position) (<-chan
 // event they may see (Data: the event's JSON, seq set), or (Data nil) a skip
 // that only moves their resume point past an event they may not see.
 type liveItem struct {
-	Seq   int64
-	Pos   string // the client's resume point after this item
-	Reset bool
-	Type  string
-	Data  []byte
+	Seq      int64
+	TicketID string // of an event the agent may see
+	Pos      string // the client's resume point after this item
+	Reset    bool
+	Type     string
+	Data     []byte
 }
 
 // liveItemFor judges entry e for agent; ok is false for an entry that does
@@ -95,7 +96,7 @@ func (s *Server) liveItemFor(agent desk.Agent, e queue.Entry) (item liveItem, ok
 		return item, false
 	}
 	if desk.CanSeeEvent(agent, d.vis) {
-		item.Type, item.Data = d.vis.Type, d.data
+		item.Type, item.Data, item.TicketID = d.vis.Type, d.data, d.vis.TicketID
 	}
 	return item, true
 }
@@ -117,7 +118,7 @@ type liveCache struct {
 type liveDecoded struct {
 	epoch string
 	seq   int64
-	vis   desk.Event // Type, TeamID, OwnerID, AssigneeID
+	vis   desk.Event // Type, TicketID, TeamID, OwnerID, AssigneeID
 	data  []byte
 }
 
@@ -147,6 +148,7 @@ var seqZero = []byte(`{"seq":0,`)
 func decodeLive(e queue.Entry) (liveDecoded, error) {
 	var vis struct {
 		Type       string `json:"type"`
+		TicketID   string `json:"ticket_id"`
 		TeamID     string `json:"team_id"`
 		OwnerID    string `json:"owner_id"`
 		AssigneeID string `json:"assignee_id"`
@@ -154,7 +156,7 @@ func decodeLive(e queue.Entry) (liveDecoded, error) {
 	if err := json.Unmarshal(e.Data, &vis); err != nil {
 		return liveDecoded{}, err
 	}
-	d := liveDecoded{epoch: e.Epoch, seq: e.Seq, vis: desk.Event{Type: vis.Type, TeamID: vis.TeamID, OwnerID: vis.OwnerID, AssigneeID: vis.AssigneeID}}
+	d := liveDecoded{epoch: e.Epoch, seq: e.Seq, vis: desk.Event{Type: vis.Type, TicketID: vis.TicketID, TeamID: vis.TeamID, OwnerID: vis.OwnerID, AssigneeID: vis.AssigneeID}}
 	if bytes.HasPrefix(e.Data, seqZero) {
 		// Splice the sequence in rather than encode the event again.
 		d.data = append([]byte(`{"seq":`+strconv.FormatInt(e.Seq, 10)+`,`), e.Data[len(seqZero):]...)
