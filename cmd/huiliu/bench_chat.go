@@ -311,6 +311,8 @@ type chatMsg struct {
 	replyAt    atomic.Int64  // unix nanos the agent's reply was posted; 0: none
 	replyAgent atomic.Uint64 // bit i: agent i's socket had the reply
 	replySeen  atomic.Int32  // times the customer's socket got the reply
+	ticket     atomic.Pointer[string]
+	ackSeq     atomic.Int64 // the message's seq in its ticket, from the ack
 }
 
 // chatRun is the shared state of one run.
@@ -339,7 +341,20 @@ type chatRun struct {
 
 	mu       sync.Mutex
 	replyLat []time.Duration
+	// covered is per ticket the highest message seq an agent got an event
+	// of: a desk under pressure sends only a ticket's latest event, and a
+	// page reloads the ticket on it, so earlier messages are not lost.
+	covered  map[string]int64
 	firstErr string
+}
+
+func (r *chatRun) cover(ticket string, seq int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.covered == nil {
+		r.covered = map[string]int64{}
+	}
+	r.covered[ticket] = max(r.covered[ticket], seq)
 }
 
 func (r *chatRun) noteErr(format string, args ...any) {
@@ -582,6 +597,8 @@ func (r *chatRun) customerReader(ctx context.Context, c *chatCustomer) {
 		var f struct {
 			Type        string `json:"type"`
 			ClientMsgID string `json:"client_msg_id"`
+			TicketID    string `json:"ticket_id"`
+			Seq         int64  `json:"seq"`
 			Duplicate   bool   `json:"duplicate"`
 			Code        string `json:"code"`
 		}
@@ -597,6 +614,8 @@ func (r *chatRun) customerReader(ctx context.Context, c *chatCustomer) {
 				continue
 			}
 			c.ackLat = append(c.ackLat, time.Since(time.Unix(0, r.msgs[n].sentAt.Load())))
+			r.msgs[n].ticket.Store(&f.TicketID)
+			r.msgs[n].ackSeq.Store(f.Seq)
 			if f.Duplicate {
 				r.dupAcks.Add(1)
 				continue
@@ -708,6 +727,7 @@ type agentFrame struct {
 			Message struct {
 				ID        string `json:"id"`
 				Direction string `json:"direction"`
+				Seq       int64  `json:"seq"`
 				Text      string `json:"text"`
 			} `json:"message"`
 		} `json:"data"`
@@ -767,6 +787,7 @@ func (r *chatRun) agentRead(ctx context.Context, a *benchAgent, ws *websocket.Co
 				continue
 			}
 			m := ev.Data.Message
+			r.cover(ev.TicketID, m.Seq)
 			if m.Direction == string(desk.DirOut) {
 				if n, _, ok := r.parseMarker(m.Text, r.reply); ok && r.msgs[n].replyAgent.Or(bit)&bit != 0 {
 					a.dups++
@@ -854,6 +875,7 @@ type chatResult struct {
 	replyUnsent          int64
 	grace                time.Duration
 	reconnects, resets   int
+	covered              int
 	firstErr             string
 }
 
@@ -875,9 +897,6 @@ func (r *chatRun) result(elapsed time.Duration, unanswered int64) chatResult {
 	used := min(r.next.Load(), int64(len(r.msgs)))
 	for i := range used {
 		m := &r.msgs[i]
-		if m.acked.Load() && m.seen.Load() == 0 {
-			res.lost++
-		}
 		if m.replyAt.Load() != 0 {
 			if s := m.replySeen.Load(); s == 0 {
 				res.replyLost++
@@ -887,6 +906,19 @@ func (r *chatRun) result(elapsed time.Duration, unanswered int64) chatResult {
 		}
 	}
 	res.replyDups = int(r.customerDups.Load())
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i := range used {
+		m := &r.msgs[i]
+		if !m.acked.Load() || m.seen.Load() != 0 {
+			continue
+		}
+		if t := m.ticket.Load(); t != nil && r.covered[*t] >= m.ackSeq.Load() {
+			res.covered++
+		} else {
+			res.lost++
+		}
+	}
 	return res
 }
 
@@ -905,8 +937,8 @@ func (r chatResult) String() string {
 		r.rate, pct(r.lat, 0.50), pct(r.lat, 0.99), r.lost, r.dups, r.offered, r.busyRate, r.busy, r.reconnects)
 	fmt.Fprintf(&b, "replies: %d sent, %d reached the customer, agent→customer p50 %.1f ms, p99 %.1f ms, lost %d, duplicated %d\n",
 		r.replies, r.repliesSeen, pct(r.replyLat, 0.50), pct(r.replyLat, 0.99), r.replyLost, r.replyDups)
-	fmt.Fprintf(&b, "customers: sent %d, acked %d (ack p50 %.1f ms, p99 %.1f ms), rate_limited %d, unavailable %d, refused %d, unanswered %d, skipped %d (customer already waiting on %d acks), dropped %d, duplicate acks %d; reply errors %d, unsent at the end %d; agent sockets: reconnects %d, resets %d; lost means not seen within the grace of %s",
-		r.sent, r.acked, pct(r.ackLat, 0.50), pct(r.ackLat, 0.99), r.rateLimited, r.unavail, r.refused, r.unanswered, r.skipped, maxInflight, r.dropped, r.dupAcks, r.replyErrors+r.replyQueueFull, r.replyUnsent, r.reconnects, r.resets, r.grace)
+	fmt.Fprintf(&b, "customers: sent %d, acked %d (ack p50 %.1f ms, p99 %.1f ms), rate_limited %d, unavailable %d, refused %d, unanswered %d, skipped %d (customer already waiting on %d acks), dropped %d, duplicate acks %d; reply errors %d, unsent at the end %d; agent sockets: reconnects %d, resets %d, messages covered by a later event of their ticket %d; lost means not seen within the grace of %s",
+		r.sent, r.acked, pct(r.ackLat, 0.50), pct(r.ackLat, 0.99), r.rateLimited, r.unavail, r.refused, r.unanswered, r.skipped, maxInflight, r.dropped, r.dupAcks, r.replyErrors+r.replyQueueFull, r.replyUnsent, r.reconnects, r.resets, r.covered, r.grace)
 	if r.firstErr != "" {
 		b.WriteString("\nfirst error: " + r.firstErr)
 	}
