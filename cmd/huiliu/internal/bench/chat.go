@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"bufio"
@@ -39,7 +39,7 @@ const (
 	chatDialParallel = 32        // connections opened at once
 )
 
-func runBenchChat(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func runBenchChat(ctx context.Context, o Options, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench chat", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	base := fs.String("url", "http://127.0.0.1:8080", "desk base URL (start it with --webchat-messages-per-minute 100000 --webchat-new-visitors-per-address -1 --webchat-new-tickets-per-address -1 --webchat-new-tickets-per-site -1: the bench is one address)")
@@ -77,7 +77,7 @@ func runBenchChat(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if b.Idle > 0 {
 		need = uint64(b.Idle + 64)
 	}
-	if limit, err := raiseOpenFiles(); err != nil {
+	if limit, err := o.RaiseOpenFiles(); err != nil {
 		fmt.Fprintf(stderr, "bench chat: %v\n", err)
 	} else if limit < need {
 		return fmt.Errorf("the open-files limit is %d but the run needs about %d connections; raise the hard limit (ulimit -Hn)", limit, need)
