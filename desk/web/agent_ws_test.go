@@ -278,3 +278,52 @@ func TestAgentSocketEndsOnShutdown(t *testing.T) {
 		t.Fatalf("read after shutdown: %v, want close 1001", err)
 	}
 }
+
+// TestAgentSocketCoalescesInsteadOfDropping: a page that does not read
+// while thousands of events pass is not disconnected; when it reads again
+// it gets fewer frames than events, in stream order, ending at the newest
+// position, with the newest event of the busy ticket.
+func TestAgentSocketCoalescesInsteadOfDropping(t *testing.T) {
+	const total = 6000
+	// The bus holds every event for the socket's pump, so only the
+	// socket's own pressure is tested here (the bus dropping a reader that
+	// lags behind it is the resume path, tested elsewhere).
+	db := storetest.New(t)
+	q := memory.New(memory.WithSubscriberBuffer(total + 16))
+	t.Cleanup(func() { q.Close() })
+	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: q.Limiter()})
+	srv := web.New(web.Options{Service: svc, Events: q.Bus()})
+	h := &harness{t: t, svc: svc, db: db, bus: q.Bus(), srv: httptest.NewServer(srv)}
+	t.Cleanup(h.srv.Close)
+	t.Cleanup(srv.CloseStreams)
+	h.createAgent("li@example.com", "李娜", desk.RoleAgent)
+	conn := h.mustDialWS(h.sessionCookie("li@example.com"), "?after="+h.pos(0))
+	pad := strings.Repeat("x", 2000) // fills the socket's buffers sooner
+	ctx := context.Background()
+	for i := 1; i <= total; i++ {
+		ev := `{"seq":0,"type":"message.created","ticket_id":"T` + itoa(i%3) + `","data":{"n":` + itoa(i) + `,"pad":"` + pad + `"}}`
+		if _, err := h.bus.Publish(ctx, desk.StreamDesk, []byte(ev)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var frames int
+	var last wsFrame
+	for last.Seq == nil || *last.Seq != total {
+		_ = conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+		var f wsFrame
+		if err := conn.ReadJSON(&f); err != nil {
+			t.Fatalf("after %d frames (last %s): %v", frames, describe([]wsFrame{last}), err)
+		}
+		if f.Type != "event" || last.Seq != nil && *f.Seq <= *last.Seq {
+			t.Fatalf("frame %s after %s", describe([]wsFrame{f}), describe([]wsFrame{last}))
+		}
+		frames++
+		last = f
+	}
+	if frames >= total {
+		t.Fatalf("%d frames for %d events: nothing was coalesced", frames, total)
+	}
+	if last.Pos != h.pos(total) {
+		t.Fatalf("last position %q, want %q", last.Pos, h.pos(total))
+	}
+}
