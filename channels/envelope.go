@@ -1,6 +1,7 @@
-// Package channels defines what every channel adapter speaks: the inbound
-// and outbound envelopes, the Adapter interface and the Sink that takes
-// inbound messages. Adapters know these types only, never the store.
+// Package channels defines what every channel speaks: the inbound and
+// outbound envelopes, the send-only Adapter, the Receiver that takes
+// customers' messages in, and the Sink it hands them to. Channels know these
+// types only, never the store.
 package channels
 
 import (
@@ -80,6 +81,24 @@ type Outbound struct {
 	RequestContact bool
 	// Attachments are files the agent sent with the message, in order.
 	Attachments []Attachment
+
+	// The fields below carry what threaded channels (email) need; a channel
+	// without such a notion ignores them. The desk fills Subject from the
+	// ticket; the others stay empty until a threaded channel records the
+	// ids and mailboxes they come from.
+
+	// Subject is the conversation's subject line (the ticket's subject).
+	Subject string
+	// InReplyTo is the channel's id of the customer message this answers,
+	// and References the channel's ids of the conversation's earlier
+	// messages, oldest first (email's In-Reply-To and References headers).
+	InReplyTo  string
+	References []string
+	// FromName is the display name the message is sent under (a team's or
+	// the company's mailbox name); empty leaves the channel's default.
+	FromName string
+	// Cc are further people the message goes to, besides To.
+	Cc []Party
 }
 
 // Adapter delivers outbound messages on one channel.
@@ -89,6 +108,20 @@ type Adapter interface {
 	// Errors are retried with backoff unless marked Permanent; a
 	// *RetryAfterError sets the delay the peer asked for.
 	Send(ctx context.Context, out Outbound) (string, error)
+}
+
+// Receiver is the receiving side of a channel. Run takes customers'
+// messages into sink until ctx ends and then returns nil once everything it
+// started has stopped; an error means it could not run at all. A message is
+// acknowledged to the peer only after sink committed it, and a replay
+// carries the same ExternalID, so the desk stores it once.
+//
+// Peers that call in over HTTP (Telegram webhooks, the website chat's
+// socket) reach the channel through a handler the wiring mounts, which
+// takes the same sink; Run then keeps the rest of the channel going
+// (pollers, webhook registration, fan-out of notices to open sockets).
+type Receiver interface {
+	Run(ctx context.Context, sink Sink) error
 }
 
 // ErrPermanent marks a failure that retrying cannot fix (blocked bot,

@@ -34,15 +34,42 @@ const (
 	auditDetailMaxRunes = 500
 )
 
-// Actor is who performs an action, for the audit log.
+// Actor is who performs an action: an agent, the bot, or the system (the
+// command line, surveys, reminders). It is recorded as the author of what
+// it posts and in the audit log.
 type Actor struct {
-	Agent *Agent // nil for the command line or the system
-	IP    string
+	Agent *Agent // the agent; nil for the bot and the system
+	// Kind tells the bot (AuthorBot) from the system (AuthorSystem, also
+	// the zero value) when Agent is nil.
+	Kind AuthorKind
+	// Name is what a bot or the system writes under on the timeline.
+	Name string
+	IP   string
+}
+
+// AgentActor is agent a acting.
+func AgentActor(a Agent) Actor { return Actor{Agent: &a} }
+
+// BotActor is the bot called name acting.
+func BotActor(name string) Actor { return Actor{Kind: AuthorBot, Name: name} }
+
+// SystemActor is the system acting, as name (e.g. a survey).
+func SystemActor(name string) Actor { return Actor{Kind: AuthorSystem, Name: name} }
+
+// Author is the author kind of what the actor writes.
+func (a Actor) Author() AuthorKind {
+	switch {
+	case a.Agent != nil:
+		return AuthorAgent
+	case a.Kind == AuthorBot:
+		return AuthorBot
+	}
+	return AuthorSystem
 }
 
 func (a Actor) kindID() (string, string) {
 	if a.Agent == nil {
-		return "system", ""
+		return string(a.Author()), ""
 	}
 	return "agent", a.Agent.ID
 }
@@ -58,6 +85,9 @@ type NewAgent struct {
 
 // CreateAgent creates an account (and any team it names) and audits it.
 func (s *Service) CreateAgent(ctx context.Context, actor Actor, n NewAgent) (Agent, error) {
+	if err := requireRole(actor, RoleAdmin); err != nil {
+		return Agent{}, err
+	}
 	email, err := normalizeEmail(n.Email)
 	if err != nil {
 		return Agent{}, err
@@ -116,6 +146,9 @@ type AgentChange struct {
 
 // ChangeAgent applies c to the agent and audits it.
 func (s *Service) ChangeAgent(ctx context.Context, actor Actor, id string, c AgentChange) (Agent, error) {
+	if err := requireRole(actor, RoleAdmin); err != nil {
+		return Agent{}, err
+	}
 	var a Agent
 	err := s.store.Tx(ctx, func(tx Tx) error {
 		var err error
@@ -171,6 +204,9 @@ func (s *Service) ChangeAgent(ctx context.Context, actor Actor, id string, c Age
 
 // CreateTeam creates a team and audits it.
 func (s *Service) CreateTeam(ctx context.Context, actor Actor, name string) (Team, error) {
+	if err := requireRole(actor, RoleAdmin); err != nil {
+		return Team{}, err
+	}
 	name = strings.TrimSpace(name)
 	if name == "" || utf8.RuneCountInString(name) > maxTeamNameRunes || !ValidText(name) {
 		return Team{}, Errorf(CodeInvalid, "team name is required (at most %d characters)", maxTeamNameRunes)
@@ -217,6 +253,9 @@ func ensureTeams(ctx context.Context, tx Tx, names []string, now time.Time) ([]s
 // CreateToken makes an API token for agent email; the secret is returned
 // once and only its hash is kept.
 func (s *Service) CreateToken(ctx context.Context, actor Actor, agentEmail, name string) (Token, string, error) {
+	if err := requireRole(actor, RoleAdmin); err != nil {
+		return Token{}, "", err
+	}
 	name = strings.TrimSpace(name)
 	if name == "" || utf8.RuneCountInString(name) > maxTokenNameRunes || !ValidText(name) {
 		return Token{}, "", Errorf(CodeInvalid, "token name is required (at most %d characters)", maxTokenNameRunes)

@@ -159,6 +159,10 @@ func (s *Service) NextTicket(ctx context.Context, a Agent) (Ticket, error) {
 			continue
 		}
 		got, _, err := s.claimAndRecord(ctx, t.ID, a, &a)
+		if errors.Is(err, ErrAtCapacity) {
+			// A parallel pull of the same agent took the last slot.
+			return Ticket{}, Errorf(CodeConflict, "you already work as many tickets as your capacity, %d; resolve one first", me.Routing.Capacity)
+		}
 		if errors.Is(err, ErrConflict) {
 			continue // another agent was quicker: try the next one
 		}

@@ -57,6 +57,9 @@ func Wrap(code Code, err error, message string) *Error {
 var (
 	ErrNotFound = &Error{Code: CodeNotFound, Message: "not found"}
 	ErrConflict = &Error{Code: CodeConflict, Message: "already exists"}
+	// ErrAtCapacity: the agent already works as many tickets as their
+	// capacity allows, so claiming another one failed.
+	ErrAtCapacity = &Error{Code: CodeConflict, Message: "at capacity"}
 )
 
 // Is makes errors.Is(err, ErrNotFound) (or ErrConflict) true for any Error

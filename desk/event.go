@@ -18,7 +18,25 @@ const (
 	// EventTicketUpdated: the ticket or its contact changed without a
 	// customer or agent message (identities verified, contacts merged).
 	EventTicketUpdated = "ticket.updated"
+	// EventSLAWarning: a ticket's SLA target reached a warning step of its
+	// ladder (data: SLAEventData).
+	EventSLAWarning = "sla.warning"
+	// EventSLABreached: a ticket's SLA target was missed (data:
+	// SLAEventData).
+	EventSLABreached = "sla.breached"
 )
+
+// eventTypes are all the types published on StreamDesk; live views switch
+// on them, so publish refuses any other (event_test.go checks every Event*
+// constant is here).
+var eventTypes = map[string]bool{
+	EventTicketCreated:  true,
+	EventMessageCreated: true,
+	EventMessageUpdated: true,
+	EventTicketUpdated:  true,
+	EventSLAWarning:     true,
+	EventSLABreached:    true,
+}
 
 // StreamDesk is the stream every agent desk follows, filtering by what its
 // agent may see.

@@ -60,13 +60,10 @@ func (s *Service) Ingest(ctx context.Context, in channels.Inbound) (channels.Rec
 			typ = EventTicketCreated
 		}
 		s.publish(ctx, messageEvent(typ, res.ticket, res.message))
-		if res.newTicket {
-			s.NudgeRouting()
-		}
-		if res.ticket.OwnerID != "" && res.ticket.AssigneeID == "" {
-			s.returnToOwner(ctx, res.ticket, res.reopened)
-		}
-		s.slaTouched(res.ticket.ID)
+		s.notify(ctx, Change{Kind: ChangeIngested, Ticket: res.ticket, Message: &res.message,
+			NewTicket: res.newTicket, Reopened: res.reopened})
+		// Identity links last: they may merge the contact the steps above
+		// saw, and record their own entries.
 		if len(in.Links) > 0 {
 			s.linkIdentities(ctx, in, res.ticket.ID, res.ticket.ContactID)
 		}
@@ -291,6 +288,9 @@ func (s *Service) threadTicket(ctx context.Context, tx Tx, in channels.Inbound, 
 		Tags:          []string{},
 		LastSeq:       1, // the message that opens it
 	}
+	if s.startsWithBot(in.Channel) {
+		t.Status = StatusBot
+	}
 	s.routeNew(ctx, tx, &t, in.Text, append([]Identity{ident}, partyIdentities(in.Links)...))
 	if err := tx.InsertTicket(ctx, &t); err != nil {
 		return Ticket{}, false, err
@@ -314,8 +314,6 @@ func validateInbound(in *channels.Inbound) error {
 		return Errorf(CodeInvalid, "from.value is longer than %d bytes", MaxPartyValueBytes)
 	case len(in.From.Name) > MaxNameBytes:
 		return Errorf(CodeInvalid, "from.name is longer than %d bytes", MaxNameBytes)
-	case strings.TrimSpace(in.Text) == "" && strings.TrimSpace(in.HTML) == "" && len(in.Attachments) == 0:
-		return Errorf(CodeInvalid, "text is required")
 	case len(in.Text) > MaxTextBytes || len(in.HTML) > MaxTextBytes:
 		return Errorf(CodeTooLarge, "text is longer than %d bytes", MaxTextBytes)
 	}
@@ -323,6 +321,12 @@ func validateInbound(in *channels.Inbound) error {
 		if !ValidText(f) {
 			return Errorf(CodeInvalid, "text fields must be valid UTF-8 without NUL characters")
 		}
+	}
+	// Sanitized before the emptiness check: markup that was all script
+	// is no message.
+	in.HTML = SanitizeHTML(in.HTML)
+	if strings.TrimSpace(in.Text) == "" && strings.TrimSpace(in.HTML) == "" && len(in.Attachments) == 0 {
+		return Errorf(CodeInvalid, "text is required")
 	}
 	if err := checkAttachments(in.Attachments); err != nil {
 		return err

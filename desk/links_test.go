@@ -13,8 +13,15 @@ import (
 
 func newService(t *testing.T) (*desk.Service, desk.Store) {
 	t.Helper()
+	return newServiceWith(t, desk.Options{})
+}
+
+// newServiceWith is newService with options (its Store is filled in).
+func newServiceWith(t *testing.T, o desk.Options) (*desk.Service, desk.Store) {
+	t.Helper()
 	db := storetest.New(t)
-	return desk.NewService(desk.Options{Store: db}), db
+	o.Store = db
+	return desk.NewService(o), db
 }
 
 func ingest(t *testing.T, svc *desk.Service, in channels.Inbound) channels.Receipt {

@@ -43,13 +43,16 @@ type Message struct {
 	Direction  Direction  `json:"direction"`
 	AuthorKind AuthorKind `json:"author_kind"`
 	AuthorID   string     `json:"author_id,omitempty"`
-	Channel    string     `json:"channel"`
+	// AuthorName is the name a bot or the system wrote under (an agent's
+	// name is looked up by AuthorID, so a renamed agent shows the new one).
+	AuthorName string `json:"author_name,omitempty"`
+	Channel    string `json:"channel"`
 	// ExternalID is the channel's own id, unique per channel (dedupe key).
 	ExternalID string `json:"external_id,omitempty"`
 	// Kind refines what the message is for; empty for ordinary messages.
 	Kind string `json:"kind,omitempty"`
 	Text string `json:"text"`
-	HTML string `json:"html,omitempty"` // sanitized
+	HTML string `json:"html,omitempty"` // sanitized by Ingest (desk/sanitize.go)
 	// Attachments are listed with the timeline (without their bytes).
 	Attachments []Attachment `json:"attachments,omitempty"`
 	// Event describes a system entry in a form a desk can translate; Text

@@ -170,6 +170,7 @@ func (snd *Sender) outbound(ctx context.Context, it OutboxItem) (channels.Outbou
 		Attempt:        it.Attempts,
 		RequestContact: m.Kind == MessageKindVerifyRequest,
 		Attachments:    files,
+		Subject:        t.Subject,
 	}, nil
 }
 

@@ -39,7 +39,7 @@ func TestSenderFinishesInFlightSendsOnShutdown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, _, err := svc.Post(ctx, agent, desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindReply, Text: "on my way"})
+	m, _, err := svc.Post(ctx, desk.AgentActor(agent), desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindReply, Text: "on my way"})
 	if err != nil {
 		t.Fatal(err)
 	}

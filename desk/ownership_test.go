@@ -22,8 +22,7 @@ type ownedTicket struct {
 func newOwnedTicket(t *testing.T, opts ...func(*desk.Options)) ownedTicket {
 	t.Helper()
 	ctx := context.Background()
-	o, _ := newService(t)
-	db := o.Store()
+	o, db := newService(t)
 	if len(opts) > 0 {
 		so := desk.Options{Store: db}
 		for _, f := range opts {
@@ -47,7 +46,7 @@ func newOwnedTicket(t *testing.T, opts ...func(*desk.Options)) ownedTicket {
 	if _, err := o.ChangeTicket(ctx, ot.owner, ot.id, desk.TicketChange{TeamID: &ot.support.ID}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := o.Post(ctx, ot.owner, desk.PostRequest{TicketID: ot.id, Kind: desk.KindReply, Text: "您好，我来处理"}); err != nil {
+	if _, _, err := o.Post(ctx, desk.AgentActor(ot.owner), desk.PostRequest{TicketID: ot.id, Kind: desk.KindReply, Text: "您好，我来处理"}); err != nil {
 		t.Fatal(err)
 	}
 	return ot
@@ -103,7 +102,7 @@ func TestOwnerKeptThroughTransferAndReassignment(t *testing.T) {
 		t.Fatalf("after the reassignment: %+v", tk)
 	}
 	// Her colleague in Collections answers; the owner stays.
-	if _, _, err := ot.svc.Post(ctx, ot.other, desk.PostRequest{TicketID: ot.id, Kind: desk.KindReply, Text: "已为您登记"}); err != nil {
+	if _, _, err := ot.svc.Post(ctx, desk.AgentActor(ot.other), desk.PostRequest{TicketID: ot.id, Kind: desk.KindReply, Text: "已为您登记"}); err != nil {
 		t.Fatal(err)
 	}
 	if tk := ot.ticket(t); tk.OwnerID != ot.owner.ID {
@@ -122,13 +121,13 @@ func TestOwnerKeptThroughTransferAndReassignment(t *testing.T) {
 func TestReplyByAnotherAgentIsAHandoff(t *testing.T) {
 	ot := newOwnedTicket(t)
 	ctx := context.Background()
-	if _, _, err := ot.svc.Post(ctx, ot.super, desk.PostRequest{TicketID: ot.id, Kind: desk.KindNote, Text: "内部备注"}); err != nil {
+	if _, _, err := ot.svc.Post(ctx, desk.AgentActor(ot.super), desk.PostRequest{TicketID: ot.id, Kind: desk.KindNote, Text: "内部备注"}); err != nil {
 		t.Fatal(err)
 	}
 	if ot.ticket(t).Handoff {
 		t.Fatal("an internal note counted as a handoff")
 	}
-	if _, _, err := ot.svc.Post(ctx, ot.super, desk.PostRequest{TicketID: ot.id, Kind: desk.KindReply, Text: "我是主管"}); err != nil {
+	if _, _, err := ot.svc.Post(ctx, desk.AgentActor(ot.super), desk.PostRequest{TicketID: ot.id, Kind: desk.KindReply, Text: "我是主管"}); err != nil {
 		t.Fatal(err)
 	}
 	if tk := ot.ticket(t); !tk.Handoff || !tk.ConfirmationRequired {

@@ -16,8 +16,8 @@ func TestPresenceOnlineAwayOffline(t *testing.T) {
 	clock := &routeClock{t: time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)}
 	q := memory.New(memory.WithClock(clock.Now))
 	t.Cleanup(func() { q.Close() })
-	svc := desk.NewService(desk.Options{Store: storetest.New(t), Now: clock.Now})
-	svc.NewRouter(desk.RouterOptions{Presence: q.Presence(), Leases: q.Leases()})
+	router := desk.NewRouter(desk.RouterOptions{Presence: q.Presence(), Leases: q.Leases()})
+	svc := desk.NewService(desk.Options{Store: storetest.New(t), Now: clock.Now, Observers: []desk.Observer{router}})
 	ctx := context.Background()
 	state := func() string {
 		t.Helper()
@@ -70,8 +70,8 @@ func TestRequeueTellsTheOwnerLive(t *testing.T) {
 	q := memory.New(memory.WithClock(clock.Now))
 	t.Cleanup(func() { q.Close() })
 	db := storetest.New(t)
-	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Now: clock.Now})
-	router := svc.NewRouter(desk.RouterOptions{Presence: q.Presence(), Leases: q.Leases()})
+	router := desk.NewRouter(desk.RouterOptions{Presence: q.Presence(), Leases: q.Leases()})
+	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Now: clock.Now, Observers: []desk.Observer{router}})
 	ctx := context.Background()
 	tm, err := svc.CreateTeam(ctx, desk.Actor{}, "Support")
 	if err != nil {
@@ -86,7 +86,7 @@ func TestRequeueTellsTheOwnerLive(t *testing.T) {
 	if err := router.Round(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := svc.Post(ctx, li, desk.PostRequest{TicketID: id, Kind: desk.KindReply, Text: "您好"}); err != nil {
+	if _, _, err := svc.Post(ctx, desk.AgentActor(li), desk.PostRequest{TicketID: id, Kind: desk.KindReply, Text: "您好"}); err != nil {
 		t.Fatal(err)
 	}
 	last, err := q.Bus().Last(ctx, desk.StreamDesk)

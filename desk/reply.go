@@ -44,20 +44,24 @@ const MaxIdempotencyKeyBytes = 200
 // are pruned, so a retry must come within it.
 const IdempotencyKeep = 7 * 24 * time.Hour
 
-// Post commits an agent's reply (with an outbox row for the sender) or
-// internal note. The first public reply makes the agent the ticket's
-// first-contact owner and, if nobody works it yet, its assignee. created is
-// false when the idempotency key had been used: the earlier message is
-// returned.
-func (s *Service) Post(ctx context.Context, a Agent, req PostRequest) (msg Message, created bool, err error) {
+// Post commits a reply (with an outbox row for the sender) or internal
+// note by actor: an agent, the bot or the system, recorded as its author.
+// An agent must see the ticket; the first public reply of an agent makes
+// them the ticket's first-contact owner and, if nobody works it yet, its
+// assignee — never a bot's or the system's. created is false when the
+// idempotency key had been used: the earlier message is returned.
+func (s *Service) Post(ctx context.Context, actor Actor, req PostRequest) (msg Message, created bool, err error) {
 	if err := validatePost(&req); err != nil {
 		return Message{}, false, err
 	}
-	t, err := s.VisibleTicket(ctx, a, req.TicketID)
+	t, err := s.postTicket(ctx, actor, req.TicketID)
 	if err != nil {
 		return Message{}, false, err
 	}
-	scope := "post:" + a.ID
+	scope := "post:" + string(actor.Author()) + ":" + actor.Name
+	if actor.Agent != nil {
+		scope = "post:" + actor.Agent.ID
+	}
 	if req.IdempotencyKey != "" {
 		if m, ok, err := s.idempotentMessage(ctx, scope, req.IdempotencyKey); err != nil || ok {
 			return m, false, err
@@ -68,11 +72,15 @@ func (s *Service) Post(ctx context.Context, a Agent, req PostRequest) (msg Messa
 		msg = Message{
 			ID:         NewID(),
 			TicketID:   t.ID,
-			AuthorKind: AuthorAgent,
-			AuthorID:   a.ID,
+			AuthorKind: actor.Author(),
 			Channel:    t.Channel, // a ticket's channel never changes
 			Text:       req.Text,
 			CreatedAt:  now,
+		}
+		if actor.Agent != nil {
+			msg.AuthorID = actor.Agent.ID
+		} else {
+			msg.AuthorName = actor.Name
 		}
 		touch := TicketTouch{At: now}
 		if req.Kind == KindNote {
@@ -84,7 +92,9 @@ func (s *Service) Post(ctx context.Context, a Agent, req PostRequest) (msg Messa
 			msg.Direction = DirOut
 			msg.Delivery = DeliveryPending
 			touch.Preview = preview(req.Text)
-			touch.ClaimFor = a.ID
+			if actor.Agent != nil {
+				touch.ClaimFor = actor.Agent.ID // 首问负责制 is a person's
+			}
 		}
 		// The ticket row first: it hands out the message's Seq.
 		touched, err := tx.TouchTicket(ctx, t.ID, touch)
@@ -131,8 +141,24 @@ func (s *Service) Post(ctx context.Context, a Agent, req PostRequest) (msg Messa
 		s.nudge()
 	}
 	s.publish(ctx, messageEvent(EventMessageCreated, t, msg))
-	s.slaTouched(t.ID)
+	s.notify(ctx, Change{Kind: ChangePosted, Ticket: t, Message: &msg, Actor: actor})
 	return msg, true, nil
+}
+
+// postTicket is the ticket actor posts to: one the agent may see; the bot
+// and the system post where the desk sends them.
+func (s *Service) postTicket(ctx context.Context, actor Actor, id string) (Ticket, error) {
+	if actor.Agent != nil {
+		return s.VisibleTicket(ctx, *actor.Agent, id)
+	}
+	if strings.TrimSpace(actor.Name) == "" || !ValidText(actor.Name) || len(actor.Name) > MaxNameBytes {
+		return Ticket{}, Errorf(CodeInvalid, "a bot or system post needs a name of at most %d bytes", MaxNameBytes)
+	}
+	t, err := s.store.Ticket(ctx, id)
+	if err != nil {
+		return Ticket{}, notFoundAs(fmt.Errorf("desk: ticket %s: %w", id, err), "ticket %s not found", id)
+	}
+	return t, nil
 }
 
 func (s *Service) idempotentMessage(ctx context.Context, scope, key string) (Message, bool, error) {

@@ -7,7 +7,10 @@ import (
 )
 
 // RoutingRules lists the rules in evaluation order.
-func (s *Service) RoutingRules(ctx context.Context) ([]RoutingRule, error) {
+func (s *Service) RoutingRules(ctx context.Context, actor Actor) ([]RoutingRule, error) {
+	if err := requireRole(actor, RoleAdmin); err != nil {
+		return nil, err
+	}
 	rules, err := s.store.RoutingRules(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("desk: routing rules: %w", err)
@@ -17,6 +20,9 @@ func (s *Service) RoutingRules(ctx context.Context) ([]RoutingRule, error) {
 
 // CreateRoutingRule adds a rule at the end of the order.
 func (s *Service) CreateRoutingRule(ctx context.Context, actor Actor, r RoutingRule) (RoutingRule, error) {
+	if err := requireRole(actor, RoleAdmin); err != nil {
+		return RoutingRule{}, err
+	}
 	if err := r.normalize(); err != nil {
 		return RoutingRule{}, err
 	}
@@ -52,6 +58,9 @@ func (s *Service) CreateRoutingRule(ctx context.Context, actor Actor, r RoutingR
 // UpdateRoutingRule replaces a rule's name, conditions and action; its
 // position stays (ReorderRoutingRules moves it).
 func (s *Service) UpdateRoutingRule(ctx context.Context, actor Actor, r RoutingRule) (RoutingRule, error) {
+	if err := requireRole(actor, RoleAdmin); err != nil {
+		return RoutingRule{}, err
+	}
 	if err := r.normalize(); err != nil {
 		return RoutingRule{}, err
 	}
@@ -78,6 +87,9 @@ func (s *Service) UpdateRoutingRule(ctx context.Context, actor Actor, r RoutingR
 
 // DeleteRoutingRule removes a rule.
 func (s *Service) DeleteRoutingRule(ctx context.Context, actor Actor, id string) error {
+	if err := requireRole(actor, RoleAdmin); err != nil {
+		return err
+	}
 	err := s.store.Tx(ctx, func(tx Tx) error {
 		if err := tx.DeleteRoutingRule(ctx, id); err != nil {
 			return notFoundAs(err, "routing rule %s not found", id)
@@ -94,6 +106,9 @@ func (s *Service) DeleteRoutingRule(ctx context.Context, actor Actor, id string)
 // ReorderRoutingRules sets the evaluation order: ids must name every rule
 // once.
 func (s *Service) ReorderRoutingRules(ctx context.Context, actor Actor, ids []string) ([]RoutingRule, error) {
+	if err := requireRole(actor, RoleAdmin); err != nil {
+		return nil, err
+	}
 	var out []RoutingRule
 	err := s.store.Tx(ctx, func(tx Tx) error {
 		rules, err := tx.RoutingRules(ctx)
@@ -129,7 +144,10 @@ func (s *Service) ReorderRoutingRules(ctx context.Context, actor Actor, ids []st
 }
 
 // TeamRoutings lists every team's settings, defaults for teams without.
-func (s *Service) TeamRoutings(ctx context.Context) ([]TeamRouting, error) {
+func (s *Service) TeamRoutings(ctx context.Context, actor Actor) ([]TeamRouting, error) {
+	if err := requireRole(actor, RoleAdmin); err != nil {
+		return nil, err
+	}
 	teams, err := s.store.Teams(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("desk: team routing: %w", err)
@@ -152,6 +170,9 @@ func (s *Service) TeamRoutings(ctx context.Context) ([]TeamRouting, error) {
 // SetTeamRouting stores a team's mode, reassignment delay and whether it
 // is the default team.
 func (s *Service) SetTeamRouting(ctx context.Context, actor Actor, tr TeamRouting) (TeamRouting, error) {
+	if err := requireRole(actor, RoleAdmin); err != nil {
+		return TeamRouting{}, err
+	}
 	if err := tr.validate(); err != nil {
 		return TeamRouting{}, err
 	}
@@ -173,7 +194,10 @@ func (s *Service) SetTeamRouting(ctx context.Context, actor Actor, tr TeamRoutin
 }
 
 // AgentRouting returns an agent's settings, the defaults when none are set.
-func (s *Service) AgentRouting(ctx context.Context, agentID string) (AgentRouting, error) {
+func (s *Service) AgentRouting(ctx context.Context, actor Actor, agentID string) (AgentRouting, error) {
+	if err := requireRole(actor, RoleAdmin); err != nil {
+		return AgentRouting{}, err
+	}
 	if _, err := s.store.Agent(ctx, agentID); err != nil {
 		return AgentRouting{}, notFoundAs(err, "agent %s not found", agentID)
 	}
@@ -186,6 +210,9 @@ func (s *Service) AgentRouting(ctx context.Context, agentID string) (AgentRoutin
 
 // SetAgentRouting stores an agent's capacity and skills.
 func (s *Service) SetAgentRouting(ctx context.Context, actor Actor, ar AgentRouting) (AgentRouting, error) {
+	if err := requireRole(actor, RoleAdmin); err != nil {
+		return AgentRouting{}, err
+	}
 	if err := ar.validate(); err != nil {
 		return AgentRouting{}, err
 	}
@@ -202,12 +229,15 @@ func (s *Service) SetAgentRouting(ctx context.Context, actor Actor, ar AgentRout
 		return AgentRouting{}, fmt.Errorf("desk: agent routing of %s: %w", ar.AgentID, err)
 	}
 	s.NudgeRouting()
-	return s.AgentRouting(ctx, ar.AgentID)
+	return s.AgentRouting(ctx, actor, ar.AgentID)
 }
 
 // ImportSegments adds customer segment entries; it reports how many were
 // new. Entries are checked all before any is stored.
 func (s *Service) ImportSegments(ctx context.Context, actor Actor, segs []Segment) (int, error) {
+	if err := requireRole(actor, RoleAdmin); err != nil {
+		return 0, err
+	}
 	if len(segs) == 0 {
 		return 0, Errorf(CodeInvalid, "no segment entries given")
 	}

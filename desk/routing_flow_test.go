@@ -36,15 +36,19 @@ type routed struct {
 	admin  desk.Actor
 }
 
-func newRouted(t *testing.T) routed {
+func newRouted(t *testing.T, opts ...func(*desk.Options)) routed {
 	t.Helper()
 	// A Tuesday, 10:00 in Shanghai.
 	clock := &routeClock{t: time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)}
 	q := memory.New(memory.WithClock(clock.Now))
 	t.Cleanup(func() { q.Close() })
 	db := storetest.New(t)
-	svc := desk.NewService(desk.Options{Store: db, Now: clock.Now})
-	r := svc.NewRouter(desk.RouterOptions{Presence: q.Presence(), Leases: q.Leases()})
+	r := desk.NewRouter(desk.RouterOptions{Presence: q.Presence(), Leases: q.Leases()})
+	o := desk.Options{Store: db, Now: clock.Now, Observers: []desk.Observer{r}}
+	for _, f := range opts {
+		f(&o)
+	}
+	svc := desk.NewService(o)
 	return routed{svc: svc, db: db, router: r, clock: clock}
 }
 
@@ -198,7 +202,7 @@ func TestRequeueWhenAssigneeGoesOfflineKeepsOwner(t *testing.T) {
 	conn := r.svc.DeskConnected(ctx, li.ID)
 	id := ingest(t, r.svc, customer("C1", "你好")).TicketID
 	r.round(t)
-	if _, _, err := r.svc.Post(ctx, li, desk.PostRequest{TicketID: id, Kind: desk.KindReply, Text: "您好，我来处理"}); err != nil {
+	if _, _, err := r.svc.Post(ctx, desk.AgentActor(li), desk.PostRequest{TicketID: id, Kind: desk.KindReply, Text: "您好，我来处理"}); err != nil {
 		t.Fatal(err)
 	}
 	conn.Close(ctx)
@@ -229,7 +233,7 @@ func TestRequeueSilentAssignee(t *testing.T) {
 	li := mkAgent(t, r.svc, "li@example.com", "李雷", desk.RoleAgent, "Support")
 	conn := r.svc.DeskConnected(ctx, li.ID)
 	id := ingest(t, r.svc, customer("C1", "你好")).TicketID
-	if _, _, err := r.svc.Post(ctx, li, desk.PostRequest{TicketID: id, Kind: desk.KindReply, Text: "您好"}); err != nil {
+	if _, _, err := r.svc.Post(ctx, desk.AgentActor(li), desk.PostRequest{TicketID: id, Kind: desk.KindReply, Text: "您好"}); err != nil {
 		t.Fatal(err)
 	}
 	r.clock.Add(time.Hour)
@@ -326,5 +330,46 @@ func TestPullConcurrentClaimsOneAssignee(t *testing.T) {
 	}
 	if wins.Load() != 1 || entries != 1 {
 		t.Fatalf("%d agents got the ticket, %d assignment entries", wins.Load(), entries)
+	}
+}
+
+// One agent pressing "next ticket" in many tabs at once never gets more
+// tickets than their capacity (issue 10.4: eight pulls gave ten).
+func TestPullConcurrentKeepsCapacity(t *testing.T) {
+	r := newRouted(t)
+	ctx := context.Background()
+	r.team(t, "Support", desk.TeamRouting{Mode: desk.ModePull, Default: true})
+	li := mkAgent(t, r.svc, "li@example.com", "李雷", desk.RoleAgent, "Support")
+	const n, capacity = 10, 4
+	if _, err := r.svc.SetAgentRouting(ctx, r.admin, desk.AgentRouting{AgentID: li.ID, Capacity: capacity}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		ingest(t, r.svc, customer("C"+string(rune('A'+i)), "你好"))
+	}
+	var wins, full atomic.Int32
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := r.svc.NextTicket(ctx, li)
+			switch {
+			case err == nil:
+				wins.Add(1)
+			case desk.CodeOf(err) == desk.CodeConflict:
+				full.Add(1)
+			default:
+				t.Errorf("next: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	mine, err := r.svc.Tickets(ctx, li, desk.TicketFilter{AssigneeID: li.ID, Limit: desk.MaxPageSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wins.Load() != capacity || full.Load() != n-capacity || len(mine.Tickets) != capacity {
+		t.Fatalf("%d pulls won, %d refused, %d tickets assigned; capacity %d", wins.Load(), full.Load(), len(mine.Tickets), capacity)
 	}
 }

@@ -75,27 +75,40 @@ const (
 
 const routingLeaseName = "routing:assign"
 
-// NewRouter builds the router and makes s route new tickets with it.
-// Call it once, before serving.
-func (s *Service) NewRouter(o RouterOptions) *Router {
+// NewRouter builds the router. List it in Options.Observers: the service
+// it is bound to routes new tickets with its rules, and commits nudge it.
+func NewRouter(o RouterOptions) *Router {
 	if o.Holder == "" {
 		o.Holder = NewID()
 	}
-	r := &Router{s: s, presence: o.Presence, leases: o.Leases, holder: o.Holder, log: s.log,
+	return &Router{presence: o.Presence, leases: o.Leases, holder: o.Holder,
 		wake: make(chan struct{}, 1), offlineSince: map[string]time.Time{}}
-	s.router = r
-	return r
 }
 
-// NudgeRouting asks the router for a round soon (a new ticket, a freed
-// slot, an agent who came online).
-func (s *Service) NudgeRouting() {
-	if s.router == nil {
-		return
+func (r *Router) bindService(s *Service) { r.s, r.log, s.router = s, s.log, r }
+
+// AfterCommit asks for a round when a commit may have made work: a new
+// ticket, or a change (a transfer, an unassignment, a hand-off from the
+// bot) that put a ticket in a queue.
+func (r *Router) AfterCommit(_ context.Context, c Change) error {
+	if c.NewTicket || c.Kind == ChangeChanged {
+		r.nudge()
 	}
+	return nil
+}
+
+func (r *Router) nudge() {
 	select {
-	case s.router.wake <- struct{}{}:
+	case r.wake <- struct{}{}:
 	default:
+	}
+}
+
+// NudgeRouting asks the router for a round soon (a freed slot, an agent
+// who came online).
+func (s *Service) NudgeRouting() {
+	if s.router != nil {
+		s.router.nudge()
 	}
 }
 
@@ -208,6 +221,10 @@ func (r *Router) assignTeam(ctx context.Context, teamID string, states map[strin
 			continue // nobody can take this one; a later one may fit someone
 		}
 		_, _, err := r.s.claimAndRecord(ctx, t.ID, cands[i].Agent, nil)
+		if errors.Is(err, ErrAtCapacity) {
+			cands[i].Load = cands[i].Routing.Capacity // pulls filled them meanwhile
+			continue
+		}
 		if errors.Is(err, ErrConflict) {
 			continue // taken by a pull meanwhile
 		}

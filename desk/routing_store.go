@@ -46,7 +46,10 @@ type RoutingWriter interface {
 	PutSegments(ctx context.Context, s []Segment, at time.Time) (int, error)
 	// ClaimTicket assigns an open ticket nobody works to agent, in one
 	// conditional statement, and returns it; ErrConflict when it was not
-	// free (someone else was quicker, or it was closed or moved).
+	// free (someone else was quicker, or it was closed or moved),
+	// ErrAtCapacity when the agent's open and pending tickets already
+	// reach their capacity. Load check and claim are one atomic step, so
+	// concurrent claims never take an agent past their capacity.
 	ClaimTicket(ctx context.Context, ticketID, agentID string, at time.Time) (Ticket, error)
 	// ReleaseTicket unassigns a ticket still assigned to agentID;
 	// ErrConflict when it no longer is.

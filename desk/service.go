@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"sync/atomic"
+	"testing"
 	"time"
 )
 
@@ -32,10 +32,17 @@ type Service struct {
 	// wake nudges the outbox sender after a commit that queued something.
 	wake chan struct{}
 	auth authCache
-	// sla, when an SLA worker is attached, recomputes tickets after commits.
-	sla atomic.Pointer[SLAWorker]
-	// router routes new tickets and works the queues; nil: neither.
+	// observers follow every commit (desk/observer.go): the built-in owner
+	// return first, then Options.Observers in order.
+	observers []Observer
+	// router, when one is among the observers, routes new tickets by its
+	// rules inside their transaction; nil: no routing.
 	router *Router
+	// botChannels are the channels whose new tickets start with the bot.
+	botChannels []string
+	// sla, when an SLA worker is among the observers, recomputes what a
+	// policy change made stale.
+	sla *SLAWorker
 }
 
 // Options configures a Service.
@@ -48,6 +55,13 @@ type Options struct {
 	// Presence, when set, lets a returning customer's message go back to
 	// the ticket's owner while they are at the desk (desk/owner_return.go).
 	Presence PresenceReader
+	// Observers run after each commit of Ingest, Post, ChangeTicket and
+	// HandOff, in order (desk/observer.go). A Router or an SLAWorker listed
+	// here is bound to the service by NewService.
+	Observers []Observer
+	// BotChannels are the channels whose new tickets start in StatusBot,
+	// with the bot, until HandOff gives them to the desk.
+	BotChannels []string
 }
 
 // NewService builds the desk service.
@@ -58,7 +72,7 @@ func NewService(o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Service{
+	s := &Service{
 		store:    o.Store,
 		events:   o.Events,
 		limiter:  o.Limiter,
@@ -66,16 +80,31 @@ func NewService(o Options) *Service {
 		now:      o.Now,
 		presence: o.Presence,
 		wake:     make(chan struct{}, 1),
-	}
-}
 
-// Store exposes the record for read-only queries of the transports.
-func (s *Service) Store() Store { return s.store }
+		botChannels: o.BotChannels,
+	}
+	s.observers = append([]Observer{ownerReturn{s}}, o.Observers...)
+	for _, ob := range o.Observers {
+		if b, ok := ob.(serviceBound); ok {
+			b.bindService(s)
+		}
+	}
+	return s
+}
 
 // publish sends ev on the desk stream. The commit already happened, so a
 // failure here only delays live views (clients resume or reload from SQL);
 // it is logged, never returned.
 func (s *Service) publish(ctx context.Context, ev Event) {
+	if !eventTypes[ev.Type] {
+		// A programming error: fail the test that reached it, and in
+		// production keep the unknown type off the desks' streams.
+		if testing.Testing() {
+			panic("desk: publish of unlisted event type " + ev.Type)
+		}
+		s.log.Error("desk: publish of unlisted event type", "type", ev.Type)
+		return
+	}
 	if s.events == nil {
 		return
 	}

@@ -44,6 +44,9 @@ const (
 
 // CreateSite configures a new website for the chat widget (admins only).
 func (s *Service) CreateSite(ctx context.Context, actor Actor, c SiteChange) (Site, error) {
+	if err := requireRole(actor, RoleAdmin); err != nil {
+		return Site{}, err
+	}
 	now := s.now().UTC()
 	site := Site{ID: NewID(), Key: "s_" + randomSecret()[:siteKeyChars], CreatedAt: now, UpdatedAt: now, Origins: []string{}}
 	c.RotateSecret = true
@@ -67,6 +70,9 @@ func (s *Service) CreateSite(ctx context.Context, actor Actor, c SiteChange) (Si
 
 // ChangeSite applies c to a site (admins only).
 func (s *Service) ChangeSite(ctx context.Context, actor Actor, id string, c SiteChange) (Site, error) {
+	if err := requireRole(actor, RoleAdmin); err != nil {
+		return Site{}, err
+	}
 	var site Site
 	err := s.store.Tx(ctx, func(tx Tx) error {
 		var err error

@@ -21,6 +21,9 @@ const (
 // is wrong (schedule errors name their line), and marks every ticket's SLA
 // for recomputation.
 func (s *Service) PutSLACalendar(ctx context.Context, actor Actor, c SLACalendar) (SLACalendar, error) {
+	if err := requireRole(actor, RoleAdmin); err != nil {
+		return SLACalendar{}, err
+	}
 	c.Name = strings.TrimSpace(c.Name)
 	if c.Name == "" || len(c.Name) > maxCalendarNameBytes || !ValidText(c.Name) {
 		return SLACalendar{}, Errorf(CodeInvalid, "name: give the calendar a name of at most %d bytes", maxCalendarNameBytes)
@@ -69,6 +72,9 @@ func (s *Service) PutSLACalendar(ctx context.Context, actor Actor, c SLACalendar
 // PutSLAPolicy creates (ID empty) or replaces a policy. CalendarID may name
 // the calendar instead of giving its id.
 func (s *Service) PutSLAPolicy(ctx context.Context, actor Actor, p SLAPolicy) (SLAPolicy, error) {
+	if err := requireRole(actor, RoleAdmin); err != nil {
+		return SLAPolicy{}, err
+	}
 	if err := p.validate(); err != nil {
 		return SLAPolicy{}, err
 	}
@@ -124,6 +130,9 @@ func (s *Service) PutSLAPolicy(ctx context.Context, actor Actor, p SLAPolicy) (S
 
 // DeleteSLAPolicy removes a policy; its tickets fall to the next match.
 func (s *Service) DeleteSLAPolicy(ctx context.Context, actor Actor, id string) error {
+	if err := requireRole(actor, RoleAdmin); err != nil {
+		return err
+	}
 	err := s.store.Tx(ctx, func(tx Tx) error {
 		if err := tx.DeleteSLAPolicy(ctx, id); err != nil {
 			return notFoundAs(err, "policy %s not found", id)
@@ -143,7 +152,7 @@ func (s *Service) DeleteSLAPolicy(ctx context.Context, actor Actor, id string) e
 // slaReconcileSoon lets this node's worker recompute what a configuration
 // change made stale; other nodes do at their next reconcile.
 func (s *Service) slaReconcileSoon() {
-	if w := s.sla.Load(); w != nil {
+	if w := s.sla; w != nil {
 		w.forgetPolicies()
 		go func() {
 			if err := w.Reconcile(context.Background()); err != nil {
@@ -187,16 +196,17 @@ func (s *Service) AddFollowup(ctx context.Context, a Agent, ticketID string, due
 	if err != nil {
 		return Followup{}, fmt.Errorf("desk: follow-up on ticket %s: %w", ticketID, err)
 	}
-	s.slaTouched(t.ID)
+	s.notify(ctx, Change{Kind: ChangeChanged, Ticket: t, Actor: Actor{Agent: &a}})
 	return f, nil
 }
 
 // FinishFollowup marks a promise kept (or withdrawn) by hand.
 func (s *Service) FinishFollowup(ctx context.Context, a Agent, ticketID, id string) error {
-	if _, err := s.VisibleTicket(ctx, a, ticketID); err != nil {
+	t, err := s.VisibleTicket(ctx, a, ticketID)
+	if err != nil {
 		return err
 	}
-	err := s.store.Tx(ctx, func(tx Tx) error {
+	err = s.store.Tx(ctx, func(tx Tx) error {
 		fs, err := tx.Followups(ctx, ticketID)
 		if err != nil {
 			return err
@@ -214,6 +224,6 @@ func (s *Service) FinishFollowup(ctx context.Context, a Agent, ticketID, id stri
 	if err != nil {
 		return fmt.Errorf("desk: finish follow-up %s: %w", id, err)
 	}
-	s.slaTouched(ticketID)
+	s.notify(ctx, Change{Kind: ChangeChanged, Ticket: t, Actor: Actor{Agent: &a}})
 	return nil
 }

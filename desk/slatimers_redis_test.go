@@ -58,8 +58,8 @@ func TestSLATimersRebuiltAfterRedisFlush(t *testing.T) {
 	timers := q.Timers("sla")
 	db := storetest.New(t)
 	clock := newSLAClock(cstAt("2026-12-31 17:00"))
-	svc := desk.NewService(desk.Options{Store: db, Now: clock.Now})
-	w := svc.NewSLAWorker(timers)
+	w := desk.NewSLAWorker(timers)
+	svc := desk.NewService(desk.Options{Store: db, Now: clock.Now, Observers: []desk.Observer{w}})
 	slaPolicy(t, svc)
 	rc := ingest(t, svc, channels.Inbound{Channel: "api", ExternalID: "r1", ThreadKey: "t",
 		From: channels.Party{Kind: "api", Value: "cust-r"}, Text: "年底还能处理吗"})

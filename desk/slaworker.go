@@ -28,12 +28,6 @@ const (
 	slaMessagePage = 500
 )
 
-// SLA event types on the desk stream (data: SLAEventData).
-const (
-	EventSLAWarning  = "sla.warning"
-	EventSLABreached = "sla.breached"
-)
-
 // SLAEventData says which target of which ticket escalated and who is to be
 // told.
 type SLAEventData struct {
@@ -74,20 +68,20 @@ type cachedCalendar struct {
 	cal     *sla.Calendar
 }
 
-// NewSLAWorker attaches an SLA worker to the service; from now on ticket
-// changes queue recomputes for it. Run it (or call its steps) to work them.
-func (s *Service) NewSLAWorker(timers queue.Timers) *SLAWorker {
-	w := &SLAWorker{s: s, timers: timers, log: s.log, pending: map[string]struct{}{},
+// NewSLAWorker builds an SLA worker. List it in Options.Observers: the
+// service it is bound to queues a recompute after every committed change.
+// Run it (or call its steps) to work them.
+func NewSLAWorker(timers queue.Timers) *SLAWorker {
+	return &SLAWorker{timers: timers, pending: map[string]struct{}{},
 		cals: map[string]cachedCalendar{}, wake: make(chan struct{}, 1)}
-	s.sla.Store(w)
-	return w
 }
 
-// slaTouched queues a recompute of ticket id after a commit changed it.
-func (s *Service) slaTouched(id string) {
-	if w := s.sla.Load(); w != nil {
-		w.Touched(id)
-	}
+func (w *SLAWorker) bindService(s *Service) { w.s, w.log, s.sla = s, s.log, w }
+
+// AfterCommit queues the changed ticket's recompute.
+func (w *SLAWorker) AfterCommit(_ context.Context, c Change) error {
+	w.Touched(c.Ticket.ID)
+	return nil
 }
 
 // Touched queues a recompute of ticket id; repeated calls before the worker

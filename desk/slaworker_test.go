@@ -83,9 +83,9 @@ func TestSLAEscalationLadderOnceAcrossTwoWorkers(t *testing.T) {
 	db := storetest.New(t)
 	clock := newSLAClock(cstAt("2026-09-30 11:00"))
 	timers := memory.New().Timers("sla")
-	svc1 := desk.NewService(desk.Options{Store: db, Now: clock.Now})
-	svc2 := desk.NewService(desk.Options{Store: db, Now: clock.Now})
-	w1, w2 := svc1.NewSLAWorker(timers), svc2.NewSLAWorker(timers)
+	w1, w2 := desk.NewSLAWorker(timers), desk.NewSLAWorker(timers)
+	svc1 := desk.NewService(desk.Options{Store: db, Now: clock.Now, Observers: []desk.Observer{w1}})
+	desk.NewService(desk.Options{Store: db, Now: clock.Now, Observers: []desk.Observer{w2}}) // the second node
 	slaPolicy(t, svc1)
 	sup := mkAgent(t, svc1, "sup@example.com", "王主管", desk.RoleSupervisor)
 
@@ -190,8 +190,8 @@ func TestSLAPendingPausesAndReplyMeets(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.New(t)
 	clock := newSLAClock(cstAt("2026-11-16 09:00"))
-	svc := desk.NewService(desk.Options{Store: db, Now: clock.Now})
-	w := svc.NewSLAWorker(memory.New().Timers("sla"))
+	w := desk.NewSLAWorker(memory.New().Timers("sla"))
+	svc := desk.NewService(desk.Options{Store: db, Now: clock.Now, Observers: []desk.Observer{w}})
 	slaPolicy(t, svc)
 	li := mkAgent(t, svc, "li@example.com", "李雷", desk.RoleAgent)
 	in := channels.Inbound{Channel: "api", ExternalID: "p1", ThreadKey: "t", From: channels.Party{Kind: "api", Value: "cust-p"}, Text: "账单有误"}
@@ -219,7 +219,7 @@ func TestSLAPendingPausesAndReplyMeets(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.Set(cstAt("2026-11-16 15:20"))
-	if _, _, err := svc.Post(ctx, li, desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindReply, Text: "您好，已核实"}); err != nil {
+	if _, _, err := svc.Post(ctx, desk.AgentActor(li), desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindReply, Text: "您好，已核实"}); err != nil {
 		t.Fatal(err)
 	}
 	w.Flush(ctx)
@@ -236,8 +236,8 @@ func TestSLAFollowupOverdueAndTimersRebuilt(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.New(t)
 	clock := newSLAClock(cstAt("2026-11-16 09:00"))
-	svc := desk.NewService(desk.Options{Store: db, Now: clock.Now})
-	w := svc.NewSLAWorker(memory.New().Timers("sla"))
+	w := desk.NewSLAWorker(memory.New().Timers("sla"))
+	svc := desk.NewService(desk.Options{Store: db, Now: clock.Now, Observers: []desk.Observer{w}})
 	li := mkAgent(t, svc, "li@example.com", "李雷", desk.RoleAgent)
 	// No policy: only the promise has a deadline.
 	rc := ingest(t, svc, channels.Inbound{Channel: "api", ExternalID: "f1", ThreadKey: "t",
@@ -253,7 +253,9 @@ func TestSLAFollowupOverdueAndTimersRebuilt(t *testing.T) {
 	// The timer set is lost (a new, empty one, as after a Redis flush):
 	// the reconcile rebuilds it from SQL.
 	lost := memory.New().Timers("sla")
-	w2 := svc.NewSLAWorker(lost)
+	// A second node's worker over the same record.
+	w2 := desk.NewSLAWorker(lost)
+	desk.NewService(desk.Options{Store: db, Now: clock.Now, Observers: []desk.Observer{w2}})
 	if err := w2.Reconcile(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -311,8 +313,8 @@ func TestSLAWithoutPoliciesWritesNothing(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.New(t)
 	clock := newSLAClock(cstAt("2026-11-16 09:00"))
-	svc := desk.NewService(desk.Options{Store: db, Now: clock.Now})
-	w := svc.NewSLAWorker(memory.New().Timers("sla"))
+	w := desk.NewSLAWorker(memory.New().Timers("sla"))
+	svc := desk.NewService(desk.Options{Store: db, Now: clock.Now, Observers: []desk.Observer{w}})
 	in := channels.Inbound{Channel: "api", ExternalID: "n1", ThreadKey: "t", From: channels.Party{Kind: "api", Value: "cust-n"}, Text: "你好"}
 	rc := ingest(t, svc, in)
 	w.Flush(ctx)

@@ -112,7 +112,9 @@ type TicketFilter struct {
 	OwnerID  string
 	Channel  string
 	Category string
-	Query    string // text in subject or any message
+	// ContactID keeps the tickets of one contact.
+	ContactID string
+	Query     string // text in subject or any message
 	// Cursor is opaque; it continues a previous page.
 	Cursor string
 	Limit  int

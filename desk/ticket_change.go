@@ -173,7 +173,7 @@ func (s *Service) ChangeTicket(ctx context.Context, a Agent, id string, c Ticket
 	}
 	if len(entries) > 0 {
 		s.publish(ctx, ticketEvent(EventTicketUpdated, t, t))
-		s.slaTouched(t.ID)
+		s.notify(ctx, Change{Kind: ChangeChanged, Ticket: t, Actor: Actor{Agent: &a}})
 	}
 	return t, nil
 }
@@ -247,6 +247,11 @@ func (e SystemEvent) text() string {
 		s = fmt.Sprintf("not merged: %s %s belongs, unverified, to another contact", a["kind"], a["value"])
 	case "contacts_merged":
 		s = fmt.Sprintf("contacts merged: %s %s is verified on contact %s", a["kind"], a["value"], a["into"])
+	case "bot_handoff":
+		s = "handed over from the bot to the desk"
+		if a["reason"] != "" {
+			s += ": " + a["reason"]
+		}
 	case "outcome_confirmed", "returned_to_owner", "owner_notified":
 		s = ownershipText(e)
 	default:

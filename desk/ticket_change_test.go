@@ -30,7 +30,7 @@ func TestChangeTicketRecordsEachChangeOnTheTimeline(t *testing.T) {
 	rc := ingest(t, svc, channels.Inbound{Channel: "api", ExternalID: "c1", ThreadKey: "t",
 		From: channels.Party{Kind: "api", Value: "cust-1"}, Text: "我想申请延期还款"})
 	// Li answers first and so owns the request (首问负责制).
-	if _, _, err := svc.Post(ctx, li, desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindReply, Text: "您好"}); err != nil {
+	if _, _, err := svc.Post(ctx, desk.AgentActor(li), desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindReply, Text: "您好"}); err != nil {
 		t.Fatal(err)
 	}
 	collections, err := db.TeamByName(ctx, "Collections")
@@ -242,7 +242,7 @@ func TestInboxCounts(t *testing.T) {
 			From: channels.Party{Kind: "api", Value: v}, Text: "hi"})
 		ids = append(ids, rc.TicketID)
 	}
-	if _, _, err := svc.Post(ctx, a, desk.PostRequest{TicketID: ids[0], Kind: desk.KindReply, Text: "ok"}); err != nil {
+	if _, _, err := svc.Post(ctx, desk.AgentActor(a), desk.PostRequest{TicketID: ids[0], Kind: desk.KindReply, Text: "ok"}); err != nil {
 		t.Fatal(err)
 	}
 	legal, err := svc.CreateTeam(ctx, desk.Actor{}, "Legal")

@@ -10,7 +10,7 @@ import (
 )
 
 const messageCols = `id, ticket_id, direction, author_kind, author_id, channel, external_id, text, html,
-	delivery, delivery_error, created_at, kind, seq, event`
+	delivery, delivery_error, created_at, kind, seq, event, author_name`
 
 func scanMessage(s scanner) (desk.Message, error) {
 	var m desk.Message
@@ -18,7 +18,7 @@ func scanMessage(s scanner) (desk.Message, error) {
 	var created int64
 	var event string
 	err := s.Scan(&m.ID, &m.TicketID, &dir, &author, &m.AuthorID, &m.Channel, &m.ExternalID, &m.Text, &m.HTML,
-		&delivery, &m.DeliveryError, &created, &m.Kind, &m.Seq, &event)
+		&delivery, &m.DeliveryError, &created, &m.Kind, &m.Seq, &event, &m.AuthorName)
 	m.Direction, m.AuthorKind, m.Delivery = desk.Direction(dir), desk.AuthorKind(author), desk.Delivery(delivery)
 	m.CreatedAt = fromMs(created)
 	if err == nil && event != "" {
@@ -119,9 +119,9 @@ func (t *txn) InsertMessage(ctx context.Context, m desk.Message) error {
 		event = string(b)
 	}
 	_, err := t.q.ExecContext(ctx, `INSERT INTO messages (`+messageCols+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 		m.ID, m.TicketID, string(m.Direction), string(m.AuthorKind), m.AuthorID, m.Channel, m.ExternalID, m.Text, m.HTML,
-		string(m.Delivery), m.DeliveryError, ms(m.CreatedAt), m.Kind, m.Seq, event)
+		string(m.Delivery), m.DeliveryError, ms(m.CreatedAt), m.Kind, m.Seq, event, m.AuthorName)
 	return wrap(err, "insert message %s", m.ID)
 }
 

@@ -268,18 +268,45 @@ type rowWith struct {
 
 func (r rowWith) Scan(dest ...any) error { return r.s.Scan(append(dest, r.extra...)...) }
 
+// ClaimTicket first locks the agent's agent_routing row (creating it with
+// the default capacity), so concurrent claims for one agent run one after
+// the other on PostgreSQL too; the conditional UPDATE then counts the
+// agent's load under that lock, in a statement that starts after the
+// previous claimer committed. On SQLite the single writer serialises them.
 func (t *txn) ClaimTicket(ctx context.Context, ticketID, agentID string, at time.Time) (desk.Ticket, error) {
+	if _, err := t.q.ExecContext(ctx, `INSERT INTO agent_routing (agent_id) VALUES ($1)
+		ON CONFLICT (agent_id) DO UPDATE SET agent_id = excluded.agent_id`, agentID); err != nil {
+		return desk.Ticket{}, wrap(err, "lock routing of %s", agentID)
+	}
 	tk, err := scanTicket(t.q.QueryRowContext(ctx, `UPDATE tickets SET assignee_id = $2, assigned_at = $3, updated_at = $3
-		WHERE id = $1 AND assignee_id = '' AND status = 'open' RETURNING `+ticketColsBare, ticketID, agentID, ms(at)))
+		WHERE id = $1 AND assignee_id = '' AND status = 'open'
+		AND (SELECT COUNT(*) FROM tickets w WHERE w.assignee_id = $2 AND w.status IN ('open', 'pending'))
+			< (SELECT r.capacity FROM agent_routing r WHERE r.agent_id = $2)
+		RETURNING `+ticketColsBare, ticketID, agentID, ms(at)))
+	if isNoRows(err) {
+		return desk.Ticket{}, t.whyNotClaimed(ctx, ticketID, agentID)
+	}
 	if err != nil {
-		if isNoRows(err) {
-			return desk.Ticket{}, conflictf("ticket %s is no longer free", ticketID)
-		}
 		return desk.Ticket{}, wrap(err, "claim ticket %s", ticketID)
 	}
-	_, err = t.q.ExecContext(ctx, `INSERT INTO agent_routing (agent_id, last_assigned_at) VALUES ($1, $2)
-		ON CONFLICT (agent_id) DO UPDATE SET last_assigned_at = $2`, agentID, ms(at))
+	_, err = t.q.ExecContext(ctx, `UPDATE agent_routing SET last_assigned_at = $2 WHERE agent_id = $1`, agentID, ms(at))
 	return tk, wrap(err, "last assignment of %s", agentID)
+}
+
+// whyNotClaimed tells a full agent (ErrAtCapacity: trying other tickets is
+// pointless) from a ticket that was no longer free (ErrConflict).
+func (t *txn) whyNotClaimed(ctx context.Context, ticketID, agentID string) error {
+	var full bool
+	err := t.q.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM tickets w WHERE w.assignee_id = $1 AND w.status IN ('open', 'pending'))
+		>= (SELECT r.capacity FROM agent_routing r WHERE r.agent_id = $1)`, agentID).Scan(&full)
+	switch {
+	case err != nil:
+		return wrap(err, "load of %s", agentID)
+	case full:
+		return fmt.Errorf("store: agent %s: %w", agentID, desk.ErrAtCapacity)
+	default:
+		return conflictf("ticket %s is no longer free", ticketID)
+	}
 }
 
 func (t *txn) ReleaseTicket(ctx context.Context, ticketID, agentID string, at time.Time) (desk.Ticket, error) {

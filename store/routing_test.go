@@ -53,6 +53,54 @@ func TestClaimTicketRaceHasOneWinner(t *testing.T) {
 	}
 }
 
+// Parallel claims of different tickets for one agent stop at the agent's
+// capacity: the load check and the claim are one step.
+func TestClaimTicketKeepsCapacityUnderRace(t *testing.T) {
+	db, ctx := open(t)
+	const n, capacity = 12, 5
+	mustTx(t, db, func(tx desk.Tx) error {
+		return tx.PutAgentRouting(ctx, desk.AgentRouting{AgentID: "agent-cap", Capacity: capacity})
+	})
+	c := newContact(t, db)
+	tickets := make([]desk.Ticket, n)
+	for i := range tickets {
+		tickets[i] = newTicket(t, db, ticketFor(c, fmt.Sprintf("cap-%d", i)))
+	}
+	var won, full atomic.Int32
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for _, tk := range tickets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := db.Tx(ctx, func(tx desk.Tx) error {
+				_, err := tx.ClaimTicket(ctx, tk.ID, "agent-cap", t0)
+				return err
+			})
+			switch {
+			case err == nil:
+				won.Add(1)
+			case errors.Is(err, desk.ErrAtCapacity):
+				full.Add(1)
+			default:
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("claim: %v", err)
+	}
+	loads, err := db.AgentLoads(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if won.Load() != capacity || full.Load() != n-capacity || loads["agent-cap"] != capacity {
+		t.Fatalf("%d claims won, %d refused as full, load %d; want %d, %d, %d", won.Load(), full.Load(), loads["agent-cap"], capacity, n-capacity, capacity)
+	}
+}
+
 func TestRoutingStore(t *testing.T) {
 	db, ctx := open(t)
 	r1 := desk.RoutingRule{ID: "r1", Position: 2, Name: "逾期", Enabled: true, TeamID: "team-c",

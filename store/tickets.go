@@ -89,6 +89,9 @@ func ticketWhere(f desk.TicketFilter) (string, []any, error) {
 	if f.Category != "" {
 		where = append(where, "t.category = "+arg(f.Category))
 	}
+	if f.ContactID != "" {
+		where = append(where, "t.contact_id = "+arg(f.ContactID))
+	}
 	if v := f.Visible; v != nil {
 		or := []string{"t.team_id = ''"}
 		if len(v.TeamIDs) > 0 {

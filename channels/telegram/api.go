@@ -69,7 +69,8 @@ func (c *Channel) call(ctx context.Context, b *bot, method string, params any, r
 
 // post runs one Bot API method with a body of size bytes (JSON or
 // multipart) and decodes its result into result (when not nil).
-func (c *Channel) post(ctx context.Context, b *bot, method, contentType string, body io.Reader, size int64, result any) error {
+func (c *Channel) post(ctx context.Context, b *bot, method, contentType string, body io.Reader, size int64, result any) (err error) {
+	defer func() { b.health.note(method, err) }()
 	endpoint := fmt.Sprintf(b.cfg.APIEndpoint, b.cfg.Token, method)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, body)
 	if err != nil {

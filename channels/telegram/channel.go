@@ -13,7 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"huiliu/channels"
+	"huiliu/channels/poller"
 )
 
 // ChannelName is the adapter's name in envelopes and outbox rows.
@@ -26,12 +26,6 @@ type OffsetStore interface {
 	SetOffset(ctx context.Context, bot string, next int64) error
 }
 
-// Leases give one node at a time the right to poll a bot.
-type Leases interface {
-	Acquire(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
-	Release(ctx context.Context, name, holder string) error
-}
-
 // Limiter counts hits in fixed windows shared by all nodes.
 type Limiter interface {
 	Allow(ctx context.Context, key string, limit int, window time.Duration) (bool, time.Duration, error)
@@ -39,10 +33,10 @@ type Limiter interface {
 
 // Deps are what the channel needs from the rest of the system.
 type Deps struct {
-	Sink channels.Sink
-	// Offsets and Leases are required when a bot polls.
+	// Offsets and Leases are required when a bot polls; Leases give one
+	// node at a time the right to poll a bot.
 	Offsets OffsetStore
-	Leases  Leases
+	Leases  poller.Leases
 	// Limiter caps sends per bot across nodes; nil leaves only Telegram's
 	// own 429 answers as the limit.
 	Limiter    Limiter
@@ -53,9 +47,9 @@ type Deps struct {
 
 // Timing of leases and retries; tests shorten them.
 const (
-	defaultLeaseTTL  = 15 * time.Second
-	defaultRetryBase = time.Second
-	retryCap         = 30 * time.Second
+	defaultLeaseTTL  = poller.DefaultTTL
+	defaultRetryBase = poller.DefaultRetryBase
+	retryCap         = poller.DefaultRetryCap
 	sendLimit        = 30 // messages per second per bot, Telegram's global limit
 )
 
@@ -79,7 +73,8 @@ type Channel struct {
 
 // bot is one configured bot and its runtime state.
 type bot struct {
-	cfg Config
+	cfg    Config
+	health health
 
 	mu           sync.Mutex
 	groupsTold   map[int64]bool // group chats already asked to write privately
@@ -107,9 +102,6 @@ func (b *bot) markGroupTold(chat int64) bool {
 // New validates the bots and builds the channel. It does not contact
 // Telegram; Run and SetWebhooks do.
 func New(bots []Config, deps Deps) (*Channel, error) {
-	if deps.Sink == nil {
-		return nil, errors.New("telegram: Deps.Sink is required")
-	}
 	c := &Channel{
 		bots:            make(map[string]*bot, len(bots)),
 		deps:            deps,

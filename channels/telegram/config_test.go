@@ -48,15 +48,11 @@ func TestConfigValidate(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
-	sink := newDedupeSink()
-	if _, err := New(nil, Deps{}); err == nil {
-		t.Error("no sink accepted")
-	}
-	_, err := New([]Config{{Name: "a", Token: "1:x"}}, Deps{Sink: sink})
+	_, err := New([]Config{{Name: "a", Token: "1:x"}}, Deps{})
 	if err == nil || !strings.Contains(err.Error(), "Offsets and Deps.Leases") {
 		t.Errorf("polling without offsets: %v", err)
 	}
-	deps := Deps{Sink: sink, Offsets: newMemOffsets(), Leases: newMemLeases()}
+	deps := Deps{Offsets: newMemOffsets(), Leases: newMemLeases()}
 	_, err = New([]Config{{Name: "a", Token: "1:x"}, {Name: "a", Token: "2:y"}, {Name: "b", Token: "1:x"}}, deps)
 	if err == nil || !strings.Contains(err.Error(), "configured twice") || !strings.Contains(err.Error(), "same token") {
 		t.Errorf("duplicates: %v", err)

@@ -155,7 +155,7 @@ func TestGroupChatsGetOnePoliteReply(t *testing.T) {
 		u := telegramtest.Group(-100777, 1001, "Li", text)
 		u.UpdateID = 10 + i
 		raw, _ := json.Marshal(u)
-		if _, err := c.handleUpdate(context.Background(), b, raw); err != nil {
+		if _, err := c.handleUpdate(context.Background(), b, f.sink, raw); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -173,7 +173,7 @@ func TestGroupChatsGetOnePoliteReply(t *testing.T) {
 	u := telegramtest.Group(-100777, 1001, "Li", "in the group")
 	u.UpdateID = 20
 	raw, _ := json.Marshal(u)
-	if _, err := allowed.handleUpdate(context.Background(), b, raw); err != nil {
+	if _, err := allowed.handleUpdate(context.Background(), b, f.sink, raw); err != nil {
 		t.Fatal(err)
 	}
 	if msgs := f.sink.messages(); len(msgs) != 1 || msgs[0].ThreadKey != "main:-100777" || msgs[0].From.Value != "1001" {

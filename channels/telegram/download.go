@@ -14,6 +14,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"huiliu/channels"
+	"huiliu/channels/poller"
 )
 
 // Downloads run before Ingest, so they hold up the poller (and the
@@ -72,7 +73,7 @@ func (c *Channel) downloadWithRetry(ctx context.Context, b *bot, f *fileRef) ([]
 			(errors.As(err, &de) && !de.transient) {
 			return data, err
 		}
-		channels.Sleep(ctx, jitter(delay))
+		channels.Sleep(ctx, poller.Jitter(delay))
 		delay *= 2
 	}
 }

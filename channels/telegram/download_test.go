@@ -67,7 +67,7 @@ func TestPhotoDownloadedWhilePolling(t *testing.T) {
 		// Larger than the limit: the best size that fits is taken instead.
 		tgbotapi.PhotoSize{FileID: "p-huge", Width: 2560, Height: 1920, FileSize: 11 << 20},
 	))
-	run(t, f.channel(t, nil))
+	f.run(t, f.channel(t, nil))
 	waitFor(t, "the photo message", func() bool { return len(f.sink.messages()) == 1 })
 	in := f.sink.messages()[0]
 	if in.Text != "[photo] my receipt" {
@@ -206,7 +206,7 @@ func TestFailedDownloadsStoreTheMessageWithANote(t *testing.T) {
 			}
 			start := time.Now()
 			raw := rawUpdate(t, documentUpdate(9, "d1", "x.pdf", "application/pdf", tt.size))
-			if _, err := c.handleUpdate(context.Background(), c.bots["main"], raw); err != nil {
+			if _, err := c.handleUpdate(context.Background(), c.bots["main"], f.sink, raw); err != nil {
 				t.Fatalf("handleUpdate: %v", err)
 			}
 			if d := time.Since(start); d > 3*time.Second {
@@ -246,7 +246,7 @@ func TestTransientDownloadErrorsAreRetried(t *testing.T) {
 	f.fake.AddFile("d1", "documents/x.pdf", []byte("%PDF-ok"))
 	f.fake.FailFile("d1", downloadAttempts-1)
 	c := f.channel(t, nil)
-	if _, err := c.handleUpdate(context.Background(), c.bots["main"], rawUpdate(t, documentUpdate(9, "d1", "x.pdf", "application/pdf", 7))); err != nil {
+	if _, err := c.handleUpdate(context.Background(), c.bots["main"], f.sink, rawUpdate(t, documentUpdate(9, "d1", "x.pdf", "application/pdf", 7))); err != nil {
 		t.Fatal(err)
 	}
 	msgs := f.sink.messages()
@@ -267,7 +267,7 @@ func TestPollingContinuesPastAFailedDownload(t *testing.T) {
 	f.fake.Push(documentUpdate(0, "d1", "big.bin", "", 10))
 	next := telegramtest.Private(1001, "Li", "did you get it?")
 	f.fake.Push(next)
-	run(t, f.channel(t, func(cfg *Config, _ *Deps) { cfg.MaxFileBytes = 1 << 10 }))
+	f.run(t, f.channel(t, func(cfg *Config, _ *Deps) { cfg.MaxFileBytes = 1 << 10 }))
 	waitFor(t, "both messages", func() bool { return len(f.sink.messages()) == 2 })
 	msgs := f.sink.messages()
 	if noteOf(msgs[0].Text) == "" || len(msgs[0].Attachments) != 0 || msgs[1].Text != "did you get it?" {
@@ -285,7 +285,7 @@ func TestDownloadInterruptedByShutdownIsNotStored(t *testing.T) {
 	c := f.channel(t, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	_, err := c.handleUpdate(ctx, c.bots["main"], rawUpdate(t, documentUpdate(9, "d1", "x.pdf", "application/pdf", 4)))
+	_, err := c.handleUpdate(ctx, c.bots["main"], f.sink, rawUpdate(t, documentUpdate(9, "d1", "x.pdf", "application/pdf", 4)))
 	if err == nil || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v", err)
 	}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"huiliu/channels"
 )
 
 // groupReplyText asks a group, once, to write privately: support talks
@@ -16,11 +18,11 @@ const groupReplyTimeout = 10 * time.Second
 // errUndecodable marks an update that could not be read at all.
 var errUndecodable = errors.New("undecodable update")
 
-// handleUpdate converts and stores one raw update. It returns an error
+// handleUpdate converts one raw update and stores it in sink. It returns an error
 // only when the update could not be decoded (errUndecodable) or the sink
 // failed; in the latter case the update must be offered again, never
 // acknowledged.
-func (c *Channel) handleUpdate(ctx context.Context, b *bot, raw []byte) (updateID int, err error) {
+func (c *Channel) handleUpdate(ctx context.Context, b *bot, sink channels.Sink, raw []byte) (updateID int, err error) {
 	log := c.log.With("bot", b.cfg.Name)
 	u, partial, err := decodeUpdate(raw)
 	if err != nil {
@@ -48,7 +50,7 @@ func (c *Channel) handleUpdate(ctx context.Context, b *bot, raw []byte) (updateI
 			return u.UpdateID, err
 		}
 	}
-	if _, err := c.deps.Sink.Ingest(ctx, *conv.in); err != nil {
+	if _, err := sink.Ingest(ctx, *conv.in); err != nil {
 		return u.UpdateID, fmt.Errorf("telegram %s: ingest update %d: %w", b.cfg.Name, u.UpdateID, err)
 	}
 	return u.UpdateID, nil

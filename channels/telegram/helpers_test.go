@@ -50,6 +50,13 @@ func (o *memOffsets) get(bot string) int64 {
 	return o.m[bot]
 }
 
+// set rewinds or moves the offset, as a lost offset write leaves it.
+func (o *memOffsets) set(bot string, next int64) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.m[bot] = next
+}
+
 func (o *memOffsets) setDrop(v bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -232,7 +239,7 @@ func (f *fixture) config() Config {
 func (f *fixture) channel(t *testing.T, edit func(*Config, *Deps)) *Channel {
 	t.Helper()
 	cfg := f.config()
-	deps := Deps{Sink: f.sink, Offsets: f.offsets, Leases: f.leases,
+	deps := Deps{Offsets: f.offsets, Leases: f.leases,
 		Logger: slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
 	if edit != nil {
 		edit(&cfg, &deps)
@@ -247,13 +254,13 @@ func (f *fixture) channel(t *testing.T, edit func(*Config, *Deps)) *Channel {
 	return c
 }
 
-// run starts c.Run and returns a stop function that waits for it.
-func run(t *testing.T, c *Channel) (stop func()) {
+// run starts c.Run into the fixture's sink and returns a stop function that waits for it.
+func (f *fixture) run(t *testing.T, c *Channel) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_ = c.Run(ctx)
+		_ = c.Run(ctx, f.sink)
 	}()
 	stop = func() {
 		cancel()

@@ -29,7 +29,7 @@ func TestPollingIngestsInOrderAndAcksAfterCommit(t *testing.T) {
 		telegramtest.Private(1002, "Wang", "third"),
 	)
 	c := f.channel(t, nil)
-	run(t, c)
+	f.run(t, c)
 	waitFor(t, "offset after the last update", func() bool { return f.offsets.get("main") == int64(ids[2]+1) })
 	got := f.sink.messages()
 	if len(got) != 3 {
@@ -77,7 +77,7 @@ func TestPollingRetriesTheSameUpdateWhenTheSinkFails(t *testing.T) {
 		telegramtest.Private(1001, "Li", "two"),
 	)
 	c := f.channel(t, nil)
-	run(t, c)
+	f.run(t, c)
 	waitFor(t, "both stored", func() bool { return f.offsets.get("main") == int64(ids[1]+1) })
 	first := "main:" + strconv.Itoa(ids[0])
 	second := "main:" + strconv.Itoa(ids[1])
@@ -107,7 +107,7 @@ func TestPollingCrashBetweenCommitAndOffset(t *testing.T) {
 	}
 	c1 := f.channel(t, nil)
 	done := make(chan struct{})
-	go func() { defer close(done); _ = c1.Run(ctx1) }()
+	go func() { defer close(done); _ = c1.Run(ctx1, f.sink) }()
 	<-done
 	if f.offsets.get("main") != 0 {
 		t.Fatal("offset written despite the crash")
@@ -118,7 +118,7 @@ func TestPollingCrashBetweenCommitAndOffset(t *testing.T) {
 	f.sink.mu.Unlock()
 	f.offsets.setDrop(false)
 	c2 := f.channel(t, nil)
-	run(t, c2)
+	f.run(t, c2)
 	waitFor(t, "offset after the redelivered update", func() bool { return f.offsets.get("main") == int64(ids[0]+1) })
 	if n := len(f.sink.messages()); n != 1 {
 		t.Fatalf("stored %d messages, want 1", n)
@@ -136,9 +136,9 @@ func TestOnlyTheLeaseHolderPolls(t *testing.T) {
 		d.Leases = deadNode{f.leases} // node A will die without releasing
 	})
 	b := f.channel(t, func(_ *Config, d *Deps) { d.HTTPClient = &http.Client{Transport: &tb} })
-	stopA := run(t, a)
+	stopA := f.run(t, a)
 	waitFor(t, "A polls", func() bool { return f.leases.holder(leaseName("main")) == a.holder && ta.polls.Load() > 0 })
-	run(t, b)
+	f.run(t, b)
 	waitFor(t, "B tries the lease a few times", func() bool { return f.leases.refusedCount(b.holder) >= 3 })
 
 	id1 := f.fake.Push(telegramtest.Private(1001, "Li", "to A"))[0]
@@ -172,7 +172,7 @@ func TestPollingKeepsEachChatInOrderWhileChatsRunSideBySide(t *testing.T) {
 	)
 	f.sink.failFor = map[string]int{"main:" + strconv.Itoa(ids[1]): 1}
 	c := f.channel(t, nil)
-	run(t, c)
+	f.run(t, c)
 	waitFor(t, "all stored", func() bool { return f.offsets.get("main") == int64(ids[3]+1) })
 	got := map[string][]string{}
 	for _, m := range f.sink.messages() {

@@ -193,7 +193,7 @@ func TestTokenNeverInErrorsOrLogs(t *testing.T) {
 	if errors.Is(err, channels.ErrPermanent) {
 		t.Fatal("network error marked permanent")
 	}
-	stop := run(t, c)
+	stop := f.run(t, c)
 	waitFor(t, "a failed poll logged", func() bool { return strings.Contains(f.logs.String(), "getUpdates") })
 	stop()
 	if strings.Contains(f.logs.String(), "TEST-secret") {

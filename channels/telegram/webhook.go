@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"huiliu/channels"
 )
 
 const (
@@ -22,11 +24,12 @@ const (
 // WebhookPath is where a bot's webhook is served: /telegram/<bot>/webhook.
 func WebhookPath(bot string) string { return "/telegram/" + bot + "/webhook" }
 
-// WebhookHandler serves Telegram's POSTs for bot. It answers 200 only
+// WebhookHandler serves Telegram's POSTs for bot, storing updates in
+// sink. It answers 200 only
 // after the update was committed, so Telegram redelivers anything we did
 // not store: 401 for a wrong secret, 400 for an unreadable update, 500
 // when the desk failed.
-func (c *Channel) WebhookHandler(botName string) http.Handler {
+func (c *Channel) WebhookHandler(botName string, sink channels.Sink) http.Handler {
 	b, ok := c.bot(botName)
 	if !ok || b.cfg.Mode != ModeWebhook {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -59,7 +62,7 @@ func (c *Channel) WebhookHandler(botName string) http.Handler {
 			http.Error(w, "cannot read body", http.StatusBadRequest)
 			return
 		}
-		if _, err := c.handleUpdate(r.Context(), b, body); err != nil {
+		if _, err := c.handleUpdate(r.Context(), b, sink, body); err != nil {
 			if errors.Is(err, errUndecodable) {
 				http.Error(w, "malformed update", http.StatusBadRequest)
 				return

@@ -17,8 +17,8 @@ func webhookFixture(t *testing.T) (*fixture, *httptest.Server) {
 	f := newFixture(t)
 	c := f.channel(t, func(cfg *Config, _ *Deps) { cfg.Mode = ModeWebhook })
 	mux := http.NewServeMux()
-	mux.Handle(WebhookPath("main"), c.WebhookHandler("main"))
-	mux.Handle(WebhookPath("other"), c.WebhookHandler("other"))
+	mux.Handle(WebhookPath("main"), c.WebhookHandler("main", f.sink))
+	mux.Handle(WebhookPath("other"), c.WebhookHandler("other", f.sink))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return f, srv
@@ -135,8 +135,21 @@ func TestSetWebhooks(t *testing.T) {
 	if err := c.SetWebhooks(context.Background(), "desk.example.com"); err == nil || !strings.Contains(err.Error(), "not an absolute") {
 		t.Fatalf("relative base URL: %v", err)
 	}
-	// A webhook-only channel has nothing to poll.
-	if err := c.Run(context.Background()); err != nil {
+	// A webhook-only channel has nothing to poll: Run waits for its
+	// context without calling getUpdates.
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- c.Run(ctx, f.sink) }()
+	if n := f.fake.Calls("getUpdates"); n != 0 {
+		t.Fatalf("webhook bot polled %d times", n)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("Run returned %v before its context ended", err)
+	default:
+	}
+	cancel()
+	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
 }

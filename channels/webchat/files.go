@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	"huiliu/internal/filetype"
 )
 
 // File is a file on a customer-visible message (an agent's attachment).
@@ -67,10 +69,6 @@ func (c *conn) signFiles(m *Message) {
 	m.Files = files
 }
 
-// inlineTypes are shown in the widget as pictures; every other file is
-// served as a download so nothing renders as a page of the desk.
-var inlineTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/gif": true, "image/webp": true}
-
 // serveFile answers a signed file link.
 func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
 	if s.o.Files == nil {
@@ -109,13 +107,10 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
 	// Host pages on other origins show the pictures.
 	h.Set("Cross-Origin-Resource-Policy", "cross-origin")
 	h.Set("Cache-Control", "private, max-age=3600")
-	disposition := "attachment"
-	if inlineTypes[f.MIME] {
-		h.Set("Content-Type", f.MIME)
-		disposition = "inline"
-	} else {
-		h.Set("Content-Type", "application/octet-stream")
-	}
+	// Pictures by their bytes are shown in the widget; every other file is
+	// a download, so nothing renders as a page of the desk.
+	typ, disposition := filetype.Serving(data)
+	h.Set("Content-Type", typ)
 	name := f.Name
 	if name == "" {
 		name = "file"

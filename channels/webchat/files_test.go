@@ -41,15 +41,16 @@ func TestAgentFilesReachTheWidgetBySignedLinks(t *testing.T) {
 	c.sync(t)
 
 	files["f1"] = fakeFile{ticket: tk, file: File{ID: "f1", Name: "合同.pdf", MIME: "application/pdf", Size: 4}, data: []byte("%PDF")}
-	files["f2"] = fakeFile{ticket: tk, file: File{ID: "f2", Name: "photo.png", MIME: "image/png", Size: 3}, data: []byte("png")}
+	files["f2"] = fakeFile{ticket: tk, file: File{ID: "f2", Name: "photo.png", MIME: "image/png", Size: 12}, data: []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\r")}
+	files["f3"] = fakeFile{ticket: tk, file: File{ID: "f3", Name: "fake.png", MIME: "image/png", Size: 25}, data: []byte("<script>alert(1)</script>")}
 	files["other"] = fakeFile{ticket: "another-ticket", file: File{ID: "other", Name: "x"}, data: []byte("secret")}
 	e.desk.mu.Lock()
 	m := e.desk.appendLocked(e.desk.tickets[tk], Message{From: "agent", Text: "见附件", AgentName: "张三",
-		Files: []File{files["f1"].file, files["f2"].file}}, false)
+		Files: []File{files["f1"].file, files["f2"].file, files["f3"].file}}, false)
 	e.desk.mu.Unlock()
 	e.feed.notify(Notice{TicketID: tk})
 	msgs := c.sync(t)
-	if len(msgs) != 1 || msgs[0].ID != m.ID || len(msgs[0].Files) != 2 {
+	if len(msgs) != 1 || msgs[0].ID != m.ID || len(msgs[0].Files) != 3 {
 		t.Fatalf("messages %+v", msgs)
 	}
 	get := func(path string) (*http.Response, string) {
@@ -73,6 +74,11 @@ func TestAgentFilesReachTheWidgetBySignedLinks(t *testing.T) {
 	if resp, _ := get(png); resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/png" ||
 		!strings.HasPrefix(resp.Header.Get("Content-Disposition"), "inline") {
 		t.Fatalf("png: %d %v", resp.StatusCode, resp.Header)
+	}
+	// HTML declared as a picture is judged by its bytes: a download.
+	if resp, _ := get(msgs[0].Files[2].URL); resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/octet-stream" ||
+		!strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Fatalf("html declared image/png: %d %v", resp.StatusCode, resp.Header)
 	}
 	// A link signed for f1 does not open another file, nor f1 of another ticket.
 	if resp, _ := get(strings.Replace(pdf, "f=f1", "f=other", 1)); resp.StatusCode != http.StatusForbidden {

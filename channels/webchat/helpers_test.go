@@ -309,7 +309,7 @@ func newEnv(t testing.TB, tweak func(*Options)) *env {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_ = e.srv.Run(ctx)
+		_ = e.srv.Run(ctx, e.desk)
 	}()
 	t.Cleanup(func() {
 		cancel()

@@ -2,6 +2,7 @@ package webchat
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"huiliu/channels"
@@ -47,7 +48,7 @@ func (c *conn) handleMessage(f clientFrame) {
 	}
 	in := channels.Inbound{
 		Channel:    ChannelName,
-		ExternalID: c.visitorID + ":" + f.ClientMsgID,
+		ExternalID: externalID(c.visitorID, f.ClientMsgID),
 		ThreadKey:  site.Key,
 		From:       channels.Party{Kind: ChannelName, Value: c.visitorID},
 		Text:       f.Text,
@@ -110,4 +111,15 @@ func (c *conn) handleTyping() {
 	if err := feed.CustomerTyping(ctx, ticket); err != nil && c.life.Err() == nil {
 		c.logger().Debug("webchat: forwarding customer typing failed", "err", err)
 	}
+}
+
+// externalID is the desk's dedupe key of a visitor's message: a visitor's
+// client message ids are unique only to them.
+func externalID(visitorID, clientMsgID string) string { return visitorID + ":" + clientMsgID }
+
+// ClientMsgID is the widget's own id of a visitor's message stored under
+// the external id ext; "" when ext is not of that form.
+func ClientMsgID(ext string) string {
+	_, id, _ := strings.Cut(ext, ":")
+	return id
 }

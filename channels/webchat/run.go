@@ -10,7 +10,12 @@ import (
 // ctx ends. A notice only makes connections pull from History, so a lost
 // one delays a message and never loses it; when the feed's channel closes,
 // every connection pulls again once the feed is back.
-func (s *Server) Run(ctx context.Context) error {
+//
+// Run makes the Server a channels.Receiver. Customers' messages arrive on
+// the sockets Handler serves, which store them in Options.Sink (they are
+// accepted before and after Run), so the sink given here goes unused: the
+// wiring passes the same one.
+func (s *Server) Run(ctx context.Context, _ channels.Sink) error {
 	if s.o.Feed == nil {
 		<-ctx.Done()
 		return nil

@@ -55,7 +55,7 @@ func runMigrate(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 
 // withApp opens the store and queues of cfg for one admin command.
 func withApp(ctx context.Context, cfg Config, stderr io.Writer, fn func(a *app) error) error {
-	a, err := openApp(ctx, cfg, cfg.logger(stderr))
+	a, err := openApp(ctx, cfg, cfg.commandLogger(stderr))
 	if err != nil {
 		return err
 	}

@@ -25,28 +25,43 @@ type app struct {
 	// is no Redis): what counts on while Redis fails.
 	local queue.Backend
 	svc   *desk.Service
+	// router and sla follow every commit of svc (its observers); serve
+	// runs them.
+	router *desk.Router
+	sla    *desk.SLAWorker
 }
 
 // openApp connects the store and the queue backend and builds the service.
 func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
+	if cfg.DatabaseURL == "" {
+		if err := checkDataDir(cfg.Data); err != nil {
+			return nil, err
+		}
+	}
 	db, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL, DataDir: cfg.Data, Logger: log})
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	var q queue.Backend
-	local := memory.New()
+	// Both count their rate-limit refusals for the metrics.
+	local := queue.Backend(countedBackend{memory.New()})
+	q := local
 	if cfg.RedisURL != "" {
-		q, err = redisq.New(ctx, cfg.RedisURL)
+		r, err := redisq.New(ctx, cfg.RedisURL)
 		if err != nil {
 			local.Close()
 			db.Close()
 			return nil, fmt.Errorf("connect to redis: %w", err)
 		}
-	} else {
-		q = local
+		q = countedBackend{r}
 	}
-	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: q.Limiter(), Logger: log, Presence: q.Presence()})
-	return &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc}, nil
+	// The after-commit steps, in order: routing first, so a new ticket is
+	// offered while the SLA clock starts. New steps (the bot, surveys)
+	// are appended here.
+	router := desk.NewRouter(desk.RouterOptions{Presence: q.Presence(), Leases: q.Leases()})
+	slaWorker := desk.NewSLAWorker(q.Timers("sla"))
+	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: loginLimiter(q, local, log), Logger: log, Presence: q.Presence(),
+		Observers: []desk.Observer{router, slaWorker}})
+	return &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc, router: router, sla: slaWorker}, nil
 }
 
 // adapters are the outbound channels this configuration enables.

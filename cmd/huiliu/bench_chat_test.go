@@ -61,7 +61,8 @@ func TestBenchChat(t *testing.T) {
 // the refused messages are counted and explained, not hidden or taken for
 // lost ones.
 func TestBenchChatIdleAndRateLimited(t *testing.T) {
-	env := []string{"HUILIU_DATA=" + t.TempDir(), "DATABASE_URL=", "REDIS_URL="}
+	// The desk serves /metrics to the token; the bench reads it from the same variable.
+	env := []string{"HUILIU_DATA=" + t.TempDir(), "DATABASE_URL=", "REDIS_URL=", "HUILIU_METRICS_TOKEN=bench-metrics"}
 	token := adminToken(t, env, "bench@example.com")
 	url := node(t, env)
 	out, stderr, code := huiliu(t, env, "", "bench", "chat", "--url", url, "--token", token, "--idle", "50")

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -34,6 +35,11 @@ type Config struct {
 	ShutdownTimeout time.Duration `toml:"shutdown_timeout"`
 	// PprofAddr, when set, serves Go's profiler on a separate listener.
 	PprofAddr string `toml:"pprof_addr"`
+	// MetricsAddr serves /metrics on a listener of its own (keep it
+	// private); MetricsToken opens /metrics on the main address to a
+	// Bearer token. With neither, no metrics are served.
+	MetricsAddr  string `toml:"metrics_addr"`
+	MetricsToken string `toml:"metrics_token"`
 	// API channel: where agent replies to API-channel tickets are POSTed.
 	APICallbackURL        string `toml:"api_callback_url"`
 	APICallbackSecret     string `toml:"api_callback_secret"`
@@ -106,6 +112,7 @@ func defaultConfig() Config {
 // setting ties one config field to its flag and environment variable.
 type setting struct {
 	flag, env, help string
+	kind            string // shown by -h: string, bool, int, bytes, duration
 	secret          bool
 	get             func(*Config) string
 	set             func(*Config, string) error
@@ -129,19 +136,19 @@ func settings() []setting {
 		return setting{flag: flag, env: env, help: help, secret: secret, get: g, set: s}
 	}
 	var out []setting
-	add := func(s setting) { out = append(out, s) }
+	add := func(s setting, kind string) { s.kind = kind; out = append(out, s) }
 	g, s := str(func(c *Config) *string { return &c.Addr })
-	add(mk("addr", "HUILIU_ADDR", "listen address", false, g, s))
+	add(mk("addr", "HUILIU_ADDR", "listen address", false, g, s), "string")
 	g, s = str(func(c *Config) *string { return &c.Data })
-	add(mk("data", "HUILIU_DATA", "data directory (SQLite file when no database URL)", false, g, s))
+	add(mk("data", "HUILIU_DATA", "data directory (SQLite file when no database URL)", false, g, s), "string")
 	g, s = str(func(c *Config) *string { return &c.DatabaseURL })
-	add(mk("database-url", "DATABASE_URL", "PostgreSQL URL; empty: embedded SQLite", true, g, s))
+	add(mk("database-url", "DATABASE_URL", "PostgreSQL URL; empty: embedded SQLite", true, g, s), "string")
 	g, s = str(func(c *Config) *string { return &c.RedisURL })
-	add(mk("redis-url", "REDIS_URL", "Redis URL; empty: in-process queues (one node)", true, g, s))
+	add(mk("redis-url", "REDIS_URL", "Redis URL; empty: in-process queues (one node)", true, g, s), "string")
 	g, s = str(func(c *Config) *string { return &c.LogLevel })
-	add(mk("log-level", "HUILIU_LOG_LEVEL", "debug, info, warn or error", false, g, s))
+	add(mk("log-level", "HUILIU_LOG_LEVEL", "debug, info, warn or error", false, g, s), "string")
 	g, s = str(func(c *Config) *string { return &c.LogFormat })
-	add(mk("log-format", "HUILIU_LOG_FORMAT", "text or json", false, g, s))
+	add(mk("log-format", "HUILIU_LOG_FORMAT", "text or json", false, g, s), "string")
 	add(mk("body-limit", "HUILIU_BODY_LIMIT", "largest request body in bytes",
 		false, func(c *Config) string { return strconv.FormatInt(c.BodyLimit, 10) },
 		func(c *Config, v string) error {
@@ -151,11 +158,11 @@ func settings() []setting {
 			}
 			c.BodyLimit = n
 			return nil
-		}))
+		}), "bytes")
 	b, bs := boolean(func(c *Config) *bool { return &c.SecureCookies })
-	add(mk("secure-cookies", "HUILIU_SECURE_COOKIES", "mark cookies Secure (behind a TLS proxy)", false, b, bs))
+	add(mk("secure-cookies", "HUILIU_SECURE_COOKIES", "mark cookies Secure (behind a TLS proxy)", false, b, bs), "bool")
 	b, bs = boolean(func(c *Config) *bool { return &c.TrustProxy })
-	add(mk("trust-proxy", "HUILIU_TRUST_PROXY", "take client addresses from X-Forwarded-For", false, b, bs))
+	add(mk("trust-proxy", "HUILIU_TRUST_PROXY", "take client addresses from X-Forwarded-For", false, b, bs), "bool")
 	add(mk("shutdown-timeout", "HUILIU_SHUTDOWN_TIMEOUT", "how long a graceful stop may take",
 		false, func(c *Config) string { return c.ShutdownTimeout.String() },
 		func(c *Config, v string) error {
@@ -165,15 +172,19 @@ func settings() []setting {
 			}
 			c.ShutdownTimeout = d
 			return nil
-		}))
+		}), "duration")
 	g, s = str(func(c *Config) *string { return &c.PprofAddr })
-	add(mk("pprof-addr", "HUILIU_PPROF_ADDR", "serve net/http/pprof on this address (keep it on loopback)", false, g, s))
+	add(mk("pprof-addr", "HUILIU_PPROF_ADDR", "serve net/http/pprof on this address (keep it on loopback)", false, g, s), "string")
+	g, s = str(func(c *Config) *string { return &c.MetricsAddr })
+	add(mk("metrics-addr", "HUILIU_METRICS_ADDR", "serve /metrics on this address, without a token (keep it private)", false, g, s), "string")
+	g, s = str(func(c *Config) *string { return &c.MetricsToken })
+	add(mk("metrics-token", "HUILIU_METRICS_TOKEN", "Bearer token that opens /metrics on the main address", true, g, s), "string")
 	g, s = str(func(c *Config) *string { return &c.APICallbackURL })
-	add(mk("api-callback-url", "HUILIU_API_CALLBACK_URL", "URL that receives replies to API-channel tickets", false, g, s))
+	add(mk("api-callback-url", "HUILIU_API_CALLBACK_URL", "URL that receives replies to API-channel tickets", false, g, s), "string")
 	g, s = str(func(c *Config) *string { return &c.APICallbackSecret })
-	add(mk("api-callback-secret", "HUILIU_API_CALLBACK_SECRET", "HMAC secret that signs API callbacks", true, g, s))
+	add(mk("api-callback-secret", "HUILIU_API_CALLBACK_SECRET", "HMAC secret that signs API callbacks", true, g, s), "string")
 	b, bs = boolean(func(c *Config) *bool { return &c.AllowPrivateCallbacks })
-	add(mk("allow-private-callbacks", "HUILIU_ALLOW_PRIVATE_CALLBACKS", "allow callbacks to loopback/private addresses", false, b, bs))
+	add(mk("allow-private-callbacks", "HUILIU_ALLOW_PRIVATE_CALLBACKS", "allow callbacks to loopback/private addresses", false, b, bs), "bool")
 	add(mk("webchat-messages-per-minute", "HUILIU_WEBCHAT_MESSAGES_PER_MINUTE", "messages one website visitor may send per minute",
 		false, func(c *Config) string { return strconv.Itoa(c.WebchatMessagesPerMinute) },
 		func(c *Config, v string) error {
@@ -183,7 +194,7 @@ func settings() []setting {
 			}
 			c.WebchatMessagesPerMinute = n
 			return nil
-		}))
+		}), "int")
 	// limit is a count flag; off allows -1 (no limit).
 	limit := func(name, env, help string, field func(c *Config) *int, off bool) {
 		add(mk(name, env, help, false, func(c *Config) string { return strconv.Itoa(*field(c)) },
@@ -197,7 +208,7 @@ func settings() []setting {
 				}
 				*field(c) = n
 				return nil
-			}))
+			}), "int")
 	}
 	limit("webchat-new-visitors-per-address", "HUILIU_WEBCHAT_NEW_VISITORS_PER_ADDRESS", "new website-chat visitors per address and site per 10 minutes (-1: off)",
 		func(c *Config) *int { return &c.WebchatNewVisitorsPerAddress }, true)
@@ -208,21 +219,21 @@ func settings() []setting {
 	limit("webchat-max-ingests", "HUILIU_WEBCHAT_MAX_INGESTS", "website-chat messages a node stores at once; more are answered busy",
 		func(c *Config) *int { return &c.WebchatMaxIngests }, false)
 	g, s = str(func(c *Config) *string { return &c.PublicURL })
-	add(mk("public-url", "HUILIU_PUBLIC_URL", "public base URL of this desk, for webhooks", false, g, s))
+	add(mk("public-url", "HUILIU_PUBLIC_URL", "public base URL of this desk, for webhooks", false, g, s), "string")
 	g, s = str(func(c *Config) *string { return &c.telegramEnv.Token })
-	add(mk("telegram-token", "HUILIU_TELEGRAM_TOKEN", "token of the Telegram bot \"main\"", true, g, s))
+	add(mk("telegram-token", "HUILIU_TELEGRAM_TOKEN", "token of the Telegram bot \"main\"", true, g, s), "string")
 	g, s = str(func(c *Config) *string { return &c.telegramEnv.TokenFile })
-	add(mk("telegram-token-file", "HUILIU_TELEGRAM_TOKEN_FILE", "file holding that token", false, g, s))
+	add(mk("telegram-token-file", "HUILIU_TELEGRAM_TOKEN_FILE", "file holding that token", false, g, s), "string")
 	g, s = str(func(c *Config) *string { return &c.telegramEnv.Mode })
-	add(mk("telegram-mode", "HUILIU_TELEGRAM_MODE", "polling or webhook", false, g, s))
+	add(mk("telegram-mode", "HUILIU_TELEGRAM_MODE", "polling or webhook", false, g, s), "string")
 	g, s = str(func(c *Config) *string { return &c.telegramEnv.WebhookSecret })
-	add(mk("telegram-webhook-secret", "HUILIU_TELEGRAM_WEBHOOK_SECRET", "secret Telegram sends with webhook calls", true, g, s))
+	add(mk("telegram-webhook-secret", "HUILIU_TELEGRAM_WEBHOOK_SECRET", "secret Telegram sends with webhook calls", true, g, s), "string")
 	g, s = str(func(c *Config) *string { return &c.telegramEnv.LinkSecret })
-	add(mk("telegram-link-secret", "HUILIU_TELEGRAM_LINK_SECRET", "HMAC key of /start deep links", true, g, s))
+	add(mk("telegram-link-secret", "HUILIU_TELEGRAM_LINK_SECRET", "HMAC key of /start deep links", true, g, s), "string")
 	g, s = str(func(c *Config) *string { return &c.telegramEnv.APIEndpoint })
-	add(mk("telegram-api-endpoint", "HUILIU_TELEGRAM_API_ENDPOINT", "Bot API address pattern (tests)", false, g, s))
+	add(mk("telegram-api-endpoint", "HUILIU_TELEGRAM_API_ENDPOINT", "Bot API address pattern (tests)", false, g, s), "string")
 	g, s = str(func(c *Config) *string { return &c.telegramEnv.FileEndpoint })
-	add(mk("telegram-file-endpoint", "HUILIU_TELEGRAM_FILE_ENDPOINT", "Bot API file download pattern (tests)", false, g, s))
+	add(mk("telegram-file-endpoint", "HUILIU_TELEGRAM_FILE_ENDPOINT", "Bot API file download pattern (tests)", false, g, s), "string")
 	return out
 }
 
@@ -230,15 +241,57 @@ func settings() []setting {
 // applies file, environment and the flags that were set.
 type configFlags struct {
 	file   *string
-	values map[string]*string
+	values map[string]*settingFlag
 }
 
-func addConfigFlags(fs *flag.FlagSet) *configFlags {
-	cf := &configFlags{file: fs.String("config", "", "TOML configuration file (or HUILIU_CONFIG)"), values: map[string]*string{}}
-	for _, s := range settings() {
-		cf.values[s.flag] = fs.String(s.flag, "", s.help+" ("+s.env+")")
+// settingFlag holds the text a configuration flag was given; load applies
+// it over file and environment. Boolean ones work bare (--trust-proxy).
+type settingFlag struct {
+	value, kind string
+}
+
+func (f *settingFlag) String() string {
+	if f == nil {
+		return ""
 	}
+	return f.value
+}
+
+func (f *settingFlag) Set(v string) error { f.value = v; return nil }
+
+// IsBoolFlag lets the flag package accept a boolean setting without a value.
+func (f *settingFlag) IsBoolFlag() bool { return f.kind == "bool" }
+
+func addConfigFlags(fs *flag.FlagSet) *configFlags {
+	cf := &configFlags{file: fs.String("config", "", "TOML configuration file (HUILIU_CONFIG)"), values: map[string]*settingFlag{}}
+	def := defaultConfig()
+	for _, s := range settings() {
+		v := &settingFlag{value: s.get(&def), kind: s.kind}
+		cf.values[s.flag] = v
+		fs.Var(v, s.flag, s.help+" ("+s.env+")")
+	}
+	fs.Usage = func() { printUsage(fs) }
 	return cf
+}
+
+// printUsage lists every flag with its type and default, so -h answers
+// "what do I write here" without the README.
+func printUsage(fs *flag.FlagSet) {
+	w := tabwriter.NewWriter(fs.Output(), 0, 4, 2, ' ', 0)
+	fmt.Fprintf(w, "usage: huiliu %s [flags]\n\nflags (a bool flag alone means true; --flag=false turns it off):\n", fs.Name())
+	fs.VisitAll(func(f *flag.Flag) {
+		typ, help := flag.UnquoteUsage(f)
+		if sf, ok := f.Value.(*settingFlag); ok {
+			typ = sf.kind
+		} else if typ == "" {
+			typ = "bool"
+		}
+		if f.DefValue != "" && f.DefValue != "false" {
+			help += fmt.Sprintf(" [default %s]", f.DefValue)
+		}
+		fmt.Fprintf(w, "  --%s %s\t%s\n", f.Name, typ, help)
+	})
+	w.Flush()
 }
 
 func (cf *configFlags) load(fs *flag.FlagSet) (Config, error) {
@@ -265,7 +318,7 @@ func (cf *configFlags) load(fs *flag.FlagSet) (Config, error) {
 			}
 		}
 		if set[s.flag] {
-			if err := s.set(&cfg, *cf.values[s.flag]); err != nil {
+			if err := s.set(&cfg, cf.values[s.flag].value); err != nil {
 				return Config{}, fmt.Errorf("--%s: %w", s.flag, err)
 			}
 		}
@@ -309,19 +362,26 @@ func (c Config) validate() error {
 	return errors.Join(errs...)
 }
 
-// print writes the effective configuration as TOML with secrets masked.
-func (c Config) print(w io.Writer) {
-	for _, s := range settings() {
-		v := s.get(&c)
-		if s.secret {
-			v = maskSecret(v)
-		}
-		fmt.Fprintf(w, "%s = %q\n", strings.ReplaceAll(s.flag, "-", "_"), v)
-	}
+// print writes the effective configuration as TOML with secrets masked;
+// the output is a configuration file that loads back to the same settings
+// (the masked secrets aside), calendars, teams and rules included.
+func (c Config) print(w io.Writer) error {
+	c.DatabaseURL = maskSecret(c.DatabaseURL)
+	c.RedisURL = maskSecret(c.RedisURL)
+	c.APICallbackSecret = maskSecret(c.APICallbackSecret)
+	c.MetricsToken = maskSecret(c.MetricsToken)
+	var bots []TelegramBot
 	for _, b := range c.Telegram {
-		fmt.Fprintf(w, "\n[[telegram]]\nname = %q\nmode = %q\ntoken = %q\ntoken_file = %q\nwebhook_secret = %q\nallow_groups = %t\nlink_secret = %q\n",
-			b.Name, b.Mode, maskSecret(b.Token), b.TokenFile, maskSecret(b.WebhookSecret), b.AllowGroups, maskSecret(b.LinkSecret))
+		b.Token, b.WebhookSecret, b.LinkSecret = maskSecret(b.Token), maskSecret(b.WebhookSecret), maskSecret(b.LinkSecret)
+		bots = append(bots, b)
 	}
+	c.Telegram = bots
+	enc := toml.NewEncoder(w)
+	enc.Indent = ""
+	if err := enc.Encode(c); err != nil {
+		return fmt.Errorf("print configuration: %w", err)
+	}
+	return nil
 }
 
 // maskSecret hides passwords in URLs and whole plain secrets.
@@ -348,8 +408,38 @@ func parseLevel(s string) (slog.Level, error) {
 	return l, nil
 }
 
+// checkDataDir makes sure the SQLite directory exists and takes new files,
+// so a missing or read-only directory is reported with its path rather than
+// as a database error further on.
+func checkDataDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("data directory %s does not exist and cannot be created: %w", dir, err)
+	}
+	f, err := os.CreateTemp(dir, ".write-check-*")
+	if err != nil {
+		return fmt.Errorf("data directory %s is not writable: %w", dir, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
 func (c Config) logger(w io.Writer) *slog.Logger {
 	lvl, _ := parseLevel(c.LogLevel)
+	return c.loggerAt(w, lvl)
+}
+
+// commandLogger is for one-shot commands (migrate, agent add, ...): their
+// output is the answer, so routine logs such as each migration applied
+// show only with log_level debug; warnings and errors always do.
+func (c Config) commandLogger(w io.Writer) *slog.Logger {
+	lvl, _ := parseLevel(c.LogLevel)
+	if lvl > slog.LevelDebug {
+		lvl = max(lvl, slog.LevelWarn)
+	}
+	return c.loggerAt(w, lvl)
+}
+
+func (c Config) loggerAt(w io.Writer, lvl slog.Level) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: lvl}
 	if c.LogFormat == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))

@@ -159,12 +159,12 @@ func loadDemo(ctx context.Context, a *app, origin string, stdout io.Writer) erro
 			return fmt.Errorf("demo conversation %d: %w", i+1, err)
 		}
 		if c.replier >= 0 {
-			if _, _, err := a.svc.Post(ctx, agents[c.replier], desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindReply, Text: c.reply}); err != nil {
+			if _, _, err := a.svc.Post(ctx, desk.AgentActor(agents[c.replier]), desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindReply, Text: c.reply}); err != nil {
 				return fmt.Errorf("demo reply %d: %w", i+1, err)
 			}
 		}
 		if c.note != "" {
-			if _, _, err := a.svc.Post(ctx, agents[c.replier], desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindNote, Text: c.note}); err != nil {
+			if _, _, err := a.svc.Post(ctx, desk.AgentActor(agents[c.replier]), desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindNote, Text: c.note}); err != nil {
 				return fmt.Errorf("demo note %d: %w", i+1, err)
 			}
 		}

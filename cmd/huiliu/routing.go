@@ -2,27 +2,22 @@ package main
 
 import (
 	"context"
-	"sync"
 	"time"
 
+	"huiliu/cmd/huiliu/internal/services"
 	"huiliu/desk"
 	"huiliu/queue"
 )
 
-// startRouting attaches the router before the server takes requests, so
-// every new ticket meets the rules, and works the queues until ctx ends.
-// Every node runs one; the routing lease lets one of them assign at a time.
-func (a *app) startRouting(ctx context.Context, wg *sync.WaitGroup) {
-	r := a.svc.NewRouter(desk.RouterOptions{Presence: a.queue.Presence(), Leases: a.queue.Leases()})
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		r.Run(ctx)
-	}()
-	go func() {
-		defer wg.Done()
-		a.nudgeOnDeskEvents(ctx)
-	}()
+// routingServices work the queues and wake the router on desk events (the
+// router was bound to the service in openApp, so every new ticket meets the
+// rules). Every node runs one; the routing lease lets one of them assign at
+// a time.
+func (a *app) routingServices() []services.Service {
+	return []services.Service{
+		{Name: "routing", Run: func(ctx context.Context) error { a.router.Run(ctx); return nil }},
+		{Name: "routing-nudge", Run: func(ctx context.Context) error { a.nudgeOnDeskEvents(ctx); return nil }},
+	}
 }
 
 // nudgeOnDeskEvents wakes this node's router on every desk event of any

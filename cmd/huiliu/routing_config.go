@@ -66,7 +66,7 @@ func (a *app) applyRoutingConfig(ctx context.Context) error {
 		teamID[name] = t.ID
 		return t.ID, nil
 	}
-	current, err := a.svc.TeamRoutings(ctx)
+	current, err := a.svc.TeamRoutings(ctx, sys)
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func (a *app) applyRoutingConfig(ctx context.Context) error {
 			return fmt.Errorf("team %q: %w", tc.Name, err)
 		}
 	}
-	rules, err := a.svc.RoutingRules(ctx)
+	rules, err := a.svc.RoutingRules(ctx, sys)
 	if err != nil {
 		return err
 	}

@@ -69,7 +69,7 @@ func TestRoutingConfigAppliedOnceAndKeptInStep(t *testing.T) {
 	if err := a.applyRoutingConfig(ctx); err != nil {
 		t.Fatal(err)
 	}
-	rules, err := a.svc.RoutingRules(ctx)
+	rules, err := a.svc.RoutingRules(ctx, desk.Actor{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestRoutingConfigAppliedOnceAndKeptInStep(t *testing.T) {
 		rules[0].SetPriority != desk.PriorityHigh || rules[1].Conditions.Hours == nil {
 		t.Fatalf("rules after apply: %+v", rules)
 	}
-	teams, err := a.svc.TeamRoutings(ctx)
+	teams, err := a.svc.TeamRoutings(ctx, desk.Actor{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestRoutingConfigAppliedOnceAndKeptInStep(t *testing.T) {
 	if err := a.applyRoutingConfig(ctx); err != nil {
 		t.Fatal(err)
 	}
-	again, _ := a.svc.RoutingRules(ctx)
+	again, _ := a.svc.RoutingRules(ctx, desk.Actor{})
 	for i := range again {
 		if !again[i].UpdatedAt.Equal(rules[i].UpdatedAt) || again[i].Position != rules[i].Position {
 			t.Fatalf("an unchanged file rewrote rule %q", again[i].Name)
@@ -112,7 +112,7 @@ func TestRoutingConfigAppliedOnceAndKeptInStep(t *testing.T) {
 	if err := a.applyRoutingConfig(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := a.svc.RoutingRules(ctx); len(got[1].Conditions.Keywords) != 2 || got[1].Conditions.Keywords[1] != "差评" {
+	if got, _ := a.svc.RoutingRules(ctx, desk.Actor{}); len(got[1].Conditions.Keywords) != 2 || got[1].Conditions.Keywords[1] != "差评" {
 		t.Fatalf("changed rule: %+v", got[1].Conditions)
 	}
 	a.cfg.RoutingRules[0].SetPriority = "asap"

@@ -10,9 +10,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
-	"sync"
 	"time"
 
+	"huiliu/channels"
+	"huiliu/channels/telegram"
+	"huiliu/channels/webchat"
+	"huiliu/cmd/huiliu/internal/services"
 	"huiliu/desk"
 	"huiliu/desk/web"
 )
@@ -40,8 +43,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return usagef("%v", err)
 	}
 	if *printConfig {
-		cfg.print(stdout)
-		return nil
+		return cfg.print(stdout)
 	}
 	log := cfg.logger(stderr)
 	a, err := openApp(ctx, cfg, log)
@@ -74,10 +76,13 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		mounts = append(mounts, web.Mount{Method: http.MethodGet, Path: p, Handler: chat.Handler()})
 	}
 
+	metrics := a.metricsGatherer(tg)
 	handler := web.New(web.Options{
 		Service:       a.svc,
 		Events:        a.queue.Bus(),
-		Ready:         []web.Check{{Name: "database", Ping: a.db.Ping}, {Name: "queue", Ping: a.queue.Ping}},
+		Ready:         a.readyChecks(tg),
+		MetricsToken:  cfg.MetricsToken,
+		Metrics:       metrics,
 		Logger:        log,
 		BodyLimit:     cfg.BodyLimit,
 		SecureCookies: cfg.SecureCookies,
@@ -100,6 +105,9 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	if cfg.PprofAddr != "" {
 		go servePprof(cfg.PprofAddr, log)
 	}
+	if cfg.MetricsAddr != "" {
+		go serveMetrics(cfg.MetricsAddr, metrics, log)
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -112,58 +120,52 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	if cfg.RedisURL != "" {
 		queues = "Redis"
 	}
+	defer log.Info("huiliu stopped")
 	log.Info("huiliu is serving", "addr", ln.Addr().String(), "store", store, "queues", queues, "version", version)
 	fmt.Fprintf(stdout, "huiliu %s listening on http://%s (%s, %s)\n", version, ln.Addr(), store, queues)
 	fmt.Fprintf(stdout, "next: create an admin with 'huiliu agent add --email you@example.com --name You --role admin', then see http://%s/api/v1/openapi.json\n", ln.Addr())
 
-	// The sender keeps its own context: on shutdown it stops claiming and
-	// finishes the sends in flight before the process exits.
-	sendCtx, stopSend := context.WithCancel(context.WithoutCancel(ctx))
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		a.svc.NewSender(a.db, adapters...).Run(sendCtx)
-	}()
+	return services.Manager{Logger: log, ShutdownTimeout: cfg.ShutdownTimeout}.Run(ctx, a.nodeServices(adapters, tg, chat, srv, ln)...)
+}
 
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		pruneLoop(ctx, a, log)
-	}()
-	a.startSLA(ctx, &wg)
-	a.startRouting(ctx, &wg)
-	if tg != nil {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			a.startTelegram(ctx, tg)
-		}()
+// nodeServices are the node's long-running parts in start order; they stop
+// in reverse. The sender comes first so it stops last and finishes the sends
+// in flight; the HTTP server comes last so it stops taking requests first.
+// Only the sender and the HTTP server are essential: a failing bot or
+// worker is logged and the node keeps serving.
+func (a *app) nodeServices(adapters []channels.Adapter, tg *telegram.Channel, chat *webchat.Server, srv *http.Server, ln net.Listener) []services.Service {
+	sender := a.svc.NewSender(a.db, adapters...)
+	list := []services.Service{
+		{Name: "sender", Essential: true, Run: func(ctx context.Context) error { sender.Run(ctx); return nil }},
+		{Name: "prune", Run: func(ctx context.Context) error { pruneLoop(ctx, a, a.log); return nil }},
 	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		if err := chat.Run(ctx); err != nil && ctx.Err() == nil {
-			log.Error("webchat stopped", "err", err)
-		}
-	}()
+	list = append(list, a.slaServices()...)
+	list = append(list, a.routingServices()...)
+	if tg != nil {
+		list = append(list, services.Service{Name: "telegram", Run: func(ctx context.Context) error { return a.runTelegram(ctx, tg) }})
+	}
+	list = append(list,
+		services.Service{Name: "webchat", Run: func(ctx context.Context) error { return chat.Run(ctx, a.svc) }},
+		services.Service{Name: "http", Essential: true, Run: func(ctx context.Context) error { return serveHTTP(ctx, srv, ln, a.cfg.ShutdownTimeout) }},
+	)
+	return list
+}
 
+// serveHTTP serves until ctx ends, then stops gracefully within timeout.
+func serveHTTP(ctx context.Context, srv *http.Server, ln net.Listener, timeout time.Duration) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
-	case err = <-errc:
+	case err := <-errc:
+		return err
 	case <-ctx.Done():
-		log.Info("huiliu is stopping", "timeout", cfg.ShutdownTimeout)
-		sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
-		err = srv.Shutdown(sctx)
-		cancel()
 	}
-	stopSend()
-	wg.Wait()
-	if errors.Is(err, http.ErrServerClosed) {
-		err = nil
+	sctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, serr)
 	}
-	log.Info("huiliu stopped")
 	return err
 }
 

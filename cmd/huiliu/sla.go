@@ -8,21 +8,16 @@ import (
 	"os"
 	"reflect"
 	"slices"
-	"sync"
 
+	"huiliu/cmd/huiliu/internal/services"
 	"huiliu/desk"
 )
 
-// startSLA attaches the SLA worker before the server takes requests, so
-// every committed change queues its ticket's recompute, and runs it until
-// ctx ends. Each node runs one; timers are claimed atomically across them.
-func (a *app) startSLA(ctx context.Context, wg *sync.WaitGroup) {
-	w := a.svc.NewSLAWorker(a.queue.Timers("sla"))
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		w.Run(ctx)
-	}()
+// slaServices run the SLA worker (bound to the service in openApp, so every
+// committed change queues its ticket's recompute). Each node runs one;
+// timers are claimed atomically across them.
+func (a *app) slaServices() []services.Service {
+	return []services.Service{{Name: "sla", Run: func(ctx context.Context) error { a.sla.Run(ctx); return nil }}}
 }
 
 // SLACalendarConfig is a [[sla_calendar]] table: a business calendar kept
@@ -69,7 +64,7 @@ type SLAStepConfig struct {
 // from SQL, so a deployment's SLA setup is reproducible; an unchanged file
 // writes nothing and so recomputes nothing.
 func (a *app) applySLAConfig(ctx context.Context) error {
-	st := a.svc.Store()
+	st := a.db
 	for _, c := range a.cfg.SLACalendars {
 		want := desk.SLACalendar{Name: c.Name, Timezone: c.Timezone, Hours: c.Hours, Base: c.Base, Schedule: c.Schedule, AlwaysOpen: c.AlwaysOpen}
 		if c.ScheduleFile != "" {
@@ -125,7 +120,7 @@ func (a *app) applySLAConfig(ctx context.Context) error {
 }
 
 func (a *app) slaPolicyFromConfig(ctx context.Context, pc SLAPolicyConfig) (desk.SLAPolicy, error) {
-	st := a.svc.Store()
+	st := a.db
 	p := desk.SLAPolicy{Name: pc.Name, Position: pc.Position, Priority: pc.Priority, Category: pc.Category,
 		Channel: pc.Channel, Ladder: []desk.EscalationStep{}}
 	team := func(name string) (string, error) {

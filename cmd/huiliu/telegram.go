@@ -38,7 +38,6 @@ func (a *app) telegramChannel() (*telegram.Channel, error) {
 		})
 	}
 	return telegram.New(bots, telegram.Deps{
-		Sink:    a.svc,
 		Offsets: channelOffsets{db: a.db, prefix: "telegram:"},
 		Leases:  a.queue.Leases(),
 		Limiter: a.queue.Limiter(),
@@ -51,14 +50,16 @@ func (a *app) telegramMounts(tg *telegram.Channel) []web.Mount {
 	var out []web.Mount
 	for _, b := range a.cfg.Telegram {
 		if b.Mode == telegram.ModeWebhook {
-			out = append(out, web.Mount{Method: http.MethodPost, Path: "/telegram/" + b.Name + "/webhook", Handler: tg.WebhookHandler(b.Name)})
+			out = append(out, web.Mount{Method: http.MethodPost, Path: "/telegram/" + b.Name + "/webhook", Handler: tg.WebhookHandler(b.Name, a.svc)})
 		}
 	}
 	return out
 }
 
-// startTelegram runs the pollers and registers the webhooks.
-func (a *app) startTelegram(ctx context.Context, tg *telegram.Channel) {
+// runTelegram registers the webhooks and runs the pollers into the desk.
+// A webhook Telegram refused is logged, not fatal: polling bots and the
+// rest of the node keep working.
+func (a *app) runTelegram(ctx context.Context, tg *telegram.Channel) error {
 	for _, b := range a.cfg.Telegram {
 		if b.Mode == telegram.ModeWebhook {
 			if err := tg.SetWebhooks(ctx, a.cfg.PublicURL); err != nil {
@@ -67,7 +68,7 @@ func (a *app) startTelegram(ctx context.Context, tg *telegram.Channel) {
 			break
 		}
 	}
-	tg.Run(ctx)
+	return tg.Run(ctx, a.svc)
 }
 
 // channelOffsets keeps each channel's poll offsets apart in one table.

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
-	"sync"
 
 	"huiliu/channels/webchat"
 	"huiliu/desk"
@@ -22,8 +20,8 @@ func (a *app) newWebchat() *webchat.Server {
 	return webchat.New(webchat.Options{
 		Sites:             chatSites{db: a.db},
 		Sink:              a.svc,
-		History:           &chatHistory{db: a.db},
-		Files:             chatFiles{db: a.db},
+		History:           chatHistory{svc: a.svc},
+		Files:             chatFiles{svc: a.svc},
 		Feed:              chatFeed{bus: a.queue.Bus(), svc: a.svc},
 		Limiter:           a.queue.Limiter(),
 		LocalLimiter:      a.local.Limiter(),
@@ -53,140 +51,57 @@ func (s chatSites) SiteByKey(ctx context.Context, key string) (webchat.Site, err
 		Greeting: site.Greeting, HoursNote: site.HoursNote}, nil
 }
 
-// chatHistory gives the widget what the customer may see of a ticket:
-// their messages and the replies, never notes or system entries.
-type chatHistory struct {
-	db desk.Reader
-	// agents caches names and employee numbers for reply bylines; an
-	// unknown author reloads it.
-	mu     sync.Mutex
-	agents map[string]desk.Agent
+// chatHistory gives the widget the customer's view of a ticket
+// (desk.Service.CustomerTimeline holds the rule) in the widget's terms.
+type chatHistory struct{ svc *desk.Service }
+
+func (h chatHistory) ActiveTicket(ctx context.Context, siteKey, visitorID string) (string, error) {
+	return h.svc.ConversationTicket(ctx, desk.IdentityWebchat, visitorID, webchat.ChannelName, siteKey)
 }
 
-func (h *chatHistory) ActiveTicket(ctx context.Context, siteKey, visitorID string) (string, error) {
-	ident, err := h.db.IdentityByValue(ctx, desk.IdentityWebchat, visitorID)
-	if errors.Is(err, desk.ErrNotFound) {
-		return "", nil
-	}
-	if err != nil {
-		return "", err
-	}
-	t, err := h.db.ActiveTicket(ctx, ident.ContactID, "webchat", siteKey)
-	if errors.Is(err, desk.ErrNotFound) {
-		return "", nil
-	}
-	return t.ID, err
-}
-
-func (h *chatHistory) Messages(ctx context.Context, ticketID string, after int64, limit int) ([]webchat.Message, error) {
-	var out []webchat.Message
-	// Notes and system entries take seqs too: read on until a page holds
-	// enough visible messages or the timeline ends, so a short answer
-	// always means "caught up".
-	for {
-		raw, err := h.db.MessagesAfterSeq(ctx, ticketID, after, limit)
-		if err != nil {
-			return nil, err
-		}
-		var files map[string][]webchat.File
-		for _, m := range raw {
-			after = m.Seq
-			v, ok := h.visible(ctx, m)
-			if !ok {
-				continue
-			}
-			if v.From != "customer" {
-				// Only replies can carry files; read the ticket's list once
-				// per page that has one.
-				if files == nil {
-					if files, err = h.files(ctx, ticketID); err != nil {
-						return nil, err
-					}
-				}
-				v.Files = files[m.ID]
-			}
-			out = append(out, v)
-		}
-		if len(raw) < limit || len(out) >= limit {
-			return out, nil
-		}
-	}
-}
-
-// files lists a ticket's attachments by message.
-func (h *chatHistory) files(ctx context.Context, ticketID string) (map[string][]webchat.File, error) {
-	list, err := h.db.Attachments(ctx, ticketID)
+func (h chatHistory) Messages(ctx context.Context, ticketID string, after int64, limit int) ([]webchat.Message, error) {
+	list, err := h.svc.CustomerTimeline(ctx, ticketID, after, limit)
 	if err != nil {
 		return nil, err
 	}
-	out := map[string][]webchat.File{}
-	for _, a := range list {
-		out[a.MessageID] = append(out[a.MessageID], webchat.File{ID: a.ID, Name: a.Name, MIME: a.MIME, Size: a.Size})
+	out := make([]webchat.Message, len(list))
+	for i, m := range list {
+		v := webchat.Message{ID: m.ID, TicketID: m.TicketID, Seq: m.Seq, Text: m.Text, At: m.At}
+		switch m.From {
+		case desk.AuthorContact:
+			v.From, v.ClientMsgID = "customer", webchat.ClientMsgID(m.ExternalID)
+		case desk.AuthorAgent:
+			v.From, v.AgentName, v.EmployeeNo = "agent", m.AuthorName, m.EmployeeNo
+		default:
+			// The bot and the system's automated messages: the widget
+			// labels both as automated, under their recorded name.
+			v.From, v.AgentName = "bot", m.AuthorName
+		}
+		for _, f := range m.Files {
+			v.Files = append(v.Files, chatFile(f))
+		}
+		out[i] = v
 	}
 	return out, nil
 }
 
-// chatFiles gives the widget the bytes of a file of the visitor's ticket;
-// a file of any other ticket is ErrNoFile, whatever link was forged.
-type chatFiles struct{ db desk.Reader }
+func chatFile(a desk.Attachment) webchat.File {
+	return webchat.File{ID: a.ID, Name: a.Name, MIME: a.MIME, Size: a.Size}
+}
+
+// chatFiles gives the widget the bytes of a file its visitor may download
+// (desk.Service.CustomerFile holds the rule).
+type chatFiles struct{ svc *desk.Service }
 
 func (f chatFiles) File(ctx context.Context, ticketID, fileID string) (webchat.File, []byte, error) {
-	a, err := f.db.Attachment(ctx, fileID)
+	a, err := f.svc.CustomerFile(ctx, ticketID, fileID)
 	if errors.Is(err, desk.ErrNotFound) {
-		return webchat.File{}, nil, webchat.ErrNoFile
+		return webchat.File{}, nil, fmt.Errorf("%w: %w", webchat.ErrNoFile, err)
 	}
 	if err != nil {
 		return webchat.File{}, nil, err
 	}
-	m, err := f.db.Message(ctx, a.MessageID)
-	if err != nil {
-		return webchat.File{}, nil, err
-	}
-	if m.TicketID != ticketID || m.Direction != desk.DirOut {
-		// Notes' files and the customer's own uploads stay on the desk.
-		return webchat.File{}, nil, webchat.ErrNoFile
-	}
-	return webchat.File{ID: a.ID, Name: a.Name, MIME: a.MIME, Size: a.Size}, a.Data, nil
-}
-
-func (h *chatHistory) visible(ctx context.Context, m desk.Message) (webchat.Message, bool) {
-	v := webchat.Message{ID: m.ID, TicketID: m.TicketID, Seq: m.Seq, Text: m.Text, At: m.CreatedAt}
-	switch {
-	case m.Direction == desk.DirIn:
-		v.From = "customer"
-		// The widget's external ids are "<visitor>:<client_msg_id>".
-		if _, id, ok := strings.Cut(m.ExternalID, ":"); ok {
-			v.ClientMsgID = id
-		}
-	case m.Direction == desk.DirOut && m.AuthorKind == desk.AuthorBot:
-		v.From = "bot"
-	case m.Direction == desk.DirOut:
-		v.From = "agent"
-		if a, ok := h.agent(ctx, m.AuthorID); ok {
-			v.AgentName, v.EmployeeNo = a.Name, a.EmployeeNo
-		}
-	default:
-		return webchat.Message{}, false
-	}
-	return v, true
-}
-
-func (h *chatHistory) agent(ctx context.Context, id string) (desk.Agent, bool) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if a, ok := h.agents[id]; ok {
-		return a, true
-	}
-	list, err := h.db.Agents(ctx)
-	if err != nil {
-		return desk.Agent{}, false
-	}
-	h.agents = make(map[string]desk.Agent, len(list))
-	for _, a := range list {
-		h.agents[a.ID] = a
-	}
-	a, ok := h.agents[id]
-	return a, ok
+	return chatFile(a), a.Data, nil
 }
 
 // chatFeed turns the desk's events and agents' typing into notices for the
@@ -245,16 +160,11 @@ func (f chatFeed) Notices(ctx context.Context) (<-chan webchat.Notice, error) {
 	return out, nil
 }
 
-// eventNotice turns a desk event into a notice. Only top-level fields are
-// decoded; the event's data (the whole ticket and message) is scanned past,
-// never decoded: connections read what they show from SQL.
+// eventNotice turns a desk event into a notice. The event's data (the
+// whole ticket and message) stays undecoded: connections read what they
+// show through the customer's view.
 func eventNotice(data []byte) (webchat.Notice, bool) {
-	var ev struct {
-		Type       string `json:"type"`
-		TicketID   string `json:"ticket_id"`
-		MessageID  string `json:"message_id"`
-		MessageSeq int64  `json:"message_seq"`
-	}
+	var ev desk.Event
 	if json.Unmarshal(data, &ev) != nil || ev.TicketID == "" {
 		return webchat.Notice{}, false
 	}

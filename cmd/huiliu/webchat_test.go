@@ -28,17 +28,17 @@ func TestChatHistoryShowsOnlyWhatTheCustomerMaySee(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 7 {
-		if _, _, err := svc.Post(ctx, agent, desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindNote, Text: "internal"}); err != nil {
+		if _, _, err := svc.Post(ctx, desk.AgentActor(agent), desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindNote, Text: "internal"}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if _, err := svc.ChangeTicket(ctx, agent, rc.TicketID, desk.TicketChange{AddTags: []string{"x"}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := svc.Post(ctx, agent, desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindReply, Text: "您好，请讲"}); err != nil {
+	if _, _, err := svc.Post(ctx, desk.AgentActor(agent), desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindReply, Text: "您好，请讲"}); err != nil {
 		t.Fatal(err)
 	}
-	h := &chatHistory{db: db}
+	h := chatHistory{svc: svc}
 	if id, err := h.ActiveTicket(ctx, "s_key", "v1"); err != nil || id != rc.TicketID {
 		t.Fatalf("active ticket %q, %v", id, err)
 	}
@@ -110,22 +110,22 @@ func TestChatFilesOfReplies(t *testing.T) {
 	}
 	tk, other := open("v1"), open("v2")
 	pdf := channels.Attachment{Name: "合同.pdf", MIME: "application/pdf", Data: []byte("%PDF-1.7")}
-	reply, _, err := svc.Post(ctx, agent, desk.PostRequest{TicketID: tk, Kind: desk.KindReply, Text: "见附件", Attachments: []channels.Attachment{pdf}})
+	reply, _, err := svc.Post(ctx, desk.AgentActor(agent), desk.PostRequest{TicketID: tk, Kind: desk.KindReply, Text: "见附件", Attachments: []channels.Attachment{pdf}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	note, _, err := svc.Post(ctx, agent, desk.PostRequest{TicketID: tk, Kind: desk.KindNote, Text: "内部", Attachments: []channels.Attachment{pdf}})
+	note, _, err := svc.Post(ctx, desk.AgentActor(agent), desk.PostRequest{TicketID: tk, Kind: desk.KindNote, Text: "内部", Attachments: []channels.Attachment{pdf}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs, err := (&chatHistory{db: db}).Messages(ctx, tk, 0, 50)
+	msgs, err := (chatHistory{svc: svc}).Messages(ctx, tk, 0, 50)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(msgs) != 2 || msgs[1].ID != reply.ID || len(msgs[1].Files) != 1 || msgs[1].Files[0].Name != "合同.pdf" {
 		t.Fatalf("visible messages %+v", msgs)
 	}
-	f := chatFiles{db: db}
+	f := chatFiles{svc: svc}
 	got, data, err := f.File(ctx, tk, msgs[1].Files[0].ID)
 	if err != nil || string(data) != "%PDF-1.7" || got.MIME != "application/pdf" {
 		t.Fatalf("file: %+v %q %v", got, data, err)

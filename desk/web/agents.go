@@ -13,12 +13,9 @@ type agentsResponse struct {
 }
 
 func (s *Server) listAgents(c echo.Context) error {
-	as, err := s.svc.Store().Agents(c.Request().Context())
+	as, err := s.svc.Agents(c.Request().Context(), s.actor(c))
 	if err != nil {
 		return err
-	}
-	if as == nil {
-		as = []desk.Agent{}
 	}
 	return c.JSON(http.StatusOK, agentsResponse{Agents: as})
 }
@@ -73,12 +70,9 @@ type teamsResponse struct {
 }
 
 func (s *Server) listTeams(c echo.Context) error {
-	ts, err := s.svc.Store().Teams(c.Request().Context())
+	ts, err := s.svc.Teams(c.Request().Context())
 	if err != nil {
 		return err
-	}
-	if ts == nil {
-		ts = []desk.Team{}
 	}
 	return c.JSON(http.StatusOK, teamsResponse{Teams: ts})
 }

@@ -29,6 +29,7 @@ func TestAttachmentsAreListedAndServedSafely(t *testing.T) {
 			{Name: "合同.png", MIME: "image/png", Data: png},
 			{Name: "page.html", MIME: "text/html", Data: html},
 			{Name: "odd", MIME: "not a type; x=1", Data: []byte("x")},
+			{Name: "pic.png", MIME: "image/png", Data: html},
 		},
 	})
 	if err != nil {
@@ -36,7 +37,7 @@ func TestAttachmentsAreListedAndServedSafely(t *testing.T) {
 	}
 	var ms struct{ Messages []desk.Message }
 	h.call("GET", "/api/v1/tickets/"+rc.TicketID+"/messages", h.agent, nil, &ms)
-	if len(ms.Messages) != 1 || len(ms.Messages[0].Attachments) != 3 {
+	if len(ms.Messages) != 1 || len(ms.Messages[0].Attachments) != 4 {
 		t.Fatalf("timeline = %+v", ms.Messages)
 	}
 	files := ms.Messages[0].Attachments
@@ -64,6 +65,12 @@ func TestAttachmentsAreListedAndServedSafely(t *testing.T) {
 	if resp.StatusCode != 200 || !bytes.Equal(body, html) || resp.Header.Get("Content-Type") != "application/octet-stream" ||
 		!strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment;") || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
 		t.Fatalf("html file: %d %v", resp.StatusCode, resp.Header)
+	}
+	// Nor is one that claims to be a picture: the bytes decide.
+	resp, body = get(files[3].ID, h.agent)
+	if resp.StatusCode != 200 || !bytes.Equal(body, html) || resp.Header.Get("Content-Type") != "application/octet-stream" ||
+		!strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment;") || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Fatalf("html declared image/png: %d %v", resp.StatusCode, resp.Header)
 	}
 	// Another team's agent cannot fetch it, nor learn that it exists.
 	teamB, err := h.svc.CreateTeam(context.Background(), desk.Actor{}, "B")

@@ -26,14 +26,11 @@ func (s *Server) auditLog(c echo.Context) error {
 		}
 		limit = n
 	}
-	es, err := s.svc.Store().AuditLog(c.Request().Context(), c.QueryParam("before"), limit)
+	es, err := s.svc.AuditLog(c.Request().Context(), s.actor(c), c.QueryParam("before"), limit)
 	if err != nil {
 		return err
 	}
 	resp := auditResponse{Entries: es}
-	if resp.Entries == nil {
-		resp.Entries = []desk.AuditEntry{}
-	}
 	if len(es) == limit {
 		resp.Next = es[len(es)-1].ID
 	}

@@ -11,16 +11,15 @@ import (
 )
 
 const (
-	sessionCookie = "huiliu_session"
-	csrfHeader    = "X-CSRF-Token"
-	principalKey  = "principal"
+	csrfHeader   = "X-CSRF-Token"
+	principalKey = "principal"
 )
 
 // authenticate accepts a bearer token (scripts, integrations) or the
 // session cookie (browsers).
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		secret, fromCookie := credentials(c.Request())
+		secret, fromCookie := s.credentials(c.Request())
 		if secret == "" {
 			return desk.Errorf(desk.CodeUnauthorized, "log in or send an Authorization: Bearer token")
 		}
@@ -38,15 +37,15 @@ type principal struct {
 	viaCookie bool
 }
 
-func credentials(r *http.Request) (secret string, fromCookie bool) {
+func (s *Server) credentials(r *http.Request) (secret string, fromCookie bool) {
 	if h := r.Header.Get(echo.HeaderAuthorization); h != "" {
 		if scheme, tok, ok := strings.Cut(h, " "); ok && strings.EqualFold(scheme, "Bearer") {
 			return strings.TrimSpace(tok), false
 		}
 		return "", false
 	}
-	if ck, err := r.Cookie(sessionCookie); err == nil {
-		return ck.Value, true
+	if v := s.sessionFromCookie(r); v != "" {
+		return v, true
 	}
 	return "", false
 }

@@ -1,9 +1,7 @@
 package web
 
 import (
-	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -11,7 +9,7 @@ import (
 )
 
 func (s *Server) getContact(c echo.Context) error {
-	ct, err := s.svc.Store().Contact(c.Request().Context(), c.Param("id"))
+	ct, err := s.svc.Contact(c.Request().Context(), current(c).Agent, c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -22,28 +20,12 @@ type contactsResponse struct {
 	Contacts []desk.Contact `json:"contacts"`
 }
 
-// searchContacts finds the contact that holds an identity (kind, value).
+// searchContacts finds the contact that holds an identity (kind, value),
+// when the agent may see it.
 func (s *Server) searchContacts(c echo.Context) error {
-	kind, value := c.QueryParam("kind"), strings.TrimSpace(c.QueryParam("value"))
-	if !desk.ValidIdentityKind(kind) || value == "" {
-		return desk.Errorf(desk.CodeInvalid, "give kind (webchat, telegram, email, phone, customer_no, api) and value")
-	}
-	if kind == desk.IdentityEmail {
-		value = strings.ToLower(value)
-	}
-	ctx := c.Request().Context()
-	resp := contactsResponse{Contacts: []desk.Contact{}}
-	id, err := s.svc.Store().IdentityByValue(ctx, kind, value)
-	if errors.Is(err, desk.ErrNotFound) {
-		return c.JSON(http.StatusOK, resp)
-	}
+	list, err := s.svc.FindContacts(c.Request().Context(), current(c).Agent, c.QueryParam("kind"), c.QueryParam("value"))
 	if err != nil {
 		return err
 	}
-	ct, err := s.svc.Store().Contact(ctx, id.ContactID)
-	if err != nil {
-		return err
-	}
-	resp.Contacts = append(resp.Contacts, ct)
-	return c.JSON(http.StatusOK, resp)
+	return c.JSON(http.StatusOK, contactsResponse{Contacts: list})
 }

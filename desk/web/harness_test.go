@@ -29,11 +29,13 @@ type harness struct {
 	srv   *httptest.Server
 	svc   *desk.Service
 	db    *store.DB
-	bus   queue.Bus
 	admin string // bearer secrets
 	agent string
 	// agentA is an agent of team "A".
 	agentA desk.Agent
+	// now and bus are the service's, for a second node's workers.
+	now func() time.Time
+	bus queue.Bus
 }
 
 // pos is seq as a resume point in the desk stream's current epoch.
@@ -52,14 +54,15 @@ func newHarness(t testing.TB) *harness {
 }
 
 // newHarnessAt is newHarness with the service on the clock now (nil: the
-// real one), for SLA states that depend on the instant.
-func newHarnessAt(t testing.TB, now func() time.Time) *harness {
+// real one), for SLA states that depend on the instant, and with the given
+// after-commit observers (a router).
+func newHarnessAt(t testing.TB, now func() time.Time, observers ...desk.Observer) *harness {
 	t.Helper()
 	db := storetest.New(t)
 	q := memory.New()
 	t.Cleanup(func() { q.Close() })
-	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: q.Limiter(), Now: now})
-	h := &harness{t: t, svc: svc, db: db, bus: q.Bus()}
+	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: q.Limiter(), Now: now, Observers: observers})
+	h := &harness{t: t, svc: svc, db: db, now: now, bus: q.Bus()}
 	srv := web.New(web.Options{Service: svc, Events: q.Bus(), Ready: []web.Check{{Name: "database", Ping: db.Ping}, {Name: "queue", Ping: q.Ping}}})
 	h.srv = httptest.NewServer(srv)
 	t.Cleanup(h.srv.Close)
@@ -83,6 +86,13 @@ func newHarnessAt(t testing.TB, now func() time.Time) *harness {
 		t.Fatal(err)
 	}
 	return h
+}
+
+// slaWorker is an SLA worker over the harness's record, as another node's.
+func (h *harness) slaWorker() *desk.SLAWorker {
+	w := desk.NewSLAWorker(memory.New().Timers("sla"))
+	desk.NewService(desk.Options{Store: h.db, Events: h.bus, Now: h.now, Observers: []desk.Observer{w}})
+	return w
 }
 
 // call sends a request with a bearer secret (empty: none) and decodes the

@@ -211,6 +211,7 @@ var catalogs = map[string]map[string]string{
 
 		"sys.assign":          "{by} 将工单分配给 {to}",
 		"sys.requeue_offline": "{from} 已离线，工单回到团队队列",
+		"sys.bot_handoff":     "机器人转人工：{reason}",
 		"sys.requeue_silent":  "{from} 未及时回复客户，工单回到团队队列",
 
 		"routing.title":            "分配规则",
@@ -315,6 +316,9 @@ var catalogs = map[string]map[string]string{
 		"js.global":         "通用",
 		"js.rotate":         "更换密钥",
 		"js.confirm_rotate": "确定更换「{name}」的签名密钥吗？使用旧密钥的网站将无法验证。",
+		"health.title":      "系统状态",
+		"health.degraded":   "降级（仍可服务）",
+		"health.down":       "不可用",
 	},
 	langEN: {
 		"app.name":        "Huiliu Desk",
@@ -506,6 +510,7 @@ var catalogs = map[string]map[string]string{
 
 		"sys.assign":          "{by} assigned the ticket to {to}",
 		"sys.requeue_offline": "{from} went offline; the ticket is back in the team's queue",
+		"sys.bot_handoff":     "The bot handed the ticket to the desk: {reason}",
 		"sys.requeue_silent":  "{from} did not answer the customer in time; the ticket is back in the team's queue",
 
 		"routing.title":            "Routing",
@@ -610,6 +615,9 @@ var catalogs = map[string]map[string]string{
 		"js.global":         "Global",
 		"js.rotate":         "Rotate secret",
 		"js.confirm_rotate": "Rotate the signing secret of “{name}”? Sites using the old one stop verifying.",
+		"health.title":      "System status",
+		"health.degraded":   "degraded (still serving)",
+		"health.down":       "down",
 	},
 }
 

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"errors"
-	"io"
 	"net/http"
 	"strconv"
 
@@ -19,11 +17,6 @@ type messagesResponse struct {
 }
 
 func (s *Server) listMessages(c echo.Context) error {
-	ctx := c.Request().Context()
-	t, err := s.svc.VisibleTicket(ctx, current(c).Agent, c.Param("id"))
-	if err != nil {
-		return err
-	}
 	limit := maxMessagesPage
 	if l := c.QueryParam("limit"); l != "" {
 		n, err := strconv.Atoi(l)
@@ -32,23 +25,9 @@ func (s *Server) listMessages(c echo.Context) error {
 		}
 		limit = n
 	}
-	ms, err := s.svc.Store().Messages(ctx, t.ID, c.QueryParam("after"), limit)
+	ms, err := s.svc.TicketMessages(c.Request().Context(), current(c).Agent, c.Param("id"), c.QueryParam("after"), limit)
 	if err != nil {
 		return err
-	}
-	if ms == nil {
-		ms = []desk.Message{}
-	}
-	files, err := s.svc.Store().Attachments(ctx, t.ID)
-	if err != nil {
-		return err
-	}
-	byMessage := map[string][]desk.Attachment{}
-	for _, f := range files {
-		byMessage[f.MessageID] = append(byMessage[f.MessageID], f)
-	}
-	for i := range ms {
-		ms[i].Attachments = byMessage[ms[i].ID]
 	}
 	return c.JSON(http.StatusOK, messagesResponse{Messages: ms})
 }
@@ -67,16 +46,18 @@ func (s *Server) postMessage(c echo.Context) error {
 	var files []channels.Attachment
 	if isUpload(c) {
 		var err error
-		if req, files, err = readUpload(c); err != nil {
+		var done func()
+		if req, files, done, err = s.readUpload(c); err != nil {
 			return err
 		}
+		defer done()
 	} else if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
 	if req.Kind == "" {
 		req.Kind = desk.KindReply
 	}
-	m, created, err := s.svc.Post(c.Request().Context(), current(c).Agent, desk.PostRequest{
+	m, created, err := s.svc.Post(c.Request().Context(), s.actor(c), desk.PostRequest{
 		TicketID:       c.Param("id"),
 		Kind:           req.Kind,
 		Text:           req.Text,
@@ -91,33 +72,4 @@ func (s *Server) postMessage(c echo.Context) error {
 		status = http.StatusOK
 	}
 	return c.JSON(status, m)
-}
-
-// readUpload reads a multipart reply; files are held in memory, bounded by
-// UploadLimit on the whole body.
-func readUpload(c echo.Context) (postMessageRequest, []channels.Attachment, error) {
-	r := c.Request()
-	if err := r.ParseMultipartForm(UploadLimit); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return postMessageRequest{}, nil, desk.Errorf(desk.CodeTooLarge, "the upload is larger than %d bytes", tooBig.Limit)
-		}
-		return postMessageRequest{}, nil, desk.Errorf(desk.CodeInvalid, "malformed multipart form")
-	}
-	defer r.MultipartForm.RemoveAll()
-	req := postMessageRequest{Kind: desk.ReplyKind(r.FormValue("kind")), Text: r.FormValue("text")}
-	var files []channels.Attachment
-	for _, fh := range r.MultipartForm.File["file"] {
-		f, err := fh.Open()
-		if err != nil {
-			return req, nil, desk.Errorf(desk.CodeInvalid, "could not read file %q", fh.Filename)
-		}
-		data, err := io.ReadAll(f)
-		f.Close()
-		if err != nil {
-			return req, nil, desk.Errorf(desk.CodeInvalid, "could not read file %q", fh.Filename)
-		}
-		files = append(files, channels.Attachment{Name: fh.Filename, MIME: fh.Header.Get(echo.HeaderContentType), Data: data})
-	}
-	return req, files, nil
 }

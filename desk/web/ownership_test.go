@@ -18,7 +18,7 @@ func handedOff(t *testing.T, h *harness) (tk desk.Ticket, owner, super desk.Agen
 	super = h.createAgent("wang@example.com", "王强", desk.RoleSupervisor)
 	tk = h.inbound("o1", "cust-1", "我想申请延期还款")
 	h.moveToTeam(tk.ID, "A")
-	if _, _, err := h.svc.Post(ctx, owner, desk.PostRequest{TicketID: tk.ID, Kind: desk.KindReply, Text: "您好"}); err != nil {
+	if _, _, err := h.svc.Post(ctx, desk.AgentActor(owner), desk.PostRequest{TicketID: tk.ID, Kind: desk.KindReply, Text: "您好"}); err != nil {
 		t.Fatal(err)
 	}
 	h.moveToTeam(tk.ID, "B")

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -11,9 +10,9 @@ import (
 // by admin.js through the REST API.
 func (s *Server) cannedPage(c echo.Context) error {
 	ctx := c.Request().Context()
-	teams, err := s.svc.Store().Teams(ctx)
+	teams, err := s.svc.Teams(ctx)
 	if err != nil {
-		return fmt.Errorf("web: teams: %w", err)
+		return err
 	}
 	lang := pickLanguage(c.Request())
 	d := pageData{Lang: lang, Title: translate(lang, "canned.title"), Page: "canned", Scripts: []string{"admin.js"},

@@ -114,7 +114,7 @@ func (s *Server) inboxPage(c echo.Context) error {
 	if v.View == viewAtRisk || v.View == viewBreached {
 		tickets, err = s.slaViewTickets(ctx, p.Agent, v.View, f)
 	} else {
-		tickets, next, err = s.inboxTickets(ctx, v.View, f)
+		tickets, next, err = s.inboxTickets(ctx, p.Agent, v.View, f)
 	}
 	if err != nil {
 		return err
@@ -124,7 +124,7 @@ func (s *Server) inboxPage(c echo.Context) error {
 		return err
 	}
 	lang := pickLanguage(c.Request())
-	if v.Rows, err = s.inboxRows(ctx, lang, tickets, names); err != nil {
+	if v.Rows, err = s.inboxRows(ctx, p.Agent, lang, tickets, names); err != nil {
 		return err
 	}
 	base := url.Values{"view": {v.View}, "status": {v.Status}}
@@ -152,7 +152,7 @@ func (s *Server) inboxPage(c echo.Context) error {
 
 // viewFilter is the store filter of a view, before status and search.
 func (s *Server) viewFilter(a desk.Agent, view string) desk.TicketFilter {
-	f := desk.TicketFilter{Visible: desk.VisibilityOf(a)}
+	var f desk.TicketFilter
 	switch view {
 	case viewMine:
 		f.AssigneeID = a.ID
@@ -165,8 +165,8 @@ func (s *Server) viewFilter(a desk.Agent, view string) desk.TicketFilter {
 }
 
 // inboxTickets reads one page of a view.
-func (s *Server) inboxTickets(ctx context.Context, view string, f desk.TicketFilter) ([]desk.Ticket, string, error) {
-	page, err := s.svc.Store().Tickets(ctx, f)
+func (s *Server) inboxTickets(ctx context.Context, a desk.Agent, view string, f desk.TicketFilter) ([]desk.Ticket, string, error) {
+	page, err := s.svc.Tickets(ctx, a, f)
 	if err != nil {
 		return nil, "", fmt.Errorf("web: inbox %s: %w", view, err)
 	}
@@ -176,9 +176,9 @@ func (s *Server) inboxTickets(ctx context.Context, view string, f desk.TicketFil
 // agentNames maps agent ids to display names for owners, assignees and
 // authors.
 func (s *Server) agentNames(ctx context.Context) (map[string]desk.Agent, error) {
-	as, err := s.svc.Store().Agents(ctx)
+	as, err := s.svc.Colleagues(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("web: agents: %w", err)
+		return nil, err
 	}
 	m := make(map[string]desk.Agent, len(as))
 	for _, a := range as {
@@ -187,21 +187,15 @@ func (s *Server) agentNames(ctx context.Context) (map[string]desk.Agent, error) 
 	return m, nil
 }
 
-func (s *Server) inboxRows(ctx context.Context, lang string, ts []desk.Ticket, names map[string]desk.Agent) ([]inboxRow, error) {
-	contacts := map[string]string{}
+func (s *Server) inboxRows(ctx context.Context, a desk.Agent, lang string, ts []desk.Ticket, names map[string]desk.Agent) ([]inboxRow, error) {
+	contacts, err := s.svc.ContactsOf(ctx, a, ts)
+	if err != nil {
+		return nil, err
+	}
 	rows := make([]inboxRow, 0, len(ts))
 	for _, t := range ts {
-		name, ok := contacts[t.ContactID]
-		if !ok {
-			ct, err := s.svc.Store().Contact(ctx, t.ContactID)
-			if err != nil {
-				return nil, fmt.Errorf("web: contact of ticket %s: %w", t.ID, err)
-			}
-			name = contactName(lang, ct)
-			contacts[t.ContactID] = name
-		}
 		rows = append(rows, inboxRow{
-			ID: t.ID, Number: t.Number, Subject: t.Subject, Preview: t.Preview, ContactName: name,
+			ID: t.ID, Number: t.Number, Subject: t.Subject, Preview: t.Preview, ContactName: contactName(lang, contacts[t.ContactID]),
 			Channel: t.Channel, Status: t.Status, Priority: t.Priority,
 			Owner: names[t.OwnerID].Name, Assignee: names[t.AssigneeID].Name,
 			LastAt: lastActivity(t), Tags: ticketTags(t),

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -29,12 +30,15 @@ func (s *Server) slaViewTickets(ctx context.Context, a desk.Agent, view string, 
 		if len(out) >= inboxPageSize {
 			break
 		}
-		t, err := s.svc.Store().Ticket(ctx, r.TicketID)
-		if err != nil {
-			return nil, fmt.Errorf("web: %s view: ticket %s: %w", view, r.TicketID, err)
-		}
 		// The alert was read a moment ago; the ticket may have moved since.
-		if !desk.CanSee(a, t) || (len(f.Status) > 0 && !slices.Contains(f.Status, t.Status)) {
+		t, err := s.svc.VisibleTicket(ctx, a, r.TicketID)
+		if errors.Is(err, desk.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("web: %s view: %w", view, err)
+		}
+		if len(f.Status) > 0 && !slices.Contains(f.Status, t.Status) {
 			continue
 		}
 		if (f.Channel != "" && t.Channel != f.Channel) || (q != "" && !strings.Contains(strings.ToLower(t.Subject+" "+t.Preview), q)) {

@@ -19,8 +19,8 @@ type loginView struct {
 func (s *Server) loginPage(c echo.Context) error {
 	next := safeNext(c.QueryParam("next"))
 	// Someone already signed in goes straight on.
-	if ck, err := c.Request().Cookie(sessionCookie); err == nil && ck.Value != "" {
-		if p, err := s.svc.Authenticate(c.Request().Context(), ck.Value); err == nil && p.Session != nil {
+	if v := s.sessionFromCookie(c.Request()); v != "" {
+		if p, err := s.svc.Authenticate(c.Request().Context(), v); err == nil && p.Session != nil {
 			return c.Redirect(http.StatusSeeOther, next)
 		}
 	}
@@ -78,6 +78,6 @@ func (s *Server) logoutSubmit(c echo.Context) error {
 	if err := s.svc.Logout(c.Request().Context(), *p.Session, c.RealIP()); err != nil {
 		return err
 	}
-	clearSessionCookie(c)
+	s.clearSessionCookie(c)
 	return c.Redirect(http.StatusSeeOther, "/login")
 }

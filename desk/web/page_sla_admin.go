@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"time"
 
@@ -26,17 +25,17 @@ type slaAdminPolicy struct {
 func (s *Server) slaAdminPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	lang := pickLanguage(c.Request())
-	cals, err := s.svc.Store().SLACalendars(ctx)
+	cals, err := s.svc.SLACalendars(ctx, s.actor(c))
 	if err != nil {
-		return fmt.Errorf("web: sla calendars: %w", err)
+		return err
 	}
-	pols, err := s.svc.Store().SLAPolicies(ctx)
+	pols, err := s.svc.SLAPolicies(ctx, s.actor(c))
 	if err != nil {
-		return fmt.Errorf("web: sla policies: %w", err)
+		return err
 	}
-	teams, err := s.svc.Store().Teams(ctx)
+	teams, err := s.svc.Teams(ctx)
 	if err != nil {
-		return fmt.Errorf("web: teams: %w", err)
+		return err
 	}
 	teamNames, calNames := map[string]string{}, map[string]string{}
 	for _, t := range teams {

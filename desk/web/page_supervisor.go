@@ -18,7 +18,7 @@ func (s *Server) supervisorPage(c echo.Context) error {
 		return err
 	}
 	d := pageData{Lang: lang, Title: translate(lang, "sup.title"), Page: "supervisor", Scripts: []string{"supervisor.js"},
-		Data: struct{ Teams any }{rows}}
+		Data: struct{ Teams, Health any }{rows, s.healthIssues(ctx)}}
 	if c.QueryParam("fragment") == "teams" {
 		return s.renderTemplate(c, http.StatusOK, "supervisor.html", "supervisor_fragment", d)
 	}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"huiliu/desk"
+	"huiliu/internal/filetype"
 )
 
 // A timeline is read in pages of the store's largest page, up to this many
@@ -58,21 +58,17 @@ type ticketView struct {
 func (s *Server) ticketPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	p := current(c)
-	t, err := s.svc.VisibleTicket(ctx, p.Agent, c.Param("id"))
+	t, contact, err := s.svc.TicketDetail(ctx, p.Agent, c.Param("id"))
 	if err != nil {
 		return err
-	}
-	contact, err := s.svc.Store().Contact(ctx, t.ContactID)
-	if err != nil {
-		return fmt.Errorf("web: contact of ticket %s: %w", t.ID, err)
 	}
 	names, err := s.agentNames(ctx)
 	if err != nil {
 		return err
 	}
-	teams, err := s.svc.Store().Teams(ctx)
+	teams, err := s.svc.Teams(ctx)
 	if err != nil {
-		return fmt.Errorf("web: teams: %w", err)
+		return err
 	}
 	// The live page re-reads its header, contact and SLA panels
 	// (fragment=head) on every event of its ticket, and the SLA panel alone
@@ -81,7 +77,7 @@ func (s *Server) ticketPage(c echo.Context) error {
 	head := fragment == "head" || fragment == "sla"
 	var msgs []desk.Message
 	if !head {
-		if msgs, err = s.timeline(ctx, t.ID); err != nil {
+		if msgs, err = s.svc.TicketMessages(ctx, p.Agent, t.ID, "", maxTimeline); err != nil {
 			return err
 		}
 	}
@@ -154,35 +150,6 @@ func (s *Server) ticketPage(c echo.Context) error {
 	return s.render(c, http.StatusOK, "ticket.html", d)
 }
 
-// timeline reads a ticket's messages with their files.
-func (s *Server) timeline(ctx context.Context, ticketID string) ([]desk.Message, error) {
-	var all []desk.Message
-	after := ""
-	for len(all) < maxTimeline {
-		ms, err := s.svc.Store().Messages(ctx, ticketID, after, maxMessagesPage)
-		if err != nil {
-			return nil, fmt.Errorf("web: timeline of %s: %w", ticketID, err)
-		}
-		all = append(all, ms...)
-		if len(ms) < maxMessagesPage {
-			break
-		}
-		after = ms[len(ms)-1].ID
-	}
-	files, err := s.svc.Store().Attachments(ctx, ticketID)
-	if err != nil {
-		return nil, fmt.Errorf("web: files of %s: %w", ticketID, err)
-	}
-	byMessage := map[string][]desk.Attachment{}
-	for _, f := range files {
-		byMessage[f.MessageID] = append(byMessage[f.MessageID], f)
-	}
-	for i := range all {
-		all[i].Attachments = byMessage[all[i].ID]
-	}
-	return all, nil
-}
-
 func agentLabel(names map[string]desk.Agent, id string) string {
 	a, ok := names[id]
 	if !ok {
@@ -216,12 +183,16 @@ func entryOf(lang string, m desk.Message, contact desk.Contact, names map[string
 	default:
 		e.Author = translate(lang, "entry.system")
 	}
+	if m.AuthorName != "" && (m.AuthorKind == desk.AuthorBot || m.AuthorKind == desk.AuthorSystem) {
+		// Labelled first, so a bot never passes for a person.
+		e.Author += " · " + m.AuthorName
+	}
 	if m.Direction == desk.DirSystem {
 		e.Text = systemText(lang, m)
 	}
 	for _, f := range m.Attachments {
 		e.Files = append(e.Files, fileView{
-			URL: "/api/v1/attachments/" + f.ID, Name: f.Name, Size: humanSize(f.Size), Image: inlineTypes[f.MIME],
+			URL: "/api/v1/attachments/" + f.ID, Name: f.Name, Size: humanSize(f.Size), Image: filetype.Picture(f.MIME),
 		})
 	}
 	return e

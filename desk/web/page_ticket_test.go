@@ -33,7 +33,7 @@ func (h *harness) hostileTicket() desk.Ticket {
 		{TicketID: rc.TicketID, Kind: desk.KindReply, Text: "您好 </textarea><b>bold</b>"},
 		{TicketID: rc.TicketID, Kind: desk.KindNote, Text: "internal: check the contract"},
 	} {
-		if _, _, err := h.svc.Post(ctx, h.agentA, m); err != nil {
+		if _, _, err := h.svc.Post(ctx, desk.AgentActor(h.agentA), m); err != nil {
 			h.t.Fatal(err)
 		}
 	}

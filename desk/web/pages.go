@@ -39,11 +39,11 @@ func (s *Server) pageRoutes() {
 // everyone else to the login form, remembering where they were going.
 func (s *Server) pageAuth(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		ck, err := c.Request().Cookie(sessionCookie)
-		if err != nil || ck.Value == "" {
+		secret := s.sessionFromCookie(c.Request())
+		if secret == "" {
 			return redirectToLogin(c)
 		}
-		p, err := s.svc.Authenticate(c.Request().Context(), ck.Value)
+		p, err := s.svc.Authenticate(c.Request().Context(), secret)
 		if err != nil {
 			if desk.CodeOf(err) == desk.CodeUnauthorized {
 				return redirectToLogin(c)
@@ -122,24 +122,40 @@ func safeNext(v string) string {
 	return v
 }
 
-// sameOrigin reports whether a state-changing browser request (a login form
-// post, a websocket upgrade) comes from a page of this host: the Origin
-// header, or failing that the Referer, must name the host the request was
-// sent to. A request with neither is refused; browsers send Origin on
-// every form post and upgrade.
-func sameOrigin(r *http.Request) bool {
-	src := r.Header.Get("Origin")
+// statedOrigin is the host a browser says a request came from: the Origin
+// header, or failing that (absent or "null") the Referer. stated is false
+// when the request says nothing at all; a "null" Origin without a Referer
+// (a sandboxed or opaque page) is stated with an empty host, matching no host.
+func statedOrigin(r *http.Request) (host string, stated bool) {
+	origin := r.Header.Get("Origin")
+	src := origin
 	if src == "" || src == "null" {
 		src = r.Header.Get("Referer")
 	}
 	if src == "" {
-		return false
+		return "", origin == "null"
 	}
 	u, err := url.Parse(src)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return false
+		return "", true
 	}
-	return strings.EqualFold(u.Host, r.Host)
+	return u.Host, true
+}
+
+// sameOrigin reports whether a state-changing browser request (a login form
+// post) comes from a page of this host. A request that states no origin is
+// refused; browsers send Origin on every form post.
+func sameOrigin(r *http.Request) bool {
+	host, _ := statedOrigin(r)
+	return host != "" && strings.EqualFold(host, r.Host)
+}
+
+// crossSite reports a request that states an origin other than this host.
+// The login API refuses such a request a browser session (as the login form
+// does) but lets clients that state nothing, scripts, through.
+func crossSite(r *http.Request) bool {
+	_, stated := statedOrigin(r)
+	return stated && !sameOrigin(r)
 }
 
 // originOnly is sameOrigin for websockets, which always carry Origin from a

@@ -45,7 +45,7 @@ type routingRulesResponse struct {
 }
 
 func (s *Server) listRoutingRules(c echo.Context) error {
-	rules, err := s.svc.RoutingRules(c.Request().Context())
+	rules, err := s.svc.RoutingRules(c.Request().Context(), s.actor(c))
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ type teamRoutingResponse struct {
 }
 
 func (s *Server) listTeamRouting(c echo.Context) error {
-	list, err := s.svc.TeamRoutings(c.Request().Context())
+	list, err := s.svc.TeamRoutings(c.Request().Context(), s.actor(c))
 	if err != nil {
 		return err
 	}
@@ -166,7 +166,7 @@ func (s *Server) putTeamRouting(c echo.Context) error {
 }
 
 func (s *Server) getAgentRouting(c echo.Context) error {
-	a, err := s.svc.AgentRouting(c.Request().Context(), c.Param("id"))
+	a, err := s.svc.AgentRouting(c.Request().Context(), s.actor(c), c.Param("id"))
 	if err != nil {
 		return err
 	}

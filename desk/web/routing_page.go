@@ -46,15 +46,15 @@ type routingPageChoice struct{ ID, Name string }
 func (s *Server) routingPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	lang := pickLanguage(c.Request())
-	teams, err := s.svc.Store().Teams(ctx)
-	if err != nil {
-		return fmt.Errorf("web: teams: %w", err)
-	}
-	settings, err := s.svc.TeamRoutings(ctx)
+	teams, err := s.svc.Teams(ctx)
 	if err != nil {
 		return err
 	}
-	rules, err := s.svc.RoutingRules(ctx)
+	settings, err := s.svc.TeamRoutings(ctx, s.actor(c))
+	if err != nil {
+		return err
+	}
+	rules, err := s.svc.RoutingRules(ctx, s.actor(c))
 	if err != nil {
 		return err
 	}

@@ -50,10 +50,9 @@ func TestRoutingAPIValidation(t *testing.T) {
 }
 
 func TestRoutingAPIRulesSegmentsAndPull(t *testing.T) {
-	h := newHarness(t)
 	q := memory.New()
 	t.Cleanup(func() { q.Close() })
-	h.svc.NewRouter(desk.RouterOptions{Presence: q.Presence(), Leases: q.Leases()})
+	h := newHarnessAt(t, nil, desk.NewRouter(desk.RouterOptions{Presence: q.Presence(), Leases: q.Leases()}))
 	ctx := context.Background()
 	teamA, err := h.db.TeamByName(ctx, "A")
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"huiliu/desk"
 	"huiliu/queue"
@@ -29,6 +30,9 @@ type Subscriber interface {
 type Check struct {
 	Name string
 	Ping func(ctx context.Context) error
+	// Optional marks a dependency the node still serves without (Redis, a
+	// Telegram bot): failing, it makes /readyz "degraded", not 503.
+	Optional bool
 }
 
 // Mount is a handler from outside the desk's API, such as a channel's
@@ -55,6 +59,12 @@ type Options struct {
 	// Heartbeat is how often an idle event stream gets a keep-alive.
 	Heartbeat time.Duration
 	Mounts    []Mount
+	// MetricsToken, when set, serves /metrics to "Authorization: Bearer
+	// <token>"; without it the main address has no /metrics (a separate
+	// listener may serve Metrics instead).
+	MetricsToken string
+	// Metrics is what /metrics shows; nil: the default registry.
+	Metrics prometheus.Gatherer
 }
 
 // Server holds the handlers.
@@ -68,6 +78,8 @@ type Server struct {
 	// live decodes each desk stream entry once for all agents of the node.
 	live      liveCache
 	closeOnce sync.Once
+	// uploads bounds the replies with files in progress.
+	uploads uploadGate
 }
 
 // New builds the HTTP handler with every route.
@@ -81,6 +93,9 @@ func New(o Options) *Server {
 	if o.Heartbeat <= 0 {
 		o.Heartbeat = 25 * time.Second
 	}
+	if o.Metrics == nil {
+		o.Metrics = prometheus.DefaultGatherer
+	}
 	s := &Server{svc: o.Service, opts: o, log: o.Logger, closing: make(chan struct{})}
 	e := echo.New()
 	e.HideBanner = true
@@ -91,7 +106,7 @@ func New(o Options) *Server {
 	} else {
 		e.IPExtractor = echo.ExtractIPDirect()
 	}
-	e.Use(s.recoverPanics, securityHeaders, s.limitBody, metricsMiddleware)
+	e.Use(metricsMiddleware, s.recoverPanics, securityHeaders, s.limitBody)
 	s.echo = e
 	s.routes()
 	return s
@@ -118,7 +133,9 @@ func (s *Server) routes() {
 		e.GET(path, h)
 		e.HEAD(path, h) // load balancers often probe with HEAD
 	}
-	e.GET("/metrics", metricsHandler())
+	if s.opts.MetricsToken != "" {
+		e.GET("/metrics", metricsHandler(s.opts.MetricsToken, s.opts.Metrics))
+	}
 	for _, m := range s.opts.Mounts {
 		e.Add(m.Method, m.Path, echo.WrapHandler(m.Handler))
 	}

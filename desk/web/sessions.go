@@ -32,6 +32,11 @@ func (s *Server) login(c echo.Context) error {
 	if req.Mode != "" && req.Mode != "cookie" && req.Mode != "token" {
 		return desk.Errorf(desk.CodeInvalid, "mode must be cookie or token")
 	}
+	// A browser session may only be opened from a page of this host (login
+	// CSRF), as on the login form; a script sending no Origin is no browser.
+	if req.Mode != "token" && crossSite(c.Request()) {
+		return desk.Errorf(desk.CodeForbidden, "a browser session can only be opened from a page of this site")
+	}
 	sess, secret, agent, err := s.svc.Login(c.Request().Context(), req.Email, req.Password, c.RealIP())
 	if err != nil {
 		return err
@@ -54,7 +59,7 @@ func (s *Server) logout(c echo.Context) error {
 	if err := s.svc.Logout(c.Request().Context(), *p.Session, c.RealIP()); err != nil {
 		return err
 	}
-	clearSessionCookie(c)
+	s.clearSessionCookie(c)
 	return c.NoContent(http.StatusNoContent)
 }
 

@@ -13,7 +13,7 @@ type sitesResponse struct {
 }
 
 func (s *Server) listSites(c echo.Context) error {
-	list, err := s.svc.Store().Sites(c.Request().Context())
+	list, err := s.svc.Sites(c.Request().Context(), s.actor(c))
 	if err != nil {
 		return err
 	}

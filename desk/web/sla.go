@@ -61,7 +61,7 @@ type slaCalendarsResponse struct {
 }
 
 func (s *Server) listSLACalendars(c echo.Context) error {
-	list, err := s.svc.Store().SLACalendars(c.Request().Context())
+	list, err := s.svc.SLACalendars(c.Request().Context(), s.actor(c))
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ type slaPoliciesResponse struct {
 }
 
 func (s *Server) listSLAPolicies(c echo.Context) error {
-	list, err := s.svc.Store().SLAPolicies(c.Request().Context())
+	list, err := s.svc.SLAPolicies(c.Request().Context(), s.actor(c))
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"huiliu/desk"
-	"huiliu/queue/memory"
 )
 
 // fakeClock is the service's clock in SLA page tests; it moves only when
@@ -40,7 +39,7 @@ func slaSetup(t *testing.T, h *harness, policyName string) {
 
 func reconcileSLA(t *testing.T, h *harness) {
 	t.Helper()
-	if err := h.svc.NewSLAWorker(memory.New().Timers("sla")).Reconcile(context.Background()); err != nil {
+	if err := h.slaWorker().Reconcile(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"huiliu/desk"
-	"huiliu/queue/memory"
 )
 
 func TestSLACalendarImportErrorsNameTheLine(t *testing.T) {
@@ -59,7 +58,7 @@ func TestSLAPolicyAndTicketSLAOverHTTP(t *testing.T) {
 		t.Fatalf("create policy: %d %+v", resp.StatusCode, p)
 	}
 	tk := h.inbound("sla-1", "cust-sla", "我的账单")
-	w := h.svc.NewSLAWorker(memory.New().Timers("sla"))
+	w := h.slaWorker()
 	if err := w.Reconcile(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -24,11 +24,10 @@ func teamRow(t *testing.T, body, teamID string) string {
 
 func TestSupervisorOverviewPerTeam(t *testing.T) {
 	clk := newFakeClock()
-	h := newHarnessAt(t, clk.Now)
-	slaSetup(t, h, "std")
 	q := memory.New()
 	t.Cleanup(func() { q.Close() })
-	h.svc.NewRouter(desk.RouterOptions{Presence: q.Presence(), Leases: q.Leases()})
+	h := newHarnessAt(t, clk.Now, desk.NewRouter(desk.RouterOptions{Presence: q.Presence(), Leases: q.Leases()}))
+	slaSetup(t, h, "std")
 	h.createAgent("sup@example.com", "Supervisor Wu", desk.RoleSupervisor)
 	h.createAgent("wang@example.com", "王伟", desk.RoleAgent, "A")
 

@@ -20,7 +20,6 @@ func (s *Server) listTickets(c echo.Context) error {
 		Channel:    q.Get("channel"),
 		Query:      strings.TrimSpace(q.Get("q")),
 		Cursor:     q.Get("cursor"),
-		Visible:    desk.VisibilityOf(p.Agent),
 		Unassigned: q.Get("unassigned") == "true",
 		Tag:        q.Get("tag"),
 		Category:   q.Get("category"),
@@ -44,12 +43,9 @@ func (s *Server) listTickets(c echo.Context) error {
 	if len(f.Query) > 200 || !desk.ValidText(f.Query) {
 		return desk.Errorf(desk.CodeInvalid, "q must be text of at most 200 bytes")
 	}
-	page, err := s.svc.Store().Tickets(c.Request().Context(), f)
+	page, err := s.svc.Tickets(c.Request().Context(), p.Agent, f)
 	if err != nil {
 		return err
-	}
-	if page.Tickets == nil {
-		page.Tickets = []desk.Ticket{}
 	}
 	return c.JSON(http.StatusOK, page)
 }
@@ -68,12 +64,7 @@ type ticketResponse struct {
 }
 
 func (s *Server) getTicket(c echo.Context) error {
-	ctx := c.Request().Context()
-	t, err := s.svc.VisibleTicket(ctx, current(c).Agent, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	contact, err := s.svc.Store().Contact(ctx, t.ContactID)
+	t, contact, err := s.svc.TicketDetail(c.Request().Context(), current(c).Agent, c.Param("id"))
 	if err != nil {
 		return err
 	}

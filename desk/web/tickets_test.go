@@ -174,7 +174,8 @@ func TestOutboxDeliversAndRecordsFailures(t *testing.T) {
 		return err == nil && got.Delivery == desk.DeliverySent
 	})
 	rec.mu.Lock()
-	if len(rec.sent) != 1 || rec.sent[0].To.Value != "cust-9" || rec.sent[0].ThreadKey != "t" || rec.sent[0].IdempotencyKey == "" || rec.sent[0].Text != "您好" {
+	if len(rec.sent) != 1 || rec.sent[0].To.Value != "cust-9" || rec.sent[0].ThreadKey != "t" || rec.sent[0].IdempotencyKey == "" || rec.sent[0].Text != "您好" ||
+		rec.sent[0].Subject == "" || rec.sent[0].Subject != tk.Subject {
 		t.Fatalf("sent = %+v", rec.sent)
 	}
 	rec.fail = channels.Permanent(fmt.Errorf("peer says the chat is gone"))
@@ -296,22 +297,6 @@ func TestHealthAndReadiness(t *testing.T) {
 	}
 	if r := h.call("GET", "/healthz", "", nil, nil); r.StatusCode != 200 {
 		t.Fatalf("healthz: %d", r.StatusCode)
-	}
-	h.call("GET", "/api/v1/tickets", h.admin, nil, nil)
-	resp, err := http.Get(h.srv.URL + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	sc := bufio.NewScanner(resp.Body)
-	found := false
-	for sc.Scan() {
-		if strings.HasPrefix(sc.Text(), `huiliu_http_requests_total{method="GET",route="/api/v1/tickets",status="200"}`) {
-			found = true
-		}
-	}
-	if !found {
-		t.Fatal("metrics lack the request counter for GET /api/v1/tickets")
 	}
 }
 

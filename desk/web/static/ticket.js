@@ -18,9 +18,9 @@
     switch (m.author_kind) {
       case "contact": return P.contact_name || HL.t("entry.customer");
       case "agent": return (agents[m.author_id] && agents[m.author_id].name) || HL.t("entry.agent");
-      case "bot": return HL.t("entry.bot");
+      case "bot": return HL.t("entry.bot") + (m.author_name ? " · " + m.author_name : "");
     }
-    return HL.t("entry.system");
+    return HL.t("entry.system") + (m.author_name ? " · " + m.author_name : "");
   }
 
   function deliveryNode(state, reason) {

@@ -53,6 +53,7 @@ func runBenchChat(ctx context.Context, o Options, args []string, stdout, stderr 
 	fs.DurationVar(&b.Hold, "hold", 0, "with --idle: keep the connections open this long after measuring (to profile the desk meanwhile)")
 	fs.DurationVar(&b.Grace, "grace", 10*time.Second, "how long after sending to wait for messages and replies still on their way; what has not arrived by then counts as lost")
 	fs.IntVar(&b.ReplyEvery, "reply-every", 10, "agents answer every n-th customer message (0: never)")
+	metricsToken := fs.String("metrics-token", os.Getenv("HUILIU_METRICS_TOKEN"), "with --idle: the desk's metrics_token, to read its memory from /metrics (HUILIU_METRICS_TOKEN)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -72,6 +73,7 @@ func runBenchChat(ctx context.Context, o Options, args []string, stdout, stderr 
 	if err != nil {
 		return usagef("%v", err)
 	}
+	d.metricsToken = *metricsToken
 	b.desk = d
 	need := uint64(b.Customers + b.Agents + 64)
 	if b.Idle > 0 {
@@ -113,12 +115,14 @@ type chatBench struct {
 
 // chatDesk is the desk under test: its REST API and its two websockets.
 type chatDesk struct {
-	base   string // http://host:port
-	wsBase string // ws://host:port
-	origin string // the desk's own origin, which its agent socket demands
-	token  string
-	client *http.Client
-	dialer *websocket.Dialer
+	base string // http://host:port
+	// metricsToken opens the desk's /metrics (its metrics_token).
+	metricsToken string
+	wsBase       string // ws://host:port
+	origin       string // the desk's own origin, which its agent socket demands
+	token        string
+	client       *http.Client
+	dialer       *websocket.Dialer
 }
 
 func newChatDesk(base, token string) (*chatDesk, error) {
@@ -1031,6 +1035,7 @@ func (d *chatDesk) serverRSS(ctx context.Context) (float64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("reading the desk's metrics: %w", err)
 	}
+	req.Header.Set("Authorization", "Bearer "+d.metricsToken)
 	resp, err := d.client.Do(req)
 	if err != nil {
 		return 0, fmt.Errorf("reading the desk's metrics: %w", err)

@@ -41,7 +41,7 @@ func runBenchTelegram(ctx context.Context, o Options, args []string, stdout, std
 	defer fake.Close()
 	sink := &countingSink{next: a.Service}
 	tg, err := telegram.New([]telegram.Config{{Name: "bench", Token: token, APIEndpoint: fake.Endpoint(), PollTimeout: time.Second}},
-		telegram.Deps{Sink: sink, Offsets: a.Offsets, Leases: a.Leases, Logger: log})
+		telegram.Deps{Offsets: a.Offsets, Leases: a.Leases, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func runBenchTelegram(ctx context.Context, o Options, args []string, stdout, std
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go func() { _ = tg.Run(ctx) }()
+	go func() { _ = tg.Run(ctx, sink) }()
 	start := time.Now()
 	deadline := start.Add(5 * time.Minute)
 	for sink.stored.Load() < int64(updates) && time.Now().Before(deadline) && ctx.Err() == nil {
@@ -74,7 +74,7 @@ func runBenchTelegram(ctx context.Context, o Options, args []string, stdout, std
 	outStart := time.Now()
 	for i := 0; i < replies && len(page.Tickets) > 0; i++ {
 		tk := page.Tickets[i%len(page.Tickets)]
-		if _, _, err := a.Service.Post(ctx, agent, desk.PostRequest{TicketID: tk.ID, Kind: desk.KindReply, Text: fmt.Sprintf("回复 %d %s", i, run)}); err != nil {
+		if _, _, err := a.Service.Post(ctx, desk.AgentActor(agent), desk.PostRequest{TicketID: tk.ID, Kind: desk.KindReply, Text: fmt.Sprintf("回复 %d %s", i, run)}); err != nil {
 			return err
 		}
 	}
