@@ -7,6 +7,8 @@ package queue
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"time"
 )
@@ -28,32 +30,59 @@ type Backend interface {
 
 // Entry is one published event on a stream.
 type Entry struct {
-	Seq  int64
-	Data []byte
-	// Reset is set on a first entry (with Data nil and Seq the oldest
-	// retained sequence minus one) when the requested resume point is older
-	// than the retained history: the subscriber missed entries it can no
-	// longer get and must reload its state from SQL. It is also set (with
-	// Seq = Last) when the resume point is newer than Last, which happens
-	// when the backend lost its state (a restart or a flushed Redis).
+	Seq int64
+	// Epoch names the life of the stream Seq belongs to: a random id made
+	// when the stream starts, new after a restart (in process) or when
+	// Redis lost the stream. A client keeps it with Seq to resume.
+	Epoch string
+	Data  []byte
+	// Reset is set on a first entry (with Data nil) when the subscriber
+	// missed entries it can no longer get and must reload its state from
+	// SQL: the resume point is older than the retained history (Seq is the
+	// oldest retained sequence minus one), or it belongs to another epoch or
+	// lies beyond the newest entry (Seq is the newest sequence). Live
+	// entries follow from Seq on.
 	Reset bool
+}
+
+// Position is a point in a stream as a client keeps it: the epoch and the
+// last sequence it has seen.
+type Position struct {
+	Epoch string
+	Seq   int64
+}
+
+// Live is the position "from now on": no backlog, any epoch.
+var Live = Position{Seq: -1}
+
+// NewEpoch returns a random stream epoch: 16 hex digits, so it never holds
+// the ":" that separates it from a sequence in a client's resume point.
+func NewEpoch() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // never fails (crypto/rand)
+	return hex.EncodeToString(b[:])
 }
 
 // Bus is a per-stream, sequenced event log with live fan-out across nodes.
 type Bus interface {
 	// Publish appends data to stream and returns its sequence number.
-	// Sequences start at 1 and increase by exactly 1 per stream.
+	// Sequences start at 1 and increase by exactly 1 per stream epoch.
 	Publish(ctx context.Context, stream string, data []byte) (int64, error)
 	// Subscribe delivers, in order and without gaps or duplicates, every
-	// entry of stream with Seq > after: first the retained backlog, then
-	// live entries. after = -1 means "from now on" (no backlog). The channel
-	// is closed when ctx ends, or when the subscriber falls too far behind
-	// (it then resumes with a new Subscribe from its last Seq; a slow reader
-	// never slows publishers or other subscribers). Entries may share Data
-	// between subscribers: treat it as read-only.
-	Subscribe(ctx context.Context, stream string, after int64) (<-chan Entry, error)
-	// Last returns the newest sequence of stream (0 if none).
-	Last(ctx context.Context, stream string) (int64, error)
+	// entry of stream after from: first the retained backlog, then live
+	// entries. from = Live means "from now on". A from of another epoch
+	// than the stream's (an empty one included) cannot be proven to hold
+	// every entry after it and is answered with a Reset. The channel is
+	// closed when ctx ends, when the stream's epoch changes under it, or
+	// when the subscriber falls too far behind (it then resumes with a new
+	// Subscribe from its last position; a slow reader never slows
+	// publishers or other subscribers). Entries may share Data between
+	// subscribers: treat it as read-only.
+	Subscribe(ctx context.Context, stream string, from Position) (<-chan Entry, error)
+	// Last returns the stream's epoch and newest sequence (0 if none). A
+	// stream that does not exist yet gets its epoch here, so the position
+	// stays valid when the first entry is published.
+	Last(ctx context.Context, stream string) (Position, error)
 }
 
 // Job is a unit of work in a WorkQueue.

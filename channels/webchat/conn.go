@@ -161,7 +161,11 @@ func (c *conn) logEnd(err error) {
 }
 
 func errorBytes(e *refusal) []byte {
-	return encodeFrame(errorFrame{Type: frameError, Code: e.Code, Message: e.Message, ClientMsgID: e.ClientMsgID})
+	f := errorFrame{Type: frameError, Code: e.Code, Message: e.Message, ClientMsgID: e.ClientMsgID}
+	if e.RetryAfter > 0 {
+		f.RetryAfter = retrySeconds(e.RetryAfter)
+	}
+	return encodeFrame(f)
 }
 
 // ping runs on a timer; gorilla allows WriteControl beside a writer.

@@ -377,22 +377,23 @@ func (c *client) message(t testing.TB, cmid, text string) {
 
 // frame is any server frame, decoded loosely.
 type frame struct {
-	Type        string   `json:"type"`
-	Visitor     string   `json:"visitor"`
-	VisitorID   string   `json:"visitor_id"`
-	TicketID    string   `json:"ticket_id"`
-	Identity    string   `json:"identity"`
-	Site        siteInfo `json:"site"`
-	Code        string   `json:"code"`
-	ClientMsgID string   `json:"client_msg_id"`
-	ID          string   `json:"id"`
-	Seq         int64    `json:"seq"`
-	Duplicate   bool     `json:"duplicate"`
-	Linked      bool     `json:"linked"`
-	RetryAfter  int      `json:"retry_after"`
-	AgentName   string   `json:"agent_name"`
-	Msg         Message  `json:"-"`
-	Text        string   `json:"-"` // an error frame's message
+	Type         string   `json:"type"`
+	Visitor      string   `json:"visitor"`
+	VisitorID    string   `json:"visitor_id"`
+	TicketID     string   `json:"ticket_id"`
+	Identity     string   `json:"identity"`
+	Site         siteInfo `json:"site"`
+	Code         string   `json:"code"`
+	ClientMsgID  string   `json:"client_msg_id"`
+	ID           string   `json:"id"`
+	Seq          int64    `json:"seq"`
+	Duplicate    bool     `json:"duplicate"`
+	Linked       bool     `json:"linked"`
+	RetryAfter   int      `json:"retry_after"`
+	RetryAfterMs int64    `json:"retry_after_ms"`
+	AgentName    string   `json:"agent_name"`
+	Msg          Message  `json:"-"`
+	Text         string   `json:"-"` // an error frame's message
 }
 
 // readFrame fails the test if nothing comes within a generous safety

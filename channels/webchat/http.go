@@ -73,7 +73,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	// which would triple the cost of an idle connection. Nothing of the
 	// request is kept: its context, logger and site copy would be a few
 	// hundred bytes on every idle connection.
-	go newConn(s, ws, s.sharedSite(site), r.RemoteAddr).serve()
+	go newConn(s, ws, s.sharedSite(site), s.clientAddr(r)).serve()
 }
 
 func (s *Server) refuseUnknownSite(w http.ResponseWriter, r *http.Request, log *slog.Logger) {

@@ -16,13 +16,35 @@ const unavailableRetry = 5 * time.Second
 // visitor's messages reach the desk in the order they were sent.
 func (c *conn) handleMessage(f clientFrame) {
 	site := c.site
-	ok, retry := c.s.allow(&c.life, "webchat:msg:"+site.Key+":"+c.visitorID)
+	ok, retry := c.s.allow(&c.life, "webchat:msg:"+site.Key+":"+c.visitorID, c.s.o.MessagesPerMinute, time.Minute)
 	if !ok {
 		c.push(encodeFrame(errorFrame{
 			Type: frameError, Code: CodeRateLimited, ClientMsgID: f.ClientMsgID,
 			Message: "too many messages; this one was not sent and will be retried", RetryAfter: retrySeconds(retry),
 		}))
 		return
+	}
+	release, ok := c.s.tryIngest()
+	if !ok {
+		d := busyDelay()
+		c.push(encodeFrame(errorFrame{
+			Type: frameError, Code: CodeBusy, ClientMsgID: f.ClientMsgID,
+			Message: "busy; this message was not sent and will be retried", RetryAfter: retrySeconds(d), RetryAfterMs: d.Milliseconds(),
+		}))
+		return
+	}
+	defer release()
+	c.mu.Lock()
+	opens := c.ticket == ""
+	c.mu.Unlock()
+	if opens {
+		if ok, retry := c.s.allowNewTicket(&c.life, site.Key, c.remote); !ok {
+			c.push(encodeFrame(errorFrame{
+				Type: frameError, Code: CodeRateLimited, ClientMsgID: f.ClientMsgID,
+				Message: "too many new chats; this message was not sent and will be retried", RetryAfter: retrySeconds(retry),
+			}))
+			return
+		}
 	}
 	in := channels.Inbound{
 		Channel:    ChannelName,

@@ -37,22 +37,35 @@ type Options struct {
 	HelloWait         time.Duration // time to send hello after connecting; default 15 s
 	PullConcurrency   int           // History calls in flight per node; default 32
 	IngestTimeout     time.Duration // per Sink.Ingest call; default 30 s
+	// MaxIngests bounds the customer messages this node stores at once;
+	// beyond it a message is answered busy (retry_after_ms) instead of
+	// queueing. Default 256.
+	MaxIngests int
+	// Anonymous flood limits (docs/webchat.md); below zero turns one off.
+	NewVisitorsPerAddress int  // visitor ids minted per address and site per 10 min; default 120
+	NewTicketsPerAddress  int  // messages that may open a ticket, per address and site per 10 min; default 30
+	NewTicketsPerSite     int  // the same per site per minute; default 600
+	TrustProxy            bool // count the address a proxy appended to X-Forwarded-For
 }
 
 // Defaults of Options.
 const (
-	DefaultMaxTextBytes      = 4096
-	DefaultMessagesPerMinute = 20
-	DefaultReadLimit         = 16 << 10
-	DefaultPingInterval      = 25 * time.Second
-	DefaultPongWait          = 60 * time.Second
-	DefaultWriteWait         = 10 * time.Second
-	DefaultSendQueue         = 32
-	DefaultHistoryLimit      = 200
-	DefaultTypingInterval    = 2 * time.Second
-	DefaultHelloWait         = 15 * time.Second
-	DefaultPullConcurrency   = 32
-	DefaultIngestTimeout     = 30 * time.Second
+	DefaultMaxTextBytes          = 4096
+	DefaultMessagesPerMinute     = 20
+	DefaultReadLimit             = 16 << 10
+	DefaultPingInterval          = 25 * time.Second
+	DefaultPongWait              = 60 * time.Second
+	DefaultWriteWait             = 10 * time.Second
+	DefaultSendQueue             = 32
+	DefaultHistoryLimit          = 200
+	DefaultTypingInterval        = 2 * time.Second
+	DefaultHelloWait             = 15 * time.Second
+	DefaultPullConcurrency       = 32
+	DefaultIngestTimeout         = 30 * time.Second
+	DefaultMaxIngests            = 256
+	DefaultNewVisitorsPerAddress = 120
+	DefaultNewTicketsPerAddress  = 30
+	DefaultNewTicketsPerSite     = 600
 )
 
 func (o Options) withDefaults() Options {
@@ -84,6 +97,15 @@ func (o Options) withDefaults() Options {
 	defDur(&o.HelloWait, DefaultHelloWait)
 	def(&o.PullConcurrency, DefaultPullConcurrency)
 	defDur(&o.IngestTimeout, DefaultIngestTimeout)
+	def(&o.MaxIngests, DefaultMaxIngests)
+	zero := func(v *int, d int) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	zero(&o.NewVisitorsPerAddress, DefaultNewVisitorsPerAddress)
+	zero(&o.NewTicketsPerAddress, DefaultNewTicketsPerAddress)
+	zero(&o.NewTicketsPerSite, DefaultNewTicketsPerSite)
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}

@@ -29,7 +29,8 @@ const (
 const (
 	CodeInvalid     = "invalid"      // the frame cannot be used; fix it, do not resend as is
 	CodeTooLarge    = "too_large"    // text is over MaxTextBytes; nothing stored
-	CodeRateLimited = "rate_limited" // too many messages; nothing stored; retry after retry_after seconds
+	CodeRateLimited = "rate_limited" // too many messages, new visitors or new tickets; nothing stored; retry after retry_after seconds
+	CodeBusy        = "busy"         // the node stores as fast as it can; nothing stored; retry after retry_after_ms
 	CodeUnknownSite = "unknown_site" // no site has this key; the connection is closed
 	CodeUnavailable = "unavailable"  // the desk could not take it now; nothing lost, retry after retry_after seconds
 	CodeBadLink     = "bad_link"     // a file link with a wrong signature or past its time
@@ -76,6 +77,7 @@ type refusal struct {
 	Code        string
 	Message     string
 	ClientMsgID string
+	RetryAfter  time.Duration // rate_limited only
 }
 
 func (e *refusal) Error() string { return e.Code + ": " + e.Message }
@@ -241,6 +243,8 @@ type errorFrame struct {
 	Message     string `json:"message"`
 	ClientMsgID string `json:"client_msg_id,omitempty"`
 	RetryAfter  int    `json:"retry_after,omitempty"` // seconds
+	// RetryAfterMs is the finer delay of a busy answer.
+	RetryAfterMs int64 `json:"retry_after_ms,omitempty"`
 }
 
 func encodeFrame(v any) []byte {

@@ -38,6 +38,8 @@ type Server struct {
 
 	upgrader  websocket.Upgrader
 	pullSlots chan struct{} // bounds History calls so a feed loss does not storm SQL
+	// ingestSlots bounds Sink.Ingest calls in flight (tryIngest).
+	ingestSlots chan struct{}
 
 	feedRetryBase time.Duration
 	pullRetry     time.Duration
@@ -58,6 +60,7 @@ func New(o Options) *Server {
 		now:           o.Now,
 		hub:           newHub(),
 		pullSlots:     make(chan struct{}, o.PullConcurrency),
+		ingestSlots:   make(chan struct{}, o.MaxIngests),
 		feedRetryBase: defaultFeedRetryBase,
 		pullRetry:     defaultPullRetry,
 		ownWait:       ownNoticeWait,
@@ -118,10 +121,9 @@ func (a adapter) Send(_ context.Context, out channels.Outbound) (string, error) 
 	return "", nil
 }
 
-// allow counts one message of a visitor. A failing shared limiter falls
+// allow counts one attempt under key. A failing shared limiter falls
 // back to this node's counts rather than refusing customers.
-func (s *Server) allow(ctx context.Context, key string) (bool, time.Duration) {
-	limit, window := s.o.MessagesPerMinute, time.Minute
+func (s *Server) allow(ctx context.Context, key string, limit int, window time.Duration) (bool, time.Duration) {
 	if s.o.Limiter != nil {
 		ok, retry, err := s.o.Limiter.Allow(ctx, key, limit, window)
 		if err == nil {

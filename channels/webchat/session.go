@@ -61,6 +61,11 @@ func (c *conn) hello(f clientFrame) bool {
 		}
 	}
 	if visitorID == "" {
+		if ok, retry := c.s.allowNewVisitor(&c.life, site.Key, c.remote); !ok {
+			c.logger().Warn("webchat: too many new visitors from one address; connection refused")
+			c.closeNow(websocket.CloseTryAgainLater, &refusal{Code: CodeRateLimited, Message: "too many new chats from this address; try again later", RetryAfter: retry})
+			return false
+		}
 		visitorID = newVisitorID()
 	}
 	state := identityNone

@@ -366,15 +366,16 @@
     console.warn('[huiliu] chat stopped: ' + reason + ' (site ' + siteKey + ')');
   }
 
+  var busyStreak = 0; // busy answers in a row, for the resend backoff
   function flushOutbox() {
     if (!ready) return;
     for (var i = 0; i < state.outbox.length; i++) {
       sendFrame({ type: 'message', client_msg_id: state.outbox[i].id, text: state.outbox[i].text });
     }
   }
-  function scheduleResend(seconds) {
+  function scheduleResend(ms) {
     clearTimeout(resendTimer);
-    resendTimer = setTimeout(flushOutbox, Math.max(1, seconds) * 1000);
+    resendTimer = setTimeout(flushOutbox, Math.max(100, ms));
   }
   function dropFromOutbox(cmid) {
     state.outbox = state.outbox.filter(function (m) { return m.id !== cmid; });
@@ -409,6 +410,7 @@
         if (f.ticket_id && f.ticket_id !== state.ticket) { state.ticket = f.ticket_id; state.after = 0; save(); }
         break;
       case 'ack':
+        busyStreak = 0;
         if (f.linked) identity = null; // the desk has it; stop re-sending it
         dropFromOutbox(f.client_msg_id);
         var p = byCmid[f.client_msg_id];
@@ -438,10 +440,19 @@
   }
   function onError(f) {
     var cmid = f.client_msg_id;
+    if (f.code === 'busy') {
+      // Kept in the outbox. Each busy answer in a row doubles the wait
+      // (capped at 30 s), jittered so refused widgets do not return together.
+      busyStreak++;
+      var wait = Math.min(30000, (f.retry_after_ms || 1000) * Math.pow(2, busyStreak - 1));
+      setNotice(T.busy);
+      scheduleResend(wait * (0.75 + Math.random() / 2));
+      return;
+    }
     if (f.code === 'rate_limited' || f.code === 'unavailable') {
       // Kept in the outbox: nothing typed is lost, it goes out later.
       setNotice(f.code === 'rate_limited' ? fill(T.rate_limited, { s: f.retry_after || 5 }) : T.unavailable);
-      scheduleResend(f.retry_after || 5);
+      scheduleResend((f.retry_after || 5) * 1000);
       return;
     }
     if (f.code === 'unknown_site') { stop(T.unknown_site); return; }

@@ -8,7 +8,7 @@ import (
 )
 
 var (
-	chatSummary = regexp.MustCompile(`^chat: (\d+) msg/s, customer→agent p50 [0-9.]+ ms, p99 [0-9.]+ ms, lost (\d+), duplicated (\d+)$`)
+	chatSummary = regexp.MustCompile(`^chat: (\d+) msg/s, customer→agent p50 [0-9.]+ ms, p99 [0-9.]+ ms, lost (\d+), duplicated (\d+); offered (\d+) msg/s, refused busy (\d+) msg/s \((\d+)\), agent disconnects (\d+)$`)
 	chatReplies = regexp.MustCompile(`^replies: (\d+) sent, (\d+) reached the customer, agent→customer p50 [0-9.]+ ms, p99 [0-9.]+ ms, lost (\d+), duplicated (\d+)$`)
 	chatLimited = regexp.MustCompile(`rate_limited (\d+),`)
 	chatIdle    = regexp.MustCompile(`^chat idle: (\d+) connections, server RSS [+-][0-9.]+ MB \([-0-9.]+ KB per connection\), bench RSS [0-9.]+ MB$`)
@@ -40,8 +40,8 @@ func TestBenchChat(t *testing.T) {
 	if m == nil || len(lines) < 3 {
 		t.Fatalf("summary line not understood:\n%s", out)
 	}
-	if benchAtoi(t, m[1]) <= 0 || m[2] != "0" || m[3] != "0" {
-		t.Fatalf("want messages flowing, lost 0, duplicated 0:\n%s", out)
+	if benchAtoi(t, m[1]) <= 0 || m[2] != "0" || m[3] != "0" || benchAtoi(t, m[4]) <= 0 || m[7] != "0" {
+		t.Fatalf("want messages offered and flowing, lost 0, duplicated 0, no agent disconnects:\n%s", out)
 	}
 	r := chatReplies.FindStringSubmatch(lines[1])
 	if r == nil {

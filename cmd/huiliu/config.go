@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"huiliu/channels/webchat"
 )
 
 // Config is everything a huiliu process needs to know. Precedence, lowest
@@ -44,6 +46,14 @@ type Config struct {
 	AllowPrivateCallbacks bool   `toml:"allow_private_callbacks"`
 	// WebchatMessagesPerMinute bounds what one website visitor may send.
 	WebchatMessagesPerMinute int `toml:"webchat_messages_per_minute"`
+	// Anonymous flood limits of the website chat (docs/webchat.md); -1
+	// turns one off.
+	WebchatNewVisitorsPerAddress int `toml:"webchat_new_visitors_per_address"`
+	WebchatNewTicketsPerAddress  int `toml:"webchat_new_tickets_per_address"`
+	WebchatNewTicketsPerSite     int `toml:"webchat_new_tickets_per_site"`
+	// WebchatMaxIngests bounds the chat messages a node stores at once;
+	// more are answered busy.
+	WebchatMaxIngests int `toml:"webchat_max_ingests"`
 	// PublicURL is where Telegram (and later other peers) reach this desk,
 	// for webhooks; e.g. https://desk.example.com.
 	PublicURL string `toml:"public_url"`
@@ -91,6 +101,11 @@ func defaultConfig() Config {
 		ShutdownTimeout: 30 * time.Second,
 
 		WebchatMessagesPerMinute: 20,
+
+		WebchatNewVisitorsPerAddress: webchat.DefaultNewVisitorsPerAddress,
+		WebchatNewTicketsPerAddress:  webchat.DefaultNewTicketsPerAddress,
+		WebchatNewTicketsPerSite:     webchat.DefaultNewTicketsPerSite,
+		WebchatMaxIngests:            webchat.DefaultMaxIngests,
 	}
 }
 
@@ -180,6 +195,29 @@ func settings() []setting {
 			c.WebchatMessagesPerMinute = n
 			return nil
 		}), "int")
+	// limit is a count flag; off allows -1 (no limit).
+	limit := func(name, env, help string, field func(c *Config) *int, off bool) {
+		add(mk(name, env, help, false, func(c *Config) string { return strconv.Itoa(*field(c)) },
+			func(c *Config, v string) error {
+				n, err := strconv.Atoi(v)
+				if err != nil || n < 1 && !(off && n == -1) {
+					if off {
+						return fmt.Errorf("%q is not a positive number or -1 (off)", v)
+					}
+					return fmt.Errorf("%q is not a positive number", v)
+				}
+				*field(c) = n
+				return nil
+			}), "int")
+	}
+	limit("webchat-new-visitors-per-address", "HUILIU_WEBCHAT_NEW_VISITORS_PER_ADDRESS", "new website-chat visitors per address and site per 10 minutes (-1: off)",
+		func(c *Config) *int { return &c.WebchatNewVisitorsPerAddress }, true)
+	limit("webchat-new-tickets-per-address", "HUILIU_WEBCHAT_NEW_TICKETS_PER_ADDRESS", "new website-chat tickets per address and site per 10 minutes (-1: off)",
+		func(c *Config) *int { return &c.WebchatNewTicketsPerAddress }, true)
+	limit("webchat-new-tickets-per-site", "HUILIU_WEBCHAT_NEW_TICKETS_PER_SITE", "new website-chat tickets per site per minute (-1: off)",
+		func(c *Config) *int { return &c.WebchatNewTicketsPerSite }, true)
+	limit("webchat-max-ingests", "HUILIU_WEBCHAT_MAX_INGESTS", "website-chat messages a node stores at once; more are answered busy",
+		func(c *Config) *int { return &c.WebchatMaxIngests }, false)
 	g, s = str(func(c *Config) *string { return &c.PublicURL })
 	add(mk("public-url", "HUILIU_PUBLIC_URL", "public base URL of this desk, for webhooks", false, g, s), "string")
 	g, s = str(func(c *Config) *string { return &c.telegramEnv.Token })

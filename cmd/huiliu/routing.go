@@ -6,6 +6,7 @@ import (
 
 	"huiliu/cmd/huiliu/internal/services"
 	"huiliu/desk"
+	"huiliu/queue"
 )
 
 // routingServices work the queues and wake the router on desk events (the
@@ -24,7 +25,7 @@ func (a *app) routingServices() []services.Service {
 // node A should fill now rather than at its next tick.
 func (a *app) nudgeOnDeskEvents(ctx context.Context) {
 	for ctx.Err() == nil {
-		entries, err := a.queue.Bus().Subscribe(ctx, desk.StreamDesk, -1)
+		entries, err := a.queue.Bus().Subscribe(ctx, desk.StreamDesk, queue.Live)
 		if err != nil {
 			a.log.Warn("routing: subscribe to desk events", "err", err)
 			select {

@@ -27,6 +27,12 @@ func (a *app) newWebchat() *webchat.Server {
 		LocalLimiter:      a.local.Limiter(),
 		Logger:            a.log.With("channel", "webchat"),
 		MessagesPerMinute: a.cfg.WebchatMessagesPerMinute,
+
+		NewVisitorsPerAddress: a.cfg.WebchatNewVisitorsPerAddress,
+		NewTicketsPerAddress:  a.cfg.WebchatNewTicketsPerAddress,
+		NewTicketsPerSite:     a.cfg.WebchatNewTicketsPerSite,
+		MaxIngests:            a.cfg.WebchatMaxIngests,
+		TrustProxy:            a.cfg.TrustProxy,
 	})
 }
 
@@ -107,12 +113,12 @@ type chatFeed struct {
 
 func (f chatFeed) Notices(ctx context.Context) (<-chan webchat.Notice, error) {
 	ctx, cancel := context.WithCancel(ctx)
-	events, err := f.bus.Subscribe(ctx, desk.StreamDesk, -1)
+	events, err := f.bus.Subscribe(ctx, desk.StreamDesk, queue.Live)
 	if err != nil {
 		cancel()
 		return nil, err
 	}
-	typing, err := f.bus.Subscribe(ctx, desk.StreamTyping, -1)
+	typing, err := f.bus.Subscribe(ctx, desk.StreamTyping, queue.Live)
 	if err != nil {
 		cancel()
 		return nil, err

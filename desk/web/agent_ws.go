@@ -22,9 +22,11 @@ const (
 	// wsReadLimit bounds a client frame: clients send only small control
 	// frames (typing, watch, ping).
 	wsReadLimit = 4 << 10
-	// wsSendQueue frames may wait for a slow client; beyond that it is
-	// disconnected and resumes from its last sequence, holding nobody up.
-	wsSendQueue = 256
+	// wsSendQueue frames may wait for a slow client; from wsCoalesceAt on
+	// its desk frames are coalesced (pump), flushed every wsCoalesceEvery.
+	wsSendQueue     = 256
+	wsCoalesceAt    = wsSendQueue * 3 / 4
+	wsCoalesceEvery = 250 * time.Millisecond
 	// wsTypingEvery throttles typing frames from one connection.
 	wsTypingEvery = time.Second
 	// wsMaxWatched bounds how many tickets one connection follows typing on.
@@ -33,11 +35,13 @@ const (
 
 // wsFrame is what the server sends: "event" (Event set; built by
 // eventFrame from the node's decoded entry), "skip" (an event the agent may
-// not see; only Seq, to move the resume point), "reset" (reload from the
-// API, resume after Seq), "typing" and "pong".
+// not see; only the position, to move the resume point), "reset" (reload
+// from the API, resume after Pos), "typing" and "pong". Pos is the resume
+// point "<epoch>:<seq>" the page sends back as ?after=.
 type wsFrame struct {
 	Type  string          `json:"type"`
 	Seq   *int64          `json:"seq,omitempty"`
+	Pos   string          `json:"pos,omitempty"`
 	Event json.RawMessage `json:"event,omitempty"`
 	// typing
 	TicketID string `json:"ticket_id,omitempty"`
@@ -63,7 +67,7 @@ var wsUpgrader = websocket.Upgrader{
 }
 
 // agentWS is the desk's live socket: the desk stream filtered for the agent
-// (resumable with ?after= exactly like the SSE stream) plus typing
+// (resumable with ?after=<epoch>:<seq> exactly like the SSE stream) plus typing
 // indicators. A browser sends the session cookie on any upgrade, even one a
 // foreign page starts, so an upgrade whose Origin is not this host is
 // refused: that is the socket's CSRF protection.
@@ -72,7 +76,7 @@ func (s *Server) agentWS(c echo.Context) error {
 	if !originOnly(r) {
 		return desk.Errorf(desk.CodeForbidden, "the desk socket accepts pages of this site only")
 	}
-	after, err := resumeAfter(c.QueryParam("after"))
+	from, err := resumeFrom(c.QueryParam("after"))
 	if err != nil {
 		return err
 	}
@@ -80,11 +84,11 @@ func (s *Server) agentWS(c echo.Context) error {
 	// its own context ends every goroutine of the connection.
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
 	defer cancel()
-	events, err := s.subscribeDesk(ctx, after)
+	events, err := s.subscribeDesk(ctx, from)
 	if err != nil {
 		return err
 	}
-	typing, err := s.opts.Events.Subscribe(ctx, desk.StreamTyping, -1)
+	typing, err := s.opts.Events.Subscribe(ctx, desk.StreamTyping, queue.Live)
 	if err != nil {
 		return desk.Wrap(desk.CodeUnavailable, err, "live events are unavailable, try again shortly")
 	}
@@ -129,8 +133,16 @@ func (w *wsConn) run(ctx context.Context, events, typing <-chan queue.Entry) {
 }
 
 // pump turns bus entries into frames for the writer. It never blocks on
-// the client: a full queue disconnects it (it resumes where it was).
+// the client. Under pressure (the send queue past wsCoalesceAt) desk
+// frames are held instead, one per ticket with the latest winning, and
+// flushed in stream order every wsCoalesceEvery while the queue has room:
+// a page reloads a ticket on any event of it, so the latest is all it
+// needs, and an agent watching every team at high volume stays connected
+// with fewer frames instead of being dropped and reconnecting.
 func (w *wsConn) pump(ctx context.Context, events, typing <-chan queue.Entry) {
+	var held coalescer
+	flush := time.NewTicker(wsCoalesceEvery)
+	defer flush.Stop()
 	for {
 		select {
 		case <-ctx.Done():
@@ -138,10 +150,14 @@ func (w *wsConn) pump(ctx context.Context, events, typing <-chan queue.Entry) {
 		case <-w.s.closing:
 			w.closeWith(websocket.CloseGoingAway, "server shutting down")
 			return
+		case <-flush.C:
+			for !held.empty() && len(w.send) < wsCoalesceAt {
+				w.send <- held.next()
+			}
 		case e, ok := <-events:
 			if !ok {
 				// Dropped by the bus as too slow, or the bus closed.
-				w.closeWith(websocket.CloseTryAgainLater, "resume from your last sequence")
+				w.closeWith(websocket.CloseTryAgainLater, "resume from your last position")
 				return
 			}
 			item, ok := w.s.liveItemFor(w.agent, e)
@@ -151,15 +167,19 @@ func (w *wsConn) pump(ctx context.Context, events, typing <-chan queue.Entry) {
 			var b []byte
 			switch {
 			case item.Reset:
-				b = encodeWS(wsFrame{Type: "reset", Seq: &item.Seq})
+				// Everything before it is reloaded anyway.
+				held = coalescer{}
+				b = encodeWS(wsFrame{Type: "reset", Seq: &item.Seq, Pos: item.Pos})
 			case item.Data != nil:
-				b = eventFrame(item.Seq, item.Data)
+				b = eventFrame(item.Seq, item.Pos, item.Data)
 			default:
-				b = encodeWS(wsFrame{Type: "skip", Seq: &item.Seq})
+				b = encodeWS(wsFrame{Type: "skip", Seq: &item.Seq, Pos: item.Pos})
 			}
-			if !w.enqueue(b) {
-				return
+			if held.empty() && len(w.send) < wsCoalesceAt {
+				w.send <- b // room was checked; only pump sends frames
+				continue
 			}
+			held.hold(item.TicketID, item.Seq, b)
 		case e, ok := <-typing:
 			if !ok {
 				// Typing is fleeting: lose it rather than the connection.
@@ -170,20 +190,58 @@ func (w *wsConn) pump(ctx context.Context, events, typing <-chan queue.Entry) {
 			if json.Unmarshal(e.Data, &t) != nil || t.AgentID == w.agent.ID && t.Who == desk.TypingAgent || !w.watching(t.TicketID) {
 				continue
 			}
-			if !w.enqueue(encodeWS(wsFrame{Type: "typing", TicketID: t.TicketID, Who: t.Who, AgentID: t.AgentID, Name: t.Name})) {
-				return
+			select {
+			case w.send <- encodeWS(wsFrame{Type: "typing", TicketID: t.TicketID, Who: t.Who, AgentID: t.AgentID, Name: t.Name}):
+			default: // under pressure typing is the first thing to go
 			}
 		}
 	}
 }
 
+// coalescer holds desk frames while a client is behind: the latest per
+// ticket, and the latest frame that carries only a position (skips and
+// resets, key ""). Frames come out in stream order, so the client's
+// position only moves forward.
+type coalescer struct {
+	frames map[string]heldFrame
+}
+
+type heldFrame struct {
+	seq   int64
+	frame []byte
+}
+
+func (c *coalescer) empty() bool { return len(c.frames) == 0 }
+
+func (c *coalescer) hold(ticketID string, seq int64, frame []byte) {
+	if c.frames == nil {
+		c.frames = map[string]heldFrame{}
+	}
+	c.frames[ticketID] = heldFrame{seq: seq, frame: frame}
+}
+
+// next removes and returns the held frame earliest in the stream.
+func (c *coalescer) next() []byte {
+	first := ""
+	for k, f := range c.frames {
+		if _, ok := c.frames[first]; !ok || f.seq < c.frames[first].seq {
+			first = k
+		}
+	}
+	f := c.frames[first]
+	delete(c.frames, first)
+	return f.frame
+}
+
 // eventFrame wraps an event's JSON without decoding it again: every agent
 // of the node shares the bytes the node decoded once.
-func eventFrame(seq int64, event []byte) []byte {
-	b := make([]byte, 0, len(event)+48)
+func eventFrame(seq int64, pos string, event []byte) []byte {
+	b := make([]byte, 0, len(event)+len(pos)+56)
 	b = append(b, `{"type":"event","seq":`...)
 	b = strconv.AppendInt(b, seq, 10)
-	b = append(b, `,"event":`...)
+	b = append(b, `,"pos":"`...)
+	b = append(b, pos...) // hex digits, a colon and digits: no escaping
+	b = append(b, `","event":`...)
 	b = append(b, event...)
 	return append(b, '}')
 }
@@ -191,17 +249,6 @@ func eventFrame(seq int64, event []byte) []byte {
 func encodeWS(f wsFrame) []byte {
 	b, _ := json.Marshal(f) // strings and numbers only: cannot fail
 	return b
-}
-
-func (w *wsConn) enqueue(f []byte) bool {
-	select {
-	case w.send <- f:
-		return true
-	default:
-		w.s.log.Info("web: desk socket too slow, disconnected", "agent", w.agent.ID)
-		w.closeWith(websocket.CloseTryAgainLater, "too slow; resume from your last sequence")
-		return false
-	}
 }
 
 // closeWith says goodbye with a close frame; the read loop then ends.

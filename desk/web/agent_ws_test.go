@@ -22,6 +22,7 @@ import (
 type wsFrame struct {
 	Type     string      `json:"type"`
 	Seq      *int64      `json:"seq"`
+	Pos      string      `json:"pos"`
 	Event    *desk.Event `json:"event"`
 	TicketID string      `json:"ticket_id"`
 	Who      string      `json:"who"`
@@ -134,7 +135,7 @@ func TestAgentSocketStreamsAndResumes(t *testing.T) {
 	h.inbound("m2", "c1", "second") // 2 message.created
 	h.inbound("m3", "c1", "third")  // 3 message.created
 
-	conn := h.mustDialWS(cookie, "?after=0")
+	conn := h.mustDialWS(cookie, "?after="+h.pos(0))
 	got := describe(readFrames(t, conn, 3))
 	want := []string{"event 1 ticket.created", "event 2 message.created", "event 3 message.created"}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
@@ -143,7 +144,7 @@ func TestAgentSocketStreamsAndResumes(t *testing.T) {
 	conn.Close()
 
 	// A page that saw 1 gets exactly 2 and 3, then the live 4.
-	conn = h.mustDialWS(cookie, "?after=1")
+	conn = h.mustDialWS(cookie, "?after="+h.pos(1))
 	got = describe(readFrames(t, conn, 2))
 	h.inbound("m4", "c1", "fourth")
 	got = append(got, describe(readFrames(t, conn, 1))...)
@@ -161,7 +162,7 @@ func TestAgentSocketSkipsInvisibleTicketsAndResets(t *testing.T) {
 	h.inbound("m2", "c2", "hello")                    // 3, unrouted
 	h.inbound("m3", "c1", "more B business")          // 4, team B
 
-	conn := h.mustDialWS(cookie, "?after=0")
+	conn := h.mustDialWS(cookie, "?after="+h.pos(0))
 	fs := readFrames(t, conn, 4)
 	got := describe(fs)
 	want := []string{"event 1 ticket.created", "skip 2", "event 3 ticket.created", "skip 4"}
@@ -174,16 +175,21 @@ func TestAgentSocketSkipsInvisibleTicketsAndResets(t *testing.T) {
 	}
 	conn.Close()
 
-	// A resume point the server cannot serve (newer than anything it has:
-	// the backend lost its state) gets a reset at the newest sequence.
-	conn = h.mustDialWS(cookie, "?after=1000")
-	got = describe(readFrames(t, conn, 1))
-	if strings.Join(got, ",") != "reset 4" {
-		t.Fatalf("frames %v, want [reset 4]", got)
+	// Resume points the server cannot prove it holds — newer than anything
+	// it has, a plain sequence from before epochs, another epoch (the server
+	// restarted or Redis lost the stream) — get a reset at the newest
+	// position.
+	for _, after := range []string{h.pos(1000), "2", "0123456789abcdef:2"} {
+		conn = h.mustDialWS(cookie, "?after="+after)
+		fs := readFrames(t, conn, 1)
+		if got := describe(fs); strings.Join(got, ",") != "reset 4" || fs[0].Pos != h.pos(4) {
+			t.Fatalf("after %s: frames %v at %q, want [reset 4] at %s", after, got, fs[0].Pos, h.pos(4))
+		}
+		conn.Close()
 	}
 	// A supervisor sees the team B events.
 	h.createAgent("sup@example.com", "Sup", desk.RoleSupervisor)
-	conn = h.mustDialWS(h.sessionCookie("sup@example.com"), "?after=1")
+	conn = h.mustDialWS(h.sessionCookie("sup@example.com"), "?after="+h.pos(1))
 	got = describe(readFrames(t, conn, 3))
 	want = []string{"event 2 ticket.updated", "event 3 ticket.created", "event 4 message.created"}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
@@ -270,5 +276,54 @@ func TestAgentSocketEndsOnShutdown(t *testing.T) {
 	var ce *websocket.CloseError
 	if !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway {
 		t.Fatalf("read after shutdown: %v, want close 1001", err)
+	}
+}
+
+// TestAgentSocketCoalescesInsteadOfDropping: a page that does not read
+// while thousands of events pass is not disconnected; when it reads again
+// it gets fewer frames than events, in stream order, ending at the newest
+// position, with the newest event of the busy ticket.
+func TestAgentSocketCoalescesInsteadOfDropping(t *testing.T) {
+	const total = 6000
+	// The bus holds every event for the socket's pump, so only the
+	// socket's own pressure is tested here (the bus dropping a reader that
+	// lags behind it is the resume path, tested elsewhere).
+	db := storetest.New(t)
+	q := memory.New(memory.WithSubscriberBuffer(total + 16))
+	t.Cleanup(func() { q.Close() })
+	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: q.Limiter()})
+	srv := web.New(web.Options{Service: svc, Events: q.Bus()})
+	h := &harness{t: t, svc: svc, db: db, bus: q.Bus(), srv: httptest.NewServer(srv)}
+	t.Cleanup(h.srv.Close)
+	t.Cleanup(srv.CloseStreams)
+	h.createAgent("li@example.com", "李娜", desk.RoleAgent)
+	conn := h.mustDialWS(h.sessionCookie("li@example.com"), "?after="+h.pos(0))
+	pad := strings.Repeat("x", 2000) // fills the socket's buffers sooner
+	ctx := context.Background()
+	for i := 1; i <= total; i++ {
+		ev := `{"seq":0,"type":"message.created","ticket_id":"T` + itoa(i%3) + `","data":{"n":` + itoa(i) + `,"pad":"` + pad + `"}}`
+		if _, err := h.bus.Publish(ctx, desk.StreamDesk, []byte(ev)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var frames int
+	var last wsFrame
+	for last.Seq == nil || *last.Seq != total {
+		_ = conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+		var f wsFrame
+		if err := conn.ReadJSON(&f); err != nil {
+			t.Fatalf("after %d frames (last %s): %v", frames, describe([]wsFrame{last}), err)
+		}
+		if f.Type != "event" || last.Seq != nil && *f.Seq <= *last.Seq {
+			t.Fatalf("frame %s after %s", describe([]wsFrame{f}), describe([]wsFrame{last}))
+		}
+		frames++
+		last = f
+	}
+	if frames >= total {
+		t.Fatalf("%d frames for %d events: nothing was coalesced", frames, total)
+	}
+	if last.Pos != h.pos(total) {
+		t.Fatalf("last position %q, want %q", last.Pos, h.pos(total))
 	}
 }

@@ -8,17 +8,20 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// events streams the desk's events as Server-Sent Events. A client resumes
-// after a drop with Last-Event-ID (browsers send it themselves) or ?after=,
-// and gets exactly what it missed; events of tickets the agent may not see
-// are skipped, but their sequence still advances the resume point.
+// events streams the desk's events as Server-Sent Events. Each id is a
+// position "<epoch>:<seq>"; a client resumes after a drop with
+// Last-Event-ID (browsers send it themselves) or ?after=, and gets exactly
+// what it missed, or a reset when the stream cannot prove it still holds
+// that (another epoch: the server restarted or Redis lost the stream).
+// Events of tickets the agent may not see are skipped, but their position
+// still advances the resume point.
 func (s *Server) events(c echo.Context) error {
-	after, err := resumeAfter(c.Request().Header.Get("Last-Event-ID"), c.QueryParam("after"))
+	from, err := resumeFrom(c.Request().Header.Get("Last-Event-ID"), c.QueryParam("after"))
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	ch, err := s.subscribeDesk(ctx, after)
+	ch, err := s.subscribeDesk(ctx, from)
 	if err != nil {
 		return err
 	}
@@ -64,19 +67,19 @@ func (s *Server) events(c echo.Context) error {
 			case !ok:
 				continue
 			case item.Reset:
-				if err := write("id: %d\nevent: reset\ndata: {}\n\n", e.Seq); err != nil {
+				if err := write("id: %s\nevent: reset\ndata: {}\n\n", item.Pos); err != nil {
 					return nil
 				}
 				continue
 			case item.Data == nil:
 				// An id without data moves the client's resume point
 				// without dispatching a message event.
-				if err := write("id: %d\n\n", e.Seq); err != nil {
+				if err := write("id: %s\n\n", item.Pos); err != nil {
 					return nil
 				}
 				continue
 			}
-			if err := write("id: %d\nevent: %s\ndata: %s\n\n", e.Seq, item.Type, item.Data); err != nil {
+			if err := write("id: %s\nevent: %s\ndata: %s\n\n", item.Pos, item.Type, item.Data); err != nil {
 				return nil
 			}
 		}

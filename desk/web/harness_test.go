@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +36,16 @@ type harness struct {
 	// now and bus are the service's, for a second node's workers.
 	now func() time.Time
 	bus queue.Bus
+}
+
+// pos is seq as a resume point in the desk stream's current epoch.
+func (h *harness) pos(seq int64) string {
+	h.t.Helper()
+	p, err := h.bus.Last(context.Background(), desk.StreamDesk)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return p.Epoch + ":" + strconv.FormatInt(seq, 10)
 }
 
 func newHarness(t testing.TB) *harness {

@@ -227,24 +227,24 @@ func (s *Server) withChrome(ctx context.Context, c echo.Context, d *pageData, ac
 	if pj == nil {
 		pj = map[string]any{}
 	}
-	pj["seq"] = s.liveSeq(ctx)
+	pj["pos"] = s.livePos(ctx)
 	pj["me"] = p.Agent.ID
 	d.PageJSON = pj
 	return nil
 }
 
-// liveSeq is the desk stream's newest sequence when the page was read, so
-// the page's socket resumes right after what the page shows and misses
-// nothing that happened in between. -1 (new events only) when unknown.
-func (s *Server) liveSeq(ctx context.Context) int64 {
-	if l, ok := s.opts.Events.(interface {
-		Last(ctx context.Context, stream string) (int64, error)
-	}); ok {
-		if n, err := l.Last(ctx, desk.StreamDesk); err == nil {
-			return n
-		}
+// livePos is the desk stream's position when the page was read, so the
+// page's socket resumes right after what the page shows and misses nothing
+// that happened in between. "" (new events only) when unknown.
+func (s *Server) livePos(ctx context.Context) string {
+	if s.opts.Events == nil {
+		return ""
 	}
-	return -1
+	p, err := s.opts.Events.Last(ctx, desk.StreamDesk)
+	if err != nil {
+		return ""
+	}
+	return position(p.Epoch, p.Seq)
 }
 
 // inboxCounts are the sidebar's numbers by view key.

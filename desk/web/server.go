@@ -22,7 +22,8 @@ const DefaultBodyLimit = 1 << 20
 
 // Subscriber gives live events; queue.Bus implements it.
 type Subscriber interface {
-	Subscribe(ctx context.Context, stream string, after int64) (<-chan queue.Entry, error)
+	Subscribe(ctx context.Context, stream string, from queue.Position) (<-chan queue.Entry, error)
+	Last(ctx context.Context, stream string) (queue.Position, error)
 }
 
 // Check is one readiness probe (database, Redis).

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 
 	"huiliu/desk"
@@ -16,28 +17,52 @@ import (
 // share these: how a resume point is read, how the desk stream is
 // subscribed and how each entry is judged for one agent.
 
-// resumeAfter is the first non-empty value as a sequence number, or -1
-// ("new events only") when none is given.
-func resumeAfter(values ...string) (int64, error) {
+// resumeFrom reads the first non-empty value as a resume point
+// "<epoch>:<seq>" (what the streams hand out), or Live ("new events only")
+// when none is given. A plain sequence from before epochs is accepted with
+// no epoch, which the bus answers with a reset: it proves nothing.
+func resumeFrom(values ...string) (queue.Position, error) {
 	for _, v := range values {
 		if v == "" {
 			continue
 		}
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 {
-			return 0, desk.Errorf(desk.CodeInvalid, "after / Last-Event-ID must be a sequence number")
+		epoch, seqText, ok := strings.Cut(v, ":")
+		if !ok {
+			epoch, seqText = "", v
 		}
-		return n, nil
+		n, err := strconv.ParseInt(seqText, 10, 64)
+		if err != nil || n < 0 || ok && !validEpoch(epoch) {
+			return queue.Position{}, desk.Errorf(desk.CodeInvalid, "after / Last-Event-ID must be a position <epoch>:<seq> from this stream")
+		}
+		return queue.Position{Epoch: epoch, Seq: n}, nil
 	}
-	return -1, nil
+	return queue.Live, nil
 }
 
-// subscribeDesk follows the desk stream after seq after.
-func (s *Server) subscribeDesk(ctx context.Context, after int64) (<-chan queue.Entry, error) {
+// validEpoch accepts what queue.NewEpoch makes, with room to change it.
+func validEpoch(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// position is how a client keeps its place: "<epoch>:<seq>".
+func position(epoch string, seq int64) string {
+	return epoch + ":" + strconv.FormatInt(seq, 10)
+}
+
+// subscribeDesk follows the desk stream after from.
+func (s *Server) subscribeDesk(ctx context.Context, from queue.Position) (<-chan queue.Entry, error) {
 	if s.opts.Events == nil {
 		return nil, desk.Errorf(desk.CodeUnavailable, "live events are not configured")
 	}
-	ch, err := s.opts.Events.Subscribe(ctx, desk.StreamDesk, after)
+	ch, err := s.opts.Events.Subscribe(ctx, desk.StreamDesk, from)
 	if err != nil {
 		return nil, desk.Wrap(desk.CodeUnavailable, err, "live events are unavailable, try again shortly")
 	}
@@ -48,10 +73,12 @@ func (s *Server) subscribeDesk(ctx context.Context, after int64) (<-chan queue.E
 // event they may see (Data: the event's JSON, seq set), or (Data nil) a skip
 // that only moves their resume point past an event they may not see.
 type liveItem struct {
-	Seq   int64
-	Reset bool
-	Type  string
-	Data  []byte
+	Seq      int64
+	TicketID string // of an event the agent may see
+	Pos      string // the client's resume point after this item
+	Reset    bool
+	Type     string
+	Data     []byte
 }
 
 // liveItemFor judges entry e for agent; ok is false for an entry that does
@@ -59,6 +86,7 @@ type liveItem struct {
 // node however many agents follow the stream (liveCache).
 func (s *Server) liveItemFor(agent desk.Agent, e queue.Entry) (item liveItem, ok bool) {
 	item.Seq = e.Seq
+	item.Pos = position(e.Epoch, e.Seq)
 	if e.Reset {
 		item.Reset = true
 		return item, true
@@ -68,7 +96,7 @@ func (s *Server) liveItemFor(agent desk.Agent, e queue.Entry) (item liveItem, ok
 		return item, false
 	}
 	if desk.CanSeeEvent(agent, d.vis) {
-		item.Type, item.Data = d.vis.Type, d.data
+		item.Type, item.Data, item.TicketID = d.vis.Type, d.data, d.vis.TicketID
 	}
 	return item, true
 }
@@ -85,11 +113,13 @@ type liveCache struct {
 }
 
 // liveDecoded is an entry as every agent needs it: what decides who may see
-// it and the JSON to send, with the bus sequence filled in.
+// it and the JSON to send, with the bus sequence filled in. The epoch is
+// part of the key: a new epoch numbers from 1 again.
 type liveDecoded struct {
-	seq  int64
-	vis  desk.Event // Type, TeamID, OwnerID, AssigneeID
-	data []byte
+	epoch string
+	seq   int64
+	vis   desk.Event // Type, TicketID, TeamID, OwnerID, AssigneeID
+	data  []byte
 }
 
 func (c *liveCache) get(e queue.Entry, log *slog.Logger) (liveDecoded, bool) {
@@ -97,7 +127,7 @@ func (c *liveCache) get(e queue.Entry, log *slog.Logger) (liveDecoded, bool) {
 	c.mu.Lock()
 	d := c.slots[i]
 	c.mu.Unlock()
-	if d.seq == e.Seq && d.data != nil {
+	if d.seq == e.Seq && d.epoch == e.Epoch && d.data != nil {
 		return d, true
 	}
 	d, err := decodeLive(e)
@@ -118,6 +148,7 @@ var seqZero = []byte(`{"seq":0,`)
 func decodeLive(e queue.Entry) (liveDecoded, error) {
 	var vis struct {
 		Type       string `json:"type"`
+		TicketID   string `json:"ticket_id"`
 		TeamID     string `json:"team_id"`
 		OwnerID    string `json:"owner_id"`
 		AssigneeID string `json:"assignee_id"`
@@ -125,7 +156,7 @@ func decodeLive(e queue.Entry) (liveDecoded, error) {
 	if err := json.Unmarshal(e.Data, &vis); err != nil {
 		return liveDecoded{}, err
 	}
-	d := liveDecoded{seq: e.Seq, vis: desk.Event{Type: vis.Type, TeamID: vis.TeamID, OwnerID: vis.OwnerID, AssigneeID: vis.AssigneeID}}
+	d := liveDecoded{epoch: e.Epoch, seq: e.Seq, vis: desk.Event{Type: vis.Type, TicketID: vis.TicketID, TeamID: vis.TeamID, OwnerID: vis.OwnerID, AssigneeID: vis.AssigneeID}}
 	if bytes.HasPrefix(e.Data, seqZero) {
 		// Splice the sequence in rather than encode the event again.
 		d.data = append([]byte(`{"seq":`+strconv.FormatInt(e.Seq, 10)+`,`), e.Data[len(seqZero):]...)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -78,7 +79,37 @@ func BenchmarkLiveFanout(b *testing.B) {
 		e := queue.Entry{Seq: int64(i + 1), Data: data}
 		for _, a := range agents {
 			item, _ := s.liveItemFor(a, e)
-			_ = eventFrame(item.Seq, item.Data)
+			_ = eventFrame(item.Seq, item.Pos, item.Data)
 		}
+	}
+}
+
+// TestCoalescerKeepsLatestPerTicketInStreamOrder: a client behind gets one
+// frame per ticket, the latest, and its position never moves backwards.
+func TestCoalescerKeepsLatestPerTicketInStreamOrder(t *testing.T) {
+	var c coalescer
+	c.hold("A", 1, []byte("A1"))
+	c.hold("B", 2, []byte("B2"))
+	c.hold("", 3, []byte("skip3"))
+	c.hold("A", 4, []byte("A4"))
+	c.hold("C", 5, []byte("C5"))
+	c.hold("", 6, []byte("skip6"))
+	var got []string
+	for !c.empty() {
+		got = append(got, string(c.next()))
+	}
+	if strings.Join(got, ",") != "B2,A4,C5,skip6" {
+		t.Fatalf("flushed %v, want B2,A4,C5,skip6", got)
+	}
+	// Held again after a flush: still in stream order.
+	c.hold("", 7, []byte("skip7"))
+	c.hold("A", 8, []byte("A8"))
+	c.hold("A", 9, []byte("A9"))
+	got = got[:0]
+	for !c.empty() {
+		got = append(got, string(c.next()))
+	}
+	if strings.Join(got, ",") != "skip7,A9" {
+		t.Fatalf("flushed %v, want skip7,A9", got)
 	}
 }

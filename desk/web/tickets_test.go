@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -237,8 +238,8 @@ func TestEventStreamResumesWithoutGap(t *testing.T) {
 	h.inbound("m1", "c1", "first")  // ticket.created
 	h.inbound("m2", "c1", "second") // message.created
 	h.inbound("m3", "c1", "third")  // message.created
-	got := readEvents(t, h, "0", 3)
-	want := []string{"1 ticket.created", "2 message.created", "3 message.created"}
+	got := readEvents(t, h, h.pos(0), 3)
+	want := []string{h.pos(1) + " ticket.created", h.pos(2) + " message.created", h.pos(3) + " message.created"}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("events %v, want %v", got, want)
 	}
@@ -251,11 +252,37 @@ func TestEventStreamResumesWithoutGap(t *testing.T) {
 			"external_id": "m4", "thread_key": "t", "from": map[string]string{"kind": "api", "value": "c1"}, "text": "fourth",
 		}, nil)
 	}()
-	got = readEvents(t, h, "1", 3)
+	got = readEvents(t, h, h.pos(1), 3)
 	<-posted
-	want = []string{"2 message.created", "3 message.created", "4 message.created"}
+	want = []string{h.pos(2) + " message.created", h.pos(3) + " message.created", h.pos(4) + " message.created"}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("resumed events %v, want %v", got, want)
+	}
+}
+
+// TestEventStreamResetsAcrossRestart: a client of a server that restarted
+// (a new in-process bus, numbering from 1 again) resumes with a position
+// the new run also has a sequence for; only the epoch tells it apart, and
+// it must get a reset, never the new run's entries as if nothing was lost.
+func TestEventStreamResetsAcrossRestart(t *testing.T) {
+	before := newHarness(t)
+	for i := range 3 {
+		before.inbound("old"+strconv.Itoa(i), "c1", "before the restart")
+	}
+	old := before.pos(1)
+	after := newHarness(t)
+	for i := range 4 {
+		after.inbound("new"+strconv.Itoa(i), "c1", "after the restart")
+	}
+	for _, from := range []string{old, "1"} {
+		got := readEvents(t, after, from, 1)
+		if want := after.pos(4) + " reset"; got[0] != want {
+			t.Fatalf("resume from %s: %v, want %s", from, got, want)
+		}
+	}
+	r := after.call("GET", "/api/v1/events?after=abc:xyz", after.admin, nil, nil)
+	if r.StatusCode != http.StatusBadRequest {
+		t.Fatalf("malformed position: %d, want 400", r.StatusCode)
 	}
 }
 

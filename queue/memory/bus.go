@@ -25,7 +25,8 @@ type entry struct {
 }
 
 type stream struct {
-	last int64
+	epoch string
+	last  int64
 	// log holds the retained entries, contiguous by seq; it is compacted
 	// when it reaches twice the retention so appends stay amortised O(1).
 	log      []entry
@@ -56,7 +57,7 @@ func (s *stream) oldest() int64 {
 func (bu *bus) get(name string) *stream {
 	s, ok := bu.streams[name]
 	if !ok {
-		s = &stream{subs: map[*subscriber]struct{}{}}
+		s = &stream{epoch: queue.NewEpoch(), subs: map[*subscriber]struct{}{}}
 		bu.streams[name] = s
 	}
 	s.used = bu.b.now()
@@ -84,7 +85,7 @@ func (bu *bus) Publish(ctx context.Context, name string, data []byte) (int64, er
 			s.log = s.log[1:]
 		}
 	}
-	out := queue.Entry{Seq: e.seq, Data: e.data}
+	out := queue.Entry{Seq: e.seq, Epoch: s.epoch, Data: e.data}
 	for sub := range s.subs {
 		select {
 		case sub.ch <- out:
@@ -98,19 +99,18 @@ func (bu *bus) Publish(ctx context.Context, name string, data []byte) (int64, er
 	return e.seq, nil
 }
 
-func (bu *bus) Last(ctx context.Context, name string) (int64, error) {
+func (bu *bus) Last(ctx context.Context, name string) (queue.Position, error) {
 	if err := bu.b.check(ctx); err != nil {
-		return 0, fmt.Errorf("memory: last %s: %w", name, err)
+		return queue.Position{}, fmt.Errorf("memory: last %s: %w", name, err)
 	}
 	bu.mu.Lock()
 	defer bu.mu.Unlock()
-	if s, ok := bu.streams[name]; ok {
-		return s.last, nil
-	}
-	return 0, nil
+	s := bu.get(name)
+	return queue.Position{Epoch: s.epoch, Seq: s.last}, nil
 }
 
-func (bu *bus) Subscribe(ctx context.Context, name string, after int64) (<-chan queue.Entry, error) {
+func (bu *bus) Subscribe(ctx context.Context, name string, from queue.Position) (<-chan queue.Entry, error) {
+	after := from.Seq
 	if after < -1 {
 		return nil, invalid("subscribe %s: after %d", name, after)
 	}
@@ -124,13 +124,13 @@ func (bu *bus) Subscribe(ctx context.Context, name string, after int64) (<-chan 
 	switch {
 	case after == -1:
 		after = s.last
-	case after > s.last:
+	case from.Epoch != s.epoch || after > s.last:
 		// The resume point comes from a previous life of this stream.
-		sub.ch <- queue.Entry{Seq: s.last, Reset: true}
+		sub.ch <- queue.Entry{Seq: s.last, Epoch: s.epoch, Reset: true}
 		after = s.last
 	case after+1 < s.oldest():
 		after = s.oldest() - 1
-		sub.ch <- queue.Entry{Seq: after, Reset: true}
+		sub.ch <- queue.Entry{Seq: after, Epoch: s.epoch, Reset: true}
 	}
 	sub.cursor = after
 	if after == s.last {
@@ -172,7 +172,7 @@ func (bu *bus) replay(ctx context.Context, s *stream, sub *subscriber) {
 	send:
 		for _, e := range batch {
 			select {
-			case sub.ch <- queue.Entry{Seq: e.seq, Data: e.data}:
+			case sub.ch <- queue.Entry{Seq: e.seq, Epoch: s.epoch, Data: e.data}:
 				sub.cursor = e.seq
 			case <-ctx.Done():
 				break send

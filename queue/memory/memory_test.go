@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"huiliu/queue"
 	"huiliu/queue/memory"
 	"huiliu/queue/queuetest"
 )
@@ -11,11 +12,20 @@ import (
 func harness() queuetest.Harness {
 	return queuetest.Harness{New: func(t *testing.T, cfg queuetest.Config) queuetest.Instance {
 		clock := queuetest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
-		b := memory.New(memory.WithClock(clock.Now), memory.WithRetention(cfg.Retention),
-			memory.WithSubscriberBuffer(cfg.SubscriberBuffer))
-		t.Cleanup(func() { _ = b.Close() })
+		open := func() *memory.Backend {
+			b := memory.New(memory.WithClock(clock.Now), memory.WithRetention(cfg.Retention),
+				memory.WithSubscriberBuffer(cfg.SubscriberBuffer))
+			t.Cleanup(func() { _ = b.Close() })
+			return b
+		}
+		b := open()
 		return queuetest.Instance{
 			Backend: b,
+			// A restart: the process's state is gone with it.
+			Lose: func(t *testing.T) queue.Backend {
+				_ = b.Close()
+				return open()
+			},
 			Now:     clock.Now,
 			Advance: func(d time.Duration) { clock.Advance(d) },
 		}

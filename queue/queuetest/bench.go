@@ -14,7 +14,7 @@ import (
 func BenchmarkPublish(b *testing.B, be queue.Backend) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	ch, err := be.Bus().Subscribe(ctx, "bench", -1)
+	ch, err := be.Bus().Subscribe(ctx, "bench", queue.Live)
 	if err != nil {
 		b.Fatal(err)
 	}

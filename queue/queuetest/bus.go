@@ -20,6 +20,8 @@ func (s *suite) bus(t *testing.T) {
 	t.Run("FromNow", s.busFromNow)
 	t.Run("ResetWhenTrimmed", s.busReset)
 	t.Run("ResetWhenAhead", s.busAhead)
+	t.Run("ResetOnOtherEpoch", s.busOtherEpoch)
+	t.Run("ResetAfterLoss", s.busLoss)
 	t.Run("SlowSubscriberDropped", s.busSlow)
 	t.Run("CancelCloses", s.busCancel)
 	t.Run("CrossNode", s.busCrossNode)
@@ -48,11 +50,16 @@ func next(t *testing.T, ch <-chan queue.Entry) (queue.Entry, bool) {
 // last seq. It reports any gap, duplicate, Reset or wrong payload.
 func follow(ctx context.Context, bus queue.Bus, stream string, after, upTo int64, want func(int64) []byte) (resubscribes int, err error) {
 	last := after
+	head, err := bus.Last(ctx, stream)
+	if err != nil {
+		return 0, err
+	}
+	epoch := head.Epoch
 	for last < upTo {
 		err := func() error {
 			sctx, cancel := context.WithCancel(ctx)
 			defer cancel()
-			ch, err := bus.Subscribe(sctx, stream, last)
+			ch, err := bus.Subscribe(sctx, stream, queue.Position{Epoch: epoch, Seq: last})
 			if err != nil {
 				return fmt.Errorf("subscribe after %d: %w", last, err)
 			}
@@ -91,8 +98,8 @@ func (s *suite) busSequences(t *testing.T) {
 	in := s.fresh(t)
 	ctx := ctxFor(t)
 	b := in.Backend.Bus()
-	if n, err := b.Last(ctx, "a"); err != nil || n != 0 {
-		t.Fatalf("Last of empty stream = %d, %v; want 0", n, err)
+	if n, err := b.Last(ctx, "a"); err != nil || n.Seq != 0 || n.Epoch == "" {
+		t.Fatalf("Last of empty stream = %+v, %v; want 0 and an epoch", n, err)
 	}
 	for i := int64(1); i <= 5; i++ {
 		for _, st := range []string{"a", "b"} {
@@ -106,13 +113,13 @@ func (s *suite) busSequences(t *testing.T) {
 		}
 	}
 	for st, want := range map[string]int64{"a": 5, "b": 3} {
-		if n, err := b.Last(ctx, st); err != nil || n != want {
-			t.Fatalf("Last(%s) = %d, %v; want %d", st, n, err, want)
+		if n, err := b.Last(ctx, st); err != nil || n.Seq != want {
+			t.Fatalf("Last(%s) = %+v, %v; want %d", st, n, err, want)
 		}
 	}
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ch, err := b.Subscribe(sctx, "b", 0)
+	ch, err := b.Subscribe(sctx, "b", at(t, b, "b", 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +202,7 @@ func (s *suite) busAfter(t *testing.T) {
 	publishN(t, ctx, b, "s", 10)
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ch, err := b.Subscribe(sctx, "s", 4)
+	ch, err := b.Subscribe(sctx, "s", at(t, b, "s", 4))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +220,7 @@ func (s *suite) busAfter(t *testing.T) {
 		t.Fatalf("live entry = %+v (open %v), want 11", e, ok)
 	}
 	// Subscribing at the head gives only what comes next.
-	ch2, err := b.Subscribe(sctx, "s", 11)
+	ch2, err := b.Subscribe(sctx, "s", at(t, b, "s", 11))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +230,7 @@ func (s *suite) busAfter(t *testing.T) {
 	if e, ok := next(t, ch2); !ok || e.Seq != 12 {
 		t.Fatalf("entry = %+v (open %v), want 12", e, ok)
 	}
-	if _, err := b.Subscribe(sctx, "s", -2); !errors.Is(err, queue.ErrInvalid) {
+	if _, err := b.Subscribe(sctx, "s", queue.Position{Seq: -2}); !errors.Is(err, queue.ErrInvalid) {
 		t.Fatalf("Subscribe after -2: %v, want ErrInvalid", err)
 	}
 }
@@ -247,7 +254,7 @@ func (s *suite) busResume(t *testing.T) {
 	last := int64(0)
 	for round := 0; last < total; round++ {
 		sctx, cancel := context.WithCancel(ctx)
-		ch, err := b.Subscribe(sctx, "r", last)
+		ch, err := b.Subscribe(sctx, "r", at(t, b, "r", last))
 		if err != nil {
 			cancel()
 			t.Fatal(err)
@@ -282,7 +289,7 @@ func (s *suite) busFromNow(t *testing.T) {
 	publishN(t, ctx, b, "n", 5)
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ch, err := b.Subscribe(sctx, "n", -1)
+	ch, err := b.Subscribe(sctx, "n", queue.Live)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,7 +301,7 @@ func (s *suite) busFromNow(t *testing.T) {
 		t.Fatalf("first entry from now = %+v (open %v), want seq 6", e, ok)
 	}
 	// A stream nobody published to yet works the same way.
-	ch2, err := b.Subscribe(sctx, "empty", -1)
+	ch2, err := b.Subscribe(sctx, "empty", queue.Live)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +323,7 @@ func (s *suite) busReset(t *testing.T) {
 	publishN(t, ctx, b, "t", total)
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ch, err := b.Subscribe(sctx, "t", 1)
+	ch, err := b.Subscribe(sctx, "t", at(t, b, "t", 1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,7 +341,7 @@ func (s *suite) busReset(t *testing.T) {
 		}
 	}
 	// A resume point still retained gets no Reset.
-	ch2, err := b.Subscribe(sctx, "t", total-10)
+	ch2, err := b.Subscribe(sctx, "t", at(t, b, "t", total-10))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -353,7 +360,7 @@ func (s *suite) busAhead(t *testing.T) {
 	// backend lost its state) must reload rather than wait for seq 101.
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ch, err := b.Subscribe(sctx, "a", 100)
+	ch, err := b.Subscribe(sctx, "a", at(t, b, "a", 100))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -368,6 +375,91 @@ func (s *suite) busAhead(t *testing.T) {
 	}
 }
 
+func (s *suite) busOtherEpoch(t *testing.T) {
+	t.Parallel()
+	in := s.fresh(t)
+	ctx := ctxFor(t)
+	b := in.Backend.Bus()
+	head, err := b.Last(ctx, "o")
+	if err != nil {
+		t.Fatal(err)
+	}
+	publishN(t, ctx, b, "o", 5)
+	// The epoch read before the first entry is the one entries carry.
+	if n, err := b.Last(ctx, "o"); err != nil || n.Epoch != head.Epoch || n.Seq != 5 {
+		t.Fatalf("Last = %+v, %v; want epoch %q at 5", n, err, head.Epoch)
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// A plain sequence (no epoch) and a foreign epoch prove nothing.
+	for _, from := range []queue.Position{{Seq: 3}, {Epoch: "0123456789abcdef", Seq: 3}} {
+		ch, err := b.Subscribe(sctx, "o", from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e, ok := next(t, ch); !ok || !e.Reset || e.Seq != 5 || e.Epoch != head.Epoch {
+			t.Fatalf("from %+v: first entry = %+v (open %v), want Reset at 5 in %q", from, e, ok, head.Epoch)
+		}
+	}
+	ch, err := b.Subscribe(sctx, "o", queue.Position{Epoch: head.Epoch, Seq: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for want := int64(4); want <= 5; want++ {
+		if e, ok := next(t, ch); !ok || e.Reset || e.Seq != want || e.Epoch != head.Epoch {
+			t.Fatalf("entry = %+v (open %v), want %d in %q", e, ok, want, head.Epoch)
+		}
+	}
+}
+
+// busLoss resumes across a lost state (a restart, a FLUSHALL): the new
+// stream numbers from 1 again, so only the epoch tells the resume point
+// belongs to the old one.
+func (s *suite) busLoss(t *testing.T) {
+	t.Parallel()
+	in := s.fresh(t)
+	if in.Lose == nil {
+		t.Skip("the harness cannot lose the backend's state")
+	}
+	ctx := ctxFor(t)
+	b := in.Backend.Bus()
+	publishN(t, ctx, b, "l", 10)
+	old, err := b.Last(ctx, "l")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	live, err := b.Subscribe(sctx, "l", old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb := in.Lose(t).Bus()
+	publishN(t, ctx, nb, "l", 12)
+	// A subscriber of the old life is ended, never fed the new one.
+	for {
+		e, ok := next(t, live)
+		if !ok {
+			break
+		}
+		t.Fatalf("old subscriber got %+v after the loss", e)
+	}
+	ch, err := nb.Subscribe(sctx, "l", old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, ok := next(t, ch)
+	if !ok || !e.Reset || e.Seq != 12 || e.Epoch == old.Epoch || e.Epoch == "" {
+		t.Fatalf("resume from %+v: first entry = %+v (open %v), want a Reset at 12 in a new epoch", old, e, ok)
+	}
+	if _, err := nb.Publish(ctx, "l", payload("l", 13)); err != nil {
+		t.Fatal(err)
+	}
+	if n, ok := next(t, ch); !ok || n.Reset || n.Seq != 13 || n.Epoch != e.Epoch {
+		t.Fatalf("after the Reset: %+v (open %v), want 13 in %q", n, ok, e.Epoch)
+	}
+}
+
 func (s *suite) busSlow(t *testing.T) {
 	t.Parallel()
 	const buffer = 16
@@ -377,7 +469,7 @@ func (s *suite) busSlow(t *testing.T) {
 	const total = 40 * buffer
 	// From now on (-1): a subscriber still replaying a backlog reads it at
 	// its own pace by design, so only a live subscriber can be too slow.
-	slow, err := b.Subscribe(ctx, "x", -1)
+	slow, err := b.Subscribe(ctx, "x", queue.Live)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -427,7 +519,7 @@ func (s *suite) busCancel(t *testing.T) {
 	// One subscriber cancelled while live, one while still replaying.
 	for _, after := range []int64{-1, 0} {
 		sctx, cancel := context.WithCancel(ctx)
-		ch, err := b.Subscribe(sctx, "c", after)
+		ch, err := b.Subscribe(sctx, "c", at(t, b, "c", after))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -462,11 +554,11 @@ func (s *suite) busCrossNode(t *testing.T) {
 	}
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	chB, err := b.Subscribe(sctx, "x", 0)
+	chB, err := b.Subscribe(sctx, "x", at(t, b, "x", 0))
 	if err != nil {
 		t.Fatal(err)
 	}
-	chA, err := a.Subscribe(sctx, "x", -1)
+	chA, err := a.Subscribe(sctx, "x", queue.Live)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -493,8 +585,8 @@ func (s *suite) busCrossNode(t *testing.T) {
 			t.Fatalf("node A: got %+v (open %v), want %d", e, ok, i)
 		}
 	}
-	if n, err := b.Last(ctx, "x"); err != nil || n != 200 {
-		t.Fatalf("Last on node B = %d, %v", n, err)
+	if n, err := b.Last(ctx, "x"); err != nil || n.Seq != 200 {
+		t.Fatalf("Last on node B = %+v, %v", n, err)
 	}
 }
 
@@ -505,18 +597,19 @@ func (s *suite) busMany(t *testing.T) {
 	b := in.Backend.Bus()
 	const subs, total = 25, 400
 	errs := make(chan error, subs)
+	start := at(t, b, "m", 0)
 	var ready sync.WaitGroup
 	for i := range subs {
 		ready.Add(1)
 		go func() {
 			// Half start from the beginning, half from now on.
-			after := int64(0)
+			from := start
 			if i%2 == 1 {
-				after = -1
+				from = queue.Live
 			}
 			sctx, cancel := context.WithCancel(ctx)
 			defer cancel()
-			ch, err := b.Subscribe(sctx, "m", after)
+			ch, err := b.Subscribe(sctx, "m", from)
 			ready.Done()
 			if err != nil {
 				errs <- err
@@ -555,11 +648,11 @@ func (s *suite) busClose(t *testing.T) {
 	if _, err := b.Publish(ctx, "z", nil); err != nil {
 		t.Fatal(err)
 	}
-	live, err := b.Subscribe(ctx, "z", -1)
+	live, err := b.Subscribe(ctx, "z", queue.Live)
 	if err != nil {
 		t.Fatal(err)
 	}
-	replaying, err := b.Subscribe(ctx, "z", 0)
+	replaying, err := b.Subscribe(ctx, "z", at(t, b, "z", 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -580,9 +673,22 @@ func (s *suite) busClose(t *testing.T) {
 			}
 		}
 	}
-	if _, err := b.Subscribe(ctx, "z", 0); err == nil {
+	if _, err := b.Subscribe(ctx, "z", queue.Position{Seq: 0}); err == nil {
 		t.Fatal("Subscribe after Close succeeded")
 	}
+}
+
+// at is the position seq in stream's current epoch (Live for -1).
+func at(t *testing.T, b queue.Bus, stream string, seq int64) queue.Position {
+	t.Helper()
+	if seq == -1 {
+		return queue.Live
+	}
+	head, err := b.Last(context.Background(), stream)
+	if err != nil {
+		t.Fatalf("Last %s: %v", stream, err)
+	}
+	return queue.Position{Epoch: head.Epoch, Seq: seq}
 }
 
 // publishN publishes entries 1..n on stream, each with its payload.

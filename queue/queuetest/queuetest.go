@@ -25,6 +25,10 @@ type Instance struct {
 	// Peer opens another node sharing Backend's state, or is nil when the
 	// implementation is single-node by definition.
 	Peer func(t *testing.T) queue.Backend
+	// Lose makes the backend lose all its state the way it can in
+	// production (in process: a restart; Redis: a FLUSHALL) and returns the
+	// backend that serves afterwards.
+	Lose func(t *testing.T) queue.Backend
 	// Now is the clock the backend reads.
 	Now func() time.Time
 	// Advance moves that clock (and the store's) forward by d; with real

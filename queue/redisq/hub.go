@@ -34,14 +34,15 @@ type hub struct {
 }
 
 type rstream struct {
-	name         string
-	counter, log string
-	refs         int // subscribers, live or replaying; guarded by hub.mu
-	kick         chan struct{}
-	done         chan struct{}
-	seen         atomic.Int64 // copy of last for cheap checks
+	name      string
+	head, log string
+	refs      int // subscribers, live or replaying; guarded by hub.mu
+	kick      chan struct{}
+	done      chan struct{}
+	seen      atomic.Int64 // copy of last for cheap checks
 
 	mu     sync.Mutex
+	epoch  string        // the epoch of last and recent
 	last   int64         // everything up to here went to the live subs
 	recent []queue.Entry // the newest entries, contiguous, ending at last
 	subs   map[*rsub]struct{}
@@ -49,7 +50,8 @@ type rstream struct {
 
 type rsub struct {
 	ch     chan queue.Entry
-	cursor int64 // last seq sent; the worker skips what replay already sent
+	epoch  string // the stream's epoch when it subscribed; fixed
+	cursor int64  // last seq sent; the worker skips what replay already sent
 	cancel context.CancelFunc
 	stop   func() bool
 	closed bool
@@ -79,7 +81,7 @@ func (h *hub) start(ctx context.Context) error {
 	return nil
 }
 
-func (h *hub) subscribe(ctx context.Context, name string, after int64) (<-chan queue.Entry, error) {
+func (h *hub) subscribe(ctx context.Context, name string, from queue.Position) (<-chan queue.Entry, error) {
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
@@ -109,16 +111,18 @@ func (h *hub) subscribe(ctx context.Context, name string, after int64) (<-chan q
 		h.release(s)
 		return nil, err
 	}
+	after := from.Seq
 	switch {
 	case after == -1:
-		after = last
-	case after > last:
+		after = last.Seq
+	case from.Epoch != last.Epoch || after > last.Seq:
 		// The resume point comes from a previous life of this stream.
-		sub.ch <- queue.Entry{Seq: last, Reset: true}
-		after = last
+		sub.ch <- queue.Entry{Seq: last.Seq, Epoch: last.Epoch, Reset: true}
+		after = last.Seq
 	}
 	sub.cursor = after
-	go h.replay(sctx, s, sub, last)
+	sub.epoch = last.Epoch
+	go h.replay(sctx, s, sub, last.Seq)
 	return sub.ch, nil
 }
 
@@ -133,13 +137,13 @@ func (h *hub) acquire(ctx context.Context, name string) (*rstream, error) {
 	if err != nil {
 		return nil, err
 	}
-	counter, log := h.b.busKeys(name)
+	head, log := h.b.busKeys(name)
 	s := &rstream{
-		name: name, counter: counter, log: log, refs: 1,
+		name: name, head: head, log: log, refs: 1,
 		kick: make(chan struct{}, 1), done: make(chan struct{}),
-		last: last, subs: map[*rsub]struct{}{},
+		epoch: last.Epoch, last: last.Seq, subs: map[*rsub]struct{}{},
 	}
-	s.seen.Store(last)
+	s.seen.Store(last.Seq)
 	h.streams[name] = s
 	h.wg.Add(1)
 	go h.work(s)
@@ -166,7 +170,8 @@ func (h *hub) release(s *rstream) {
 // delivered: entries the worker delivered that replay has not sent are
 // filled in from s.recent, entries replay sent that the worker has not
 // yet delivered are skipped by the cursor; so there is no gap and no
-// duplicate between the two phases.
+// duplicate between the two phases. An entry of another epoch than the
+// subscriber's ends it: resuming then gives a Reset.
 func (h *hub) replay(ctx context.Context, s *rstream, sub *rsub, lastAtStart int64) {
 	defer h.wg.Done()
 	fail := func() {
@@ -200,6 +205,10 @@ func (h *hub) replay(ctx context.Context, s *rstream, sub *rsub, lastAtStart int
 			}
 			continue
 		}
+		if len(entries) > 0 && entries[len(entries)-1].Epoch != sub.epoch {
+			fail()
+			return
+		}
 		switch {
 		case len(entries) > 0 && entries[0].Seq != sub.cursor+1:
 			if !first {
@@ -207,13 +216,13 @@ func (h *hub) replay(ctx context.Context, s *rstream, sub *rsub, lastAtStart int
 				fail()
 				return
 			}
-			if !send(queue.Entry{Seq: entries[0].Seq - 1, Reset: true}) {
+			if !send(queue.Entry{Seq: entries[0].Seq - 1, Epoch: sub.epoch, Reset: true}) {
 				fail()
 				return
 			}
 		case len(entries) == 0 && first && sub.cursor < lastAtStart:
 			// Everything up to lastAtStart is gone (the log expired).
-			if !send(queue.Entry{Seq: lastAtStart, Reset: true}) {
+			if !send(queue.Entry{Seq: lastAtStart, Epoch: sub.epoch, Reset: true}) {
 				fail()
 				return
 			}
@@ -251,6 +260,9 @@ func (h *hub) replay(ctx context.Context, s *rstream, sub *rsub, lastAtStart int
 func (h *hub) join(ctx context.Context, s *rstream, sub *rsub) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.epoch != sub.epoch {
+		return false
+	}
 	if sub.cursor < s.last {
 		gap := int(s.last - sub.cursor)
 		if len(s.recent) == 0 || s.recent[0].Seq > sub.cursor+1 || gap > cap(sub.ch)-len(sub.ch) {
@@ -333,11 +345,13 @@ func (h *hub) fetch(s *rstream) {
 			s.mu.Unlock()
 			continue // reset by the poller meanwhile
 		}
-		if len(entries) > 0 && entries[0].Seq != from {
-			// Entries vanished before this node read them: nobody here
-			// can have them without a gap.
+		if len(entries) > 0 && (entries[0].Seq != from || entries[len(entries)-1].Epoch != s.epoch) {
+			// Entries vanished before this node read them, or the
+			// stream started a new epoch: nobody here can have them
+			// without a gap.
 			dropped += h.dropAllLocked(s)
 			s.recent = nil
+			s.epoch = entries[len(entries)-1].Epoch
 		}
 		for _, e := range entries {
 			for sub := range s.subs {
@@ -429,7 +443,7 @@ func (h *hub) snapshot() []*rstream {
 }
 
 // poll catches up streams whose notifications were lost, and notices when
-// Redis lost a stream (its counter went back), with one pipelined GET per
+// Redis lost a stream (its head went back or changed epoch), with one pipelined HMGET per
 // tick for all streams with local subscribers.
 func (h *hub) poll() {
 	defer h.wg.Done()
@@ -449,14 +463,16 @@ func (h *hub) poll() {
 		// read afterwards can only be at least that, unless Redis lost it.
 		// Read in the other order, entries delivered in between would look
 		// like a counter going backwards.
-		before := make([]int64, len(streams))
+		before := make([]queue.Position, len(streams))
 		for i, s := range streams {
-			before[i] = s.seen.Load()
+			s.mu.Lock()
+			before[i] = queue.Position{Epoch: s.epoch, Seq: s.seen.Load()}
+			s.mu.Unlock()
 		}
-		cmds := make([]*redis.StringCmd, len(streams))
+		cmds := make([]*redis.SliceCmd, len(streams))
 		_, err := h.b.rdb.Pipelined(h.ctx, func(p redis.Pipeliner) error {
 			for i, s := range streams {
-				cmds[i] = p.Get(h.ctx, s.counter)
+				cmds[i] = p.HMGet(h.ctx, s.head, "seq", "epoch")
 			}
 			return nil
 		})
@@ -467,28 +483,33 @@ func (h *hub) poll() {
 			continue
 		}
 		for i, s := range streams {
-			n, err := cmds[i].Int64()
-			if err != nil && !errors.Is(err, redis.Nil) {
+			vals, err := cmds[i].Result()
+			if err != nil {
+				continue
+			}
+			now, err := parseHead(vals)
+			if err != nil {
 				continue
 			}
 			switch {
-			case n > before[i]:
+			case now.Seq < before[i].Seq || now.Epoch != before[i].Epoch:
+				h.lost(s, now)
+			case now.Seq > before[i].Seq:
 				s.poke()
-			case n < before[i]:
-				h.lost(s, n)
 			}
 		}
 	}
 }
 
-// lost handles a stream whose counter went back to n: its subscribers
-// cannot continue, and resuming gives them a Reset.
-func (h *hub) lost(s *rstream, n int64) {
+// lost handles a stream whose head went back or changed epoch (Redis lost
+// it): its subscribers cannot continue, and resuming gives them a Reset.
+func (h *hub) lost(s *rstream, now queue.Position) {
 	s.mu.Lock()
 	dropped := h.dropAllLocked(s)
-	s.last = n
+	s.epoch = now.Epoch
+	s.last = now.Seq
 	s.recent = nil
-	s.seen.Store(n)
+	s.seen.Store(now.Seq)
 	s.mu.Unlock()
 	for range dropped {
 		h.release(s)

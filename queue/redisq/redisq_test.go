@@ -44,9 +44,14 @@ func TestMiniredis(t *testing.T) {
 		mr.ClockTTL(true)
 		opts := append(busOptions(cfg), redisq.WithClock(clock.Now))
 		url := "redis://" + mr.Addr()
+		be := open(t, url, opts...)
 		return queuetest.Instance{
-			Backend: open(t, url, opts...),
+			Backend: be,
 			Peer:    func(t *testing.T) queue.Backend { return open(t, url, opts...) },
+			Lose: func(t *testing.T) queue.Backend {
+				mr.FlushAll()
+				return be
+			},
 			Now:     clock.Now,
 			Advance: func(d time.Duration) { mr.SetTime(clock.Advance(d)) },
 		}
@@ -64,9 +69,15 @@ func TestRedis(t *testing.T) {
 		prefix := randomPrefix(t)
 		t.Cleanup(func() { deleteKeys(t, url, prefix) })
 		opts := append(busOptions(cfg), redisq.WithPrefix(prefix))
+		be := open(t, url, opts...)
 		return queuetest.Instance{
-			Backend: open(t, url, opts...),
+			Backend: be,
 			Peer:    func(t *testing.T) queue.Backend { return open(t, url, opts...) },
+			// The server is shared, so this flushes the test's own keys.
+			Lose: func(t *testing.T) queue.Backend {
+				deleteKeys(t, url, prefix)
+				return be
+			},
 			Now:     time.Now,
 			Advance: time.Sleep,
 		}

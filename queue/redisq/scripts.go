@@ -2,29 +2,48 @@ package redisq
 
 import "github.com/redis/go-redis/v9"
 
-// publishScript numbers an entry from the stream's counter, appends it
-// with the explicit id 0-<seq> (so XRANGE by seq needs no lookup), and
-// notifies every node. If the counter was lost while the log survived
-// (eviction), numbering continues after the log instead of failing.
+// publishScript numbers an entry from the stream's head (a hash of seq
+// and epoch), appends it with the explicit id 0-<seq> (so XRANGE by seq
+// needs no lookup) and its epoch, and notifies every node. A head that
+// vanished starts a new epoch; if the log survived it (eviction), numbering
+// continues after the log in the log's epoch, since nothing was skipped.
 //
-// KEYS: counter, log. ARGV: data, retention, channel, stream, ttl ms.
+// KEYS: head, log. ARGV: data, retention, channel, stream, ttl ms, new epoch.
 var publishScript = redis.NewScript(`
-local seq = redis.call('INCR', KEYS[1])
-local r = redis.pcall('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '0-' .. seq, 'd', ARGV[1])
+redis.call('HSETNX', KEYS[1], 'epoch', ARGV[6])
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+local epoch = redis.call('HGET', KEYS[1], 'epoch')
+local r = redis.pcall('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '0-' .. seq, 'd', ARGV[1], 'e', epoch)
 if type(r) == 'table' and r.err then
   local last = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
   if last[1] then
     seq = tonumber(string.match(last[1][1], '%-(%d+)$')) + 1
+    local f = last[1][2]
+    for i = 1, #f, 2 do
+      if f[i] == 'e' then epoch = f[i + 1] end
+    end
   else
     redis.call('DEL', KEYS[2])
   end
-  redis.call('SET', KEYS[1], seq)
-  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '0-' .. seq, 'd', ARGV[1])
+  redis.call('HSET', KEYS[1], 'seq', seq, 'epoch', epoch)
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '0-' .. seq, 'd', ARGV[1], 'e', epoch)
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 redis.call('PEXPIRE', KEYS[2], ARGV[5])
 redis.call('PUBLISH', ARGV[3], seq .. ' ' .. ARGV[4])
 return seq
+`)
+
+// headScript returns a stream's seq and epoch, giving a stream without a
+// head its epoch now (with the stream's TTL) so that a position read before
+// the first entry stays valid when it is published.
+//
+// KEYS: head. ARGV: new epoch, ttl ms. Returns seq (or false), epoch.
+var headScript = redis.NewScript(`
+if redis.call('HSETNX', KEYS[1], 'epoch', ARGV[1]) == 1 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return redis.call('HMGET', KEYS[1], 'seq', 'epoch')
 `)
 
 // claimScript first takes over jobs idle for at least the visibility

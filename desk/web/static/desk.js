@@ -181,7 +181,9 @@
 
   // ---- live connection -------------------------------------------------
   var live = document.querySelector('[data-hl="live-status"]');
-  var seq = typeof page.seq === "number" ? page.seq : -1;
+  // pos is the resume point "<epoch>:<seq>"; a server that cannot prove it
+  // still holds everything after it answers "reset" and the page reloads.
+  var pos = typeof page.pos === "string" ? page.pos : "";
   var ws = null, attempt = 0, lastHeard = 0, retryTimer = null, stopped = false;
 
   function setState(state) {
@@ -199,7 +201,7 @@
     if (stopped) return;
     setState("connecting");
     var url = (location.protocol === "https:" ? "wss:" : "ws:") + "//" + location.host + "/desk/ws";
-    if (seq >= 0) url += "?after=" + seq;
+    if (pos) url += "?after=" + encodeURIComponent(pos);
     try { ws = new WebSocket(url); } catch (e) { scheduleRetry(); return; }
     ws.onopen = function () {
       attempt = 0;
@@ -213,14 +215,14 @@
       try { f = JSON.parse(msg.data); } catch (e) { return; }
       switch (f.type) {
         case "event":
-          seq = f.seq;
+          pos = f.pos;
           emit("event", f.event);
           break;
         case "skip":
-          seq = f.seq;
+          pos = f.pos;
           break;
         case "reset":
-          seq = f.seq;
+          pos = f.pos;
           emit("reset");
           break;
         case "typing":

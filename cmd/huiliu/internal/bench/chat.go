@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"bufio"
@@ -39,10 +39,10 @@ const (
 	chatDialParallel = 32        // connections opened at once
 )
 
-func runBenchChat(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func runBenchChat(ctx context.Context, o Options, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench chat", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	base := fs.String("url", "http://127.0.0.1:8080", "desk base URL (start it with --webchat-messages-per-minute 100000)")
+	base := fs.String("url", "http://127.0.0.1:8080", "desk base URL (start it with --webchat-messages-per-minute 100000 --webchat-new-visitors-per-address -1 --webchat-new-tickets-per-address -1 --webchat-new-tickets-per-site -1: the bench is one address)")
 	token := fs.String("token", "", "admin API token (huiliu token add); the bench creates its site and agents with it")
 	var b chatBench
 	fs.IntVar(&b.Customers, "customers", 200, "customer websockets sending messages")
@@ -79,7 +79,7 @@ func runBenchChat(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if b.Idle > 0 {
 		need = uint64(b.Idle + 64)
 	}
-	if limit, err := raiseOpenFiles(); err != nil {
+	if limit, err := o.RaiseOpenFiles(); err != nil {
 		fmt.Fprintf(stderr, "bench chat: %v\n", err)
 	} else if limit < need {
 		return fmt.Errorf("the open-files limit is %d but the run needs about %d connections; raise the hard limit (ulimit -Hn)", limit, need)
@@ -205,7 +205,7 @@ type benchAgent struct {
 	csrf   string
 
 	// Owned by the agent's reading goroutine.
-	seq        int64 // resume point
+	pos        string // resume point "<epoch>:<seq>"
 	reconnects int
 	resets     int
 	dups       int
@@ -221,7 +221,7 @@ func (d *chatDesk) createAgent(ctx context.Context, run string, i int) (*benchAg
 	_, _ = rand.Read(pw)
 	password := hex.EncodeToString(pw)
 	email := fmt.Sprintf("bench-%s-%d@example.com", strings.ToLower(run), i)
-	a := &benchAgent{idx: i, seq: -1}
+	a := &benchAgent{idx: i}
 	_, err := d.call(ctx, http.MethodPost, "/api/v1/agents", nil, map[string]any{
 		"email": email, "name": fmt.Sprintf("压测坐席 %d", i+1), "role": "agent", "password": password, "teams": []string{"bench-chat"},
 	}, &a.agent, http.StatusCreated)
@@ -248,11 +248,11 @@ func (d *chatDesk) createAgent(ctx context.Context, run string, i int) (*benchAg
 	return a, nil
 }
 
-// dialAgent opens the agent websocket, resuming after a.seq when it has one.
+// dialAgent opens the agent websocket, resuming after a.pos when it has one.
 func (d *chatDesk) dialAgent(ctx context.Context, a *benchAgent) (*websocket.Conn, error) {
 	u := d.wsBase + "/desk/ws"
-	if a.seq >= 0 {
-		u += "?after=" + strconv.FormatInt(a.seq, 10)
+	if a.pos != "" {
+		u += "?after=" + url.QueryEscape(a.pos)
 	}
 	h := http.Header{"Origin": {d.origin}, "Cookie": {"huiliu_session=" + a.cookie}}
 	ws, resp, err := d.dialer.DialContext(ctx, u, h)
@@ -315,6 +315,8 @@ type chatMsg struct {
 	replyAt    atomic.Int64  // unix nanos the agent's reply was posted; 0: none
 	replyAgent atomic.Uint64 // bit i: agent i's socket had the reply
 	replySeen  atomic.Int32  // times the customer's socket got the reply
+	ticket     atomic.Pointer[string]
+	ackSeq     atomic.Int64 // the message's seq in its ticket, from the ack
 }
 
 // chatRun is the shared state of one run.
@@ -334,6 +336,7 @@ type chatRun struct {
 
 	sent, acked, ackedInRun, dupAcks  atomic.Int64
 	rateLimited, unavailable, refused atomic.Int64
+	busy                              atomic.Int64 // busy answers: offered beyond what the node stores
 	skipped, dropped, seenAny         atomic.Int64
 	replyQueued, replyPosted          atomic.Int64
 	replyErrors, replyFailedQueue     atomic.Int64
@@ -342,7 +345,20 @@ type chatRun struct {
 
 	mu       sync.Mutex
 	replyLat []time.Duration
+	// covered is per ticket the highest message seq an agent got an event
+	// of: a desk under pressure sends only a ticket's latest event, and a
+	// page reloads the ticket on it, so earlier messages are not lost.
+	covered  map[string]int64
 	firstErr string
+}
+
+func (r *chatRun) cover(ticket string, seq int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.covered == nil {
+		r.covered = map[string]int64{}
+	}
+	r.covered[ticket] = max(r.covered[ticket], seq)
 }
 
 func (r *chatRun) noteErr(format string, args ...any) {
@@ -585,6 +601,8 @@ func (r *chatRun) customerReader(ctx context.Context, c *chatCustomer) {
 		var f struct {
 			Type        string `json:"type"`
 			ClientMsgID string `json:"client_msg_id"`
+			TicketID    string `json:"ticket_id"`
+			Seq         int64  `json:"seq"`
 			Duplicate   bool   `json:"duplicate"`
 			Code        string `json:"code"`
 		}
@@ -600,6 +618,8 @@ func (r *chatRun) customerReader(ctx context.Context, c *chatCustomer) {
 				continue
 			}
 			c.ackLat = append(c.ackLat, time.Since(time.Unix(0, r.msgs[n].sentAt.Load())))
+			r.msgs[n].ticket.Store(&f.TicketID)
+			r.msgs[n].ackSeq.Store(f.Seq)
 			if f.Duplicate {
 				r.dupAcks.Add(1)
 				continue
@@ -619,6 +639,8 @@ func (r *chatRun) customerReader(ctx context.Context, c *chatCustomer) {
 				r.rateLimited.Add(1)
 			case "unavailable":
 				r.unavailable.Add(1)
+			case "busy":
+				r.busy.Add(1)
 			default:
 				r.refused.Add(1)
 				r.noteErr("customer error frame: %s", raw)
@@ -701,7 +723,7 @@ func (r *chatRun) parseMarker(text, marker string) (n, at int64, ok bool) {
 // agentFrame is what the bench reads from an agent socket.
 type agentFrame struct {
 	Type  string `json:"type"`
-	Seq   int64  `json:"seq"`
+	Pos   string `json:"pos"`
 	Event *struct {
 		Type     string `json:"type"`
 		TicketID string `json:"ticket_id"`
@@ -709,6 +731,7 @@ type agentFrame struct {
 			Message struct {
 				ID        string `json:"id"`
 				Direction string `json:"direction"`
+				Seq       int64  `json:"seq"`
 				Text      string `json:"text"`
 			} `json:"message"`
 		} `json:"data"`
@@ -757,17 +780,18 @@ func (r *chatRun) agentRead(ctx context.Context, a *benchAgent, ws *websocket.Co
 		}
 		switch f.Type {
 		case "skip":
-			a.seq = f.Seq
+			a.pos = f.Pos
 		case "reset":
-			a.seq = f.Seq
+			a.pos = f.Pos
 			a.resets++
 		case "event":
-			a.seq = f.Seq
+			a.pos = f.Pos
 			ev := f.Event
 			if ev == nil || (ev.Type != desk.EventTicketCreated && ev.Type != desk.EventMessageCreated) {
 				continue
 			}
 			m := ev.Data.Message
+			r.cover(ev.TicketID, m.Seq)
 			if m.Direction == string(desk.DirOut) {
 				if n, _, ok := r.parseMarker(m.Text, r.reply); ok && r.msgs[n].replyAgent.Or(bit)&bit != 0 {
 					a.dups++
@@ -838,6 +862,8 @@ func (r *chatRun) replyWorker(ctx context.Context, jobs <-chan replyJob) {
 
 type chatResult struct {
 	rate                 float64
+	offered, busyRate    float64 // msg/s sent and answered busy during the run
+	busy                 int64
 	lat                  []time.Duration
 	ackLat               []time.Duration // send → ack: the commit's share of lat
 	lost, dups           int
@@ -853,12 +879,14 @@ type chatResult struct {
 	replyUnsent          int64
 	grace                time.Duration
 	reconnects, resets   int
+	covered              int
 	firstErr             string
 }
 
 func (r *chatRun) result(elapsed time.Duration, unanswered int64) chatResult {
 	res := chatResult{
-		rate: float64(r.ackedInRun.Load()) / elapsed.Seconds(),
+		rate:    float64(r.ackedInRun.Load()) / elapsed.Seconds(),
+		offered: float64(r.sent.Load()) / elapsed.Seconds(), busyRate: float64(r.busy.Load()) / elapsed.Seconds(), busy: r.busy.Load(),
 		sent: r.sent.Load(), acked: r.acked.Load(), rateLimited: r.rateLimited.Load(), unavail: r.unavailable.Load(),
 		refused: r.refused.Load(), unanswered: unanswered, skipped: r.skipped.Load(), dropped: r.dropped.Load(),
 		dupAcks: r.dupAcks.Load(), replies: r.replyPosted.Load(), replyErrors: r.replyErrors.Load(),
@@ -873,9 +901,6 @@ func (r *chatRun) result(elapsed time.Duration, unanswered int64) chatResult {
 	used := min(r.next.Load(), int64(len(r.msgs)))
 	for i := range used {
 		m := &r.msgs[i]
-		if m.acked.Load() && m.seen.Load() == 0 {
-			res.lost++
-		}
 		if m.replyAt.Load() != 0 {
 			if s := m.replySeen.Load(); s == 0 {
 				res.replyLost++
@@ -885,6 +910,19 @@ func (r *chatRun) result(elapsed time.Duration, unanswered int64) chatResult {
 		}
 	}
 	res.replyDups = int(r.customerDups.Load())
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i := range used {
+		m := &r.msgs[i]
+		if !m.acked.Load() || m.seen.Load() != 0 {
+			continue
+		}
+		if t := m.ticket.Load(); t != nil && r.covered[*t] >= m.ackSeq.Load() {
+			res.covered++
+		} else {
+			res.lost++
+		}
+	}
 	return res
 }
 
@@ -899,12 +937,12 @@ func pct(d []time.Duration, p float64) float64 {
 
 func (r chatResult) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "chat: %.0f msg/s, customer→agent p50 %.1f ms, p99 %.1f ms, lost %d, duplicated %d\n",
-		r.rate, pct(r.lat, 0.50), pct(r.lat, 0.99), r.lost, r.dups)
+	fmt.Fprintf(&b, "chat: %.0f msg/s, customer→agent p50 %.1f ms, p99 %.1f ms, lost %d, duplicated %d; offered %.0f msg/s, refused busy %.0f msg/s (%d), agent disconnects %d\n",
+		r.rate, pct(r.lat, 0.50), pct(r.lat, 0.99), r.lost, r.dups, r.offered, r.busyRate, r.busy, r.reconnects)
 	fmt.Fprintf(&b, "replies: %d sent, %d reached the customer, agent→customer p50 %.1f ms, p99 %.1f ms, lost %d, duplicated %d\n",
 		r.replies, r.repliesSeen, pct(r.replyLat, 0.50), pct(r.replyLat, 0.99), r.replyLost, r.replyDups)
-	fmt.Fprintf(&b, "customers: sent %d, acked %d (ack p50 %.1f ms, p99 %.1f ms), rate_limited %d, unavailable %d, refused %d, unanswered %d, skipped %d (customer already waiting on %d acks), dropped %d, duplicate acks %d; reply errors %d, unsent at the end %d; agent sockets: reconnects %d, resets %d; lost means not seen within the grace of %s",
-		r.sent, r.acked, pct(r.ackLat, 0.50), pct(r.ackLat, 0.99), r.rateLimited, r.unavail, r.refused, r.unanswered, r.skipped, maxInflight, r.dropped, r.dupAcks, r.replyErrors+r.replyQueueFull, r.replyUnsent, r.reconnects, r.resets, r.grace)
+	fmt.Fprintf(&b, "customers: sent %d, acked %d (ack p50 %.1f ms, p99 %.1f ms), rate_limited %d, unavailable %d, refused %d, unanswered %d, skipped %d (customer already waiting on %d acks), dropped %d, duplicate acks %d; reply errors %d, unsent at the end %d; agent sockets: reconnects %d, resets %d, messages covered by a later event of their ticket %d; lost means not seen within the grace of %s",
+		r.sent, r.acked, pct(r.ackLat, 0.50), pct(r.ackLat, 0.99), r.rateLimited, r.unavail, r.refused, r.unanswered, r.skipped, maxInflight, r.dropped, r.dupAcks, r.replyErrors+r.replyQueueFull, r.replyUnsent, r.reconnects, r.resets, r.covered, r.grace)
 	if r.firstErr != "" {
 		b.WriteString("\nfirst error: " + r.firstErr)
 	}

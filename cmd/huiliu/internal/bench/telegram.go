@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"sync/atomic"
 	"time"
 
@@ -19,42 +18,30 @@ import (
 // runBenchTelegram measures the Telegram channel end to end against the
 // fake Bot API, in this process: updates are polled and committed (in), then
 // agent replies go through the outbox to the fake (out).
-func runBenchTelegram(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func runBenchTelegram(ctx context.Context, o Options, args []string, stdout, stderr io.Writer) error {
 	var updates, users, replies int
-	cfg, err := adminFlags("bench telegram", args, stderr, func(fs *flag.FlagSet) {
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	a, closeDesk, err := o.OpenDesk(ctx, "bench telegram", args, stderr, func(fs *flag.FlagSet) {
 		fs.IntVar(&updates, "updates", 20000, "customer updates to poll and store")
 		fs.IntVar(&users, "users", 500, "distinct Telegram users sending them")
 		fs.IntVar(&replies, "replies", 2000, "agent replies to send out")
-	})
-	if err != nil {
-		return err
-	}
-	if updates < 1 || users < 1 || replies < 0 {
-		return usagef("--updates and --users must be positive, --replies not negative")
-	}
-	if cfg.DatabaseURL == "" {
-		// A fresh store unless one is configured: the run must not mix
-		// with a desk's real data.
-		dir, err := os.MkdirTemp("", "huiliu-bench-telegram")
-		if err != nil {
-			return err
+	}, func() error {
+		if updates < 1 || users < 1 || replies < 0 {
+			return usagef("--updates and --users must be positive, --replies not negative")
 		}
-		defer os.RemoveAll(dir)
-		cfg.Data = dir
-	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	a, err := openApp(ctx, cfg, log)
+		return nil
+	}, log)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer closeDesk()
 
 	const token = "100000:BENCH"
 	fake := telegramtest.Start(token)
 	defer fake.Close()
-	sink := &countingSink{next: a.svc}
+	sink := &countingSink{next: a.Service}
 	tg, err := telegram.New([]telegram.Config{{Name: "bench", Token: token, APIEndpoint: fake.Endpoint(), PollTimeout: time.Second}},
-		telegram.Deps{Offsets: channelOffsets{db: a.db, prefix: "bench-telegram:"}, Leases: a.queue.Leases(), Logger: log})
+		telegram.Deps{Offsets: a.Offsets, Leases: a.Leases, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -75,19 +62,19 @@ func runBenchTelegram(ctx context.Context, args []string, stdout, stderr io.Writ
 	stored := sink.stored.Load()
 
 	// Out: one agent answers across the conversations.
-	agent, err := a.svc.CreateAgent(ctx, desk.Actor{}, desk.NewAgent{Email: "bench-" + run + "@example.com", Name: "Bench", Role: desk.RoleAdmin, Password: "bench-" + run})
+	agent, err := a.Service.CreateAgent(ctx, desk.Actor{}, desk.NewAgent{Email: "bench-" + run + "@example.com", Name: "Bench", Role: desk.RoleAdmin, Password: "bench-" + run})
 	if err != nil {
 		return err
 	}
-	page, err := a.db.Tickets(ctx, desk.TicketFilter{Channel: telegram.ChannelName, Limit: desk.MaxPageSize})
+	page, err := a.Store.Tickets(ctx, desk.TicketFilter{Channel: telegram.ChannelName, Limit: desk.MaxPageSize})
 	if err != nil {
 		return err
 	}
-	go a.svc.NewSender(a.db, tg).Run(ctx)
+	go a.Service.NewSender(a.Store, tg).Run(ctx)
 	outStart := time.Now()
 	for i := 0; i < replies && len(page.Tickets) > 0; i++ {
 		tk := page.Tickets[i%len(page.Tickets)]
-		if _, _, err := a.svc.Post(ctx, desk.AgentActor(agent), desk.PostRequest{TicketID: tk.ID, Kind: desk.KindReply, Text: fmt.Sprintf("回复 %d %s", i, run)}); err != nil {
+		if _, _, err := a.Service.Post(ctx, desk.AgentActor(agent), desk.PostRequest{TicketID: tk.ID, Kind: desk.KindReply, Text: fmt.Sprintf("回复 %d %s", i, run)}); err != nil {
 			return err
 		}
 	}
