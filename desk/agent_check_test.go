@@ -92,15 +92,7 @@ func (a *recordingAdapter) Send(ctx context.Context, out channels.Outbound) (str
 func TestOutboundCarriesAgentSignature(t *testing.T) {
 	svc, db := newService(t)
 	ctx := context.Background()
-	rc := ingest(t, svc, channels.Inbound{Channel: "api", ExternalID: "x1", ThreadKey: "t",
-		From: channels.Party{Kind: desk.IdentityAPI, Value: "c1"}, Text: "hello"})
-	agent, err := svc.CreateAgent(ctx, desk.Actor{}, desk.NewAgent{Email: "w@example.com", Name: "Wang", Role: desk.RoleAdmin, Password: "long enough pw"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := svc.Post(ctx, desk.AgentActor(agent), desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindReply, Text: "on my way"}); err != nil {
-		t.Fatal(err)
-	}
+	agent, _ := postAgentReply(t, svc, "Wang")
 	ad := &recordingAdapter{got: make(chan channels.Outbound, 1)}
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})

@@ -2,9 +2,7 @@ package web
 
 import (
 	"errors"
-	"math"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -57,9 +55,7 @@ func (s *Server) verifyAgentPage(c echo.Context) error {
 		case de.Code == desk.CodeInvalid:
 			status, v.Error = http.StatusBadRequest, i18n.T(lang, "verify_agent.invalid")
 		case de.Code == desk.CodeRateLimited:
-			secs := max(1, int(math.Ceil(de.RetryAfter.Seconds())))
-			c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
-			status, v.Error = http.StatusTooManyRequests, i18n.T(lang, "verify_agent.rate_limited", "n", strconv.Itoa(secs))
+			status, v.Error = http.StatusTooManyRequests, i18n.T(lang, "verify_agent.rate_limited", "n", setRetryAfter(c, de.RetryAfter))
 		case de.Code == desk.CodeUnavailable:
 			status, v.Error = http.StatusServiceUnavailable, i18n.T(lang, "verify_agent.unavailable")
 		default:
