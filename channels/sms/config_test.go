@@ -99,4 +99,3 @@ func TestNewAliyunReadsSecretFromFileAndEnv(t *testing.T) {
 		t.Error("empty environment secret accepted")
 	}
 }
-
