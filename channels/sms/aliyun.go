@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"sort"
 	"strings"
@@ -87,14 +86,9 @@ func (a *Aliyun) Send(ctx context.Context, m Message) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("sms: aliyun: %w", err)
 	}
-	resp, err := httpClient(a.Client).Do(req)
+	resp, body, err := roundTrip(a.Client, req, "aliyun")
 	if err != nil {
-		return "", fmt.Errorf("sms: aliyun: %w", err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	if err != nil {
-		return "", fmt.Errorf("sms: aliyun: read answer: %w", err)
+		return "", err
 	}
 	var ans aliyunAnswer
 	if json.Unmarshal(body, &ans) != nil || ans.Code == "" {
@@ -160,14 +154,3 @@ func aliyunSignature(secret, method, canonicalQuery string) string {
 	mac.Write([]byte(method + "&" + aliyunEncode("/") + "&" + aliyunEncode(canonicalQuery)))
 	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
 }
-
-func httpClient(c *http.Client) *http.Client {
-	if c != nil {
-		return c
-	}
-	return defaultClient
-}
-
-// defaultClient bounds a provider call so a hung connection is a
-// retryable timeout rather than a stuck sender.
-var defaultClient = &http.Client{Timeout: 15 * time.Second}

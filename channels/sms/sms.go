@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -55,3 +56,25 @@ func statusError(provider string, status int, retryAfter string) error {
 		return channels.Permanent(err)
 	}
 }
+
+// roundTrip sends req and reads a bounded answer; the response body is
+// closed, its status and headers stay readable.
+func roundTrip(c *http.Client, req *http.Request, provider string) (*http.Response, []byte, error) {
+	if c == nil {
+		c = defaultClient
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sms: %s: %w", provider, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if err != nil {
+		return nil, nil, fmt.Errorf("sms: %s: read answer: %w", provider, err)
+	}
+	return resp, body, nil
+}
+
+// defaultClient bounds a provider call so a hung connection is a
+// retryable timeout rather than a stuck sender.
+var defaultClient = &http.Client{Timeout: 15 * time.Second}

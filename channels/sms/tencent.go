@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -116,14 +115,9 @@ func (t *Tencent) Send(ctx context.Context, m Message) (string, error) {
 	req.Header.Set("X-TC-Region", region)
 	req.Header.Set("Authorization", tencentAuthorization(t.SecretID, t.SecretKey, u.Host, ts, payload))
 
-	resp, err := httpClient(t.Client).Do(req)
+	resp, body, err := roundTrip(t.Client, req, "tencent")
 	if err != nil {
-		return "", fmt.Errorf("sms: tencent: %w", err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	if err != nil {
-		return "", fmt.Errorf("sms: tencent: read answer: %w", err)
+		return "", err
 	}
 	var ans tencentAnswer
 	if json.Unmarshal(body, &ans) != nil || (ans.Response.Error == nil && len(ans.Response.SendStatusSet) == 0) {
