@@ -32,6 +32,9 @@ type Config struct {
 	Template   string // template code for verification codes
 	AppID      string // Tencent SmsSdkAppId
 	Region     string // Tencent region, ap-guangzhou when empty
+	// ParamOrder names Tencent's positional template values in order
+	// ({1}, {2}…); sorted parameter names when empty.
+	ParamOrder []string
 	Endpoint   string // provider URL override (tests, private gateways)
 	File       string // file provider output; DataDir/sms.jsonl when empty
 }
@@ -153,7 +156,7 @@ func New(c Config, dataDir string) (Sender, error) {
 	if c.provider() == ProviderAliyun {
 		s = &Aliyun{AccessKeyID: c.KeyID, AccessKeySecret: secret, SignName: c.SignName, Endpoint: c.Endpoint}
 	} else {
-		s = &Tencent{SecretID: c.KeyID, SecretKey: secret, AppID: c.AppID, SignName: c.SignName, Region: c.Region, Endpoint: c.Endpoint}
+		s = &Tencent{SecretID: c.KeyID, SecretKey: secret, AppID: c.AppID, SignName: c.SignName, Region: c.Region, ParamOrder: c.ParamOrder, Endpoint: c.Endpoint}
 	}
 	return defaultTemplate{s, c.Template}, nil
 }

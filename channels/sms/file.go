@@ -69,7 +69,8 @@ func (f *FileSender) Send(_ context.Context, m Message) (string, error) {
 		return "", fmt.Errorf("sms: file %s: close: %w", f.path, err)
 	}
 	f.seq++
-	return "file-" + strconv.Itoa(f.seq), nil
+	// The clock keeps ids of separate processes sharing the file apart.
+	return "file-" + strconv.FormatInt(f.now().UnixNano(), 36) + "-" + strconv.Itoa(f.seq), nil
 }
 
 // ErrNoCode is returned by LatestCode when no SMS to the number holds a code.
