@@ -156,7 +156,6 @@ func (o *OTP) CheckCode(ctx context.Context, ticketID, kind, code string) (Verif
 		method = MethodOTPEmail
 	}
 	var v Verification
-	var m Message
 	var t Ticket
 	err = o.svc.store.Tx(ctx, func(tx Tx) error {
 		var err error
@@ -176,13 +175,13 @@ func (o *OTP) CheckCode(ctx context.Context, ticketID, kind, code string) (Verif
 		}
 		e := SystemEvent{Action: "conversation_verified", Args: map[string]string{
 			"method": method, "to": maskDestination(kind, id.Value)}}
-		m, err = o.svc.recordEntry(ctx, tx, &t, Actor{}, AuthorSystem, e, e.text(), now)
+		_, err = o.svc.recordEntry(ctx, tx, &t, Actor{}, AuthorSystem, e, e.text(), now)
 		return err
 	})
 	if err != nil {
 		return Verification{}, fmt.Errorf("desk: otp verify ticket %s: %w", ticketID, err)
 	}
-	o.svc.publish(ctx, messageEvent(EventMessageCreated, t, m))
+	o.svc.publish(ctx, ticketEvent(EventTicketUpdated, t, t))
 	return v, nil
 }
 

@@ -119,6 +119,24 @@ func (r *otpRig) addIdentities(t *testing.T, ticketID string, ids ...desk.Identi
 	}
 }
 
+// request asks for an SMS code for ticketID.
+func (r *otpRig) request(t *testing.T, ticketID string) {
+	t.Helper()
+	if _, err := r.otp.RequestCode(context.Background(), ticketID, desk.OTPSMS); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// guessWrong checks n codes that cannot match (not digits).
+func (r *otpRig) guessWrong(t *testing.T, ticketID string, n int) {
+	t.Helper()
+	for range n {
+		if _, err := r.otp.CheckCode(context.Background(), ticketID, desk.OTPSMS, "abc"); desk.CodeOf(err) != desk.CodeInvalid {
+			t.Fatalf("wrong code: %v", err)
+		}
+	}
+}
+
 func phone(v string) desk.Identity { return desk.Identity{Kind: desk.IdentityPhone, Value: v} }
 
 func wantCode(t *testing.T, err error, code desk.Code) {
@@ -202,9 +220,7 @@ func TestOTPVerifiesOnceWithTimelineAndAudit(t *testing.T) {
 	r := newOTPRig(t)
 	ctx := context.Background()
 	tk := r.ticket(t, "v1", phone("13812348001"))
-	if _, err := r.otp.RequestCode(ctx, tk, desk.OTPSMS); err != nil {
-		t.Fatal(err)
-	}
+	r.request(t, tk)
 	code := r.sender.last(t).code
 	if _, err := r.otp.CheckCode(ctx, tk, desk.OTPEmail, code); desk.CodeOf(err) != desk.CodeInvalid {
 		t.Fatalf("an sms code checked as email: %v", err)
@@ -241,17 +257,13 @@ func TestOTPExpiry(t *testing.T) {
 	r := newOTPRig(t)
 	ctx := context.Background()
 	tk := r.ticket(t, "v1", phone("13812348001"))
-	if _, err := r.otp.RequestCode(ctx, tk, desk.OTPSMS); err != nil {
-		t.Fatal(err)
-	}
+	r.request(t, tk)
 	r.clock.Add(5*time.Minute + time.Second)
 	if _, err := r.otp.CheckCode(ctx, tk, desk.OTPSMS, r.sender.last(t).code); desk.CodeOf(err) != desk.CodeInvalid {
 		t.Fatalf("a code past 5 minutes: %v", err)
 	}
 
-	if _, err := r.otp.RequestCode(ctx, tk, desk.OTPSMS); err != nil {
-		t.Fatal(err)
-	}
+	r.request(t, tk)
 	if _, err := r.otp.CheckCode(ctx, tk, desk.OTPSMS, r.sender.last(t).code); err != nil {
 		t.Fatal(err)
 	}
@@ -280,9 +292,7 @@ func TestOTPBruteForceFromManySessionsLocks(t *testing.T) {
 	r := newOTPRig(t)
 	ctx := context.Background()
 	tk := r.ticket(t, "v1", phone("13812348001"))
-	if _, err := r.otp.RequestCode(ctx, tk, desk.OTPSMS); err != nil {
-		t.Fatal(err)
-	}
+	r.request(t, tk)
 	code := r.sender.last(t).code
 	wrong := "000000"
 	if code == wrong {
@@ -311,9 +321,7 @@ func TestOTPBruteForceFromManySessionsLocks(t *testing.T) {
 		t.Fatalf("%d guesses were checked, want 5", counted)
 	}
 	// A resend resets nothing: even the right new code is refused now.
-	if _, err := r.otp.RequestCode(ctx, tk, desk.OTPSMS); err != nil {
-		t.Fatal(err)
-	}
+	r.request(t, tk)
 	_, err := r.otp.CheckCode(ctx, tk, desk.OTPSMS, r.sender.last(t).code)
 	wantCode(t, err, desk.CodeRateLimited)
 	if v, _ := r.otp.Verification(ctx, tk); v.Level != desk.LevelNone {
@@ -325,22 +333,10 @@ func TestOTPWrongTriesCarryOverResend(t *testing.T) {
 	r := newOTPRig(t)
 	ctx := context.Background()
 	tk := r.ticket(t, "v1", phone("13812348001"))
-	if _, err := r.otp.RequestCode(ctx, tk, desk.OTPSMS); err != nil {
-		t.Fatal(err)
-	}
-	for range 3 {
-		if _, err := r.otp.CheckCode(ctx, tk, desk.OTPSMS, "abc"); desk.CodeOf(err) != desk.CodeInvalid {
-			t.Fatalf("wrong code: %v", err)
-		}
-	}
-	if _, err := r.otp.RequestCode(ctx, tk, desk.OTPSMS); err != nil {
-		t.Fatal(err)
-	}
-	for range 2 {
-		if _, err := r.otp.CheckCode(ctx, tk, desk.OTPSMS, "abc"); desk.CodeOf(err) != desk.CodeInvalid {
-			t.Fatalf("wrong code: %v", err)
-		}
-	}
+	r.request(t, tk)
+	r.guessWrong(t, tk, 3)
+	r.request(t, tk)
+	r.guessWrong(t, tk, 2)
 	_, err := r.otp.CheckCode(ctx, tk, desk.OTPSMS, r.sender.last(t).code)
 	wantCode(t, err, desk.CodeRateLimited)
 }
