@@ -78,6 +78,9 @@ type Reader interface {
 	// AuditLog lists entries newest first, before the entry id before
 	// (empty: from the newest), at most limit.
 	AuditLog(ctx context.Context, before string, limit int) ([]AuditEntry, error)
+
+	// Verification is the proof recorded on ticket id (ErrNotFound: none).
+	Verification(ctx context.Context, ticketID string) (Verification, error)
 }
 
 // Tx holds the writes; every one of them runs inside Store.Tx.
@@ -135,6 +138,8 @@ type Tx interface {
 	PutIdempotency(ctx context.Context, scope, key, ref string, at time.Time) error
 
 	InsertAudit(ctx context.Context, e AuditEntry) error
+	// PutVerification records v on its ticket, replacing an earlier one.
+	PutVerification(ctx context.Context, v Verification) error
 }
 
 // OutboxStore is what the sender worker needs; the same store implements it.

@@ -247,6 +247,8 @@ func (e SystemEvent) text() string {
 		s = fmt.Sprintf("not merged: %s %s belongs, unverified, to another contact", a["kind"], a["value"])
 	case "contacts_merged":
 		s = fmt.Sprintf("contacts merged: %s %s is verified on contact %s", a["kind"], a["value"], a["into"])
+	case "conversation_verified":
+		s = fmt.Sprintf("conversation verified by %s (code to %s)", a["method"], a["to"])
 	case "bot_handoff":
 		s = "handed over from the bot to the desk"
 		if a["reason"] != "" {

@@ -93,6 +93,7 @@ func (t *txn) MergeContacts(ctx context.Context, from, into string) error {
 				AND o.channel = tickets.channel AND o.thread_key = tickets.thread_key)`},
 		{"identities", `UPDATE identities SET contact_id = $2 WHERE contact_id = $1`},
 		{"tickets", `UPDATE tickets SET contact_id = $2 WHERE contact_id = $1`},
+		{"verifications", `UPDATE verifications SET contact_id = $2 WHERE contact_id = $1`},
 		{"messages", `UPDATE messages SET author_id = $2 WHERE author_kind = 'contact' AND author_id = $1`},
 	} {
 		if _, err := t.q.ExecContext(ctx, st.sql, from, into); err != nil {

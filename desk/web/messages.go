@@ -25,10 +25,12 @@ func (s *Server) listMessages(c echo.Context) error {
 		}
 		limit = n
 	}
-	ms, err := s.svc.TicketMessages(c.Request().Context(), current(c).Agent, c.Param("id"), c.QueryParam("after"), limit)
+	a := current(c).Agent
+	ms, err := s.svc.TicketMessages(c.Request().Context(), a, c.Param("id"), c.QueryParam("after"), limit)
 	if err != nil {
 		return err
 	}
+	desk.MaskMessagesFor(a, ms)
 	return c.JSON(http.StatusOK, messagesResponse{Messages: ms})
 }
 

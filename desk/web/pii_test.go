@@ -1,0 +1,28 @@
+package web_test
+
+import (
+	"testing"
+
+	"huiliu/desk"
+)
+
+// Message texts in the API are masked for agents without pii.reveal and
+// shown as stored to admins.
+func TestMessagesAPIMasksPersonalData(t *testing.T) {
+	h := newHarness(t)
+	tk := h.inbound("pii1", "cust-pii", "我的手机13800138000")
+	for _, tt := range []struct {
+		who, secret, want string
+	}{
+		{"agent", h.agent, "我的手机138****8000"},
+		{"admin", h.admin, "我的手机13800138000"},
+	} {
+		var list struct {
+			Messages []desk.Message `json:"messages"`
+		}
+		h.call("GET", "/api/v1/tickets/"+tk.ID+"/messages", tt.secret, nil, &list)
+		if len(list.Messages) == 0 || list.Messages[0].Text != tt.want {
+			t.Errorf("%s sees %+v, want text %q", tt.who, list.Messages, tt.want)
+		}
+	}
+}
