@@ -81,6 +81,12 @@ type Outbound struct {
 	RequestContact bool
 	// Attachments are files the agent sent with the message, in order.
 	Attachments []Attachment
+	// AgentName and AgentEmployeeNo sign an agent's reply, so a customer
+	// can check the agent on the public /verify-agent page; empty for bot
+	// and system messages. Channels that do not show them beside the
+	// message (the web chat does) put them in the text.
+	AgentName       string
+	AgentEmployeeNo string
 
 	// The fields below carry what threaded channels (email) need; a channel
 	// without such a notion ignores them. The desk fills Subject from the

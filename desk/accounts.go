@@ -325,22 +325,33 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (Sessio
 }
 
 func (s *Service) limitLogin(ctx context.Context, email, ip string) error {
-	if s.limiter == nil {
-		return nil
-	}
 	for _, k := range []struct {
 		key   string
 		limit int
 	}{{"login:acct:" + email, loginPerAccount}, {"login:ip:" + ip, loginPerIP}} {
-		ok, retry, err := s.limiter.Allow(ctx, k.key, k.limit, loginWindow)
-		if err != nil {
-			return Wrap(CodeUnavailable, err, "login is unavailable, try again shortly")
+		if err := s.limit(ctx, k.key, k.limit, loginWindow,
+			"too many login attempts, try again in %d seconds", "login is unavailable, try again shortly"); err != nil {
+			return err
 		}
-		if !ok {
-			e := Errorf(CodeRateLimited, "too many login attempts, try again in %d seconds", int(retry.Seconds())+1)
-			e.RetryAfter = retry
-			return e
-		}
+	}
+	return nil
+}
+
+// limit counts one attempt under key; over the limit it answers
+// CodeRateLimited with busy (a format taking the seconds to wait) and
+// RetryAfter set. Without a limiter everything passes.
+func (s *Service) limit(ctx context.Context, key string, n int, window time.Duration, busy, unavailable string) error {
+	if s.limiter == nil {
+		return nil
+	}
+	ok, retry, err := s.limiter.Allow(ctx, key, n, window)
+	if err != nil {
+		return Wrap(CodeUnavailable, err, unavailable)
+	}
+	if !ok {
+		e := Errorf(CodeRateLimited, busy, int(retry.Seconds())+1)
+		e.RetryAfter = retry
+		return e
 	}
 	return nil
 }

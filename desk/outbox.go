@@ -159,18 +159,26 @@ func (snd *Sender) outbound(ctx context.Context, it OutboxItem) (channels.Outbou
 	if err != nil {
 		return channels.Outbound{}, err
 	}
+	var signer Agent
+	if m.AuthorKind == AuthorAgent && m.AuthorID != "" {
+		if signer, err = st.Agent(ctx, m.AuthorID); err != nil {
+			return channels.Outbound{}, fmt.Errorf("author %s of message %s: %w", m.AuthorID, m.ID, err)
+		}
+	}
 	return channels.Outbound{
-		MessageID:      m.ID,
-		TicketID:       t.ID,
-		Channel:        it.Channel,
-		ThreadKey:      t.ThreadKey,
-		To:             channels.Party{Kind: ident.Kind, Value: ident.Value},
-		Text:           m.Text,
-		IdempotencyKey: it.IdempotencyKey,
-		Attempt:        it.Attempts,
-		RequestContact: m.Kind == MessageKindVerifyRequest,
-		Attachments:    files,
-		Subject:        t.Subject,
+		MessageID:       m.ID,
+		TicketID:        t.ID,
+		Channel:         it.Channel,
+		ThreadKey:       t.ThreadKey,
+		To:              channels.Party{Kind: ident.Kind, Value: ident.Value},
+		Text:            m.Text,
+		IdempotencyKey:  it.IdempotencyKey,
+		Attempt:         it.Attempts,
+		RequestContact:  m.Kind == MessageKindVerifyRequest,
+		Attachments:     files,
+		Subject:         t.Subject,
+		AgentName:       signer.Name,
+		AgentEmployeeNo: signer.EmployeeNo,
 	}, nil
 }
 

@@ -33,16 +33,7 @@ func (a *slowAdapter) Send(ctx context.Context, out channels.Outbound) (string, 
 func TestSenderFinishesInFlightSendsOnShutdown(t *testing.T) {
 	svc, db := newService(t)
 	ctx := context.Background()
-	rc := ingest(t, svc, channels.Inbound{Channel: "api", ExternalID: "x1", ThreadKey: "t",
-		From: channels.Party{Kind: desk.IdentityAPI, Value: "c1"}, Text: "hello"})
-	agent, err := svc.CreateAgent(ctx, desk.Actor{}, desk.NewAgent{Email: "s@example.com", Name: "S", Role: desk.RoleAdmin, Password: "long enough pw"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, _, err := svc.Post(ctx, desk.AgentActor(agent), desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindReply, Text: "on my way"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, m := postAgentReply(t, svc, "S")
 	ad := &slowAdapter{started: make(chan struct{}), release: make(chan struct{})}
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
@@ -68,4 +59,22 @@ func TestSenderFinishesInFlightSendsOnShutdown(t *testing.T) {
 	if err != nil || got.Delivery != desk.DeliverySent {
 		t.Fatalf("delivery = %q, %v; want sent", got.Delivery, err)
 	}
+}
+
+// postAgentReply has a new admin called name answer a new API ticket with
+// "on my way"; the reply is then waiting in the outbox.
+func postAgentReply(t *testing.T, svc *desk.Service, name string) (desk.Agent, desk.Message) {
+	t.Helper()
+	ctx := context.Background()
+	rc := ingest(t, svc, channels.Inbound{Channel: "api", ExternalID: "x1", ThreadKey: "t",
+		From: channels.Party{Kind: desk.IdentityAPI, Value: "c1"}, Text: "hello"})
+	agent, err := svc.CreateAgent(ctx, desk.Actor{}, desk.NewAgent{Email: "s@example.com", Name: name, Role: desk.RoleAdmin, Password: "long enough pw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := svc.Post(ctx, desk.AgentActor(agent), desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindReply, Text: "on my way"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return agent, m
 }

@@ -43,6 +43,11 @@ type Deps struct {
 	Logger     *slog.Logger
 	Now        func() time.Time
 	HTTPClient *http.Client
+	// CheckAgent answers the /agent command (is this employee number a
+	// current agent's?) for caller, the key its checks are counted under;
+	// wait > 0 means caller checked too often. Nil: /agent is an ordinary
+	// message.
+	CheckAgent func(ctx context.Context, no, caller string) (current bool, wait time.Duration, err error)
 }
 
 // Timing of leases and retries; tests shorten them.

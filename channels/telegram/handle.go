@@ -52,6 +52,13 @@ func (c *Channel) handleUpdate(ctx context.Context, b *bot, sink channels.Sink, 
 		log.Info("telegram: update not stored", "reason", conv.skip)
 		return u.UpdateID, nil
 	}
+	if no, ok := agentCommand(conv.in.Text); ok && c.deps.CheckAgent != nil {
+		// Best effort like the group reply: a lost answer is asked again.
+		if err := c.answerAgentCommand(ctx, b, conv.in, no); err != nil {
+			log.Warn("telegram: /agent answer failed", "err", err)
+		}
+		return u.UpdateID, nil
+	}
 	if conv.file != nil {
 		if err := c.attach(ctx, b, conv.in, conv.file, log); err != nil {
 			return u.UpdateID, err

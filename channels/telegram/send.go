@@ -98,8 +98,8 @@ func (c *Channel) Send(ctx context.Context, out channels.Outbound) (string, erro
 		return "", channels.Permanent(fmt.Errorf("telegram: thread %q belongs to bot %q, which is not configured", out.ThreadKey, name))
 	}
 	var parts []outPart
-	if strings.TrimSpace(out.Text) != "" {
-		for _, t := range splitText(out.Text, maxMessageUnits) {
+	if text := signed(out); strings.TrimSpace(text) != "" {
+		for _, t := range splitText(text, maxMessageUnits) {
 			parts = append(parts, outPart{text: t})
 		}
 	}
@@ -144,6 +144,23 @@ func (c *Channel) Send(ctx context.Context, out channels.Outbound) (string, erro
 		ids = append(ids, id)
 	}
 	return strings.Join(ids, ","), nil
+}
+
+// signed puts the agent's signature line above an agent's reply: a
+// Telegram message shows only the bot as its sender, and the customer
+// needs the agent's name and employee number to check them on the
+// desk's /verify-agent page. Every reply is signed, not only the first
+// after a change of agent, because each one may be forwarded or seen on
+// its own.
+func signed(out channels.Outbound) string {
+	if out.AgentEmployeeNo == "" {
+		return out.Text
+	}
+	sig := i18n.T(i18n.Default, "telegram.agent_signature", "name", out.AgentName, "no", out.AgentEmployeeNo)
+	if strings.TrimSpace(out.Text) == "" {
+		return sig
+	}
+	return sig + "\n" + out.Text
 }
 
 // sendPart makes the calls for one part, each counted by the limiter. A

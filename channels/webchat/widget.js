@@ -156,7 +156,14 @@
   var intro = el('div', 'intro', 'intro');
   var greeting = el('p', '', 'greeting');
   var hours = el('p', 'muted', 'hours');
-  var verify = el('p', 'muted', 'verify', T.verify);
+  var verify = el('p', 'muted', 'verify', T.verify + ' ');
+  // The desk's public page answers whether a staff number is a current
+  // agent's, for a caller or message claiming to be from us.
+  var verifyLink = el('a', '', 'verify-link', T.verify_link);
+  verifyLink.href = deskOrigin + '/verify-agent';
+  verifyLink.target = '_blank';
+  verifyLink.rel = 'noopener';
+  verify.appendChild(verifyLink);
   intro.appendChild(greeting);
   intro.appendChild(hours);
   intro.appendChild(verify);

@@ -52,7 +52,7 @@ func TestWidgetSource(t *testing.T) {
 			t.Errorf("data-hl=%q missing", hook)
 		}
 	}
-	for _, must := range []string{"mode: 'open'", "data-from", "data-id", "localStorage", "window.Huiliu", "max-width:480px", `"staff_no":"工号"`, `"staff_no":"員工編號"`, `"staff_no":"Staff No."`} {
+	for _, must := range []string{"mode: 'open'", "data-from", "data-id", "localStorage", "window.Huiliu", "max-width:480px", `"staff_no":"工号"`, `"staff_no":"員工編號"`, `"staff_no":"Staff No."`, "/verify-agent", `"verify_link":"核验工号"`} {
 		if !strings.Contains(src, must) {
 			t.Errorf("widget.js lacks %q", must)
 		}

@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"strings"
+	"time"
 
 	"huiliu/channels/telegram"
+	"huiliu/desk"
 	"huiliu/desk/web"
 	"huiliu/store"
 )
@@ -38,11 +41,23 @@ func (a *app) telegramChannel() (*telegram.Channel, error) {
 		})
 	}
 	return telegram.New(bots, telegram.Deps{
-		Offsets: channelOffsets{db: a.db, prefix: "telegram:"},
-		Leases:  a.queue.Leases(),
-		Limiter: a.queue.Limiter(),
-		Logger:  a.log,
+		Offsets:    channelOffsets{db: a.db, prefix: "telegram:"},
+		Leases:     a.queue.Leases(),
+		Limiter:    a.queue.Limiter(),
+		Logger:     a.log,
+		CheckAgent: a.checkAgent,
 	})
+}
+
+// checkAgent is the desk's employee number check for a channel's /agent
+// command, with the rate limit's wait taken out of the error.
+func (a *app) checkAgent(ctx context.Context, no, caller string) (bool, time.Duration, error) {
+	ok, err := a.svc.CheckEmployeeNo(ctx, no, caller)
+	var de *desk.Error
+	if errors.As(err, &de) && de.Code == desk.CodeRateLimited {
+		return false, max(de.RetryAfter, time.Second), nil
+	}
+	return ok, 0, err
 }
 
 // telegramMounts are the webhook endpoints of the bots in webhook mode.

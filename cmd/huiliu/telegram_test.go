@@ -69,8 +69,12 @@ func TestTelegramThroughTheServer(t *testing.T) {
 	}
 	eventually("the reply in the chat", func() bool {
 		s := fake.SentTo(user)
-		return len(s) == 1 && s[0].Text == reply && s[0].ParseMode == ""
+		return len(s) == 1 && s[0].ParseMode == ""
 	})
+	// The agent's signature line comes first: Telegram shows only the bot.
+	if got := fake.SentTo(user)[0].Text; !strings.HasPrefix(got, "客服 ") || !strings.Contains(got, "（工号 HL") || !strings.HasSuffix(got, "）：\n"+reply) {
+		t.Errorf("reply in the chat = %q, want the signature line and then %q", got, reply)
+	}
 
 	if code := api("POST", "/api/v1/tickets/"+ticketID+"/messages", `{"kind":"verify"}`, nil); code != 201 {
 		t.Fatalf("verify request: %d", code)
@@ -138,7 +142,7 @@ func TestTelegramThroughTheServer(t *testing.T) {
 	sum := sha256.Sum256(pdf)
 	eventually("the document in the chat", func() bool {
 		s := fake.SentTo(user)
-		return len(s) == 4 && s[2].Text == "还款计划见附件" && s[3].FileName == "还款计划.pdf" && s[3].FileSHA256 == hex.EncodeToString(sum[:])
+		return len(s) == 4 && strings.HasSuffix(s[2].Text, "）：\n还款计划见附件") && s[3].FileName == "还款计划.pdf" && s[3].FileSHA256 == hex.EncodeToString(sum[:])
 	})
 
 	// The customer taps the button: Telegram sends their own contact.

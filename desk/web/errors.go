@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -64,7 +65,7 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		case errors.As(err, &de):
 			body = errorDetail{Code: de.Code, Message: de.Message}
 			if de.RetryAfter > 0 {
-				c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(de.RetryAfter.Seconds()))))
+				setRetryAfter(c, de.RetryAfter)
 			}
 			if s, ok := statusOf[de.Code]; ok {
 				status = s
@@ -92,4 +93,12 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		}
 		_ = c.JSON(status, errorBody{Error: body})
 	}
+}
+
+// setRetryAfter sets the Retry-After header to d in whole seconds (at
+// least one) and returns them, for a message that names the wait.
+func setRetryAfter(c echo.Context, d time.Duration) string {
+	secs := strconv.Itoa(max(1, int(math.Ceil(d.Seconds()))))
+	c.Response().Header().Set("Retry-After", secs)
+	return secs
 }

@@ -322,6 +322,7 @@ func TestOpenAPISchemasMatchStructs(t *testing.T) {
 		"SLACalendarList":   slaCalendarsResponse{},
 		"SLAPolicy":         desk.SLAPolicy{},
 		"SLAPolicyList":     slaPoliciesResponse{},
+		"AgentCheck":        agentCheckResponse{},
 	}
 	requests := map[string]any{
 		"LoginRequest":             loginRequest{},

@@ -3,9 +3,7 @@ package web
 import (
 	"crypto/subtle"
 	"errors"
-	"math"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -54,9 +52,7 @@ func (s *Server) loginSubmit(c echo.Context) error {
 		case desk.CodeUnauthorized, desk.CodeInvalid:
 			v.Error = i18n.T(lang, "login.bad")
 		case desk.CodeRateLimited:
-			secs := max(1, int(math.Ceil(de.RetryAfter.Seconds())))
-			c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
-			v.Error = i18n.T(lang, "login.rate_limited", "n", strconv.Itoa(secs))
+			v.Error = i18n.T(lang, "login.rate_limited", "n", setRetryAfter(c, de.RetryAfter))
 		case desk.CodeUnavailable:
 			v.Error = i18n.T(lang, "login.unavailable")
 		default:

@@ -20,6 +20,7 @@ func (s *Server) pageRoutes() {
 	e.GET("/login", s.loginPage, s.pageErrors)
 	e.POST("/login", s.loginSubmit, s.pageErrors)
 	e.GET("/lang", s.setLanguage)
+	e.GET("/verify-agent", s.verifyAgentPage, s.pageErrors)
 
 	page := []echo.MiddlewareFunc{s.pageErrors, s.pageAuth}
 	e.POST("/logout", s.logoutSubmit, page...)

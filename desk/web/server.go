@@ -146,6 +146,7 @@ func (s *Server) routes() {
 	const v1 = "/api/v1"
 	e.GET(v1+"/openapi.json", serveOpenAPI)
 	e.POST(v1+"/sessions", s.login)
+	e.GET(v1+"/public/agent-check", s.agentCheck)
 
 	authed := []echo.MiddlewareFunc{s.authenticate, s.csrf}
 	admin := append(authed[:len(authed):len(authed)], requireRole(desk.RoleAdmin))

@@ -1,0 +1,99 @@
+package telegram
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"huiliu/channels"
+	"huiliu/channels/telegram/telegramtest"
+)
+
+// TestSendSignsAgentReplies: a Telegram message shows only the bot, so an
+// agent's reply starts with the agent's name and employee number (from the
+// catalog) and a bot's reply goes out as written.
+func TestSendSignsAgentReplies(t *testing.T) {
+	f := newFixture(t)
+	c := f.channel(t, nil)
+	out := outbound("m1", "main:1001", "您的退款已处理")
+	out.AgentName, out.AgentEmployeeNo = "小王", "HL101024"
+	if _, err := c.Send(context.Background(), out); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Send(context.Background(), outbound("m2", "main:1001", "bot text")); err != nil {
+		t.Fatal(err)
+	}
+	sent := f.fake.SentTo(1001)
+	if len(sent) != 2 {
+		t.Fatalf("sent %+v", sent)
+	}
+	if want := "客服 小王（工号 HL101024）：\n您的退款已处理"; sent[0].Text != want {
+		t.Errorf("agent reply = %q, want %q", sent[0].Text, want)
+	}
+	if sent[1].Text != "bot text" {
+		t.Errorf("bot reply = %q, want it unsigned", sent[1].Text)
+	}
+}
+
+// TestSendSignsFileOnlyReplies: an agent's reply of only a file still
+// names the agent, in a text part before the file.
+func TestSendSignsFileOnlyReplies(t *testing.T) {
+	out := channels.Outbound{AgentName: "Wang", AgentEmployeeNo: "HL101024"}
+	if got := signed(out); !strings.Contains(got, "HL101024") || !strings.Contains(got, "Wang") {
+		t.Errorf("signed = %q", got)
+	}
+}
+
+// TestAgentCommandAnswersTheCheck: "/agent NO" is answered in the chat
+// from the desk's check (current, not current, too often, no number) and
+// is not stored for agents; without a checker it stays a message.
+func TestAgentCommandAnswersTheCheck(t *testing.T) {
+	f := newFixture(t)
+	var callers []string
+	c := f.channel(t, func(_ *Config, d *Deps) {
+		d.CheckAgent = func(ctx context.Context, no, caller string) (bool, time.Duration, error) {
+			callers = append(callers, caller)
+			if no == "HL999999" {
+				return false, 42 * time.Second, nil
+			}
+			return no == "HL101024", 0, nil
+		}
+	})
+	b, _ := c.bot("main")
+	for i, text := range []string{"/agent HL101024", "/agent@HuiliuBot HL000001", "/agent HL999999", "/agent"} {
+		u := telegramtest.Private(1001, "Li", text)
+		u.UpdateID = 20 + i
+		raw, _ := json.Marshal(u)
+		if _, err := c.handleUpdate(context.Background(), b, f.sink, raw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(f.sink.messages()); n != 0 {
+		t.Errorf("stored %d /agent messages", n)
+	}
+	sent := f.fake.SentTo(1001)
+	if len(sent) != 4 {
+		t.Fatalf("answers = %+v", sent)
+	}
+	for i, want := range []string{"HL101024 is the employee number of a current agent", "HL000001 is not a current employee number", "Try again in 42 seconds", "Send /agent followed by"} {
+		if !strings.Contains(sent[i].Text, want) {
+			t.Errorf("answer %d = %q, want it to contain %q", i, sent[i].Text, want)
+		}
+	}
+	if len(callers) != 3 || callers[0] != "telegram:main:1001" {
+		t.Errorf("checks counted under %q", callers)
+	}
+
+	plain := newFixture(t)
+	pc := plain.channel(t, nil)
+	pb, _ := pc.bot("main")
+	raw, _ := json.Marshal(telegramtest.Private(1002, "Wu", "/agent HL101024"))
+	if _, err := pc.handleUpdate(context.Background(), pb, plain.sink, raw); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(plain.sink.messages()); n != 1 {
+		t.Errorf("without a checker: stored %d messages, want the command as one", n)
+	}
+}
