@@ -298,7 +298,7 @@ func TestAgentSocketCoalescesInsteadOfDropping(t *testing.T) {
 	t.Cleanup(srv.CloseStreams)
 	h.createAgent("li@example.com", "李娜", desk.RoleAgent)
 	conn := h.mustDialWS(h.sessionCookie("li@example.com"), "?after="+h.pos(0))
-	pad := strings.Repeat("x", 2000) // fills the socket's buffers sooner
+	pad := strings.Repeat("x", 8000) // 48 MB in all: more than loopback socket buffers hold, whatever their autotuning
 	ctx := context.Background()
 	for i := 1; i <= total; i++ {
 		ev := `{"seq":0,"type":"message.created","ticket_id":"T` + itoa(i%3) + `","data":{"n":` + itoa(i) + `,"pad":"` + pad + `"}}`
