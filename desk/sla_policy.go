@@ -85,8 +85,8 @@ func (c SLACalendar) Build() (*sla.Calendar, error) {
 	switch c.Base {
 	case "":
 	case CalendarCNMainland:
-		base := sla.China2026()
-		cal.Holidays, cal.Workdays = base.Holidays, base.Workdays
+		base := sla.ChinaMainlandAll()
+		cal.Holidays, cal.Workdays, cal.Years = base.Holidays, base.Workdays, base.Years
 	default:
 		return nil, Errorf(CodeInvalid, "base %q is unknown; use %q or leave it empty", c.Base, CalendarCNMainland)
 	}

@@ -122,6 +122,9 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	defer log.Info("huiliu stopped")
 	log.Info("huiliu is serving", "addr", ln.Addr().String(), "store", store, "queues", queues, "version", version)
+	if err := a.calendarCheck(ctx); err != nil {
+		log.Warn("sla: calendars need next year's holidays", "err", err)
+	}
 	fmt.Fprintf(stdout, "huiliu %s listening on http://%s (%s, %s)\n", version, ln.Addr(), store, queues)
 	fmt.Fprintf(stdout, "next: create an admin with 'huiliu agent add --email you@example.com --name You --role admin', then see http://%s/api/v1/openapi.json\n", ln.Addr())
 

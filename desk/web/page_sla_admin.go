@@ -19,6 +19,13 @@ type slaAdminPolicy struct {
 	Steps                 int
 }
 
+// slaAdminCalendar is a calendar row with the years of holidays it holds
+// and the years it would count with weekends only.
+type slaAdminCalendar struct {
+	desk.SLACalendar
+	Years, WeekendsOnly string
+}
+
 // slaAdminPage lists SLA calendars and policies (admins) and holds the
 // forms that create and edit them; sla_admin.js writes through the REST
 // API (/api/v1/sla/...), whose errors — a schedule's line numbers
@@ -61,14 +68,20 @@ func (s *Server) slaAdminPage(c echo.Context) error {
 		}
 		rows = append(rows, slaAdminPolicy{SLAPolicy: p, Team: teamNames[p.TeamID], Calendar: calNames[p.CalendarID], Match: m, Steps: len(p.Ladder)})
 	}
+	now := s.svc.Now()
+	calRows := make([]slaAdminCalendar, 0, len(cals))
+	for _, cl := range cals {
+		years, _, _ := cl.CalendarYears()
+		calRows = append(calRows, slaAdminCalendar{SLACalendar: cl, Years: joinYears(years), WeekendsOnly: joinYears(cl.WeekendsOnly(now))})
+	}
 	data := struct {
-		Calendars  []desk.SLACalendar
+		Calendars  []slaAdminCalendar
 		Policies   []slaAdminPolicy
 		Teams      []desk.Team
 		Weekdays   []string
 		Priorities []string
 		Channels   []string
-	}{cals, rows, teams, slaWeekdays, []string{"low", "normal", "high", "urgent"}, channelChoices}
+	}{calRows, rows, teams, slaWeekdays, []string{"low", "normal", "high", "urgent"}, channelChoices}
 	d := pageData{Lang: lang, Title: i18n.T(lang, "slaadm.title"), Page: "sla-admin", Scripts: []string{"sla_admin.js"}, Data: data}
 	d.PageJSON = map[string]any{"teams": teamNames}
 	if err := s.withChrome(ctx, c, &d, ""); err != nil {

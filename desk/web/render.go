@@ -183,6 +183,9 @@ type pageData struct {
 	Data      any
 
 	IsSupervisor, IsAdmin bool
+	// CalendarGaps warn supervisors and admins of SLA calendars lacking a
+	// year's holidays (withChrome fills them).
+	CalendarGaps []calendarGap
 }
 
 // render writes a screen with the page headers. The whole page is rendered
