@@ -163,6 +163,29 @@ type EscalationStep struct {
 	Tag  string `json:"tag,omitempty"`
 }
 
+// UnmarshalJSON reads a step. An after_breach given as zero ("0", "0m")
+// means at the breach itself and is kept as percent 100, the same instant,
+// so an admin who writes "0 after the breach" gets what they meant rather
+// than a refusal.
+func (e *EscalationStep) UnmarshalJSON(b []byte) error {
+	type plain EscalationStep
+	var v struct {
+		plain
+		AfterBreach *SLADuration `json:"after_breach"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*e = EscalationStep(v.plain)
+	if v.AfterBreach != nil {
+		e.AfterBreach = *v.AfterBreach
+		if e.AfterBreach == 0 && e.Percent == 0 {
+			e.Percent = 100
+		}
+	}
+	return nil
+}
+
 // breach reports whether the step fires at or after the breach.
 func (e EscalationStep) breach() bool { return e.Percent >= 100 || e.AfterBreach > 0 }
 

@@ -90,10 +90,25 @@ func (s *Server) slaAdminPage(c echo.Context) error {
 	return s.render(c, http.StatusOK, "admin_sla.html", d)
 }
 
-// slaDuration shows a stored business-time allowance as an admin writes it.
-func slaDuration(d desk.SLADuration) string {
+// slaDuration shows a stored business-time allowance as people say it:
+// "2 小时", "1 h 30 min", "45 分钟" — never Go's "2h0m0s".
+func slaDuration(lang string, d desk.SLADuration) string {
 	if d == 0 {
 		return "—"
 	}
-	return time.Duration(d).String()
+	return durationText(lang, time.Duration(d))
 }
+
+// slaHours are a calendar's working hours by weekday, Monday first, with
+// the weekday names in lang; days off are left out.
+func slaHours(lang string, hours map[string]string) []slaDayHours {
+	var out []slaDayHours
+	for _, d := range slaWeekdays {
+		if h := hours[d]; h != "" {
+			out = append(out, slaDayHours{Day: i18n.T(lang, "slaadm.day."+d), Hours: h})
+		}
+	}
+	return out
+}
+
+type slaDayHours struct{ Day, Hours string }
