@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"slices"
 	"time"
 
 	"huiliu/channels"
@@ -81,6 +82,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		Service:       a.svc,
 		Events:        a.queue.Bus(),
 		Ready:         a.readyChecks(tg),
+		Channels:      channelNames(adapters),
 		MetricsToken:  cfg.MetricsToken,
 		Metrics:       metrics,
 		Logger:        log,
@@ -206,4 +208,16 @@ func pruneLoop(ctx context.Context, a *app, log *slog.Logger) {
 		case <-t.C:
 		}
 	}
+}
+
+// channelNames are the channels this node runs: the website chat and the
+// API's inbound always, and every configured outbound channel.
+func channelNames(adapters []channels.Adapter) []string {
+	names := []string{"webchat", "api"}
+	for _, ad := range adapters {
+		if !slices.Contains(names, ad.Name()) {
+			names = append(names, ad.Name())
+		}
+	}
+	return names
 }

@@ -81,7 +81,7 @@ func (s *Server) slaAdminPage(c echo.Context) error {
 		Weekdays   []string
 		Priorities []string
 		Channels   []string
-	}{calRows, rows, teams, slaWeekdays, []string{"low", "normal", "high", "urgent"}, channelChoices}
+	}{calRows, rows, teams, slaWeekdays, []string{"low", "normal", "high", "urgent"}, s.runningChannels()}
 	d := pageData{Lang: lang, Title: i18n.T(lang, "slaadm.title"), Page: "sla-admin", Scripts: []string{"sla_admin.js"}, Data: data}
 	d.PageJSON = map[string]any{"teams": teamNames}
 	if err := s.withChrome(ctx, c, &d, ""); err != nil {
