@@ -84,6 +84,26 @@ func (s *Service) CreateSite(ctx context.Context, actor Actor, c SiteChange) (Si
 
 // ChangeSite applies c to a site (admins only).
 func (s *Service) ChangeSite(ctx context.Context, actor Actor, id string, c SiteChange) (Site, error) {
+	site, err := s.siteTx(ctx, actor, id, "change", func(tx Tx, site *Site) error {
+		site.UpdatedAt = s.now().UTC()
+		if err := applySiteChange(site, c, site.UpdatedAt); err != nil {
+			return err
+		}
+		if err := tx.UpdateSite(ctx, *site); err != nil {
+			return err
+		}
+		detail := "settings"
+		if c.RotateSecret {
+			detail = "secret rotated"
+		}
+		return s.audit(ctx, tx, actor, "site.update", site.ID, detail)
+	})
+	return site.withoutSecrets(), err
+}
+
+// siteTx runs fn on site id in one transaction, for admins; what names the
+// action in the error.
+func (s *Service) siteTx(ctx context.Context, actor Actor, id, what string, fn func(tx Tx, site *Site) error) (Site, error) {
 	if err := requireRole(actor, RoleAdmin); err != nil {
 		return Site{}, err
 	}
@@ -93,23 +113,12 @@ func (s *Service) ChangeSite(ctx context.Context, actor Actor, id string, c Site
 		if site, err = tx.Site(ctx, id); err != nil {
 			return notFoundAs(err, "site %s not found", id)
 		}
-		site.UpdatedAt = s.now().UTC()
-		if err := applySiteChange(&site, c, site.UpdatedAt); err != nil {
-			return err
-		}
-		if err := tx.UpdateSite(ctx, site); err != nil {
-			return err
-		}
-		detail := "settings"
-		if c.RotateSecret {
-			detail = "secret rotated"
-		}
-		return s.audit(ctx, tx, actor, "site.update", site.ID, detail)
+		return fn(tx, &site)
 	})
 	if err != nil {
-		return Site{}, fmt.Errorf("desk: change site %s: %w", id, err)
+		return Site{}, fmt.Errorf("desk: %s site %s: %w", what, id, err)
 	}
-	return site.withoutSecrets(), nil
+	return site, nil
 }
 
 // withoutSecrets is the site as reads show it.
@@ -121,22 +130,11 @@ func (st Site) withoutSecrets() Site {
 // RevealSiteSecret shows an admin a site's current secret (to configure the
 // host site's signing) and records who looked.
 func (s *Service) RevealSiteSecret(ctx context.Context, actor Actor, id string) (Site, error) {
-	if err := requireRole(actor, RoleAdmin); err != nil {
-		return Site{}, err
-	}
-	var site Site
-	err := s.store.Tx(ctx, func(tx Tx) error {
-		var err error
-		if site, err = tx.Site(ctx, id); err != nil {
-			return notFoundAs(err, "site %s not found", id)
-		}
+	site, err := s.siteTx(ctx, actor, id, "reveal the secret of", func(tx Tx, site *Site) error {
 		return s.audit(ctx, tx, actor, "site.secret_reveal", site.ID, site.Name)
 	})
-	if err != nil {
-		return Site{}, fmt.Errorf("desk: reveal secret of site %s: %w", id, err)
-	}
 	site.PreviousSecret = ""
-	return site, nil
+	return site, err
 }
 
 func applySiteChange(site *Site, c SiteChange, now time.Time) error {
