@@ -20,7 +20,7 @@ func isDeliveryReport(ct string) bool {
 
 var rfc2231Part = regexp.MustCompile(`(?i)(?:file)?name\*(?:(\d+)\*?|)=\s*("[^"]*"|[^;\s]+)`)
 
-// rfc2231Name reads an RFC 2231 name parameter (filename*=charset''...,
+// rfc2231Name reads an RFC 2231 name parameter (filename*=charset”...,
 // with continuations) in any charset decodeText knows; the standard
 // library reads only UTF-8 ones. "" when there is none.
 func rfc2231Name(header string) string {
