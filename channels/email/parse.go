@@ -20,7 +20,6 @@ import (
 	"github.com/jhillyerd/enmime/v2"
 
 	"huiliu/channels"
-	"huiliu/desk"
 )
 
 // Limits of one mail. Bigger input is cut, not refused: the mail stays on
@@ -144,7 +143,7 @@ func hexSum(b []byte) string {
 // readHeader fills the header fields and the dedupe key.
 func (m *Mail) readHeader(h textproto.MIMEHeader) {
 	e := &m.Header
-	e.Subject = truncBytes(oneLine(decodeHeader(h.Get("Subject"))), desk.MaxEmailSubjectBytes)
+	e.Subject = truncBytes(oneLine(decodeHeader(h.Get("Subject"))), maxSubjectBytes)
 	if from := addresses(h.Get("From")); len(from) > 0 {
 		e.From = from[0]
 	}
@@ -158,9 +157,9 @@ func (m *Mail) readHeader(h textproto.MIMEHeader) {
 	e.MessageID = firstID(h.Get("Message-Id"))
 	e.InReplyTo = firstID(h.Get("In-Reply-To"))
 	e.References = msgIDs(strings.Join(h.Values("References"), " "))
-	if len(e.References) > desk.MaxEmailReferences {
+	if len(e.References) > maxReferences {
 		refs := e.References
-		e.References = append(refs[:1:1], refs[len(refs)-desk.MaxEmailReferences+1:]...)
+		e.References = append(refs[:1:1], refs[len(refs)-maxReferences+1:]...)
 	}
 	if d, err := mail.ParseDate(h.Get("Date")); err == nil {
 		m.Date = d
@@ -168,7 +167,7 @@ func (m *Mail) readHeader(h textproto.MIMEHeader) {
 	e.Automatic = automatic(h, e.Subject)
 	if e.MessageID != "" {
 		m.ExternalID = e.MessageID
-		if len(m.ExternalID) > desk.MaxExternalIDBytes {
+		if len(m.ExternalID) > maxExternalIDBytes {
 			m.ExternalID = "sha256:" + hexSum([]byte(e.MessageID))
 		}
 	}
@@ -232,7 +231,7 @@ func (w *walker) file(p *enmime.Part, ct string) {
 		name = n
 	}
 	name = safeFileName(name, ct)
-	if len(w.m.Files) >= desk.MaxAttachments || len(data) > desk.MaxAttachmentBytes {
+	if len(w.m.Files) >= maxAttachments || len(data) > maxAttachmentBytes {
 		w.dropped = append(w.dropped, fmt.Sprintf("%s (%d bytes)", name, len(data)))
 		return
 	}
@@ -314,9 +313,9 @@ func addresses(v string) []channels.Party {
 		}
 		return out
 	}
-	found := bracketed.FindAllStringSubmatch(v, desk.MaxEmailRecipients)
+	found := bracketed.FindAllStringSubmatch(v, maxRecipients)
 	if len(found) == 0 {
-		for _, a := range addrSpec.FindAllString(v, desk.MaxEmailRecipients) {
+		for _, a := range addrSpec.FindAllString(v, maxRecipients) {
 			found = append(found, []string{a, a})
 		}
 	}
@@ -327,14 +326,14 @@ func addresses(v string) []channels.Party {
 }
 
 func party(addr, name string) channels.Party {
-	addr = truncBytes(strings.ToLower(oneLine(clean(addr))), desk.MaxPartyValueBytes)
-	name = truncBytes(oneLine(decodeHeader(name)), desk.MaxNameBytes)
-	return channels.Party{Kind: desk.IdentityEmail, Value: addr, Name: name}
+	addr = truncBytes(strings.ToLower(oneLine(clean(addr))), maxPartyValueBytes)
+	name = truncBytes(oneLine(decodeHeader(name)), maxNameBytes)
+	return channels.Party{Kind: identityEmail, Value: addr, Name: name}
 }
 
 func capParties(ps []channels.Party) []channels.Party {
-	if len(ps) > desk.MaxEmailRecipients {
-		return ps[:desk.MaxEmailRecipients]
+	if len(ps) > maxRecipients {
+		return ps[:maxRecipients]
 	}
 	return ps
 }
@@ -344,8 +343,8 @@ var idPattern = regexp.MustCompile(`<([^<>\s]+)>`)
 // msgIDs lists the <ids> in a header, without brackets.
 func msgIDs(v string) []string {
 	var out []string
-	for _, m := range idPattern.FindAllStringSubmatch(v, 4*desk.MaxEmailReferences) {
-		if id := clean(m[1]); len(id) <= desk.MaxEmailIDBytes {
+	for _, m := range idPattern.FindAllStringSubmatch(v, 4*maxReferences) {
+		if id := clean(m[1]); len(id) <= maxIDBytes {
 			out = append(out, id)
 		}
 	}
@@ -359,7 +358,7 @@ func firstID(v string) string {
 		return ids[0]
 	}
 	v = strings.Trim(strings.TrimSpace(v), "<>")
-	if v == "" || strings.ContainsAny(v, " \t\r\n") || len(v) > desk.MaxEmailIDBytes {
+	if v == "" || strings.ContainsAny(v, " \t\r\n") || len(v) > maxIDBytes {
 		return ""
 	}
 	return clean(v)
@@ -392,13 +391,13 @@ func truncBytes(s string, n int) string {
 func (m *Mail) fitLimits(dropped []string) {
 	if len(dropped) > 0 {
 		m.Text += "\n\n[" + fmt.Sprintf("%d attachment(s) not stored, over the limit of %d files of %d MiB / 附件未保存（超出限制）: %s",
-			len(dropped), desk.MaxAttachments, desk.MaxAttachmentBytes>>20, strings.Join(dropped, ", ")) + "]"
+			len(dropped), maxAttachments, maxAttachmentBytes>>20, strings.Join(dropped, ", ")) + "]"
 	}
 	const note = "\n\n[… cut: the mail is longer than the desk keeps / 邮件过长，已截断]"
-	if len(m.Text) > desk.MaxTextBytes {
-		m.Text = truncBytes(m.Text, desk.MaxTextBytes-len(note)) + note
+	if len(m.Text) > maxTextBytes {
+		m.Text = truncBytes(m.Text, maxTextBytes-len(note)) + note
 	}
-	if len(m.HTML) > desk.MaxTextBytes {
+	if len(m.HTML) > maxTextBytes {
 		// Half an HTML document would render wrongly; the text stands in.
 		m.HTML = ""
 	}
