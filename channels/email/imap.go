@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	stdlog "log"
 	"log/slog"
 	"net"
 	"sort"
@@ -60,6 +61,8 @@ func (netDialer) dial(ctx context.Context, s Server) (*client.Client, error) {
 		}
 	}
 	c.Timeout = imapTimeout
+	// A connection closed on purpose (lease lost, shutdown) is no news.
+	c.ErrorLog = stdlog.New(io.Discard, "", 0)
 	return c, nil
 }
 
@@ -193,25 +196,44 @@ func (s *session) importNew(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	// Store side by side; the position then moves past the longest stored
-	// prefix, so a failed mail is offered again (later ones that were
-	// stored come back as duplicates, dropped by Message-ID).
+	// Threads are stored side by side, each thread's mails in UID order;
+	// the position then moves past the longest stored prefix, so a failed
+	// mail is offered again (later ones that were stored come back as
+	// duplicates, dropped by Message-ID).
+	mails := make([]Mail, len(uids))
+	lanes := map[string][]int{}
+	var order []string
+	for i, uid := range uids {
+		raw, ok := raws[uid]
+		if !ok {
+			continue // expunged meanwhile
+		}
+		mails[i] = ParseMail(raw)
+		root := mails[i].root()
+		if _, ok := lanes[root]; !ok {
+			order = append(order, root)
+		}
+		lanes[root] = append(lanes[root], i)
+	}
 	errs := make([]error, len(uids))
-	work := make(chan int)
+	work := make(chan []int)
 	var wg sync.WaitGroup
-	for range min(ingestWorkers, len(uids)) {
+	for range min(ingestWorkers, len(order)) {
 		wg.Go(func() {
-			for i := range work {
-				raw, ok := raws[uids[i]]
-				if !ok {
-					continue // expunged meanwhile
+			for lane := range work {
+				for k, i := range lane {
+					if _, errs[i] = s.c.deliver1(ctx, s.mb, mails[i], s.sink); errs[i] != nil {
+						for _, j := range lane[k+1:] {
+							errs[j] = errNotTried
+						}
+						break
+					}
 				}
-				_, errs[i] = s.c.Deliver(ctx, name, raw, s.sink)
 			}
 		})
 	}
-	for i := range uids {
-		work <- i
+	for _, root := range order {
+		work <- lanes[root]
 	}
 	close(work)
 	wg.Wait()
@@ -221,7 +243,10 @@ func (s *session) importNew(ctx context.Context) (int, error) {
 	var stored []uint32
 	for i, uid := range uids {
 		if err := errs[i]; err != nil {
-			if ctx.Err() != nil {
+			if ctx.Err() != nil || errors.Is(err, errNotTried) {
+				if failed == nil && ctx.Err() == nil {
+					failed = err
+				}
 				break
 			}
 			s.mb.failures[uid]++
@@ -254,6 +279,10 @@ func (s *session) importNew(ctx context.Context) (int, error) {
 	}
 	return len(uids), ctx.Err()
 }
+
+// errNotTried marks a mail held back because an earlier mail of its
+// thread failed.
+var errNotTried = errors.New("not tried: an earlier mail of the thread failed")
 
 func slicesAbove(uids []uint32, last uint32) []uint32 {
 	out := uids[:0]

@@ -33,7 +33,11 @@ func (c *Channel) Deliver(ctx context.Context, mailboxName string, raw []byte, s
 	if !ok {
 		return 0, fmt.Errorf("email: no mailbox %q", mailboxName)
 	}
-	m := ParseMail(raw)
+	return c.deliver1(ctx, mb, ParseMail(raw), sink)
+}
+
+// deliver1 is Deliver of a parsed mail.
+func (c *Channel) deliver1(ctx context.Context, mb *mailbox, m Mail, sink channels.Sink) (Outcome, error) {
 	m.Header.Mailbox = mb.cfg.Name
 	if m.Report != nil {
 		return Bounced, c.bounce(ctx, mb, m)
@@ -70,19 +74,10 @@ func (c *Channel) inbound(ctx context.Context, mb *mailbox, m Mail) (channels.In
 	if err != nil {
 		return channels.Inbound{}, err
 	}
-	root := h.MessageID
-	if len(h.References) > 0 {
-		root = h.References[0]
-	} else if h.InReplyTo != "" {
-		root = h.InReplyTo
-	}
-	if root == "" {
-		root = m.ExternalID
-	}
 	return channels.Inbound{
 		Channel:     ChannelName,
 		ExternalID:  m.ExternalID,
-		ThreadKey:   ThreadKey(mb.cfg.Name, root),
+		ThreadKey:   ThreadKey(mb.cfg.Name, m.root()),
 		From:        from,
 		Text:        m.Text,
 		HTML:        m.HTML,
@@ -90,6 +85,21 @@ func (c *Channel) inbound(ctx context.Context, mb *mailbox, m Mail) (channels.In
 		TicketID:    ticketID,
 		Email:       &h,
 	}, nil
+}
+
+// root is the first Message-ID of the mail's thread, as far as the mail
+// tells: its first reference, what it replies to, or itself.
+func (m Mail) root() string {
+	h := m.Header
+	switch {
+	case len(h.References) > 0:
+		return h.References[0]
+	case h.InReplyTo != "":
+		return h.InReplyTo
+	case h.MessageID != "":
+		return h.MessageID
+	}
+	return m.ExternalID
 }
 
 var ticketTag = regexp.MustCompile(`\[#(\d{1,18})\]`)

@@ -100,12 +100,12 @@ func ParseMail(raw []byte) (m Mail) {
 		// Nothing readable came out of the structure: keep the source.
 		return malformed(raw)
 	}
-	m.Text = strings.Join(w.texts, "\n\n")
+	m.Text = strings.TrimSpace(strings.Join(w.texts, "\n\n"))
 	m.HTML = strings.Join(w.htmls, "\n")
 	m.Header.HasHTML = m.HTML != ""
 	if strings.TrimSpace(m.Text) == "" && m.HTML != "" {
 		if t, err := html2text.FromString(m.HTML, html2text.Options{}); err == nil {
-			m.Text = clean(t)
+			m.Text = strings.TrimSpace(clean(t))
 		}
 	}
 	if m.Report == nil && looksLikeBounce(m.Header) {

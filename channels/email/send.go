@@ -184,14 +184,22 @@ func (c *Channel) deliver(ctx context.Context, mb *mailbox, m *gomail.Msg) error
 	return nil
 }
 
-// classify marks a 5xx answer permanent; 4xx answers, refused
-// connections and timeouts are retried.
+// busyDelay is how long a server that answered 421 (busy, closing) is
+// left alone.
+const busyDelay = time.Minute
+
+// classify marks a 5xx answer permanent and a 421 a request to come back
+// later; other 4xx answers, refused connections and timeouts are retried
+// with the sender's backoff.
 func classify(mailbox string, err error) error {
 	err = fmt.Errorf("email %s: smtp: %w", mailbox, err)
 	var se *gomail.SendError
 	if errors.As(err, &se) {
-		if code := se.ErrorCode(); code >= 500 && code < 600 {
+		switch code := se.ErrorCode(); {
+		case code >= 500 && code < 600:
 			return channels.Permanent(err)
+		case code == 421:
+			return &channels.RetryAfterError{After: busyDelay, Err: err}
 		}
 	}
 	return err
