@@ -25,7 +25,7 @@ func parseFixture(t *testing.T, name string) Mail {
 func TestCorpus(t *testing.T) {
 	for _, c := range []struct {
 		file, subject, from, fromName, text string
-		automatic, malformed, html, report   bool
+		automatic, malformed, html, report  bool
 	}{
 		{file: "gb2312.eml", subject: "还款日期咨询", from: "zhang.san@example.cn", fromName: "张三", text: "您好，我的还款日期是几号？镕基𠮷"},
 		{file: "gbk_qp.eml", subject: "逾期费用能减免吗", from: "li.si@example.cn", fromName: "李四", text: "请问逾期费用能否减免？谢谢。"},

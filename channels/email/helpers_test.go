@@ -349,4 +349,3 @@ func uidValidity(t testing.TB, c *client.Client, folder string) uint32 {
 	}
 	return st.UidValidity
 }
-
