@@ -2,6 +2,8 @@ package email
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -104,6 +106,11 @@ type mailbox struct {
 func New(mailboxes []Mailbox, deps Deps) (*Channel, error) {
 	if deps.Logger == nil {
 		deps.Logger = slog.Default()
+	}
+	if deps.Holder == "" {
+		id := make([]byte, 8)
+		_, _ = rand.Read(id) // never fails (crypto/rand)
+		deps.Holder = hex.EncodeToString(id)
 	}
 	c := &Channel{deps: deps, log: deps.Logger, mailboxes: map[string]*mailbox{}, own: map[string]bool{},
 		leaseTTL: poller.DefaultTTL, retryBase: poller.DefaultRetryBase, dialer: netDialer{}}
