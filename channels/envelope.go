@@ -39,6 +39,51 @@ type Inbound struct {
 	// phone number the channel vouches for. The desk records them on the
 	// sender's contact and merges contacts that share a verified identity.
 	Links []Party
+	// TicketID, when set, is the ticket the channel established this
+	// message continues (email threading by our own Message-IDs or a
+	// ticket tag from a participant). The desk appends to it unless it is
+	// closed or resolved beyond the reopen window; then it opens a new one.
+	TicketID string
+	// DefaultTeam names the team a new ticket of this message goes to when
+	// routing leaves it without one (an email mailbox's default_team).
+	DefaultTeam string
+	// Email is the mail's header as the email channel read it; nil on
+	// other channels. The desk stores it with the message.
+	Email *Email
+}
+
+// Email is what a mail says beyond its text: stored with the message
+// (desk.Message.Email) for the desk to show and to thread replies by.
+// Addresses are Parties of kind email.
+type Email struct {
+	// Mailbox is the configured mailbox ([[mailbox]] name) the mail came
+	// in through or goes out of.
+	Mailbox string `json:"mailbox"`
+	// MessageID, InReplyTo and References are RFC 5322 ids without the
+	// angle brackets; References oldest first.
+	MessageID  string   `json:"message_id,omitempty"`
+	InReplyTo  string   `json:"in_reply_to,omitempty"`
+	References []string `json:"references,omitempty"`
+	Subject    string   `json:"subject"`
+	From       Party    `json:"from"`
+	To         []Party  `json:"to,omitempty"`
+	Cc         []Party  `json:"cc,omitempty"`
+	// HasHTML: the mail had an HTML body (the message's HTML holds it,
+	// sanitized); its text is the plain part or one made from the HTML.
+	HasHTML bool `json:"has_html,omitempty"`
+	// Automatic names why the mail was sent by a machine (RFC 3834
+	// Auto-Submitted, Precedence bulk/list/junk/auto_reply, X-Autoreply,
+	// X-Auto-Response-Suppress, empty Return-Path, one of our own
+	// addresses); empty for a person's mail. Nothing automatic answers it.
+	Automatic string `json:"automatic,omitempty"`
+	// Malformed: the MIME structure could not be read; Text is the raw
+	// source, decoded as well as possible.
+	Malformed bool `json:"malformed,omitempty"`
+	// QuoteAt and SignatureAt are byte offsets into the message's text
+	// where quoted history and the signature begin; the desk folds what
+	// follows them (nothing is removed). 0 means none.
+	QuoteAt     int `json:"quote_at,omitempty"`
+	SignatureAt int `json:"signature_at,omitempty"`
 }
 
 // Attachment is one file of an inbound message.
@@ -46,6 +91,9 @@ type Attachment struct {
 	Name string // file name as the customer's app gave it; may be empty
 	MIME string // content type as the channel reported it; may be empty
 	Data []byte
+	// ContentID is a mail part's Content-ID without angle brackets: an
+	// inline image the HTML shows as cid:<ContentID>. Empty otherwise.
+	ContentID string
 }
 
 // Receipt is what the sink answers once the message is committed.
@@ -105,6 +153,13 @@ type Outbound struct {
 	FromName string
 	// Cc are further people the message goes to, besides To.
 	Cc []Party
+	// HTML is the message's markup, sent beside Text where the channel
+	// can (email's multipart/alternative); empty for plain text.
+	HTML string
+	// Automatic: a bot or the system wrote the message, not an agent.
+	// Channels that must not answer machines (email, RFC 3834) mark or
+	// hold it back.
+	Automatic bool
 }
 
 // Adapter delivers outbound messages on one channel.

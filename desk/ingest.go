@@ -120,7 +120,7 @@ func (s *Service) knownConversation(ctx context.Context, in channels.Inbound, no
 	if err != nil {
 		return Identity{}, Ticket{}, false // not found, or an error the full path reports
 	}
-	t, err := s.store.ActiveTicket(ctx, ident.ContactID, in.Channel, in.ThreadKey)
+	t, err := s.conversationTicket(ctx, s.store, in, ident)
 	if err != nil || (t.Status == StatusResolved && now.Sub(t.UpdatedAt) > ReopenWindow) {
 		return Identity{}, Ticket{}, false
 	}
@@ -156,7 +156,7 @@ func insertMessage(ctx context.Context, tx Tx, m Message, files []channels.Attac
 		return err
 	}
 	for _, f := range files {
-		a := Attachment{ID: NewID(), MessageID: m.ID, Name: f.Name, MIME: f.MIME, Data: f.Data, CreatedAt: m.CreatedAt}
+		a := Attachment{ID: NewID(), MessageID: m.ID, Name: f.Name, MIME: f.MIME, Data: f.Data, ContentID: f.ContentID, CreatedAt: m.CreatedAt}
 		if err := tx.InsertAttachment(ctx, a); err != nil {
 			return err
 		}
@@ -219,6 +219,7 @@ func inboundMessage(in channels.Inbound, t Ticket, ident Identity, now time.Time
 		ExternalID: in.ExternalID,
 		Text:       in.Text,
 		HTML:       in.HTML,
+		Email:      in.Email,
 		CreatedAt:  now,
 	}
 }
@@ -258,7 +259,7 @@ func (s *Service) resolveIdentity(ctx context.Context, tx Tx, in channels.Inboun
 // the conversation, a resolved one reopened within ReopenWindow, or a new
 // one.
 func (s *Service) threadTicket(ctx context.Context, tx Tx, in channels.Inbound, ident Identity, now time.Time) (Ticket, bool, error) {
-	t, err := tx.ActiveTicket(ctx, ident.ContactID, in.Channel, in.ThreadKey)
+	t, err := s.conversationTicket(ctx, tx, in, ident)
 	switch {
 	case err == nil && (t.Status != StatusResolved || now.Sub(t.UpdatedAt) <= ReopenWindow):
 		return t, false, nil // TouchTicket reopens a pending or resolved one
@@ -288,14 +289,43 @@ func (s *Service) threadTicket(ctx context.Context, tx Tx, in channels.Inbound, 
 		Tags:          []string{},
 		LastSeq:       1, // the message that opens it
 	}
+	if in.Email != nil && in.Email.Subject != "" {
+		t.Subject = truncateRunes(in.Email.Subject, subjectRunes)
+	}
 	if s.startsWithBot(in.Channel) {
 		t.Status = StatusBot
 	}
 	s.routeNew(ctx, tx, &t, in.Text, append([]Identity{ident}, partyIdentities(in.Links)...))
+	if t.TeamID == "" && in.DefaultTeam != "" {
+		if team, err := tx.TeamByName(ctx, in.DefaultTeam); err == nil {
+			t.TeamID = team.ID
+		} else {
+			s.log.Warn("desk: default team of the channel not found", "team", in.DefaultTeam, "err", err)
+		}
+	}
 	if err := tx.InsertTicket(ctx, &t); err != nil {
 		return Ticket{}, false, err
 	}
 	return t, true, nil
+}
+
+// conversationTicket is the ticket a message continues: the one the
+// channel named (email threading, where the sender may be another
+// participant than the ticket's contact) or else the sender's active one
+// in this conversation. A closed named ticket is not found, so the
+// message opens a new one.
+func (s *Service) conversationTicket(ctx context.Context, r Reader, in channels.Inbound, ident Identity) (Ticket, error) {
+	if in.TicketID == "" {
+		return r.ActiveTicket(ctx, ident.ContactID, in.Channel, in.ThreadKey)
+	}
+	t, err := r.Ticket(ctx, in.TicketID)
+	if err != nil {
+		return Ticket{}, err
+	}
+	if t.Status == StatusClosed {
+		return Ticket{}, fmt.Errorf("ticket %s is closed: %w", t.ID, ErrNotFound)
+	}
+	return t, nil
 }
 
 func validateInbound(in *channels.Inbound) error {
@@ -317,10 +347,13 @@ func validateInbound(in *channels.Inbound) error {
 	case len(in.Text) > MaxTextBytes || len(in.HTML) > MaxTextBytes:
 		return Errorf(CodeTooLarge, "text is longer than %d bytes", MaxTextBytes)
 	}
-	for _, f := range []string{in.ExternalID, in.ThreadKey, in.From.Value, in.From.Name, in.Text, in.HTML} {
+	for _, f := range []string{in.ExternalID, in.ThreadKey, in.From.Value, in.From.Name, in.Text, in.HTML, in.TicketID} {
 		if !ValidText(f) {
 			return Errorf(CodeInvalid, "text fields must be valid UTF-8 without NUL characters")
 		}
+	}
+	if err := checkEmail(in.Email); err != nil {
+		return err
 	}
 	// Sanitized before the emptiness check: markup that was all script
 	// is no message.

@@ -1,6 +1,10 @@
 package desk
 
-import "time"
+import (
+	"time"
+
+	"huiliu/channels"
+)
 
 // Direction says which way a message went.
 type Direction string
@@ -55,6 +59,10 @@ type Message struct {
 	HTML string `json:"html,omitempty"` // sanitized by Ingest (desk/sanitize.go)
 	// Attachments are listed with the timeline (without their bytes).
 	Attachments []Attachment `json:"attachments,omitempty"`
+	// Email is the mail header of an email message (subject, addresses,
+	// Message-IDs, folding offsets); nil on other channels. An agent's
+	// email reply may carry one with Subject and Cc chosen in the desk.
+	Email *channels.Email `json:"email,omitempty"`
 	// Event describes a system entry in a form a desk can translate; Text
 	// holds the same in English.
 	Event         *SystemEvent `json:"event,omitempty"`
@@ -82,11 +90,14 @@ const (
 // Attachment is a file of a message. Data is loaded only when the file is
 // downloaded.
 type Attachment struct {
-	ID        string    `json:"id"`
-	MessageID string    `json:"message_id"`
-	Name      string    `json:"name"`
-	MIME      string    `json:"mime"`
-	Size      int64     `json:"size"`
+	ID        string `json:"id"`
+	MessageID string `json:"message_id"`
+	Name      string `json:"name"`
+	MIME      string `json:"mime"`
+	Size      int64  `json:"size"`
+	// ContentID marks an inline mail image, referred to as cid:<ContentID>
+	// by the message's HTML.
+	ContentID string    `json:"content_id,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	Data      []byte    `json:"-"`
 }

@@ -165,7 +165,7 @@ func (snd *Sender) outbound(ctx context.Context, it OutboxItem) (channels.Outbou
 			return channels.Outbound{}, fmt.Errorf("author %s of message %s: %w", m.AuthorID, m.ID, err)
 		}
 	}
-	return channels.Outbound{
+	out := channels.Outbound{
 		MessageID:       m.ID,
 		TicketID:        t.ID,
 		Channel:         it.Channel,
@@ -179,7 +179,15 @@ func (snd *Sender) outbound(ctx context.Context, it OutboxItem) (channels.Outbou
 		Subject:         t.Subject,
 		AgentName:       signer.Name,
 		AgentEmployeeNo: signer.EmployeeNo,
-	}, nil
+		HTML:            m.HTML,
+		Automatic:       m.AuthorKind == AuthorBot || m.AuthorKind == AuthorSystem,
+	}
+	if ident.Kind == IdentityEmail {
+		if err := snd.threadMail(ctx, t, m, &out); err != nil {
+			return channels.Outbound{}, err
+		}
+	}
+	return out, nil
 }
 
 // messageFiles loads the files of one message with their bytes.

@@ -16,6 +16,9 @@ var htmlPolicy = sync.OnceValue(func() *bluemonday.Policy {
 	p := bluemonday.UGCPolicy()
 	p.RequireNoFollowOnLinks(true)
 	p.RequireNoReferrerOnLinks(true)
+	// Inline mail images point at their part (cid:...); the desk maps
+	// them to the stored attachment when it shows the mail.
+	p.AllowURLSchemes("cid")
 	return p
 })
 

@@ -6,19 +6,20 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"huiliu/channels"
 	"huiliu/desk"
 )
 
 const messageCols = `id, ticket_id, direction, author_kind, author_id, channel, external_id, text, html,
-	delivery, delivery_error, created_at, kind, seq, event, author_name`
+	delivery, delivery_error, created_at, kind, seq, event, author_name, email`
 
 func scanMessage(s scanner) (desk.Message, error) {
 	var m desk.Message
 	var dir, author, delivery string
 	var created int64
-	var event string
+	var event, email string
 	err := s.Scan(&m.ID, &m.TicketID, &dir, &author, &m.AuthorID, &m.Channel, &m.ExternalID, &m.Text, &m.HTML,
-		&delivery, &m.DeliveryError, &created, &m.Kind, &m.Seq, &event, &m.AuthorName)
+		&delivery, &m.DeliveryError, &created, &m.Kind, &m.Seq, &event, &m.AuthorName, &email)
 	m.Direction, m.AuthorKind, m.Delivery = desk.Direction(dir), desk.AuthorKind(author), desk.Delivery(delivery)
 	m.CreatedAt = fromMs(created)
 	if err == nil && event != "" {
@@ -26,6 +27,12 @@ func scanMessage(s scanner) (desk.Message, error) {
 		if jerr := json.Unmarshal([]byte(event), m.Event); jerr != nil {
 			// A system entry stays readable by its text.
 			m.Event = nil
+		}
+	}
+	if err == nil && email != "" {
+		m.Email = new(channels.Email)
+		if jerr := json.Unmarshal([]byte(email), m.Email); jerr != nil {
+			m.Email = nil // the text still shows the mail
 		}
 	}
 	return m, err
@@ -118,10 +125,18 @@ func (t *txn) InsertMessage(ctx context.Context, m desk.Message) error {
 		}
 		event = string(b)
 	}
+	var email string
+	if m.Email != nil {
+		b, err := json.Marshal(m.Email)
+		if err != nil {
+			return fmt.Errorf("store: encode email header of message %s: %w", m.ID, err)
+		}
+		email = string(b)
+	}
 	_, err := t.q.ExecContext(ctx, `INSERT INTO messages (`+messageCols+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
 		m.ID, m.TicketID, string(m.Direction), string(m.AuthorKind), m.AuthorID, m.Channel, m.ExternalID, m.Text, m.HTML,
-		string(m.Delivery), m.DeliveryError, ms(m.CreatedAt), m.Kind, m.Seq, event, m.AuthorName)
+		string(m.Delivery), m.DeliveryError, ms(m.CreatedAt), m.Kind, m.Seq, event, m.AuthorName, email)
 	return wrap(err, "insert message %s", m.ID)
 }
 
