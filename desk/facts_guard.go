@@ -102,10 +102,20 @@ func (s *Service) disclosureGate(ctx context.Context, actor Actor, t Ticket, req
 		"facts": strings.Join(facts, ","), "level": strconv.Itoa(c.Level), "reason": reason}}, nil
 }
 
-// disclosureOverrideText is the English entry of an override.
-func disclosureOverrideText(e SystemEvent) string {
-	return fmt.Sprintf("reply sent despite the disclosure guard (facts %s, verified level %s): %s",
-		e.Args["facts"], e.Args["level"], e.Args["reason"])
+// factsEventText is the English form of the entries this part records
+// (desks translate them from the catalog's sys.* keys).
+func factsEventText(e SystemEvent) string {
+	a := e.Args
+	switch e.Action {
+	case "customer_claimed":
+		return fmt.Sprintf("claimed customer number %s (not verified)", a["customer_no"])
+	case "knowledge_verified":
+		return fmt.Sprintf("conversation verified by knowledge questions (%s): %s, level %s", a["questions"], a["method"], a["level"])
+	case "disclosure_override":
+		return fmt.Sprintf("reply sent despite the disclosure guard (facts %s, verified level %s): %s",
+			a["facts"], a["level"], a["reason"])
+	}
+	return e.Action
 }
 
 var (

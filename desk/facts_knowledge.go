@@ -94,7 +94,7 @@ func (s *Service) VerifyByKnowledge(ctx context.Context, actor Actor, ticketID s
 		}
 		e := SystemEvent{Action: "knowledge_verified", Args: map[string]string{
 			"method": v.Method, "level": fmt.Sprint(v.Level), "questions": strings.Join(asked, ",")}}
-		_, err = s.recordEntry(ctx, tx, &t, actor, AuthorSystem, e, e.text(), now)
+		_, err = s.recordEntry(ctx, tx, &t, actor, AuthorSystem, e, factsEventText(e), now)
 		return err
 	})
 	if err != nil {

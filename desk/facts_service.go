@@ -146,7 +146,7 @@ func (s *Service) ClaimCustomer(ctx context.Context, actor Actor, ticketID, cust
 			return err
 		}
 		e := SystemEvent{Action: "customer_claimed", Args: map[string]string{"customer_no": customerNo}}
-		_, err := s.recordEntry(ctx, tx, &t, actor, AuthorSystem, e, e.text(), cl.ClaimedAt)
+		_, err := s.recordEntry(ctx, tx, &t, actor, AuthorSystem, e, factsEventText(e), cl.ClaimedAt)
 		return err
 	})
 	if err != nil {

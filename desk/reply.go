@@ -132,7 +132,7 @@ func (s *Service) Post(ctx context.Context, actor Actor, req PostRequest) (msg M
 			}
 		}
 		if override != nil {
-			if _, err := s.recordEntry(ctx, tx, &t, actor, AuthorSystem, *override, disclosureOverrideText(*override), now); err != nil {
+			if _, err := s.recordEntry(ctx, tx, &t, actor, AuthorSystem, *override, factsEventText(*override), now); err != nil {
 				return err
 			}
 		}

@@ -92,3 +92,17 @@ func (t *txn) PutFactPolicy(ctx context.Context, s desk.FactPolicySettings) erro
 		string(doc), ms(s.UpdatedAt), s.UpdatedBy)
 	return wrap(err, "put fact policy")
 }
+
+// FactsSource serves customer facts from the customer_facts table: the
+// source when no facts API is configured.
+func (db *DB) FactsSource() desk.FactsSource { return factsTable{db} }
+
+type factsTable struct{ db *DB }
+
+func (f factsTable) CustomerFacts(ctx context.Context, customerNo string) (desk.CustomerFacts, error) {
+	r, err := f.db.StoredFacts(ctx, customerNo)
+	if errors.Is(err, desk.ErrNotFound) {
+		return desk.CustomerFacts{}, fmt.Errorf("store: %w", desk.ErrNoFacts)
+	}
+	return r, err
+}
