@@ -226,7 +226,11 @@ func FindDisclosures(text string, f CustomerFacts, p FactPolicy, level int) []Di
 	}
 	phone := digitsOnly(f.Phone)
 	if hidden(FactPhone) && len(phone) >= 7 {
-		phoneLast4 = phone[len(phone)-4:]
+		if containsBounded(digitsRun(text), phone) {
+			add(FactPhone, f.Phone)
+		} else {
+			phoneLast4 = phone[len(phone)-4:]
+		}
 	}
 	for _, loc := range numberRe.FindAllStringIndex(text, -1) {
 		s, e := loc[0], loc[1]
@@ -273,9 +277,6 @@ func FindDisclosures(text string, f CustomerFacts, p FactPolicy, level int) []Di
 				add(FactContractNo, c.No)
 			}
 		}
-	}
-	if hidden(FactPhone) && len(phone) >= 7 && containsBounded(digitsRun(text), phone) {
-		add(FactPhone, f.Phone)
 	}
 	if hidden(FactEmail) && f.Email != "" && strings.Contains(strings.ToLower(text), strings.ToLower(f.Email)) {
 		add(FactEmail, f.Email)
