@@ -15,15 +15,16 @@ const MaxCustomerNoBytes = 64
 // pastTicketsShown bounds the contact panel's list of past tickets.
 const pastTicketsShown = 20
 
-// ValidCustomerNo reports whether no can be a customer number: 1 to 64
-// bytes of letters, digits, '-', '_', '.' or '/'.
+// ValidCustomerNo reports whether no can be a customer (or contract)
+// number: 1 to 64 ASCII letters, digits, '-', '_' or '.', not starting with
+// '.', so it is safe in a URL path segment.
 func ValidCustomerNo(no string) bool {
-	if no == "" || len(no) > MaxCustomerNoBytes {
+	if no == "" || len(no) > MaxCustomerNoBytes || no[0] == '.' {
 		return false
 	}
 	for _, r := range no {
 		switch {
-		case r >= '0' && r <= '9', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', strings.ContainsRune("-_./", r):
+		case r >= '0' && r <= '9', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r == '-' || r == '_' || r == '.':
 		default:
 			return false
 		}
@@ -130,7 +131,7 @@ func (s *Service) RecordFacts(ctx context.Context, actor Actor, ticketID string)
 func (s *Service) ClaimCustomer(ctx context.Context, actor Actor, ticketID, customerNo string) (CustomerClaim, error) {
 	customerNo = strings.TrimSpace(customerNo)
 	if !ValidCustomerNo(customerNo) {
-		return CustomerClaim{}, Errorf(CodeInvalid, "a customer number is 1 to %d letters, digits or -_./", MaxCustomerNoBytes)
+		return CustomerClaim{}, Errorf(CodeInvalid, "a customer number is 1 to %d letters, digits or -_.", MaxCustomerNoBytes)
 	}
 	t, err := s.postTicket(ctx, actor, ticketID)
 	if err != nil {
