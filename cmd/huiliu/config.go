@@ -68,6 +68,9 @@ type Config struct {
 	Teams        []TeamConfig        `toml:"team"`
 	RoutingRules []RoutingRuleConfig `toml:"routing_rule"`
 	SLAPolicies  []SLAPolicyConfig   `toml:"sla_policy"`
+	// Customer facts and the [verification] table (config_facts.go).
+	FactsConfig
+	Verification VerificationConfig `toml:"verification"`
 	// telegramEnv holds the single bot given by environment or flags.
 	telegramEnv TelegramBot
 }
@@ -359,6 +362,7 @@ func (c Config) validate() error {
 			errs = append(errs, fmt.Errorf("telegram bot %q: webhook mode needs public_url", b.Name))
 		}
 	}
+	errs = append(errs, c.validateFacts()...)
 	return errors.Join(errs...)
 }
 
@@ -370,6 +374,7 @@ func (c Config) print(w io.Writer) error {
 	c.RedisURL = maskSecret(c.RedisURL)
 	c.APICallbackSecret = maskSecret(c.APICallbackSecret)
 	c.MetricsToken = maskSecret(c.MetricsToken)
+	c.FactsSecret = maskSecret(c.FactsSecret)
 	var bots []TelegramBot
 	for _, b := range c.Telegram {
 		b.Token, b.WebhookSecret, b.LinkSecret = maskSecret(b.Token), maskSecret(b.WebhookSecret), maskSecret(b.LinkSecret)
