@@ -70,7 +70,11 @@ func newRenderer() (*renderer, error) {
 	for _, lang := range i18n.Languages {
 		r.pages[lang] = map[string]*template.Template{}
 		for _, f := range pageFiles {
-			t, err := template.New(f).Funcs(templateFuncs(lang)).ParseFS(templateFS, "templates/layout.html", "templates/"+f)
+			// A screen's partials of other parts live in files of their
+			// own, named after it (ticket_facts.html for ticket.html).
+			files := []string{"templates/layout.html", "templates/" + f}
+			parts, _ := fs.Glob(templateFS, "templates/"+strings.TrimSuffix(f, ".html")+"_*.html")
+			t, err := template.New(f).Funcs(templateFuncs(lang)).ParseFS(templateFS, append(files, parts...)...)
 			if err != nil {
 				return nil, fmt.Errorf("web: parse template %s: %w", f, err)
 			}
