@@ -102,9 +102,9 @@ type FactPolicySettings struct {
 	Policy FactPolicy `json:"policy"`
 	// Saved is true once a supervisor saved the policy on the desk: from
 	// then on the stored policy wins over the configuration file.
-	Saved     bool      `json:"saved"`
+	Saved     bool       `json:"saved"`
 	UpdatedAt *time.Time `json:"updated_at,omitempty"`
-	UpdatedBy string    `json:"updated_by,omitempty"`
+	UpdatedBy string     `json:"updated_by,omitempty"`
 }
 
 // FactPolicyReader reads the policy saved on the desk; store.DB implements

@@ -143,3 +143,24 @@ func TestTicketPageHasTheCustomerRecordPanel(t *testing.T) {
 	_, body = h.page(c, "/tickets/"+tk.ID, "Accept-Language", "en")
 	wantContains(t, body, "Customer record", "Record claim")
 }
+
+func TestVerificationPageForSupervisors(t *testing.T) {
+	h := newFactsHarness(t)
+	h.createAgent("boss@example.com", "主管", desk.RoleSupervisor)
+	agent := h.signIn("li@example.com")
+	if r, _ := h.page(agent, "/admin/verification"); r.StatusCode != http.StatusForbidden {
+		t.Fatalf("agent: %d", r.StatusCode)
+	}
+	boss := h.signIn("boss@example.com")
+	_, body := h.page(boss, "/admin/verification", "Accept-Language", "en")
+	wantContains(t, body, "Verification policy", "Once saved here, this page wins", `data-fact="balance"`, "The configuration file (or the defaults) applies now.")
+	wantLacks(t, body, `data-hl="facts-import"`) // imports are for admins
+	if r := h.call("PUT", "/api/v1/verification/policy", h.admin, map[string]any{"policy": map[string]int{"balance": 1}}, nil); r.StatusCode != http.StatusOK {
+		t.Fatal(r.StatusCode)
+	}
+	_, body = h.page(boss, "/admin/verification", "Accept-Language", "zh-CN")
+	wantContains(t, body, "上次保存", "Admin", "验证策略")
+	admin := h.signIn("admin@example.com")
+	_, body = h.page(admin, "/admin/verification", "Accept-Language", "zh-TW")
+	wantContains(t, body, `data-hl="facts-import"`, "匯入客戶檔案")
+}
