@@ -228,7 +228,8 @@ func csvContract(get func(string) string) (Contract, error) {
 		}
 		c.OverdueDays = n
 	}
-	return c, nil
+	// Checked here so the problem names this row, not the customer's first.
+	return c, c.validate()
 }
 
 // ImportFacts stores parsed records into the facts table by customer
