@@ -37,6 +37,9 @@ type Error struct {
 	// the English text for logs and API clients.
 	Key  string
 	Args []string
+	// Details, when set, is shown to the caller with the message (the
+	// disclosure guard's findings).
+	Details any
 }
 
 // Say gives e the catalog key (and placeholder, value pairs) that words it

@@ -72,6 +72,9 @@ type Config struct {
 	// Mailboxes are the email channel's [[mailbox]] tables
 	// (cmd/huiliu/config_email.go, docs/email.md).
 	Mailboxes []email.Mailbox `toml:"mailbox"`
+	// Customer facts and the [verification] table (config_facts.go).
+	FactsConfig
+	Verification VerificationConfig `toml:"verification"`
 	// telegramEnv holds the single bot given by environment or flags.
 	telegramEnv TelegramBot
 }
@@ -364,6 +367,7 @@ func (c Config) validate() error {
 		}
 	}
 	errs = append(errs, c.validateMailboxes()...)
+	errs = append(errs, c.validateFacts()...)
 	return errors.Join(errs...)
 }
 
@@ -375,6 +379,7 @@ func (c Config) print(w io.Writer) error {
 	c.RedisURL = maskSecret(c.RedisURL)
 	c.APICallbackSecret = maskSecret(c.APICallbackSecret)
 	c.MetricsToken = maskSecret(c.MetricsToken)
+	c.FactsSecret = maskSecret(c.FactsSecret)
 	var bots []TelegramBot
 	for _, b := range c.Telegram {
 		b.Token, b.WebhookSecret, b.LinkSecret = maskSecret(b.Token), maskSecret(b.WebhookSecret), maskSecret(b.LinkSecret)

@@ -25,6 +25,7 @@ var statusOf = map[desk.Code]int{
 	desk.CodeTooLarge:     http.StatusRequestEntityTooLarge,
 	desk.CodeUnavailable:  http.StatusServiceUnavailable,
 	desk.CodeInternal:     http.StatusInternalServerError,
+	desk.CodeDisclosure:   http.StatusConflict,
 }
 
 // codeOfStatus maps statuses that echo itself produces (unknown route,
@@ -48,6 +49,8 @@ type errorBody struct {
 type errorDetail struct {
 	Code    desk.Code `json:"code"`
 	Message string    `json:"message"`
+	// Details: the findings of a disclosure refusal.
+	Details *desk.DisclosureCheck `json:"details,omitempty"`
 }
 
 // errorHandler writes every error as {"error":{"code","message"}}. Only a
@@ -65,6 +68,9 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		switch {
 		case errors.As(err, &de):
 			body = errorDetail{Code: de.Code, Message: spokenMessage(c.Request(), de)}
+			if dc, ok := de.Details.(desk.DisclosureCheck); ok {
+				body.Details = &dc
+			}
 			if de.RetryAfter > 0 {
 				setRetryAfter(c, de.RetryAfter)
 			}

@@ -58,21 +58,23 @@ func newHarness(t testing.TB) *harness {
 // after-commit observers (a router).
 func newHarnessAt(t testing.TB, now func() time.Time, observers ...desk.Observer) *harness {
 	t.Helper()
-	return newHarnessWith(t, now, nil, observers...)
+	return newHarnessWith(t, storetest.New(t), desk.Options{Now: now, Observers: observers})
 }
 
-// newHarnessWith is newHarnessAt with the server's options changed by
-// configure (nil: as they are).
-func newHarnessWith(t testing.TB, now func() time.Time, configure func(*web.Options), observers ...desk.Observer) *harness {
+// newHarnessWith is the harness over db with more service options (its
+// store, events and limiter are filled in) and the server's options
+// changed by configure, if given.
+func newHarnessWith(t testing.TB, db *store.DB, o desk.Options, configure ...func(*web.Options)) *harness {
 	t.Helper()
-	db := storetest.New(t)
 	q := memory.New()
 	t.Cleanup(func() { q.Close() })
-	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: q.Limiter(), Now: now, Observers: observers})
+	o.Store, o.Events, o.Limiter = db, q.Bus(), q.Limiter()
+	svc := desk.NewService(o)
+	now := o.Now
 	h := &harness{t: t, svc: svc, db: db, now: now, bus: q.Bus()}
 	opts := web.Options{Service: svc, Events: q.Bus(), Ready: []web.Check{{Name: "database", Ping: db.Ping}, {Name: "queue", Ping: q.Ping}}}
-	if configure != nil {
-		configure(&opts)
+	for _, f := range configure {
+		f(&opts)
 	}
 	srv := web.New(opts)
 	h.srv = httptest.NewServer(srv)

@@ -9,6 +9,7 @@ import (
 	"huiliu/desk"
 	"huiliu/desk/web"
 	"huiliu/queue/memory"
+	"huiliu/store/storetest"
 )
 
 func TestRoutingAPIValidation(t *testing.T) {
@@ -176,7 +177,7 @@ func TestRoutingAdminPage(t *testing.T) {
 // TestRoutingFormsOfferTheChannelsThatRun: the routing and SLA forms list
 // only the channels this desk runs, and a rule's channels read translated.
 func TestRoutingFormsOfferTheChannelsThatRun(t *testing.T) {
-	h := newHarnessWith(t, nil, func(o *web.Options) { o.Channels = []string{"api", "webchat"} })
+	h := newHarnessWith(t, storetest.New(t), desk.Options{}, func(o *web.Options) { o.Channels = []string{"api", "webchat"} })
 	teamA, err := h.db.TeamByName(context.Background(), "A")
 	if err != nil {
 		t.Fatal(err)
