@@ -152,7 +152,7 @@ func ticketEvent(typ string, t Ticket, data any) Event {
 		AssigneeID: t.AssigneeID,
 	}
 	if data != nil {
-		ev.Data, _ = json.Marshal(data)
+		ev.Data, _ = json.Marshal(maskEventData(data))
 	}
 	return ev
 }

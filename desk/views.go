@@ -22,6 +22,7 @@ func (s *Service) Tickets(ctx context.Context, a Agent, f TicketFilter) (TicketP
 	if page.Tickets == nil {
 		page.Tickets = []Ticket{}
 	}
+	maskTickets(page.Tickets)
 	return page, nil
 }
 
@@ -35,7 +36,7 @@ func (s *Service) TicketDetail(ctx context.Context, a Agent, id string) (Ticket,
 	if err != nil {
 		return Ticket{}, Contact{}, fmt.Errorf("desk: contact of ticket %s: %w", id, err)
 	}
-	return t, c, nil
+	return maskTicket(t), maskContact(c), nil
 }
 
 // maxMessagesRead is the most messages one store read returns.
@@ -75,6 +76,7 @@ func (s *Service) TicketMessages(ctx context.Context, a Agent, id, after string,
 	for i := range out {
 		out[i].Attachments = byMessage[out[i].ID]
 	}
+	maskMessages(out)
 	return out, nil
 }
 
@@ -123,7 +125,7 @@ func (s *Service) Contact(ctx context.Context, a Agent, id string) (Contact, err
 	if !ok {
 		return Contact{}, hidden("contact", id, errNotVisible)
 	}
-	return c, nil
+	return maskContact(c), nil
 }
 
 // FindContacts lists the contacts holding the identity (kind, value) that
@@ -167,7 +169,7 @@ func (s *Service) ContactsOf(ctx context.Context, a Agent, tickets []Ticket) (ma
 		if err != nil {
 			return nil, fmt.Errorf("desk: contact of ticket %s: %w", t.ID, err)
 		}
-		out[t.ContactID] = c
+		out[t.ContactID] = maskContact(c)
 	}
 	return out, nil
 }
