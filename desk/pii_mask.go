@@ -29,8 +29,9 @@ func (a Agent) Can(perm string) bool {
 // happens on the way out, here, so no transport has to remember it.
 
 func maskTicket(t Ticket) Ticket {
-	t.Subject = pii.Mask(t.Subject)
-	t.Preview = pii.Mask(t.Preview)
+	// Both are cut short at a limit, which may split a number.
+	t.Subject = pii.MaskCut(t.Subject)
+	t.Preview = pii.MaskCut(t.Preview)
 	return t
 }
 

@@ -49,15 +49,26 @@ func (s *Service) TicketMessages(ctx context.Context, a Agent, id, after string,
 	if err != nil {
 		return nil, err
 	}
+	out, err := s.storedMessages(ctx, t.ID, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	maskMessages(out)
+	return out, nil
+}
+
+// storedMessages reads up to limit messages of a ticket with their files,
+// as stored (unmasked).
+func (s *Service) storedMessages(ctx context.Context, ticketID, after string, limit int) ([]Message, error) {
 	if limit < 1 {
 		limit = maxMessagesRead
 	}
 	out := []Message{}
 	for {
 		want := min(limit-len(out), maxMessagesRead)
-		ms, err := s.store.Messages(ctx, t.ID, after, want)
+		ms, err := s.store.Messages(ctx, ticketID, after, want)
 		if err != nil {
-			return nil, fmt.Errorf("desk: messages of ticket %s: %w", id, err)
+			return nil, fmt.Errorf("desk: messages of ticket %s: %w", ticketID, err)
 		}
 		out = append(out, ms...)
 		if len(ms) < want || len(out) >= limit {
@@ -65,9 +76,9 @@ func (s *Service) TicketMessages(ctx context.Context, a Agent, id, after string,
 		}
 		after = ms[len(ms)-1].ID
 	}
-	files, err := s.store.Attachments(ctx, t.ID)
+	files, err := s.store.Attachments(ctx, ticketID)
 	if err != nil {
-		return nil, fmt.Errorf("desk: files of ticket %s: %w", id, err)
+		return nil, fmt.Errorf("desk: files of ticket %s: %w", ticketID, err)
 	}
 	byMessage := map[string][]Attachment{}
 	for _, f := range files {
@@ -76,7 +87,6 @@ func (s *Service) TicketMessages(ctx context.Context, a Agent, id, after string,
 	for i := range out {
 		out[i].Attachments = byMessage[out[i].ID]
 	}
-	maskMessages(out)
 	return out, nil
 }
 

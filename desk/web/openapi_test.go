@@ -340,6 +340,7 @@ func TestOpenAPISchemasMatchStructs(t *testing.T) {
 		"FollowupRequest":          followupRequest{},
 		"SLACalendarRequest":       slaCalendarRequest{},
 		"SLAPolicyRequest":         slaPolicyRequest{},
+		"RevealRequest":            revealRequest{},
 	}
 	for _, set := range []struct {
 		types    map[string]any

@@ -179,6 +179,7 @@ func (s *Server) routes() {
 	e.POST(v1+"/sites", s.createSite, admin...)
 	e.PATCH(v1+"/sites/:id", s.changeSite, admin...)
 	s.slaRoutes(v1, authed, admin)
+	s.piiRoutes(v1, authed)
 
 	s.routingRoutes(e, v1, authed, admin)
 	s.pageRoutes()
