@@ -16,6 +16,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"huiliu/channels/webchat"
+	"huiliu/internal/piilog"
 )
 
 // Config is everything a huiliu process needs to know. Precedence, lowest
@@ -439,10 +440,12 @@ func (c Config) commandLogger(w io.Writer) *slog.Logger {
 	return c.loggerAt(w, lvl)
 }
 
+// loggerAt masks personal data in every message and attribute (piilog):
+// logs are read by more people than the desk, and kept longer.
 func (c Config) loggerAt(w io.Writer, lvl slog.Level) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: lvl}
 	if c.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		return slog.New(piilog.New(slog.NewJSONHandler(w, opts)))
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(piilog.New(slog.NewTextHandler(w, opts)))
 }
