@@ -43,6 +43,8 @@ type Service struct {
 	// sla, when an SLA worker is among the observers, recomputes what a
 	// policy change made stale.
 	sla *SLAWorker
+	// purgers run when the retention purge lets a contact go.
+	purgers []PersonalDataPurger
 }
 
 // Options configures a Service.
@@ -62,6 +64,9 @@ type Options struct {
 	// BotChannels are the channels whose new tickets start in StatusBot,
 	// with the bot, until HandOff gives them to the desk.
 	BotChannels []string
+	// Purgers remove what other parts keep about a contact when the
+	// retention purge lets it go (desk/retention.go).
+	Purgers []PersonalDataPurger
 }
 
 // NewService builds the desk service.
@@ -82,6 +87,7 @@ func NewService(o Options) *Service {
 		wake:     make(chan struct{}, 1),
 
 		botChannels: o.BotChannels,
+		purgers:     o.Purgers,
 	}
 	s.observers = append([]Observer{ownerReturn{s}}, o.Observers...)
 	for _, ob := range o.Observers {

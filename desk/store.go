@@ -25,6 +25,7 @@ type Store interface {
 type Reader interface {
 	SLAReader
 	RoutingReader
+	RetentionReader
 
 	Ticket(ctx context.Context, id string) (Ticket, error)
 	// ActiveTicket is the newest ticket of contact on (channel, threadKey)
@@ -88,6 +89,7 @@ type Tx interface {
 	Reader
 	SLAWriter
 	RoutingWriter
+	RetentionWriter
 
 	InsertContact(ctx context.Context, c Contact) error
 	InsertIdentity(ctx context.Context, id Identity) error
