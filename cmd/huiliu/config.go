@@ -69,6 +69,9 @@ type Config struct {
 	Teams        []TeamConfig        `toml:"team"`
 	RoutingRules []RoutingRuleConfig `toml:"routing_rule"`
 	SLAPolicies  []SLAPolicyConfig   `toml:"sla_policy"`
+	// RetentionDays purges the personal data of tickets closed longer ago
+	// than this, once a day (cmd/huiliu/retention.go); 0: off.
+	RetentionDays int `toml:"retention_days"`
 	// telegramEnv holds the single bot given by environment or flags.
 	telegramEnv TelegramBot
 }
@@ -219,6 +222,16 @@ func settings() []setting {
 		func(c *Config) *int { return &c.WebchatNewTicketsPerSite }, true)
 	limit("webchat-max-ingests", "HUILIU_WEBCHAT_MAX_INGESTS", "website-chat messages a node stores at once; more are answered busy",
 		func(c *Config) *int { return &c.WebchatMaxIngests }, false)
+	add(mk("retention-days", "HUILIU_RETENTION_DAYS", "purge personal data of tickets closed longer ago than this many days, daily (0: off)",
+		false, func(c *Config) string { return strconv.Itoa(c.RetentionDays) },
+		func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return fmt.Errorf("%q is not a number of days (0: off)", v)
+			}
+			c.RetentionDays = n
+			return nil
+		}), "int")
 	g, s = str(func(c *Config) *string { return &c.PublicURL })
 	add(mk("public-url", "HUILIU_PUBLIC_URL", "public base URL of this desk, for webhooks", false, g, s), "string")
 	g, s = str(func(c *Config) *string { return &c.telegramEnv.Token })
@@ -345,6 +358,9 @@ func (c Config) validate() error {
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		errs = append(errs, err)
+	}
+	if c.RetentionDays < 0 {
+		errs = append(errs, fmt.Errorf("retention_days %d must be 0 (off) or a number of days", c.RetentionDays))
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log_format %q must be text or json", c.LogFormat))

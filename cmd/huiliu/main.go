@@ -29,6 +29,7 @@ func commands() []command {
 		{"token", "manage API tokens: token add --agent E --name N", runToken},
 		{"demo", "load demo agents, teams, a chat site and conversations", runDemo},
 		{"bench", "measure: bench ingest | telegram | chat | timers (huiliu bench -h)", runBench},
+		{"retention", "purge personal data of long-closed tickets: retention purge [--dry-run] [--days N]", runRetention},
 		{"version", "print the version", runVersion},
 	}
 }
