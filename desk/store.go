@@ -26,6 +26,7 @@ type Reader interface {
 	SLAReader
 	RoutingReader
 	RetentionReader
+	OfficialReader
 
 	Ticket(ctx context.Context, id string) (Ticket, error)
 	// ActiveTicket is the newest ticket of contact on (channel, threadKey)
@@ -90,6 +91,7 @@ type Tx interface {
 	SLAWriter
 	RoutingWriter
 	RetentionWriter
+	OfficialWriter
 
 	InsertContact(ctx context.Context, c Contact) error
 	InsertIdentity(ctx context.Context, id Identity) error

@@ -180,6 +180,7 @@ func (s *Server) routes() {
 	e.PATCH(v1+"/sites/:id", s.changeSite, admin...)
 	s.slaRoutes(v1, authed, admin)
 	s.piiRoutes(v1, authed)
+	s.officialRoutes(v1, admin)
 
 	s.routingRoutes(e, v1, authed, admin)
 	s.pageRoutes()
