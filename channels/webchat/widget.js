@@ -164,6 +164,19 @@
   verifyLink.target = '_blank';
   verifyLink.rel = 'noopener';
   verify.appendChild(verifyLink);
+  // ---- pii: official channels and impostor reports (issue 11) ----
+  // Both open the desk's public page: the list of official channels, and
+  // the one-tap "report a suspected fake agent" form.
+  [['official-link', T.pii_official, '/verify-agent#official'],
+    ['report-link', T.pii_report, '/verify-agent?report=1#report']].forEach(function (l) {
+    var a = el('a', '', l[0], l[1]);
+    a.href = deskOrigin + l[2];
+    a.target = '_blank';
+    a.rel = 'noopener';
+    verify.appendChild(document.createTextNode(' · '));
+    verify.appendChild(a);
+  });
+  // ---- end pii ----
   intro.appendChild(greeting);
   intro.appendChild(hours);
   intro.appendChild(verify);
