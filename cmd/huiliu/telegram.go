@@ -50,14 +50,19 @@ func (a *app) telegramChannel() (*telegram.Channel, error) {
 }
 
 // checkAgent is the desk's employee number check for a channel's /agent
-// command, with the rate limit's wait taken out of the error.
-func (a *app) checkAgent(ctx context.Context, no, caller string) (bool, time.Duration, error) {
-	ok, err := a.svc.CheckEmployeeNo(ctx, no, caller)
+// command, asked from the chat's conversation (if it has an open ticket),
+// with the rate limit's wait taken out of the error.
+func (a *app) checkAgent(ctx context.Context, q telegram.AgentQuery) (telegram.AgentAnswer, error) {
+	ticket, err := a.svc.ConversationTicket(ctx, q.From.Kind, q.From.Value, telegram.ChannelName, q.ThreadKey)
+	if err != nil {
+		return telegram.AgentAnswer{}, err
+	}
+	ans, err := a.svc.CheckEmployeeNoIn(ctx, q.No, q.Caller, ticket)
 	var de *desk.Error
 	if errors.As(err, &de) && de.Code == desk.CodeRateLimited {
-		return false, max(de.RetryAfter, time.Second), nil
+		return telegram.AgentAnswer{Wait: max(de.RetryAfter, time.Second)}, nil
 	}
-	return ok, 0, err
+	return telegram.AgentAnswer{Current: ans.Current, Handling: ans.Handling}, err
 }
 
 // telegramMounts are the webhook endpoints of the bots in webhook mode.
