@@ -75,6 +75,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	for _, p := range webchatPaths {
 		mounts = append(mounts, web.Mount{Method: http.MethodGet, Path: p, Handler: chat.Handler()})
 	}
+	mounts = append(mounts, web.Mount{Method: http.MethodPost, Path: "/webchat/agent-check", Handler: chat.Handler()})
 
 	metrics := a.metricsGatherer(tg)
 	handler := web.New(web.Options{
