@@ -12,10 +12,14 @@ import (
 
 // agentCommand reports whether text is "/agent" (or "/agent@bot") and
 // returns the employee number after it.
-func agentCommand(text string) (no string, ok bool) {
+func agentCommand(text string) (no string, ok bool) { return command(text, "/agent") }
+
+// command reports whether text is the command name (or name@bot) and
+// returns what follows it.
+func command(text, name string) (rest string, ok bool) {
 	cmd, rest, _ := strings.Cut(strings.TrimSpace(text), " ")
 	cmd, _, _ = strings.Cut(cmd, "@")
-	return strings.TrimSpace(rest), cmd == "/agent"
+	return strings.TrimSpace(rest), cmd == name
 }
 
 // answerAgentCommand answers "/agent HL101024" in the chat itself, with

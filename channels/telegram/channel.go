@@ -48,6 +48,23 @@ type Deps struct {
 	// current agent's, and does that agent handle this chat's
 	// conversation?). Nil: /agent is an ordinary message.
 	CheckAgent func(ctx context.Context, q AgentQuery) (AgentAnswer, error)
+	// ReportImpostor takes "/report what happened" (a suspected fake
+	// agent) from the chat's customer. Nil: /report is an ordinary message.
+	ReportImpostor func(ctx context.Context, q ReportQuery) (ReportAnswer, error)
+}
+
+// ReportQuery is one /report: what happened, in the customer's words,
+// from whom, counted under Caller.
+type ReportQuery struct {
+	What, Caller string
+	From         channels.Party
+}
+
+// ReportAnswer: Invalid, the desk refused the text (too long); Wait > 0,
+// too many reports.
+type ReportAnswer struct {
+	Invalid bool
+	Wait    time.Duration
 }
 
 // AgentQuery is one /agent question: the number, the key its checks are

@@ -41,11 +41,12 @@ func (a *app) telegramChannel() (*telegram.Channel, error) {
 		})
 	}
 	return telegram.New(bots, telegram.Deps{
-		Offsets:    channelOffsets{db: a.db, prefix: "telegram:"},
-		Leases:     a.queue.Leases(),
-		Limiter:    a.queue.Limiter(),
-		Logger:     a.log,
-		CheckAgent: a.checkAgent,
+		Offsets:        channelOffsets{db: a.db, prefix: "telegram:"},
+		Leases:         a.queue.Leases(),
+		Limiter:        a.queue.Limiter(),
+		Logger:         a.log,
+		CheckAgent:     a.checkAgent,
+		ReportImpostor: a.reportImpostor,
 	})
 }
 
@@ -63,6 +64,20 @@ func (a *app) checkAgent(ctx context.Context, q telegram.AgentQuery) (telegram.A
 		return telegram.AgentAnswer{Wait: max(de.RetryAfter, time.Second)}, nil
 	}
 	return telegram.AgentAnswer{Current: ans.Current, Handling: ans.Handling}, err
+}
+
+// reportImpostor takes a Telegram /report to the desk: a ticket of its own
+// for supervisors, on the reporter's contact.
+func (a *app) reportImpostor(ctx context.Context, q telegram.ReportQuery) (telegram.ReportAnswer, error) {
+	_, err := a.svc.ReportImpostor(ctx, desk.ImpostorReport{What: q.What, From: q.From, Key: q.Caller})
+	var de *desk.Error
+	switch {
+	case errors.As(err, &de) && de.Code == desk.CodeRateLimited:
+		return telegram.ReportAnswer{Wait: max(de.RetryAfter, time.Second)}, nil
+	case errors.As(err, &de) && de.Code == desk.CodeInvalid:
+		return telegram.ReportAnswer{Invalid: true}, nil
+	}
+	return telegram.ReportAnswer{}, err
 }
 
 // telegramMounts are the webhook endpoints of the bots in webhook mode.
