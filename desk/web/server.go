@@ -65,6 +65,9 @@ type Options struct {
 	MetricsToken string
 	// Metrics is what /metrics shows; nil: the default registry.
 	Metrics prometheus.Gatherer
+	// Channels are the channels this desk runs (webchat, api, and those
+	// configured); the routing and SLA forms offer only these. Nil: all.
+	Channels []string
 }
 
 // Server holds the handlers.
