@@ -65,7 +65,7 @@ func (s *Server) exportTicket(c echo.Context) error {
 	h.Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"ticket-%d.%s\"", tr.Ticket.Number, format))
 	h.Set("Cache-Control", "no-store")
 	if format == "json" {
-		h.Set(echo.HeaderContentType, echo.MIMEApplicationJSONCharsetUTF8)
+		h.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 		c.Response().WriteHeader(http.StatusOK)
 		return json.NewEncoder(c.Response()).Encode(tr)
 	}
