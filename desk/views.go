@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"huiliu/desk/pii"
 )
 
 // The reads of the agents' desk. Each takes the acting agent and applies
@@ -106,6 +108,8 @@ func (s *Service) Attachment(ctx context.Context, a Agent, id string) (Attachmen
 		}
 		return Attachment{}, err
 	}
+	// The download is named like the timeline lists it: masked.
+	f.Name = pii.Mask(f.Name)
 	return f, nil
 }
 

@@ -151,6 +151,22 @@ func TestNoRouteShowsRawPersonalData(t *testing.T) {
 		}
 	}
 
+	// A file's download name is masked like the timeline lists it.
+	files, err := h.db.Attachments(ctx, tk.ID)
+	if err != nil || len(files) != 1 {
+		t.Fatalf("fixture files: %v %+v", err, files)
+	}
+	req, _ := http.NewRequest("GET", h.srv.URL+"/api/v1/attachments/"+files[0].ID, nil)
+	req.Header.Set("Authorization", "Bearer "+h.admin)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if cd := resp.Header.Get("Content-Disposition"); resp.StatusCode != http.StatusOK || leaks(cd) != nil || !strings.Contains(cd, "4562") {
+		t.Errorf("attachment download: %d %q", resp.StatusCode, cd)
+	}
+
 	// The ticket page and the API did show the masked forms.
 	_, page := h.page(h.signIn("li@example.com"), "/tickets/"+tk.ID)
 	wantContains(t, page, "138****8000", "z***@example.com", "1101**********1233")
