@@ -50,7 +50,7 @@ func (r reader) ActiveSLAs(ctx context.Context, vis *desk.Visibility, now time.T
 			return nil, fmt.Errorf("store: sla of ticket %s: clocks: %w", a.TicketID, err)
 		}
 		if late != 0 {
-			a.FollowupOverdue, a.FollowupDue = true, time.UnixMilli(late).UTC()
+			a.FollowupOverdue, a.FollowupDue = true, fromMs(late)
 		}
 		out = append(out, a)
 	}

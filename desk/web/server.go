@@ -181,6 +181,7 @@ func (s *Server) routes() {
 	e.GET(v1+"/sites", s.listSites, admin...)
 	e.POST(v1+"/sites", s.createSite, admin...)
 	e.PATCH(v1+"/sites/:id", s.changeSite, admin...)
+	e.POST(v1+"/sites/:id/secret", s.revealSiteSecret, admin...)
 	s.slaRoutes(v1, authed, admin)
 	s.piiRoutes(v1, authed)
 	s.officialRoutes(v1, admin)
