@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/mail"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -142,6 +143,8 @@ type AgentChange struct {
 	Active   *bool
 	Teams    *[]string
 	Password *string
+	// Permissions replaces the agent's granted permissions (Permissions).
+	Permissions *[]string
 }
 
 // ChangeAgent applies c to the agent and audits it.
@@ -182,6 +185,19 @@ func (s *Service) ChangeAgent(ctx context.Context, actor Actor, id string, c Age
 				return err
 			}
 			what = append(what, "teams="+strings.Join(*c.Teams, ","))
+		}
+		if c.Permissions != nil {
+			perms := []string{}
+			for _, p := range *c.Permissions {
+				if !slices.Contains(Permissions, p) {
+					return Errorf(CodeInvalid, "permission %q is not one of %s", p, strings.Join(Permissions, ", "))
+				}
+				if !slices.Contains(perms, p) {
+					perms = append(perms, p)
+				}
+			}
+			a.Permissions = perms
+			what = append(what, "permissions="+strings.Join(perms, ","))
 		}
 		if c.Password != nil {
 			a.PasswordHash, err = HashPassword(*c.Password)

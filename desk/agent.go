@@ -29,9 +29,11 @@ type Agent struct {
 	Name  string `json:"name"`
 	Role  Role   `json:"role"`
 	// EmployeeNo is public: customers can check that an agent is genuine.
-	EmployeeNo   string    `json:"employee_no"`
-	Active       bool      `json:"active"`
-	TeamIDs      []string  `json:"team_ids"`
+	EmployeeNo string   `json:"employee_no"`
+	Active     bool     `json:"active"`
+	TeamIDs    []string `json:"team_ids"`
+	// Permissions are granted on top of the role (pii.reveal).
+	Permissions  []string  `json:"permissions"`
 	PasswordHash string    `json:"-"`
 	CreatedAt    time.Time `json:"created_at"`
 }

@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -24,24 +25,49 @@ const (
 // timing say nothing about whether a number was ever issued. ip is the
 // caller's address for the rate limit.
 func (s *Service) CheckEmployeeNo(ctx context.Context, no, ip string) (bool, error) {
+	ans, err := s.CheckEmployeeNoIn(ctx, no, ip, "")
+	return ans.Current, err
+}
+
+// AgentCheck answers an employee number check. Handling is set only from
+// inside a conversation: the number belongs to a current agent who owns
+// or works that conversation.
+type AgentCheck struct {
+	Current  bool `json:"current"`
+	Handling bool `json:"handling"`
+}
+
+// CheckEmployeeNoIn is CheckEmployeeNo asked from inside the customer's
+// own conversation, ticketID ("" outside one): it also tells whether the
+// agent handles that conversation (its owner or assignee). It says nothing
+// about other conversations, and the conversation is read for every
+// number, known or not, so unknown and former numbers still answer alike.
+func (s *Service) CheckEmployeeNoIn(ctx context.Context, no, ip, ticketID string) (AgentCheck, error) {
 	if err := s.limit(ctx, "agentcheck:ip:"+ip, agentCheckPerIP, agentCheckWindow,
 		"too many employee number checks, try again in %d seconds", "the employee number check is unavailable, try again shortly"); err != nil {
-		return false, err
+		return AgentCheck{}, err
 	}
 	no = NormalizeEmployeeNo(no)
 	if no == "" || len(no) > maxEmployeeNo {
-		return false, Errorf(CodeInvalid, "enter an employee number")
+		return AgentCheck{}, Errorf(CodeInvalid, "enter an employee number")
 	}
 	agents, err := s.store.Agents(ctx)
 	if err != nil {
-		return false, fmt.Errorf("desk: check employee number: %w", err)
+		return AgentCheck{}, fmt.Errorf("desk: check employee number: %w", err)
 	}
-	current := 0
+	var t Ticket
+	if ticketID != "" {
+		if t, err = s.store.Ticket(ctx, ticketID); err != nil && !errors.Is(err, ErrNotFound) {
+			return AgentCheck{}, fmt.Errorf("desk: check employee number: ticket %s: %w", ticketID, err)
+		}
+	}
+	current, handling := 0, 0
 	for _, a := range agents {
-		same := subtle.ConstantTimeCompare([]byte(NormalizeEmployeeNo(a.EmployeeNo)), []byte(no))
-		current |= same & boolBit(a.Active)
+		same := subtle.ConstantTimeCompare([]byte(NormalizeEmployeeNo(a.EmployeeNo)), []byte(no)) & boolBit(a.Active)
+		current |= same
+		handling |= same & boolBit(a.ID == t.OwnerID || a.ID == t.AssigneeID)
 	}
-	return current == 1, nil
+	return AgentCheck{Current: current == 1, Handling: handling == 1}, nil
 }
 
 // NormalizeEmployeeNo makes what a customer types comparable with a stored

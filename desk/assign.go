@@ -173,7 +173,7 @@ func (s *Service) NextTicket(ctx context.Context, a Agent) (Ticket, error) {
 			return Ticket{}, err
 		}
 		s.NudgeRouting()
-		return got, nil
+		return maskTicket(got), nil
 	}
 	return Ticket{}, Errorf(CodeNotFound, "no ticket is waiting in your teams' queues that you can take").Say("err.queue_empty")
 }

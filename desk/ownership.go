@@ -151,7 +151,7 @@ func (s *Service) ConfirmOutcome(ctx context.Context, a Agent, id, note, reason 
 	if changed {
 		s.publish(ctx, ticketEvent(EventTicketUpdated, t, t))
 	}
-	return t, nil
+	return maskTicket(t), nil
 }
 
 // ownershipText is the English form of ownership's system entries.

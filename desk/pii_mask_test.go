@@ -1,24 +1,42 @@
 package desk
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
-func TestMaskFor(t *testing.T) {
-	const text = "手机13800138000"
+func TestAgentCan(t *testing.T) {
 	for _, tt := range []struct {
-		role Role
-		want string
+		a    Agent
+		want bool
 	}{
-		{RoleAgent, "手机138****8000"},
-		{RoleSupervisor, "手机138****8000"},
-		{RoleAdmin, text},
+		{Agent{Role: RoleAgent}, false},
+		{Agent{Role: RoleSupervisor}, false},
+		{Agent{Role: RoleAdmin}, true},
+		{Agent{Role: RoleAgent, Permissions: []string{PermPIIReveal}}, true},
 	} {
-		if got := MaskFor(Agent{Role: tt.role}, text); got != tt.want {
-			t.Errorf("MaskFor(%s) = %q, want %q", tt.role, got, tt.want)
+		if got := tt.a.Can(PermPIIReveal); got != tt.want {
+			t.Errorf("%+v Can(pii.reveal) = %t, want %t", tt.a, got, tt.want)
 		}
-		ms := []Message{{Text: text, HTML: "<p>" + text + "</p>"}}
-		MaskMessagesFor(Agent{Role: tt.role}, ms)
-		if ms[0].Text != tt.want || ms[0].HTML != "<p>"+tt.want+"</p>" {
-			t.Errorf("MaskMessagesFor(%s) = %+v, want text %q", tt.role, ms[0], tt.want)
+	}
+}
+
+func TestMaskingHelpers(t *testing.T) {
+	const phone, id, card, mail = "13800138000", "110101199003071233", "6222020200001234562", "zhang.san@example.com"
+	raw := strings.Join([]string{phone, id, card, mail}, " ")
+	m := maskMessage(Message{Text: raw, HTML: "<p>" + raw + "</p>", DeliveryError: "550 " + mail,
+		Event: &SystemEvent{Action: "x", Args: map[string]string{"to": phone}}})
+	tk := maskTicket(Ticket{Subject: raw, Preview: raw})
+	c := maskContact(Contact{Name: phone, Identities: []Identity{{Kind: IdentityPhone, Value: phone},
+		{Kind: IdentityPhone, Value: "+44 20 7946 0958"}, {Kind: IdentityEmail, Value: mail}}})
+	out := strings.Join([]string{m.Text, m.HTML, m.DeliveryError, m.Event.Args["to"], tk.Subject, tk.Preview, c.Name,
+		c.Identities[0].Value, c.Identities[1].Value, c.Identities[2].Value}, "|")
+	for _, v := range []string{phone, "119900307", card, mail, "7946 0958"} {
+		if strings.Contains(out, v) {
+			t.Errorf("%q is left in %s", v, out)
 		}
+	}
+	if c.Identities[1].Value != "****0958" {
+		t.Errorf("landline masked as %q", c.Identities[1].Value)
 	}
 }

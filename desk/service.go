@@ -49,6 +49,8 @@ type Service struct {
 	facts       FactsSource
 	factPolicy  FactPolicy
 	verifiedFor time.Duration
+	// purgers run when the retention purge lets a contact go.
+	purgers []PersonalDataPurger
 }
 
 // Options configures a Service.
@@ -76,6 +78,9 @@ type Options struct {
 	// verification holds without activity (default 30 minutes).
 	FactPolicy  FactPolicy
 	VerifiedFor time.Duration
+	// Purgers remove what other parts keep about a contact when the
+	// retention purge lets it go (desk/retention.go).
+	Purgers []PersonalDataPurger
 }
 
 // NewService builds the desk service.
@@ -99,6 +104,7 @@ func NewService(o Options) *Service {
 		facts:       o.Facts,
 		factPolicy:  o.FactPolicy,
 		verifiedFor: o.VerifiedFor,
+		purgers:     o.Purgers,
 	}
 	if s.verifiedFor <= 0 {
 		s.verifiedFor = defaultOTPIdle
@@ -172,7 +178,7 @@ func ticketEvent(typ string, t Ticket, data any) Event {
 		AssigneeID: t.AssigneeID,
 	}
 	if data != nil {
-		ev.Data, _ = json.Marshal(data)
+		ev.Data, _ = json.Marshal(maskEventData(data))
 	}
 	return ev
 }

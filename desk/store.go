@@ -26,6 +26,8 @@ type Reader interface {
 	SLAReader
 	RoutingReader
 	FactsReader
+	RetentionReader
+	OfficialReader
 
 	Ticket(ctx context.Context, id string) (Ticket, error)
 	// ActiveTicket is the newest ticket of contact on (channel, threadKey)
@@ -90,6 +92,8 @@ type Tx interface {
 	SLAWriter
 	RoutingWriter
 	FactsWriter
+	RetentionWriter
+	OfficialWriter
 
 	InsertContact(ctx context.Context, c Contact) error
 	InsertIdentity(ctx context.Context, id Identity) error

@@ -177,7 +177,7 @@ func (s *Service) ChangeTicket(ctx context.Context, a Agent, id string, c Ticket
 		s.publish(ctx, ticketEvent(EventTicketUpdated, t, t))
 		s.notify(ctx, Change{Kind: ChangeChanged, Ticket: t, Actor: Actor{Agent: &a}})
 	}
-	return t, nil
+	return maskTicket(t), nil
 }
 
 // checkTransition allows the moves an agent makes by hand: between open

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"huiliu/desk/pii"
 )
 
 // The reads of the agents' desk. Each takes the acting agent and applies
@@ -22,6 +24,7 @@ func (s *Service) Tickets(ctx context.Context, a Agent, f TicketFilter) (TicketP
 	if page.Tickets == nil {
 		page.Tickets = []Ticket{}
 	}
+	maskTickets(page.Tickets)
 	return page, nil
 }
 
@@ -35,7 +38,7 @@ func (s *Service) TicketDetail(ctx context.Context, a Agent, id string) (Ticket,
 	if err != nil {
 		return Ticket{}, Contact{}, fmt.Errorf("desk: contact of ticket %s: %w", id, err)
 	}
-	return t, c, nil
+	return maskTicket(t), maskContact(c), nil
 }
 
 // maxMessagesRead is the most messages one store read returns.
@@ -48,15 +51,26 @@ func (s *Service) TicketMessages(ctx context.Context, a Agent, id, after string,
 	if err != nil {
 		return nil, err
 	}
+	out, err := s.storedMessages(ctx, t.ID, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	maskMessages(out)
+	return out, nil
+}
+
+// storedMessages reads up to limit messages of a ticket with their files,
+// as stored (unmasked).
+func (s *Service) storedMessages(ctx context.Context, ticketID, after string, limit int) ([]Message, error) {
 	if limit < 1 {
 		limit = maxMessagesRead
 	}
 	out := []Message{}
 	for {
 		want := min(limit-len(out), maxMessagesRead)
-		ms, err := s.store.Messages(ctx, t.ID, after, want)
+		ms, err := s.store.Messages(ctx, ticketID, after, want)
 		if err != nil {
-			return nil, fmt.Errorf("desk: messages of ticket %s: %w", id, err)
+			return nil, fmt.Errorf("desk: messages of ticket %s: %w", ticketID, err)
 		}
 		out = append(out, ms...)
 		if len(ms) < want || len(out) >= limit {
@@ -64,9 +78,9 @@ func (s *Service) TicketMessages(ctx context.Context, a Agent, id, after string,
 		}
 		after = ms[len(ms)-1].ID
 	}
-	files, err := s.store.Attachments(ctx, t.ID)
+	files, err := s.store.Attachments(ctx, ticketID)
 	if err != nil {
-		return nil, fmt.Errorf("desk: files of ticket %s: %w", id, err)
+		return nil, fmt.Errorf("desk: files of ticket %s: %w", ticketID, err)
 	}
 	byMessage := map[string][]Attachment{}
 	for _, f := range files {
@@ -94,6 +108,8 @@ func (s *Service) Attachment(ctx context.Context, a Agent, id string) (Attachmen
 		}
 		return Attachment{}, err
 	}
+	// The download is named like the timeline lists it: masked.
+	f.Name = pii.Mask(f.Name)
 	return f, nil
 }
 
@@ -123,7 +139,7 @@ func (s *Service) Contact(ctx context.Context, a Agent, id string) (Contact, err
 	if !ok {
 		return Contact{}, hidden("contact", id, errNotVisible)
 	}
-	return c, nil
+	return maskContact(c), nil
 }
 
 // FindContacts lists the contacts holding the identity (kind, value) that
@@ -167,7 +183,7 @@ func (s *Service) ContactsOf(ctx context.Context, a Agent, tickets []Ticket) (ma
 		if err != nil {
 			return nil, fmt.Errorf("desk: contact of ticket %s: %w", t.ID, err)
 		}
-		out[t.ContactID] = c
+		out[t.ContactID] = maskContact(c)
 	}
 	return out, nil
 }

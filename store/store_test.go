@@ -235,7 +235,7 @@ func TestAgentsAndTeams(t *testing.T) {
 		{ID: desk.NewID(), Name: "Legal", CreatedAt: t0},
 	}
 	a := desk.Agent{ID: desk.NewID(), Email: " Li.Na@Example.COM ", Name: "李娜", Role: desk.RoleAgent,
-		EmployeeNo: "E1001", Active: true, TeamIDs: []string{teams[0].ID}, PasswordHash: "argon2id$x", CreatedAt: t0}
+		EmployeeNo: "E1001", Active: true, TeamIDs: []string{teams[0].ID}, Permissions: []string{}, PasswordHash: "argon2id$x", CreatedAt: t0}
 	mustTx(t, db, func(tx desk.Tx) error {
 		for _, tm := range teams {
 			if err := tx.InsertTeam(ctx, tm); err != nil {
@@ -250,6 +250,7 @@ func TestAgentsAndTeams(t *testing.T) {
 		t.Fatalf("by email: %v\n got %+v\nwant %+v", err, got, a)
 	}
 	a.Name, a.Role, a.Active, a.PasswordHash = "李娜娜", desk.RoleSupervisor, false, "new"
+	a.Permissions = []string{desk.PermPIIReveal}
 	a.TeamIDs = []string{teams[0].ID, teams[1].ID}
 	a.TeamIDs = sortedCopy(a.TeamIDs)
 	mustTx(t, db, func(tx desk.Tx) error { return tx.UpdateAgent(ctx, a) })
@@ -259,7 +260,7 @@ func TestAgentsAndTeams(t *testing.T) {
 	}
 	b := desk.Agent{ID: desk.NewID(), Email: "zhao@example.com", Name: "Zhao", Role: desk.RoleAdmin, EmployeeNo: "E1002", Active: true, CreatedAt: t0}
 	mustTx(t, db, func(tx desk.Tx) error { return tx.InsertAgent(ctx, b) })
-	b.TeamIDs = []string{}
+	b.TeamIDs, b.Permissions = []string{}, []string{}
 	all, err := db.Agents(ctx)
 	if err != nil || !reflect.DeepEqual(all, []desk.Agent{b, a}) { // by name: "Zhao" < "李娜娜"
 		t.Fatalf("agents: %v\n%+v", err, all)

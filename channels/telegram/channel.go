@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"huiliu/channels"
 	"huiliu/channels/poller"
 )
 
@@ -44,10 +45,41 @@ type Deps struct {
 	Now        func() time.Time
 	HTTPClient *http.Client
 	// CheckAgent answers the /agent command (is this employee number a
-	// current agent's?) for caller, the key its checks are counted under;
-	// wait > 0 means caller checked too often. Nil: /agent is an ordinary
-	// message.
-	CheckAgent func(ctx context.Context, no, caller string) (current bool, wait time.Duration, err error)
+	// current agent's, and does that agent handle this chat's
+	// conversation?). Nil: /agent is an ordinary message.
+	CheckAgent func(ctx context.Context, q AgentQuery) (AgentAnswer, error)
+	// ReportImpostor takes "/report what happened" (a suspected fake
+	// agent) from the chat's customer. Nil: /report is an ordinary message.
+	ReportImpostor func(ctx context.Context, q ReportQuery) (ReportAnswer, error)
+}
+
+// ReportQuery is one /report: what happened, in the customer's words,
+// from whom, counted under Caller.
+type ReportQuery struct {
+	What, Caller string
+	From         channels.Party
+}
+
+// ReportAnswer: Invalid, the desk refused the text (too long); Wait > 0,
+// too many reports.
+type ReportAnswer struct {
+	Invalid bool
+	Wait    time.Duration
+}
+
+// AgentQuery is one /agent question: the number, the key its checks are
+// counted under, and the conversation it was asked in.
+type AgentQuery struct {
+	No, Caller string
+	From       channels.Party
+	ThreadKey  string
+}
+
+// AgentAnswer is the desk's answer. Handling: the agent owns or works
+// this chat's conversation. Wait > 0: the caller checked too often.
+type AgentAnswer struct {
+	Current, Handling bool
+	Wait              time.Duration
 }
 
 // Timing of leases and retries; tests shorten them.

@@ -59,6 +59,12 @@ func (c *Channel) handleUpdate(ctx context.Context, b *bot, sink channels.Sink, 
 		}
 		return u.UpdateID, nil
 	}
+	if what, ok := command(conv.in.Text, "/report"); ok && c.deps.ReportImpostor != nil {
+		if err := c.answerReportCommand(ctx, b, conv.in, what); err != nil {
+			log.Warn("telegram: /report answer failed", "err", err)
+		}
+		return u.UpdateID, nil
+	}
 	if conv.file != nil {
 		if err := c.attach(ctx, b, conv.in, conv.file, log); err != nil {
 			return u.UpdateID, err

@@ -53,16 +53,22 @@ func TestAgentCommandAnswersTheCheck(t *testing.T) {
 	f := newFixture(t)
 	var callers []string
 	c := f.channel(t, func(_ *Config, d *Deps) {
-		d.CheckAgent = func(ctx context.Context, no, caller string) (bool, time.Duration, error) {
-			callers = append(callers, caller)
-			if no == "HL999999" {
-				return false, 42 * time.Second, nil
+		d.CheckAgent = func(ctx context.Context, q AgentQuery) (AgentAnswer, error) {
+			callers = append(callers, q.Caller)
+			if q.From.Value != "1001" || q.ThreadKey != ThreadKey("main", 1001) {
+				t.Errorf("asked from %+v in %q", q.From, q.ThreadKey)
 			}
-			return no == "HL101024", 0, nil
+			switch q.No {
+			case "HL999999":
+				return AgentAnswer{Wait: 42 * time.Second}, nil
+			case "HL202020":
+				return AgentAnswer{Current: true, Handling: true}, nil
+			}
+			return AgentAnswer{Current: q.No == "HL101024"}, nil
 		}
 	})
 	b, _ := c.bot("main")
-	for i, text := range []string{"/agent HL101024", "/agent@HuiliuBot HL000001", "/agent HL999999", "/agent"} {
+	for i, text := range []string{"/agent HL101024", "/agent@HuiliuBot HL000001", "/agent HL999999", "/agent", "/agent HL202020"} {
 		u := telegramtest.Private(1001, "Li", text)
 		u.UpdateID = 20 + i
 		raw, _ := json.Marshal(u)
@@ -74,15 +80,19 @@ func TestAgentCommandAnswersTheCheck(t *testing.T) {
 		t.Errorf("stored %d /agent messages", n)
 	}
 	sent := f.fake.SentTo(1001)
-	if len(sent) != 4 {
+	if len(sent) != 5 {
 		t.Fatalf("answers = %+v", sent)
 	}
-	for i, want := range []string{"HL101024 is the employee number of a current agent", "HL000001 is not a current employee number", "Try again in 42 seconds", "Send /agent followed by"} {
+	for i, want := range []string{"HL101024 is the employee number of a current agent", "HL000001 is not a current employee number", "Try again in 42 seconds", "Send /agent followed by",
+		"is handling your conversation"} {
 		if !strings.Contains(sent[i].Text, want) {
 			t.Errorf("answer %d = %q, want it to contain %q", i, sent[i].Text, want)
 		}
 	}
-	if len(callers) != 3 || callers[0] != "telegram:main:1001" {
+	if !strings.Contains(sent[0].Text, "not the agent handling this conversation") {
+		t.Errorf("a current agent who does not handle the chat: %q", sent[0].Text)
+	}
+	if len(callers) != 4 || callers[0] != "telegram:main:1001" {
 		t.Errorf("checks counted under %q", callers)
 	}
 

@@ -1,6 +1,7 @@
 package webchat
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
@@ -16,6 +17,9 @@ type Options struct {
 	// Files serves agents' attachments behind signed links; nil serves
 	// none (messages still list them).
 	Files FileStore
+	// CheckAgent answers the widget's employee number check from inside
+	// the visitor's conversation (agent_check.go); nil: not served.
+	CheckAgent func(ctx context.Context, no, caller, ticketID string) (AgentAnswer, error)
 	// Limiter counts messages per visitor across nodes; LocalLimiter (the
 	// queue layer's in-process one) counts on this node instead while the
 	// shared one fails, so a Redis outage never blocks customers. With

@@ -90,6 +90,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /webchat/config", s.serveConfig)
 	mux.HandleFunc("GET /webchat/try", s.serveTry)
 	mux.HandleFunc("GET /webchat/file", s.serveFile)
+	mux.HandleFunc("POST /webchat/agent-check", s.serveAgentCheck)
 	return mux
 }
 

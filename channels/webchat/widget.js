@@ -164,9 +164,53 @@
   verifyLink.target = '_blank';
   verifyLink.rel = 'noopener';
   verify.appendChild(verifyLink);
+  // ---- pii: official channels, report ----
+  [['official-link', T.pii_official, '/verify-agent#official'],
+    ['report-link', T.pii_report, '/verify-agent?report=1#report']].forEach(function (l) {
+    var a = el('a', '', l[0], l[1]);
+    a.href = deskOrigin + l[2];
+    a.target = '_blank';
+    a.rel = 'noopener';
+    verify.appendChild(document.createTextNode(' · '));
+    verify.appendChild(a);
+  });
+  // ---- end pii ----
   intro.appendChild(greeting);
   intro.appendChild(hours);
   intro.appendChild(verify);
+  // ---- pii: agent check in my chat ----
+  var checkForm = el('form', 'agent-check', 'agent-check');
+  var checkInput = el('input', '', 'agent-check-no');
+  checkInput.type = 'text';
+  checkInput.placeholder = T.pii_check_no;
+  checkInput.setAttribute('aria-label', T.pii_check_no);
+  var checkBtn = el('button', '', 'agent-check-go', T.pii_check);
+  checkBtn.type = 'submit';
+  var checkOut = el('p', 'muted', 'agent-check-result');
+  checkOut.setAttribute('role', 'status');
+  checkForm.appendChild(checkInput);
+  checkForm.appendChild(checkBtn);
+  checkForm.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var no = checkInput.value.trim();
+    if (!no) return;
+    fetch(deskOrigin + '/webchat/agent-check?site=' + encodeURIComponent(siteKey), {
+      method: 'POST', credentials: 'omit',
+      body: JSON.stringify({ visitor: state.visitor, no: no })
+    }).then(function (r) {
+      if (r.status === 429) return { limited: true };
+      if (!r.ok) throw r.status;
+      return r.json();
+    }).then(function (a) {
+      var k = a.limited ? 'limited' : !a.current ? 'no' : a.handling ? 'mine' : 'yes';
+      checkOut.textContent = fill(T['pii_ck_' + k], { no: a.employee_no || '' });
+    }).catch(function () {
+      checkOut.textContent = T.pii_ck_failed;
+    });
+  });
+  intro.appendChild(checkForm);
+  intro.appendChild(checkOut);
+  // ---- end pii ----
   var status = el('div', 'status', 'status');
   status.hidden = true;
   status.setAttribute('role', 'status');

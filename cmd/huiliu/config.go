@@ -17,6 +17,7 @@ import (
 
 	"huiliu/channels/email"
 	"huiliu/channels/webchat"
+	"huiliu/internal/piilog"
 )
 
 // Config is everything a huiliu process needs to know. Precedence, lowest
@@ -75,6 +76,9 @@ type Config struct {
 	// Customer facts and the [verification] table (config_facts.go).
 	FactsConfig
 	Verification VerificationConfig `toml:"verification"`
+	// RetentionDays purges the personal data of tickets closed longer ago
+	// than this, once a day (cmd/huiliu/retention.go); 0: off.
+	RetentionDays int `toml:"retention_days"`
 	// telegramEnv holds the single bot given by environment or flags.
 	telegramEnv TelegramBot
 }
@@ -225,6 +229,16 @@ func settings() []setting {
 		func(c *Config) *int { return &c.WebchatNewTicketsPerSite }, true)
 	limit("webchat-max-ingests", "HUILIU_WEBCHAT_MAX_INGESTS", "website-chat messages a node stores at once; more are answered busy",
 		func(c *Config) *int { return &c.WebchatMaxIngests }, false)
+	add(mk("retention-days", "HUILIU_RETENTION_DAYS", "purge personal data of tickets closed longer ago than this many days, daily (0: off)",
+		false, func(c *Config) string { return strconv.Itoa(c.RetentionDays) },
+		func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return fmt.Errorf("%q is not a number of days (0: off)", v)
+			}
+			c.RetentionDays = n
+			return nil
+		}), "int")
 	g, s = str(func(c *Config) *string { return &c.PublicURL })
 	add(mk("public-url", "HUILIU_PUBLIC_URL", "public base URL of this desk, for webhooks", false, g, s), "string")
 	g, s = str(func(c *Config) *string { return &c.telegramEnv.Token })
@@ -352,6 +366,9 @@ func (c Config) validate() error {
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		errs = append(errs, err)
 	}
+	if c.RetentionDays < 0 {
+		errs = append(errs, fmt.Errorf("retention_days %d must be 0 (off) or a number of days", c.RetentionDays))
+	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log_format %q must be text or json", c.LogFormat))
 	}
@@ -450,10 +467,12 @@ func (c Config) commandLogger(w io.Writer) *slog.Logger {
 	return c.loggerAt(w, lvl)
 }
 
+// loggerAt masks personal data in every message and attribute (piilog):
+// logs are read by more people than the desk, and kept longer.
 func (c Config) loggerAt(w io.Writer, lvl slog.Level) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: lvl}
 	if c.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		return slog.New(piilog.New(slog.NewJSONHandler(w, opts)))
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(piilog.New(slog.NewTextHandler(w, opts)))
 }

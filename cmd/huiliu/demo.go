@@ -111,6 +111,13 @@ func loadDemo(ctx context.Context, a *app, origin string, stdout io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("demo site: %w", err)
 	}
+	if _, err := a.svc.SetOfficialChannels(ctx, admin, []desk.OfficialChannel{
+		{Kind: desk.OfficialHotline, Value: "400-800-1234", Label: "7×24 客服热线"},
+		{Kind: desk.OfficialWebsite, Value: origin},
+		{Kind: desk.OfficialMailDomain, Value: "demo.huiliu.local"},
+	}); err != nil {
+		return fmt.Errorf("demo official channels: %w", err)
+	}
 	for _, c := range []desk.CannedReply{
 		{Title: "问候 / Greeting", Text: "您好，我是客服，很高兴为您服务。请问有什么可以帮您？"},
 		{TeamID: support.ID, Title: "核实身份", Text: "为保护您的账户安全，请先完成身份验证，我们再为您查询账户信息。"},

@@ -83,6 +83,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	for _, p := range webchatPaths {
 		mounts = append(mounts, web.Mount{Method: http.MethodGet, Path: p, Handler: chat.Handler()})
 	}
+	mounts = append(mounts, web.Mount{Method: http.MethodPost, Path: "/webchat/agent-check", Handler: chat.Handler()})
 
 	metrics := a.metricsGatherer(tg)
 	handler := web.New(web.Options{
@@ -153,6 +154,7 @@ func (a *app) nodeServices(adapters []channels.Adapter, tg *telegram.Channel, ch
 	}
 	list = append(list, a.slaServices()...)
 	list = append(list, a.routingServices()...)
+	list = append(list, a.retentionServices()...)
 	if tg != nil {
 		list = append(list, services.Service{Name: "telegram", Run: func(ctx context.Context) error { return a.runTelegram(ctx, tg) }})
 	}

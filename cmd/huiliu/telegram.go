@@ -41,23 +41,43 @@ func (a *app) telegramChannel() (*telegram.Channel, error) {
 		})
 	}
 	return telegram.New(bots, telegram.Deps{
-		Offsets:    channelOffsets{db: a.db, prefix: "telegram:"},
-		Leases:     a.queue.Leases(),
-		Limiter:    a.queue.Limiter(),
-		Logger:     a.log,
-		CheckAgent: a.checkAgent,
+		Offsets:        channelOffsets{db: a.db, prefix: "telegram:"},
+		Leases:         a.queue.Leases(),
+		Limiter:        a.queue.Limiter(),
+		Logger:         a.log,
+		CheckAgent:     a.checkAgent,
+		ReportImpostor: a.reportImpostor,
 	})
 }
 
 // checkAgent is the desk's employee number check for a channel's /agent
-// command, with the rate limit's wait taken out of the error.
-func (a *app) checkAgent(ctx context.Context, no, caller string) (bool, time.Duration, error) {
-	ok, err := a.svc.CheckEmployeeNo(ctx, no, caller)
+// command, asked from the chat's conversation (if it has an open ticket),
+// with the rate limit's wait taken out of the error.
+func (a *app) checkAgent(ctx context.Context, q telegram.AgentQuery) (telegram.AgentAnswer, error) {
+	ticket, err := a.svc.ConversationTicket(ctx, q.From.Kind, q.From.Value, telegram.ChannelName, q.ThreadKey)
+	if err != nil {
+		return telegram.AgentAnswer{}, err
+	}
+	ans, err := a.svc.CheckEmployeeNoIn(ctx, q.No, q.Caller, ticket)
 	var de *desk.Error
 	if errors.As(err, &de) && de.Code == desk.CodeRateLimited {
-		return false, max(de.RetryAfter, time.Second), nil
+		return telegram.AgentAnswer{Wait: max(de.RetryAfter, time.Second)}, nil
 	}
-	return ok, 0, err
+	return telegram.AgentAnswer{Current: ans.Current, Handling: ans.Handling}, err
+}
+
+// reportImpostor takes a Telegram /report to the desk: a ticket of its own
+// for supervisors, on the reporter's contact.
+func (a *app) reportImpostor(ctx context.Context, q telegram.ReportQuery) (telegram.ReportAnswer, error) {
+	_, err := a.svc.ReportImpostor(ctx, desk.ImpostorReport{What: q.What, From: q.From, Key: q.Caller})
+	var de *desk.Error
+	switch {
+	case errors.As(err, &de) && de.Code == desk.CodeRateLimited:
+		return telegram.ReportAnswer{Wait: max(de.RetryAfter, time.Second)}, nil
+	case errors.As(err, &de) && de.Code == desk.CodeInvalid:
+		return telegram.ReportAnswer{Invalid: true}, nil
+	}
+	return telegram.ReportAnswer{}, err
 }
 
 // telegramMounts are the webhook endpoints of the bots in webhook mode.

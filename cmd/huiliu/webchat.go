@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"huiliu/channels/webchat"
 	"huiliu/desk"
@@ -22,6 +23,7 @@ func (a *app) newWebchat() *webchat.Server {
 		Sink:              a.svc,
 		History:           chatHistory{svc: a.svc},
 		Files:             chatFiles{svc: a.svc},
+		CheckAgent:        a.chatCheckAgent,
 		Feed:              chatFeed{bus: a.queue.Bus(), svc: a.svc},
 		Limiter:           a.queue.Limiter(),
 		LocalLimiter:      a.local.Limiter(),
@@ -182,4 +184,21 @@ func eventNotice(data []byte) (webchat.Notice, bool) {
 func (f chatFeed) CustomerTyping(ctx context.Context, ticketID string) error {
 	f.svc.PublishTyping(ctx, desk.Typing{TicketID: ticketID, Who: desk.TypingCustomer})
 	return nil
+}
+
+// chatCheckAgent is the desk's employee number check for the widget,
+// counted per client address with the public page's checks; a number too
+// long to be one answers "not current" like any unknown number.
+func (a *app) chatCheckAgent(ctx context.Context, no, addr, ticketID string) (webchat.AgentAnswer, error) {
+	ans, err := a.svc.CheckEmployeeNoIn(ctx, no, addr, ticketID)
+	var de *desk.Error
+	switch {
+	case errors.As(err, &de) && de.Code == desk.CodeRateLimited:
+		return webchat.AgentAnswer{Wait: max(de.RetryAfter, time.Second)}, nil
+	case errors.As(err, &de) && de.Code == desk.CodeInvalid:
+		return webchat.AgentAnswer{}, nil
+	case err != nil:
+		return webchat.AgentAnswer{}, err
+	}
+	return webchat.AgentAnswer{Current: ans.Current, Handling: ans.Handling}, nil
 }

@@ -156,3 +156,25 @@ func BenchmarkMask(b *testing.B) {
 		Mask(msg)
 	}
 }
+
+func TestMaskCut(t *testing.T) {
+	for in, want := range map[string]string{
+		"邮箱 zhang.san@examp…":   "邮箱 ***************…",
+		"手机 1380013…":           "手机 *******…",
+		"卡号 6222 0202 0000 12…": "卡号 **** **** **** **…",
+		"手机 13800138000，邮箱 zh…": "手机 138****8000，邮箱 zh…",
+		"hello world…":          "hello world…",
+		"订单 ORD1234…":           "订单 *******…",
+		"手机 13800138000":        "手机 138****8000",
+		"…":                     "…",
+		"1…":                    "*…",
+	} {
+		got := MaskCut(in)
+		if got != want {
+			t.Errorf("MaskCut(%q) = %q, want %q", in, got, want)
+		}
+		if again := MaskCut(got); again != got {
+			t.Errorf("MaskCut not idempotent on %q: %q", got, again)
+		}
+	}
+}

@@ -35,6 +35,12 @@ type verifyAgentView struct {
 	Asked   bool
 	Current bool
 	Error   string
+	// Official lists the company's official channels; Report opens the
+	// "report a suspected fake agent" form, Reported/ReportError answer it.
+	Official    []desk.OfficialChannel
+	Report      bool
+	Reported    bool
+	ReportError string
 }
 
 // verifyAgentPage lets a customer check an employee number someone gave
@@ -62,5 +68,11 @@ func (s *Server) verifyAgentPage(c echo.Context) error {
 			return err
 		}
 	}
+	_, v.Report = c.QueryParams()["report"]
+	official, err := s.svc.OfficialChannels(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	v.Official = official
 	return s.render(c, status, "verify_agent.html", pageData{Lang: lang, Title: i18n.T(lang, "verify_agent.title"), Page: "verify-agent", Data: v})
 }

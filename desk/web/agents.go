@@ -46,6 +46,8 @@ type changeAgentRequest struct {
 	Active   *bool      `json:"active"`
 	Teams    *[]string  `json:"teams"`
 	Password *string    `json:"password"`
+	// Permissions replaces the granted permissions (["pii.reveal"]).
+	Permissions *[]string `json:"permissions"`
 }
 
 func (s *Server) changeAgent(c echo.Context) error {

@@ -48,39 +48,42 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 	due := time.Now().Add(time.Hour).Format(time.RFC3339)
 
 	table := map[string]idorCase{
-		"GET /api/v1/tickets/:id":                         {other: 404, own: 200, hidden: true},
-		"PATCH /api/v1/tickets/:id":                       {other: 404, own: 200, hidden: true, body: map[string]any{"priority": "high"}},
-		"POST /api/v1/tickets/:id/outcome-confirmation":   {other: 404, own: 409, hidden: true, body: map[string]any{"note": "told"}},
-		"GET /api/v1/tickets/:id/messages":                {other: 404, own: 200, hidden: true},
-		"POST /api/v1/tickets/:id/messages":               {other: 404, own: 201, hidden: true, body: map[string]any{"kind": "note", "text": "n"}},
-		"GET /api/v1/tickets/:id/sla":                     {other: 404, own: 200, hidden: true},
-		"POST /api/v1/tickets/:id/followups":              {other: 404, own: 201, hidden: true, body: map[string]any{"due_at": due, "note": "n"}},
-		"DELETE /api/v1/tickets/:id/followups/:fid":       {other: 404, own: 204, hidden: true},
-		"GET /api/v1/attachments/:id":                     {other: 404, own: 200, hidden: true},
-		"GET /api/v1/contacts/:id":                        {other: 404, own: 200, hidden: true},
-		"DELETE /api/v1/canned-replies/:id":               {other: 403, own: 204},
-		"PATCH /api/v1/agents/:id":                        {other: 403, own: 200, body: map[string]any{"name": "李娜"}},
-		"PATCH /api/v1/sites/:id":                         {other: 403, own: 200, body: map[string]any{"greeting": "hi"}},
-		"POST /api/v1/sites/:id/secret":                   {other: 403, own: 200},
-		"GET /api/v1/routing/agents/:id":                  {other: 403, own: 200},
-		"PUT /api/v1/routing/agents/:id":                  {other: 403, own: 200, body: map[string]any{"capacity": 3}},
-		"PUT /api/v1/routing/teams/:id":                   {other: 403, own: 200, body: map[string]any{"mode": "pull"}},
-		"PUT /api/v1/routing/rules/:id":                   {other: 403, own: 200, body: map[string]any{"name": "r2", "team_id": ids[":team"]}},
-		"DELETE /api/v1/routing/rules/:id":                {other: 403, own: 204},
-		"PUT /api/v1/sla/calendars/:id":                   {other: 403, own: 200, body: map[string]any{"name": "24x7", "timezone": "UTC", "always_open": true}},
-		"PUT /api/v1/sla/policies/:id":                    {other: 403, own: 200, body: map[string]any{"name": "p2", "calendar_id": ids[":calendar"], "first_response": "1h"}},
-		"DELETE /api/v1/sla/policies/:id":                 {other: 403, own: 204},
-		"GET /api/v1/tickets/:id/facts":                   {other: 404, own: 200, hidden: true},
-		"POST /api/v1/tickets/:id/claim":                  {other: 404, own: 200, hidden: true, body: map[string]any{"customer_no": "C-1"}},
-		"POST /api/v1/tickets/:id/knowledge-verification": {other: 404, own: 409, hidden: true, body: map[string]any{"questions": []string{"id_last4"}}},
-		"POST /api/v1/tickets/:id/disclosure-check":       {other: 404, own: 200, hidden: true, body: map[string]any{"text": "x"}},
+		"GET /api/v1/tickets/:id":                          {other: 404, own: 200, hidden: true},
+		"PATCH /api/v1/tickets/:id":                        {other: 404, own: 200, hidden: true, body: map[string]any{"priority": "high"}},
+		"POST /api/v1/tickets/:id/outcome-confirmation":    {other: 404, own: 409, hidden: true, body: map[string]any{"note": "told"}},
+		"GET /api/v1/tickets/:id/messages":                 {other: 404, own: 200, hidden: true},
+		"POST /api/v1/tickets/:id/messages":                {other: 404, own: 201, hidden: true, body: map[string]any{"kind": "note", "text": "n"}},
+		"GET /api/v1/tickets/:id/sla":                      {other: 404, own: 200, hidden: true},
+		"POST /api/v1/tickets/:id/followups":               {other: 404, own: 201, hidden: true, body: map[string]any{"due_at": due, "note": "n"}},
+		"DELETE /api/v1/tickets/:id/followups/:fid":        {other: 404, own: 204, hidden: true},
+		"GET /api/v1/attachments/:id":                      {other: 404, own: 200, hidden: true},
+		"GET /api/v1/contacts/:id":                         {other: 404, own: 200, hidden: true},
+		"DELETE /api/v1/canned-replies/:id":                {other: 403, own: 204},
+		"PATCH /api/v1/agents/:id":                         {other: 403, own: 200, body: map[string]any{"name": "李娜"}},
+		"PATCH /api/v1/sites/:id":                          {other: 403, own: 200, body: map[string]any{"greeting": "hi"}},
+		"POST /api/v1/sites/:id/secret":                    {other: 403, own: 200},
+		"GET /api/v1/routing/agents/:id":                   {other: 403, own: 200},
+		"PUT /api/v1/routing/agents/:id":                   {other: 403, own: 200, body: map[string]any{"capacity": 3}},
+		"PUT /api/v1/routing/teams/:id":                    {other: 403, own: 200, body: map[string]any{"mode": "pull"}},
+		"PUT /api/v1/routing/rules/:id":                    {other: 403, own: 200, body: map[string]any{"name": "r2", "team_id": ids[":team"]}},
+		"DELETE /api/v1/routing/rules/:id":                 {other: 403, own: 204},
+		"PUT /api/v1/sla/calendars/:id":                    {other: 403, own: 200, body: map[string]any{"name": "24x7", "timezone": "UTC", "always_open": true}},
+		"PUT /api/v1/sla/policies/:id":                     {other: 403, own: 200, body: map[string]any{"name": "p2", "calendar_id": ids[":calendar"], "first_response": "1h"}},
+		"DELETE /api/v1/sla/policies/:id":                  {other: 403, own: 204},
+		"GET /api/v1/tickets/:id/facts":                    {other: 404, own: 200, hidden: true},
+		"POST /api/v1/tickets/:id/claim":                   {other: 404, own: 200, hidden: true, body: map[string]any{"customer_no": "C-1"}},
+		"POST /api/v1/tickets/:id/knowledge-verification":  {other: 404, own: 409, hidden: true, body: map[string]any{"questions": []string{"id_last4"}}},
+		"POST /api/v1/tickets/:id/disclosure-check":        {other: 404, own: 200, hidden: true, body: map[string]any{"text": "x"}},
+		"GET /api/v1/tickets/:id/export":                   {other: 404, own: 200, hidden: true},
+		"POST /api/v1/tickets/:id/messages/:mid/reveal":    {other: 404, own: 403, hidden: true, body: map[string]any{"purpose": "p"}},
+		"POST /api/v1/contacts/:id/identities/:iid/reveal": {other: 404, own: 403, hidden: true, body: map[string]any{"purpose": "p"}},
 	}
 	// Which object each route's :id names, when it is not the ticket.
 	kindOf := map[string]string{
 		"/api/v1/attachments/:id": ":attachment", "/api/v1/contacts/:id": ":contact", "/api/v1/canned-replies/:id": ":canned",
 		"/api/v1/agents/:id": ":agent", "/api/v1/sites/:id": ":site", "/api/v1/sites/:id/secret": ":site", "/api/v1/routing/agents/:id": ":agent",
 		"/api/v1/routing/teams/:id": ":team", "/api/v1/routing/rules/:id": ":rule", "/api/v1/sla/calendars/:id": ":calendar",
-		"/api/v1/sla/policies/:id": ":policy",
+		"/api/v1/sla/policies/:id": ":policy", "/api/v1/contacts/:id/identities/:iid/reveal": ":contact",
 	}
 
 	srv := web.New(web.Options{Service: h.svc})
@@ -102,10 +105,10 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 		if idKind == "" {
 			idKind = ":ticket"
 		}
-		path := strings.NewReplacer(":id", ids[idKind], ":fid", ids[":followup"]).Replace(r.Path)
-		unknown := strings.NewReplacer(":id", "01J0000000000000000000NONE", ":fid", ids[":followup"]).Replace(r.Path)
+		path := strings.NewReplacer(":id", ids[idKind], ":fid", ids[":followup"], ":mid", ids[":message"], ":iid", ids[":identity"]).Replace(r.Path)
+		unknown := strings.NewReplacer(":id", "01J0000000000000000000NONE", ":fid", ids[":followup"], ":mid", ids[":message"]).Replace(r.Path)
 		if idKind != ":ticket" {
-			unknown = strings.NewReplacer(":id", "01J0000000000000000000NONE").Replace(r.Path)
+			unknown = strings.NewReplacer(":id", "01J0000000000000000000NONE", ":iid", ids[":identity"]).Replace(r.Path)
 		}
 		t.Run(key, func(t *testing.T) {
 			status, body := rawCall(t, h, r.Method, path, "Authorization", "Bearer "+strangerToken, tc.body)
@@ -173,7 +176,12 @@ func idorFixture(t *testing.T, h *harness) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := map[string]string{":ticket": tk.ID, ":contact": tk.ContactID, ":agent": h.agentA.ID, ":team": h.agentA.TeamIDs[0]}
+	ids := map[string]string{":ticket": tk.ID, ":contact": tk.ContactID, ":agent": h.agentA.ID, ":team": h.agentA.TeamIDs[0], ":message": ms[0].ID}
+	contact, err := h.db.Contact(ctx, tk.ContactID)
+	if err != nil || len(contact.Identities) == 0 {
+		t.Fatalf("contact of the fixture: %v %+v", err, contact)
+	}
+	ids[":identity"] = contact.Identities[0].ID
 	for _, m := range ms {
 		if len(m.Attachments) > 0 {
 			ids[":attachment"] = m.Attachments[0].ID

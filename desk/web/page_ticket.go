@@ -33,9 +33,9 @@ type entryView struct {
 }
 
 type identityView struct {
-	Kind, Value, Method string
-	Verified            bool
-	VerifiedAt          time.Time
+	ID, Kind, Value, Method string
+	Verified                bool
+	VerifiedAt              time.Time
 }
 
 type ticketView struct {
@@ -54,6 +54,8 @@ type ticketView struct {
 	Confirm     *confirmView
 	ConfirmedBy string
 	SLA         slaPanel
+	// CanReveal: the agent holds pii.reveal (reveal buttons, unmasked export).
+	CanReveal bool
 }
 
 func (s *Server) ticketPage(c echo.Context) error {
@@ -94,7 +96,7 @@ func (s *Server) ticketPage(c echo.Context) error {
 		Confirm: confirmOffer(p.Agent, t), ConfirmedBy: agentLabel(names, t.ConfirmedBy),
 		StatusChoices:   []string{"open", "pending", "resolved", "closed"},
 		PriorityChoices: []string{"low", "normal", "high", "urgent"},
-		Teams:           teams, SLA: panel,
+		Teams:           teams, SLA: panel, CanReveal: p.Agent.Can(desk.PermPIIReveal),
 	}
 	if t.Status == desk.StatusBot {
 		v.StatusChoices = append([]string{"bot"}, v.StatusChoices...)
@@ -111,7 +113,7 @@ func (s *Server) ticketPage(c echo.Context) error {
 	}
 	sortAgents(v.Agents)
 	for _, id := range contact.Identities {
-		iv := identityView{Kind: id.Kind, Value: id.Value, Method: id.Method}
+		iv := identityView{ID: id.ID, Kind: id.Kind, Value: id.Value, Method: id.Method}
 		if id.VerifiedAt != nil {
 			iv.Verified, iv.VerifiedAt = true, *id.VerifiedAt
 		}
@@ -132,7 +134,7 @@ func (s *Server) ticketPage(c echo.Context) error {
 	}
 	title := fmt.Sprintf("#%d %s", t.Number, t.Subject)
 	d := pageData{
-		Lang: lang, Title: strings.TrimSpace(title), Page: "ticket", Scripts: []string{"ticket.js", "facts.js"}, Data: v,
+		Lang: lang, Title: strings.TrimSpace(title), Page: "ticket", Scripts: []string{"ticket.js", "facts.js", "pii.js"}, Data: v,
 		PageJSON: map[string]any{
 			"ticket_id": t.ID, "last_id": lastID, "contact_name": contact.Name,
 			"agents": agents, "teams": teamNames,

@@ -59,7 +59,7 @@ func TestTicketPageRendersTheTimelineAndContact(t *testing.T) {
 		`data-hl="timeline"`, `data-direction="in"`, `data-direction="out"`, `data-direction="note"`, `data-direction="system"`,
 		`data-hl="reply-input"`, `data-hl="reply-send"`, `data-hl="note-toggle"`, `data-hl="assign-me"`, `data-hl="status-select"`,
 		// identities: the Telegram one unverified, the linked phone verified with its method
-		`data-kind="telegram" data-verified="false"`, `data-kind="phone" data-verified="true"`, "8613800138000", "telegram_contact", "已验证", "未验证",
+		`data-kind="telegram" data-verified="false"`, `data-kind="phone" data-verified="true"`, "138****8000", "telegram_contact", "已验证", "未验证",
 		// the first reply made li owner; her employee number is on her reply
 		"首问负责人", h.agentA.EmployeeNo, "内部备注",
 		// the system entry is translated from its action

@@ -33,9 +33,11 @@ var staticFS embed.FS
 const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
 	"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
-// pageFiles are the screens; each is parsed with the layout into its own
-// set, because every screen defines its own "content".
-var pageFiles = []string{"login.html", "error.html", "inbox.html", "ticket.html", "admin_canned.html", "admin_sites.html", "admin_routing.html", "supervisor.html", "admin_sla.html", "verify_agent.html", "admin_verification.html"}
+// pageFiles are the screens; each is parsed with the layout, the shared
+// partials (templates/part_*.html, one file per feature) and its own
+// partials (ticket_facts.html for ticket.html) into its own set, because
+// every screen defines its own "content".
+var pageFiles = []string{"login.html", "error.html", "inbox.html", "ticket.html", "admin_canned.html", "admin_sites.html", "admin_routing.html", "supervisor.html", "admin_sla.html", "verify_agent.html", "admin_verification.html", "admin_official.html"}
 
 // assets maps a static file name to a short hash of its bytes; pages link
 // to /static/NAME?v=HASH so a new build is fetched at once and an old one
@@ -72,7 +74,7 @@ func newRenderer() (*renderer, error) {
 		for _, f := range pageFiles {
 			// A screen's partials of other parts live in files of their
 			// own, named after it (ticket_facts.html for ticket.html).
-			files := []string{"templates/layout.html", "templates/" + f}
+			files := []string{"templates/layout.html", "templates/part_*.html", "templates/" + f}
 			parts, _ := fs.Glob(templateFS, "templates/"+strings.TrimSuffix(f, ".html")+"_*.html")
 			t, err := template.New(f).Funcs(templateFuncs(lang)).ParseFS(templateFS, append(files, parts...)...)
 			if err != nil {

@@ -183,6 +183,8 @@ func (s *Server) routes() {
 	e.PATCH(v1+"/sites/:id", s.changeSite, admin...)
 	e.POST(v1+"/sites/:id/secret", s.revealSiteSecret, admin...)
 	s.slaRoutes(v1, authed, admin)
+	s.piiRoutes(v1, authed)
+	s.officialRoutes(v1, admin)
 
 	s.routingRoutes(e, v1, authed, admin)
 	s.factsRoutes(e, v1, authed, admin)
