@@ -37,6 +37,9 @@ type PostRequest struct {
 	IdempotencyKey string
 	// Attachments are files sent with the message (or kept with a note).
 	Attachments []channels.Attachment
+	// Mail is the subject and Cc an agent chose for a reply on an email
+	// ticket (desk/email_reply.go); nil keeps the outbox's defaults.
+	Mail *MailReply
 }
 
 // MaxIdempotencyKeyBytes bounds the Idempotency-Key header.
@@ -60,6 +63,10 @@ func (s *Service) Post(ctx context.Context, actor Actor, req PostRequest) (msg M
 	if err != nil {
 		return Message{}, false, err
 	}
+	header, err := s.postMailHeader(t, req)
+	if err != nil {
+		return Message{}, false, err
+	}
 	scope := "post:" + string(actor.Author()) + ":" + actor.Name
 	if actor.Agent != nil {
 		scope = "post:" + actor.Agent.ID
@@ -77,6 +84,7 @@ func (s *Service) Post(ctx context.Context, actor Actor, req PostRequest) (msg M
 			AuthorKind: actor.Author(),
 			Channel:    t.Channel, // a ticket's channel never changes
 			Text:       req.Text,
+			Email:      header,
 			CreatedAt:  now,
 		}
 		if actor.Agent != nil {

@@ -30,6 +30,8 @@ type entryView struct {
 	IsVerifyRequest                                   bool
 	At                                                time.Time
 	Files                                             []fileView
+	// Mail is the header and folded text of an email message.
+	Mail *mailEntry
 }
 
 type identityView struct {
@@ -132,7 +134,7 @@ func (s *Server) ticketPage(c echo.Context) error {
 	}
 	title := fmt.Sprintf("#%d %s", t.Number, t.Subject)
 	d := pageData{
-		Lang: lang, Title: strings.TrimSpace(title), Page: "ticket", Scripts: []string{"ticket.js"}, Data: v,
+		Lang: lang, Title: strings.TrimSpace(title), Page: "ticket", Scripts: []string{"ticket.js", "emaildesk.js"}, Data: v,
 		PageJSON: map[string]any{
 			"ticket_id": t.ID, "last_id": lastID, "contact_name": contact.Name,
 			"agents": agents, "teams": teamNames,
@@ -191,6 +193,7 @@ func entryOf(lang string, m desk.Message, contact desk.Contact, names map[string
 	if m.Direction == desk.DirSystem {
 		e.Text = systemText(lang, m)
 	}
+	e.Mail = mailEntryOf(m)
 	for _, f := range m.Attachments {
 		e.Files = append(e.Files, fileView{
 			URL: "/api/v1/attachments/" + f.ID, Name: f.Name, Size: humanSize(f.Size), Image: filetype.Picture(f.MIME),

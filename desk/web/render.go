@@ -70,7 +70,7 @@ func newRenderer() (*renderer, error) {
 	for _, lang := range i18n.Languages {
 		r.pages[lang] = map[string]*template.Template{}
 		for _, f := range pageFiles {
-			t, err := template.New(f).Funcs(templateFuncs(lang)).ParseFS(templateFS, "templates/layout.html", "templates/"+f)
+			t, err := template.New(f).Funcs(templateFuncs(lang)).ParseFS(templateFS, "templates/layout.html", "templates/partial_*.html", "templates/"+f)
 			if err != nil {
 				return nil, fmt.Errorf("web: parse template %s: %w", f, err)
 			}

@@ -103,7 +103,7 @@ func removeSpooled(files []spooled) {
 	}
 }
 
-// readUpload reads a multipart reply (fields kind and text, files in
+// readUpload reads a multipart reply (fields kind, text, subject and cc, files in
 // "file"), streaming the files to temporary files, then loads them for
 // the store once a slot is free. done releases the slot and the caller's
 // count; call it once the reply is stored.
@@ -153,7 +153,7 @@ func streamParts(r *http.Request) (temps []spooled, req postMessageRequest, err 
 			return temps, req, uploadError(err)
 		}
 		switch part.FormName() {
-		case "kind", "text":
+		case "kind", "text", "subject", "cc":
 			b, err := io.ReadAll(io.LimitReader(part, maxUploadField+1))
 			if err != nil {
 				return temps, req, uploadError(err)
@@ -161,10 +161,15 @@ func streamParts(r *http.Request) (temps []spooled, req postMessageRequest, err 
 			if len(b) > maxUploadField {
 				return temps, req, desk.Errorf(desk.CodeTooLarge, "field %q is larger than %d bytes", part.FormName(), maxUploadField)
 			}
-			if part.FormName() == "kind" {
-				req.Kind = desk.ReplyKind(b)
-			} else {
-				req.Text = string(b)
+			switch v := string(b); part.FormName() {
+			case "kind":
+				req.Kind = desk.ReplyKind(v)
+			case "text":
+				req.Text = v
+			case "subject":
+				req.Subject = &v
+			case "cc":
+				req.Cc = &v
 			}
 		case "file":
 			if len(temps) == desk.MaxAttachments {
