@@ -14,10 +14,10 @@ import (
 // begins (folded behind a toggle, never removed), and whether the mail
 // has an HTML view.
 type mailEntry struct {
-	Subject, From   string
-	To, Cc          []string
-	Main, Quoted    string
-	HasHTML        bool
+	Subject, From string
+	To, Cc        []string
+	Main, Quoted  string
+	HasHTML       bool
 }
 
 // mailEntryOf is nil for a message without a mail header.
@@ -110,4 +110,32 @@ func onlyQuoted(lines []string) bool {
 		}
 	}
 	return true
+}
+
+// mailReply is what the reply box of an email ticket starts with.
+type mailReply struct {
+	Subject, Cc string
+}
+
+// ccLabel writes an address as an agent reads and net/mail parses it:
+// the name as a quoted string in plain UTF-8, not RFC 2047 encoded.
+func ccLabel(p channels.Party) string {
+	if p.Name == "" {
+		return p.Value
+	}
+	name := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(p.Name)
+	return `"` + name + `" <` + p.Value + `>`
+}
+
+// mailReplyOf fills the box from the conversation (desk.MailReplyDefaults);
+// the Cc is written as an address list the API parses back.
+func mailReplyOf(msgs []desk.Message) *mailReply {
+	subject, cc := desk.MailReplyDefaults(msgs)
+	r := &mailReply{Subject: subject}
+	var list []string
+	for _, p := range cc {
+		list = append(list, ccLabel(p))
+	}
+	r.Cc = strings.Join(list, ", ")
+	return r
 }

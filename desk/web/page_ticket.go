@@ -56,6 +56,8 @@ type ticketView struct {
 	Confirm     *confirmView
 	ConfirmedBy string
 	SLA         slaPanel
+	// MailReply prefills the subject and Cc of an email ticket's reply.
+	MailReply *mailReply
 }
 
 func (s *Server) ticketPage(c echo.Context) error {
@@ -121,6 +123,9 @@ func (s *Server) ticketPage(c echo.Context) error {
 	}
 	for _, m := range msgs {
 		v.Entries = append(v.Entries, entryOf(lang, m, contact, names))
+	}
+	if t.Channel == "email" && !head {
+		v.MailReply = mailReplyOf(msgs)
 	}
 	// The script renders entries that arrive later the same way; it needs
 	// the names behind ids and where the timeline ends.

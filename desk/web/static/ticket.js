@@ -64,6 +64,7 @@
       });
       li.appendChild(ul);
     }
+    if (m.email && HL.mailEntry) HL.mailEntry(li, m);
     return li;
   }
 
@@ -186,6 +187,7 @@
     } else {
       body = { kind: kind, text: text };
     }
+    if (kind !== "note" && HL.mailReply) HL.mailReply(body);
     inFlight = true;
     sendBtn.disabled = verifyBtn.disabled = true;
     say(status, HL.t("js.sending"));
