@@ -96,7 +96,7 @@ func (s *Service) postMailHeader(t Ticket, req PostRequest) (*channels.Email, er
 	if req.Mail == nil || req.Kind == KindNote {
 		return nil, nil
 	}
-	if t.Channel != "email" {
+	if t.Channel != EmailChannel {
 		return nil, Errorf(CodeInvalid, "subject and cc are only for email tickets")
 	}
 	return mailHeader(req.Mail)

@@ -43,6 +43,8 @@ type Service struct {
 	// sla, when an SLA worker is among the observers, recomputes what a
 	// policy change made stale.
 	sla *SLAWorker
+	// mailboxes lists the email mailboxes (desk/email_start.go); nil: none.
+	mailboxes MailboxDirectory
 }
 
 // Options configures a Service.
@@ -62,6 +64,9 @@ type Options struct {
 	// BotChannels are the channels whose new tickets start in StatusBot,
 	// with the bot, until HandOff gives them to the desk.
 	BotChannels []string
+	// Mailboxes lists the email mailboxes agents send from and admins see
+	// (desk/email_start.go, desk/email_mailboxes.go); nil: no email.
+	Mailboxes MailboxDirectory
 }
 
 // NewService builds the desk service.
@@ -82,6 +87,7 @@ func NewService(o Options) *Service {
 		wake:     make(chan struct{}, 1),
 
 		botChannels: o.BotChannels,
+		mailboxes:   o.Mailboxes,
 	}
 	s.observers = append([]Observer{ownerReturn{s}}, o.Observers...)
 	for _, ob := range o.Observers {

@@ -35,7 +35,7 @@ const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-sr
 
 // pageFiles are the screens; each is parsed with the layout into its own
 // set, because every screen defines its own "content".
-var pageFiles = []string{"login.html", "error.html", "inbox.html", "ticket.html", "admin_canned.html", "admin_sites.html", "admin_routing.html", "supervisor.html", "admin_sla.html", "verify_agent.html"}
+var pageFiles = []string{"login.html", "error.html", "inbox.html", "ticket.html", "admin_canned.html", "admin_sites.html", "admin_routing.html", "supervisor.html", "admin_sla.html", "verify_agent.html", "email_new.html", "admin_mailboxes.html"}
 
 // assets maps a static file name to a short hash of its bytes; pages link
 // to /static/NAME?v=HASH so a new build is fetched at once and an old one

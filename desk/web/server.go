@@ -181,5 +181,6 @@ func (s *Server) routes() {
 	s.slaRoutes(v1, authed, admin)
 
 	s.routingRoutes(e, v1, authed, admin)
+	s.emailAPIRoutes(v1, authed, admin)
 	s.pageRoutes()
 }
