@@ -90,11 +90,11 @@ const (
 // Attachment is a file of a message. Data is loaded only when the file is
 // downloaded.
 type Attachment struct {
-	ID        string    `json:"id"`
-	MessageID string    `json:"message_id"`
-	Name      string    `json:"name"`
-	MIME      string    `json:"mime"`
-	Size      int64     `json:"size"`
+	ID        string `json:"id"`
+	MessageID string `json:"message_id"`
+	Name      string `json:"name"`
+	MIME      string `json:"mime"`
+	Size      int64  `json:"size"`
 	// ContentID marks an inline mail image, referred to as cid:<ContentID>
 	// by the message's HTML.
 	ContentID string    `json:"content_id,omitempty"`

@@ -15,7 +15,9 @@ const mailHistory = 200
 // threadMail fills an email reply's threading from the stored mail
 // headers: In-Reply-To and References from the customer's latest mail,
 // the subject ("Re: " + theirs unless the reply chose one) and Cc (what
-// the reply chose, else the latest mail's Cc: reply to all).
+// the reply chose, else the latest mail's Cc: reply to all). A bot's or
+// the system's message to a customer whose latest mail was automatic is
+// refused (permanent), so no loop can start.
 func (snd *Sender) threadMail(ctx context.Context, t Ticket, m Message, out *channels.Outbound) error {
 	recent, err := snd.svc.store.MessagesAfterSeq(ctx, t.ID, max(0, m.Seq-mailHistory), mailHistory)
 	if err != nil {
@@ -28,6 +30,11 @@ func (snd *Sender) threadMail(ctx context.Context, t Ticket, m Message, out *cha
 			last = r.Email
 			break
 		}
+	}
+	if last != nil && last.Automatic != "" && out.Automatic {
+		// RFC 3834: nothing automatic answers a machine; two responders
+		// would otherwise write to each other forever.
+		return channels.Permanent(fmt.Errorf("not sent: an automatic reply to an automatic mail (%s)", last.Automatic))
 	}
 	if last != nil {
 		out.InReplyTo = last.MessageID

@@ -188,3 +188,10 @@ func (db *DB) EmailBounce(ctx context.Context, address string) (desk.EmailBounce
 	b.At = fromMs(at)
 	return b, wrap(err, "bounce of %s", address)
 }
+
+// TicketIDByNumber returns the id of the ticket with a public number.
+func (db *DB) TicketIDByNumber(ctx context.Context, number int64) (string, error) {
+	var id string
+	err := db.r.QueryRowContext(ctx, `SELECT id FROM tickets WHERE number = $1`, number).Scan(&id)
+	return id, wrap(err, "ticket #%d", number)
+}

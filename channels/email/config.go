@@ -170,7 +170,7 @@ func (s Server) Secret() (string, error) {
 func (m Mailbox) Masked() Mailbox {
 	for _, s := range []*Server{&m.IMAP, &m.SMTP} {
 		if s.Password != "" {
-			s.Password = "***"
+			s.Password = "xxxxx"
 		}
 	}
 	return m

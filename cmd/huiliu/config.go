@@ -15,6 +15,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"huiliu/channels/email"
 	"huiliu/channels/webchat"
 )
 
@@ -68,6 +69,9 @@ type Config struct {
 	Teams        []TeamConfig        `toml:"team"`
 	RoutingRules []RoutingRuleConfig `toml:"routing_rule"`
 	SLAPolicies  []SLAPolicyConfig   `toml:"sla_policy"`
+	// Mailboxes are the email channel's [[mailbox]] tables
+	// (cmd/huiliu/config_email.go, docs/email.md).
+	Mailboxes []email.Mailbox `toml:"mailbox"`
 	// telegramEnv holds the single bot given by environment or flags.
 	telegramEnv TelegramBot
 }
@@ -359,6 +363,7 @@ func (c Config) validate() error {
 			errs = append(errs, fmt.Errorf("telegram bot %q: webhook mode needs public_url", b.Name))
 		}
 	}
+	errs = append(errs, c.validateMailboxes()...)
 	return errors.Join(errs...)
 }
 
@@ -376,6 +381,7 @@ func (c Config) print(w io.Writer) error {
 		bots = append(bots, b)
 	}
 	c.Telegram = bots
+	c.Mailboxes = maskedMailboxes(c.Mailboxes)
 	enc := toml.NewEncoder(w)
 	enc.Indent = ""
 	if err := enc.Encode(c); err != nil {

@@ -70,6 +70,13 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		adapters = append(adapters, tg)
 		mounts = a.telegramMounts(tg)
 	}
+	em, err := a.emailChannel()
+	if err != nil {
+		return err
+	}
+	if em != nil {
+		adapters = append(adapters, em)
+	}
 	chat := a.newWebchat()
 	adapters = append(adapters, chat.Adapter())
 	for _, p := range webchatPaths {
@@ -80,7 +87,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	handler := web.New(web.Options{
 		Service:       a.svc,
 		Events:        a.queue.Bus(),
-		Ready:         a.readyChecks(tg),
+		Ready:         append(a.readyChecks(tg), a.emailReadyChecks(em)...),
 		MetricsToken:  cfg.MetricsToken,
 		Metrics:       metrics,
 		Logger:        log,
@@ -125,7 +132,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	fmt.Fprintf(stdout, "huiliu %s listening on http://%s (%s, %s)\n", version, ln.Addr(), store, queues)
 	fmt.Fprintf(stdout, "next: create an admin with 'huiliu agent add --email you@example.com --name You --role admin', then see http://%s/api/v1/openapi.json\n", ln.Addr())
 
-	return services.Manager{Logger: log, ShutdownTimeout: cfg.ShutdownTimeout}.Run(ctx, a.nodeServices(adapters, tg, chat, srv, ln)...)
+	return services.Manager{Logger: log, ShutdownTimeout: cfg.ShutdownTimeout}.Run(ctx, append(a.nodeServices(adapters, tg, chat, srv, ln), a.emailServices(em)...)...)
 }
 
 // nodeServices are the node's long-running parts in start order; they stop

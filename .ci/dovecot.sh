@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Starts Dovecot for the email tests from .ci/dovecot.conf in a temporary
+# directory and prints the HUILIU_TEST_IMAP value for them:
+#   export HUILIU_TEST_IMAP=$(.ci/dovecot.sh)
+# Usage: .ci/dovecot.sh [port]   (default 14143). Stop it with
+#   doveadm -c "$dir/dovecot.conf" stop   (the directory is on stderr).
+set -euo pipefail
+port="${1:-14143}"
+dir="$(mktemp -d /tmp/huiliu-dovecot.XXXXXX)"
+user="$(id -un)"
+group="$(id -gn)"
+loginuser="$user"
+if [ "$(id -u)" = 0 ]; then
+  # Dovecot runs no process as root but its master: the Debian package's
+  # users take the rest.
+  user=dovecot group=dovecot loginuser=dovenull
+fi
+mkdir -p "$dir/run" "$dir/state" "$dir/mail" "$dir/home"
+echo "huiliu:{PLAIN}huiliu-test" > "$dir/users"
+if [ "$(id -u)" = 0 ]; then
+  chown -R "$user:$group" "$dir/mail" "$dir/home"
+  chmod 755 "$dir"
+fi
+sed -e "s#@DIR@#$dir#g" -e "s#@PORT@#$port#g" -e "s#@USER@#$user#g" -e "s#@GROUP@#$group#g" -e "s#@LOGINUSER@#$loginuser#g" \
+  "$(dirname "$0")/dovecot.conf" > "$dir/dovecot.conf"
+dovecot -c "$dir/dovecot.conf"
+for _ in $(seq 1 50); do
+  if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
+    echo "dovecot: $dir" >&2
+    echo "imap://huiliu:huiliu-test@127.0.0.1:$port"
+    exit 0
+  fi
+  sleep 0.2
+done
+echo "dovecot did not start; log:" >&2
+cat "$dir/dovecot.log" >&2 || true
+exit 1
