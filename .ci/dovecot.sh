@@ -6,6 +6,12 @@
 #   doveadm -c "$dir/dovecot.conf" stop   (the directory is on stderr).
 set -euo pipefail
 port="${1:-14143}"
+if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
+  # Already up (an earlier run of this script): use it.
+  echo "dovecot: already listening on $port" >&2
+  echo "imap://huiliu:huiliu-test@127.0.0.1:$port"
+  exit 0
+fi
 dir="$(mktemp -d /tmp/huiliu-dovecot.XXXXXX)"
 user="$(id -un)"
 group="$(id -gn)"

@@ -29,7 +29,7 @@ func commands() []command {
 		{"token", "manage API tokens: token add --agent E --name N", runToken},
 		{"demo", "load demo agents, teams, a chat site and conversations", runDemo},
 		{"email", "email channel: email import --mailbox NAME FILE|DIR… (.eml, mbox)", runEmail},
-		{"bench", "measure: bench ingest | telegram | chat | timers (huiliu bench -h)", runBench},
+		{"bench", "measure: bench ingest | telegram | chat | timers | email (huiliu bench -h)", runBench},
 		{"version", "print the version", runVersion},
 	}
 }
