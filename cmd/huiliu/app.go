@@ -60,7 +60,7 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	router := desk.NewRouter(desk.RouterOptions{Presence: q.Presence(), Leases: q.Leases()})
 	slaWorker := desk.NewSLAWorker(q.Timers("sla"))
 	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: loginLimiter(q, local, log), Logger: log, Presence: q.Presence(),
-		Observers: []desk.Observer{router, slaWorker}})
+		Observers: []desk.Observer{router, slaWorker}, Mailboxes: mailboxDirectory{boxes: cfg.Mailboxes, db: db, log: log}})
 	return &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc, router: router, sla: slaWorker}, nil
 }
 
