@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"fmt"
+	"strings"
 )
 
 // Mailboxes lists the email mailboxes: to an admin with servers and
@@ -22,6 +23,7 @@ func (s *Service) Mailboxes(ctx context.Context, a Agent) ([]MailboxInfo, error)
 	out := []MailboxInfo{}
 	for _, m := range all {
 		if !m.Disabled {
+			// Servers, state and settings are for admins.
 			out = append(out, MailboxInfo{Name: m.Name, Address: m.Address, DisplayName: m.DisplayName, Source: m.Source})
 		}
 	}
@@ -38,4 +40,30 @@ func (s *Service) TestMailbox(ctx context.Context, a Agent, name string) (Mailbo
 		return MailboxTest{}, Errorf(CodeNotFound, "mailbox not found")
 	}
 	return s.mailboxes.TestMailbox(ctx, name)
+}
+
+// SaveMailbox adds or changes an admin's mailbox kept in SQL; pollers pick
+// it up when the nodes restart.
+func (s *Service) SaveMailbox(ctx context.Context, a Agent, in MailboxInput) error {
+	if !a.Role.AtLeast(RoleAdmin) {
+		return Errorf(CodeForbidden, "only admins change mailboxes")
+	}
+	if s.mailboxes == nil {
+		return Errorf(CodeUnavailable, "this desk has no email channel")
+	}
+	for _, v := range []string{in.Name, in.Address, in.DisplayName, in.IMAPHost, in.IMAPUser, in.IMAPPassword, in.Folder, in.AfterImport,
+		in.SMTPHost, in.SMTPUser, in.SMTPPassword, in.DefaultTeam, in.IMAPSecurity, in.SMTPSecurity, in.SMTPAuth} {
+		if len(v) > MaxPartyValueBytes || !ValidText(v) || strings.ContainsAny(v, "\r\n") {
+			return Errorf(CodeInvalid, "mailbox fields must be one line of at most %d bytes", MaxPartyValueBytes)
+		}
+	}
+	if err := s.mailboxes.SaveMailbox(ctx, in); err != nil {
+		return err
+	}
+	detail := "enabled"
+	if in.Disabled {
+		detail = "disabled"
+	}
+	s.auditNow(ctx, AgentActor(a), "mailbox.save", in.Name, detail)
+	return nil
 }

@@ -22,6 +22,34 @@ type MailboxDirectory interface {
 	// TestMailbox logs in to the mailbox's IMAP and SMTP servers and says
 	// how each went; it changes nothing.
 	TestMailbox(ctx context.Context, name string) (MailboxTest, error)
+	// SaveMailbox adds or changes a mailbox kept in SQL (not one of the
+	// configuration file), checking it as the file's are checked.
+	SaveMailbox(ctx context.Context, in MailboxInput) error
+}
+
+// MailboxInput is a mailbox as the admin page submits it. An empty
+// password keeps the stored one: passwords are write-only.
+type MailboxInput struct {
+	Name         string `json:"name"`
+	Address      string `json:"address"`
+	DisplayName  string `json:"display_name"`
+	IMAPHost     string `json:"imap_host"`
+	IMAPPort     int    `json:"imap_port"`
+	IMAPSecurity string `json:"imap_security"`
+	IMAPUser     string `json:"imap_user"`
+	IMAPPassword string `json:"imap_password"`
+	Folder       string `json:"folder"`
+	AfterImport  string `json:"after_import"`
+	SMTPHost     string `json:"smtp_host"`
+	SMTPPort     int    `json:"smtp_port"`
+	SMTPSecurity string `json:"smtp_security"`
+	SMTPUser     string `json:"smtp_user"`
+	SMTPPassword string `json:"smtp_password"`
+	SMTPAuth     string `json:"smtp_auth"`
+	DefaultTeam  string `json:"default_team"`
+	// Insecure allows security "plain" (a local test server only).
+	Insecure bool `json:"insecure"`
+	Disabled bool `json:"disabled"`
 }
 
 // MailboxInfo is one mailbox as agents and admins see it: never its
@@ -39,6 +67,9 @@ type MailboxInfo struct {
 	// State is the poller's last record; Bounces the addresses that
 	// bounced lately (any mailbox).
 	State MailboxState `json:"state"`
+	// Settings are an admin-added mailbox's fields for its edit form,
+	// passwords empty; nil for the configuration file's.
+	Settings *MailboxInput `json:"settings,omitempty"`
 }
 
 // MailboxTest is the outcome of a connection test, one line per server.
@@ -154,7 +185,7 @@ func (s *Service) StartEmail(ctx context.Context, agent Agent, req NewEmail) (t 
 // sendingMailbox is the named mailbox, or the first enabled one.
 func (s *Service) sendingMailbox(ctx context.Context, name string) (MailboxInfo, error) {
 	if s.mailboxes == nil {
-		return MailboxInfo{}, Errorf(CodeUnavailable, "no email mailbox is configured")
+		return MailboxInfo{}, Errorf(CodeInvalid, "no email mailbox is configured; an admin adds one on the Mailboxes page or in the configuration file")
 	}
 	all, err := s.mailboxes.Mailboxes(ctx)
 	if err != nil {
@@ -166,7 +197,7 @@ func (s *Service) sendingMailbox(ctx context.Context, name string) (MailboxInfo,
 		}
 	}
 	if name == "" {
-		return MailboxInfo{}, Errorf(CodeUnavailable, "no email mailbox is configured")
+		return MailboxInfo{}, Errorf(CodeInvalid, "no email mailbox is configured; an admin adds one on the Mailboxes page or in the configuration file")
 	}
 	return MailboxInfo{}, Errorf(CodeInvalid, "no mailbox named %q", name)
 }

@@ -47,6 +47,7 @@ func (s *Server) emailAPIRoutes(v1 string, authed, admin []echo.MiddlewareFunc) 
 	e := s.echo
 	e.POST(v1+"/emails", s.startEmail, authed...)
 	e.GET(v1+"/mailboxes", s.listMailboxes, authed...)
+	e.POST(v1+"/mailboxes", s.saveMailbox, admin...)
 	// :id is the mailbox's name.
 	e.POST(v1+"/mailboxes/:id/test", s.testMailbox, admin...)
 }
@@ -97,4 +98,17 @@ func (s *Server) testMailbox(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, res)
+}
+
+// saveMailbox adds or changes an admin's mailbox (kept in SQL); answers
+// 204. Passwords are write-only: empty keeps the stored one.
+func (s *Server) saveMailbox(c echo.Context) error {
+	var in desk.MailboxInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := s.svc.SaveMailbox(c.Request().Context(), current(c).Agent, in); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
 }

@@ -31,6 +31,13 @@ func (fakeMailboxes) TestMailbox(_ context.Context, name string) (desk.MailboxTe
 	return desk.MailboxTest{IMAPOK: false, IMAP: "login refused", SMTPOK: true}, nil
 }
 
+func (fakeMailboxes) SaveMailbox(_ context.Context, in desk.MailboxInput) error {
+	if in.Name == "support" {
+		return desk.Errorf(desk.CodeConflict, "mailbox %q is set in the configuration file; change it there", in.Name)
+	}
+	return nil
+}
+
 // withMailboxes serves the harness's desk with a mailbox directory.
 func (h *harness) withMailboxes() string {
 	h.t.Helper()
@@ -125,7 +132,7 @@ func TestStartEmail(t *testing.T) {
 	// Without mailboxes the desk says so.
 	h.srv.URL = orig
 	var e apiError
-	if r := h.call("POST", "/api/v1/emails", h.agent, map[string]any{"address": "a@example.org", "subject": "s", "text": "t"}, &e); r.StatusCode != http.StatusServiceUnavailable || !strings.Contains(e.Error.Message, "mailbox") {
+	if r := h.call("POST", "/api/v1/emails", h.agent, map[string]any{"address": "a@example.org", "subject": "s", "text": "t"}, &e); r.StatusCode != http.StatusBadRequest || !strings.Contains(e.Error.Message, "no email mailbox") {
 		t.Fatalf("no mailboxes: %d %+v", r.StatusCode, e)
 	}
 }
@@ -154,6 +161,22 @@ func TestMailboxesForAgentsAndAdmins(t *testing.T) {
 	}
 	if r := h.call("POST", "/api/v1/mailboxes/nope/test", h.admin, nil, nil); r.StatusCode != http.StatusNotFound {
 		t.Fatalf("unknown mailbox test: %d", r.StatusCode)
+	}
+
+	save := map[string]any{"name": "sales", "address": "sales@example.com", "imap_host": "imap.example.com", "smtp_host": "smtp.example.com", "imap_password": "secret"}
+	if r := h.call("POST", "/api/v1/mailboxes", h.agent, save, nil); r.StatusCode != http.StatusForbidden {
+		t.Fatalf("agent saves a mailbox: %d", r.StatusCode)
+	}
+	if r := h.call("POST", "/api/v1/mailboxes", h.admin, save, nil); r.StatusCode != http.StatusNoContent {
+		t.Fatalf("admin saves a mailbox: %d", r.StatusCode)
+	}
+	save["name"] = "support"
+	if r := h.call("POST", "/api/v1/mailboxes", h.admin, save, nil); r.StatusCode != http.StatusConflict {
+		t.Fatalf("admin changes a file mailbox: %d", r.StatusCode)
+	}
+	save["name"], save["smtp_host"] = "sales", "smtp.example.com\r\nX: y"
+	if r := h.call("POST", "/api/v1/mailboxes", h.admin, save, nil); r.StatusCode != http.StatusBadRequest {
+		t.Fatalf("a line break in a mailbox field: %d", r.StatusCode)
 	}
 
 	admin := h.signIn("admin@example.com")

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -54,8 +55,25 @@ func (s *Server) mailboxesPage(c echo.Context) error {
 		return err
 	}
 	lang := pickLanguage(c.Request())
+	type row struct {
+		desk.MailboxInfo
+		// SettingsJSON fills the edit form (admin-added mailboxes only).
+		SettingsJSON string
+	}
+	rows := make([]row, 0, len(boxes))
+	for _, b := range boxes {
+		r := row{MailboxInfo: b}
+		if b.Settings != nil {
+			raw, err := json.Marshal(b.Settings)
+			if err != nil {
+				return err
+			}
+			r.SettingsJSON = string(raw)
+		}
+		rows = append(rows, r)
+	}
 	d := pageData{Lang: lang, Title: i18n.T(lang, "emaildesk.mailboxes_title"), Page: "mailboxes", Scripts: []string{"emaildesk_pages.js"},
-		Data: struct{ Mailboxes []desk.MailboxInfo }{boxes}}
+		Data: struct{ Mailboxes []row }{rows}}
 	if err := s.withChrome(ctx, c, &d, ""); err != nil {
 		return err
 	}

@@ -56,3 +56,48 @@
     });
   });
 })();
+
+// The mailbox admin page's form: add or change an admin-added mailbox.
+// Passwords are write-only: the edit button fills everything else, and
+// an empty password keeps the stored one.
+(function () {
+  "use strict";
+  var HL = window.HL;
+  var form = HL && document.querySelector('[data-hl="mailbox-form"]');
+  if (!form) return;
+  var status = document.querySelector('[data-hl="admin-status"]');
+  var numbers = { imap_port: true, smtp_port: true };
+  var flags = { insecure: true, disabled: true };
+  document.addEventListener("click", function (ev) {
+    var b = ev.target.closest('[data-hl="mailbox-edit"]');
+    if (!b) return;
+    var s = JSON.parse(b.getAttribute("data-settings"));
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name) return;
+      if (flags[el.name]) el.checked = !!s[el.name];
+      else if (el.type !== "password") el.value = s[el.name] === undefined || s[el.name] === 0 ? "" : s[el.name];
+      else el.value = "";
+    });
+    form.scrollIntoView();
+  });
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var body = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name) return;
+      if (flags[el.name]) body[el.name] = el.checked;
+      else if (numbers[el.name]) body[el.name] = el.value ? parseInt(el.value, 10) : 0;
+      else body[el.name] = el.value.trim();
+    });
+    status.textContent = HL.t("js.sending");
+    status.classList.remove("error");
+    HL.api("POST", "/api/v1/mailboxes", body).then(function (res) {
+      if (!res.ok) {
+        status.textContent = HL.t("js.failed", { reason: HL.errorText(res) });
+        status.classList.add("error");
+        return;
+      }
+      location.reload();
+    });
+  });
+})();
