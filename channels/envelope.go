@@ -44,6 +44,9 @@ type Inbound struct {
 	// ticket tag from a participant). The desk appends to it unless it is
 	// closed or resolved beyond the reopen window; then it opens a new one.
 	TicketID string
+	// DefaultTeam names the team a new ticket of this message goes to when
+	// routing leaves it without one (an email mailbox's default_team).
+	DefaultTeam string
 	// Email is the mail's header as the email channel read it; nil on
 	// other channels. The desk stores it with the message.
 	Email *Email

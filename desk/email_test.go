@@ -146,3 +146,19 @@ func TestMarkUndelivered(t *testing.T) {
 		t.Fatalf("delivery %q %q, %v", got.Delivery, got.DeliveryError, err)
 	}
 }
+
+func TestIngestDefaultTeam(t *testing.T) {
+	svc, db := newService(t)
+	ctx := context.Background()
+	team, err := svc.CreateTeam(ctx, desk.Actor{}, "账务组")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := mailIn("team@x", "zhang@example.cn", "hello", channels.Email{Subject: "s"})
+	in.DefaultTeam = "账务组"
+	rc := ingest(t, svc, in)
+	tk, err := db.Ticket(ctx, rc.TicketID)
+	if err != nil || tk.TeamID != team.ID {
+		t.Fatalf("team %q, %v; want the mailbox's default team", tk.TeamID, err)
+	}
+}

@@ -296,6 +296,13 @@ func (s *Service) threadTicket(ctx context.Context, tx Tx, in channels.Inbound, 
 		t.Status = StatusBot
 	}
 	s.routeNew(ctx, tx, &t, in.Text, append([]Identity{ident}, partyIdentities(in.Links)...))
+	if t.TeamID == "" && in.DefaultTeam != "" {
+		if team, err := tx.TeamByName(ctx, in.DefaultTeam); err == nil {
+			t.TeamID = team.ID
+		} else {
+			s.log.Warn("desk: default team of the channel not found", "team", in.DefaultTeam, "err", err)
+		}
+	}
 	if err := tx.InsertTicket(ctx, &t); err != nil {
 		return Ticket{}, false, err
 	}

@@ -121,6 +121,13 @@ func (s *session) connect(ctx context.Context) error {
 		_ = conn.Logout()
 		return fmt.Errorf("login as %s refused: %w", cfg.IMAP.User, err)
 	}
+	if ok, _ := conn.Support("ID"); ok {
+		// RFC 2971. 163/126 Mail refuse SELECT ("Unsafe Login") to clients
+		// that do not say who they are.
+		if _, err := conn.Execute(&imap.Command{Name: "ID", Arguments: []any{[]any{"name", "huiliu", "vendor", "huiliu"}}}, nil); err != nil {
+			s.log.Debug("email: IMAP ID refused", "err", err)
+		}
+	}
 	st, err := conn.Select(cfg.Folder, false)
 	if err != nil {
 		_ = conn.Logout()
@@ -269,7 +276,7 @@ func (s *session) importNew(ctx context.Context) (int, error) {
 		if err != nil {
 			return 0, fmt.Errorf("record position: %w", err)
 		}
-		if err := s.afterImport(stored); err != nil {
+		if err := s.afterImport(stored); err != nil && ctx.Err() == nil {
 			// The position moved already; the mails stay unflagged.
 			s.log.Warn("email: after_import action failed", "action", s.mb.cfg.AfterImport, "err", err)
 		}

@@ -263,6 +263,10 @@ func TestIMAPPoisonMailIsSkippedAfterRetries(t *testing.T) {
 	rs := &refusingSink{Sink: sink}
 	run(t, c, rs)
 	sink.WaitStored(t, 1)
+	waitFor(t, "the position past the skipped mail", func() bool {
+		_, uid, _ := st.Position(context.Background(), mb.Name)
+		return uid == 2
+	})
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
 	if rs.tries != maxMailTries {

@@ -83,6 +83,7 @@ func (c *Channel) inbound(ctx context.Context, mb *mailbox, m Mail) (channels.In
 		HTML:        m.HTML,
 		Attachments: m.Files,
 		TicketID:    ticketID,
+		DefaultTeam: mb.cfg.DefaultTeam,
 		Email:       &h,
 	}, nil
 }
