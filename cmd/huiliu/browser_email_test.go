@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -155,6 +156,39 @@ func TestBrowserHostileMailIsInert(t *testing.T) {
 	agent.eval(`window.__mailpwn === undefined ? null : window.__mailpwn`, &pwn)
 	if pwn != nil || plain.conns.Load() != 0 {
 		t.Fatalf("after show images: flag %v, plain http connections %d (only https pictures may load)", pwn, plain.conns.Load())
+	}
+
+	// The reply box of an email ticket sends the subject and Cc the agent
+	// set with the reply.
+	agent.do("back to the ticket", chromedp.Navigate(d.url+"/tickets/"+ticketID))
+	agent.waitFor("the reply subject prefilled", `document.querySelector('[data-hl="mail-reply-subject"]').value === 'Re: 合同（恶意 HTML 测试）'`)
+	agent.do("set the Cc", chromedp.SetValue(chromedp.CSS(`[data-hl="mail-reply-cc"]`), "李四 <li@example.net>"))
+	agent.do("focus the reply box", chromedp.Focus(chromedp.CSS(`[data-hl="reply-input"]`)))
+	agent.typeText("the reply", "已收到，谢谢。")
+	agent.do("send the reply", chromedp.Click(chromedp.CSS(`[data-hl="reply-send"]`)))
+	agent.waitFor("the reply on the timeline", entryWithText("out", "已收到，谢谢。"))
+	var sent []struct {
+		Direction string `json:"direction"`
+		Email     *struct {
+			Subject string `json:"subject"`
+			Cc      []struct {
+				Value string `json:"value"`
+				Name  string `json:"name"`
+			} `json:"cc"`
+		} `json:"email"`
+	}
+	var page struct {
+		Messages json.RawMessage `json:"messages"`
+	}
+	if st := apiCall(t, d.url, d.admin, "GET", "/api/v1/tickets/"+ticketID+"/messages", "", &page); st != 200 {
+		t.Fatalf("messages: %d", st)
+	}
+	if err := json.Unmarshal(page.Messages, &sent); err != nil {
+		t.Fatal(err)
+	}
+	last := sent[len(sent)-1]
+	if last.Direction != "out" || last.Email == nil || last.Email.Subject != "Re: 合同（恶意 HTML 测试）" || len(last.Email.Cc) != 1 || last.Email.Cc[0].Value != "li@example.net" || last.Email.Cc[0].Name != "李四" {
+		t.Fatalf("the reply's header: %+v", last.Email)
 	}
 
 	// The same document opened on its own (a copied link) is sandboxed by
