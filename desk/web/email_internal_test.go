@@ -2,9 +2,11 @@ package web
 
 import (
 	"net/mail"
+	"strings"
 	"testing"
 
 	"huiliu/channels"
+	"huiliu/desk"
 )
 
 func TestFoldMailText(t *testing.T) {
@@ -44,4 +46,35 @@ func TestCcLabelParsesBack(t *testing.T) {
 			t.Errorf("%+v → %q → %+v, %v", p, ccLabel(p), a, err)
 		}
 	}
+}
+
+// FuzzMailView: any stored HTML and text becomes a mail view without a
+// panic, with nothing that runs or loads on its own, and the folded text
+// loses nothing.
+func FuzzMailView(f *testing.F) {
+	f.Add(`<p onclick="x()">hi<img src="cid:a@b"><img src="https://t.example/p.gif"><blockquote><blockquote>q</blockquote></blockquote><a href="javascript:x">l</a>`, "hi\n\n在 2026年1月1日，A 写道：\n> q\n", 0)
+	f.Add(`<script>alert(1)</script><style>p{}</style><iframe src=//x></iframe><form action=//x><input></form>`, "> only\n", 3)
+	f.Add("<table><tr><td><blockquote>x", "-- \nsig", 1)
+	f.Fuzz(func(t *testing.T, stored, text string, at int) {
+		inline := map[string]desk.Attachment{"a@b": {ContentID: "a@b", MIME: "image/png", Data: []byte("\x89PNG\r\n\x1a\n")}}
+		for _, images := range []bool{false, true} {
+			doc, err := mailDocument("en", stored, inline, images)
+			if err != nil {
+				return // x/net/html refused it; the handler answers 500 without a page
+			}
+			low := strings.ToLower(string(doc))
+			for _, bad := range []string{"<script", "<iframe", "<form", "<object", "<embed", "<base", "javascript:", " onerror=", " onclick=", " onload="} {
+				if strings.Contains(low, bad) {
+					t.Fatalf("mail view of %q holds %q: %s", stored, bad, doc)
+				}
+			}
+			if !images && strings.Contains(low, `src="http`) {
+				t.Fatalf("remote picture before show images: %s", doc)
+			}
+		}
+		main, quoted := foldMailText(text, at, 0)
+		if !strings.HasPrefix(text, main) || !strings.HasSuffix(text, quoted) || len(main)+len(quoted) > len(text) {
+			t.Fatalf("fold of %q: %q + %q", text, main, quoted)
+		}
+	})
 }
