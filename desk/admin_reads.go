@@ -30,9 +30,13 @@ func (s *Service) Agents(ctx context.Context, actor Actor) ([]Agent, error) {
 	return adminList(ctx, actor, "agents", s.store.Agents)
 }
 
-// Sites lists the website chat's sites with their secrets, for admins.
+// Sites lists (secrets left out) the website chat's sites with their secrets, for admins.
 func (s *Service) Sites(ctx context.Context, actor Actor) ([]Site, error) {
-	return adminList(ctx, actor, "sites", s.store.Sites)
+	list, err := adminList(ctx, actor, "sites", s.store.Sites)
+	for i := range list {
+		list[i] = list[i].withoutSecrets()
+	}
+	return list, err
 }
 
 // SLACalendars lists the business calendars, for admins.

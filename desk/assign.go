@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -136,7 +137,7 @@ const pullScan = 100
 // that of any number of agents asking at once exactly one gets each ticket.
 func (s *Service) NextTicket(ctx context.Context, a Agent) (Ticket, error) {
 	if len(a.TeamIDs) == 0 {
-		return Ticket{}, Errorf(CodeNotFound, "you are in no team, so no queue has tickets for you")
+		return Ticket{}, Errorf(CodeNotFound, "you are in no team, so no queue has tickets for you").Say("err.no_team")
 	}
 	settings, err := s.agentRoutingMap(ctx)
 	if err != nil {
@@ -148,7 +149,8 @@ func (s *Service) NextTicket(ctx context.Context, a Agent) (Ticket, error) {
 	}
 	me := Candidate{Agent: a, Routing: routingOf(settings, a.ID), Load: loads[a.ID]}
 	if me.Load >= me.Routing.Capacity {
-		return Ticket{}, Errorf(CodeConflict, "you already work %d tickets, your capacity is %d; resolve one first", me.Load, me.Routing.Capacity)
+		return Ticket{}, Errorf(CodeConflict, "you already work %d tickets, your capacity is %d; resolve one first", me.Load, me.Routing.Capacity).Say(
+			"err.capacity_full", "capacity", strconv.Itoa(me.Routing.Capacity))
 	}
 	queued, err := s.store.QueuedTickets(ctx, a.TeamIDs, pullScan)
 	if err != nil {
@@ -161,7 +163,8 @@ func (s *Service) NextTicket(ctx context.Context, a Agent) (Ticket, error) {
 		got, _, err := s.claimAndRecord(ctx, t.ID, a, &a)
 		if errors.Is(err, ErrAtCapacity) {
 			// A parallel pull of the same agent took the last slot.
-			return Ticket{}, Errorf(CodeConflict, "you already work as many tickets as your capacity, %d; resolve one first", me.Routing.Capacity)
+			return Ticket{}, Errorf(CodeConflict, "you already work as many tickets as your capacity, %d; resolve one first", me.Routing.Capacity).Say(
+				"err.capacity_full", "capacity", strconv.Itoa(me.Routing.Capacity))
 		}
 		if errors.Is(err, ErrConflict) {
 			continue // another agent was quicker: try the next one
@@ -172,5 +175,5 @@ func (s *Service) NextTicket(ctx context.Context, a Agent) (Ticket, error) {
 		s.NudgeRouting()
 		return got, nil
 	}
-	return Ticket{}, Errorf(CodeNotFound, "no ticket is waiting in your teams' queues that you can take")
+	return Ticket{}, Errorf(CodeNotFound, "no ticket is waiting in your teams' queues that you can take").Say("err.queue_empty")
 }

@@ -31,6 +31,19 @@ type Error struct {
 	Err     error
 	// RetryAfter, when set, tells the caller when to try again.
 	RetryAfter time.Duration
+	// Key, when set, names the catalog entry that words Message for people
+	// in their language, filled with Args (placeholder, value pairs); the
+	// web layer shows it to readers who chose a language. Message stays
+	// the English text for logs and API clients.
+	Key  string
+	Args []string
+}
+
+// Say gives e the catalog key (and placeholder, value pairs) that words it
+// for people.
+func (e *Error) Say(key string, pairs ...string) *Error {
+	e.Key, e.Args = key, pairs
+	return e
 }
 
 func (e *Error) Error() string {
@@ -59,7 +72,7 @@ var (
 	ErrConflict = &Error{Code: CodeConflict, Message: "already exists"}
 	// ErrAtCapacity: the agent already works as many tickets as their
 	// capacity allows, so claiming another one failed.
-	ErrAtCapacity = &Error{Code: CodeConflict, Message: "at capacity"}
+	ErrAtCapacity = &Error{Code: CodeConflict, Message: "at capacity", Key: "err.at_capacity"}
 )
 
 // Is makes errors.Is(err, ErrNotFound) (or ErrConflict) true for any Error

@@ -108,19 +108,54 @@ func (e *escalation) recipients(ctx context.Context, who []string) []string {
 		case "assignee":
 			add(e.t.AssigneeID)
 		case "supervisors":
-			agents, err := e.tx.Agents(ctx)
+			ids, err := e.supervisors(ctx)
 			if err != nil {
 				e.w.log.Warn("desk: sla supervisors", "ticket", e.t.ID, "err", err)
 				continue
 			}
-			for _, a := range agents {
-				if a.Active && a.Role == RoleSupervisor && (e.t.TeamID == "" || slices.Contains(a.TeamIDs, e.t.TeamID)) {
-					add(a.ID)
-				}
+			for _, id := range ids {
+				add(id)
 			}
 		}
 	}
 	return out
+}
+
+// supervisors are the active supervisors of the ticket's team. A ticket no
+// rule routed yet belongs, for this purpose, to the default team; with no
+// default team, or none of its supervisors active, every supervisor is
+// told, so an unrouted breach never goes unseen.
+func (e *escalation) supervisors(ctx context.Context) ([]string, error) {
+	agents, err := e.tx.Agents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	team := e.t.TeamID
+	if team == "" {
+		routings, err := e.tx.TeamRoutings(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range routings {
+			if r.Default {
+				team = r.TeamID
+			}
+		}
+	}
+	pick := func(team string) []string {
+		var ids []string
+		for _, a := range agents {
+			if a.Active && a.Role == RoleSupervisor && (team == "" || slices.Contains(a.TeamIDs, team)) {
+				ids = append(ids, a.ID)
+			}
+		}
+		return ids
+	}
+	ids := pick(team)
+	if len(ids) == 0 && e.t.TeamID == "" && team != "" {
+		ids = pick("")
+	}
+	return ids, nil
 }
 
 // record writes the timeline and audit entries of the steps taken.

@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -66,7 +67,8 @@ func checkOutcomeConfirmed(ctx context.Context, tx Tx, cur Ticket, f TicketField
 		return fmt.Errorf("owner of ticket %d: %w", cur.Number, err)
 	}
 	return Errorf(CodeConflict, "%s must confirm the customer was told the outcome before ticket %d is %s",
-		agentLabel(owner), cur.Number, *f.Status)
+		agentLabel(owner), cur.Number, *f.Status).Say("err.confirm_first."+string(*f.Status),
+		"owner", agentLabel(owner), "number", strconv.FormatInt(cur.Number, 10))
 }
 
 // agentLabel names an agent as customers and colleagues know them:
@@ -101,10 +103,11 @@ func (s *Service) ConfirmOutcome(ctx context.Context, a Agent, id, note, reason 
 			return err
 		}
 		if cur.Status == StatusClosed {
-			return Errorf(CodeConflict, "ticket %d is closed", cur.Number)
+			return Errorf(CodeConflict, "ticket %d is closed", cur.Number).Say("err.ticket_closed", "number", strconv.FormatInt(cur.Number, 10))
 		}
 		if cur.OwnerID == "" {
-			return Errorf(CodeConflict, "ticket %d has no owner yet; the first public reply makes one", cur.Number)
+			return Errorf(CodeConflict, "ticket %d has no owner yet; the first public reply makes one", cur.Number).Say("err.no_owner_yet",
+				"number", strconv.FormatInt(cur.Number, 10))
 		}
 		owner, err := tx.Agent(ctx, cur.OwnerID)
 		if err != nil {
@@ -113,9 +116,10 @@ func (s *Service) ConfirmOutcome(ctx context.Context, a Agent, id, note, reason 
 		switch {
 		case a.ID == owner.ID:
 		case !a.Role.AtLeast(RoleSupervisor):
-			return Errorf(CodeForbidden, "only the owner, %s, or a supervisor may confirm the outcome of ticket %d", agentLabel(owner), cur.Number)
+			return Errorf(CodeForbidden, "only the owner, %s, or a supervisor may confirm the outcome of ticket %d", agentLabel(owner), cur.Number).Say(
+				"err.confirm_not_owner", "owner", agentLabel(owner), "number", strconv.FormatInt(cur.Number, 10))
 		case reason == "":
-			return Errorf(CodeInvalid, "a supervisor confirming for %s must give a reason", agentLabel(owner))
+			return Errorf(CodeInvalid, "a supervisor confirming for %s must give a reason", agentLabel(owner)).Say("err.confirm_reason", "owner", agentLabel(owner))
 		}
 		if cur.ConfirmedBy != "" {
 			t = cur

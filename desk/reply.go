@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"huiliu/channels"
 	"huiliu/i18n"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -109,7 +110,8 @@ func (s *Service) Post(ctx context.Context, actor Actor, req PostRequest) (msg M
 		// The ticket row first: it hands out the message's Seq.
 		touched, err := tx.TouchTicket(ctx, t.ID, touch)
 		if errors.Is(err, ErrNotFound) {
-			return Errorf(CodeConflict, "ticket %d is closed; the customer's next message opens a new one", t.Number)
+			return Errorf(CodeConflict, "ticket %d is closed; the customer's next message opens a new one", t.Number).Say("err.ticket_closed_reply",
+				"number", strconv.FormatInt(t.Number, 10))
 		}
 		if err != nil {
 			return err
@@ -197,9 +199,9 @@ func validatePost(req *PostRequest) error {
 	case req.Kind != KindReply && req.Kind != KindNote && req.Kind != KindVerify:
 		return Errorf(CodeInvalid, "kind must be reply, note or verify")
 	case strings.TrimSpace(req.Text) == "" && len(req.Attachments) == 0:
-		return Errorf(CodeInvalid, "text is required")
+		return Errorf(CodeInvalid, "text is required").Say("err.text_required")
 	case len(req.Text) > MaxTextBytes:
-		return Errorf(CodeTooLarge, "text is longer than %d bytes", MaxTextBytes)
+		return Errorf(CodeTooLarge, "text is longer than %d bytes", MaxTextBytes).Say("err.text_too_long", "max", strconv.Itoa(MaxTextBytes))
 	case !ValidText(req.Text):
 		return Errorf(CodeInvalid, "text must be valid UTF-8 without NUL characters")
 	case len(req.IdempotencyKey) > MaxIdempotencyKeyBytes:

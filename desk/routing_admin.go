@@ -223,7 +223,7 @@ func (s *Service) SetAgentRouting(ctx context.Context, actor Actor, ar AgentRout
 		if err := tx.PutAgentRouting(ctx, ar); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, actor, "agent.routing", ar.AgentID, fmt.Sprintf("capacity=%d", ar.Capacity))
+		return s.audit(ctx, tx, actor, "agent.routing", ar.AgentID, fmt.Sprintf("capacity=%d auto_assign=%t", ar.Capacity, ar.AutoAssign))
 	})
 	if err != nil {
 		return AgentRouting{}, fmt.Errorf("desk: agent routing of %s: %w", ar.AgentID, err)

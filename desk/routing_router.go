@@ -214,7 +214,9 @@ func (r *Router) assignTeam(ctx context.Context, teamID string, states map[strin
 	if err != nil {
 		return fmt.Errorf("routing: candidates of %s: %w", teamID, err)
 	}
-	cands := slices.DeleteFunc(all, func(c Candidate) bool { return states[c.Agent.ID] != PresenceOnline })
+	cands := slices.DeleteFunc(all, func(c Candidate) bool {
+		return states[c.Agent.ID] != PresenceOnline || (c.Agent.Role.AtLeast(RoleSupervisor) && !c.Routing.AutoAssign)
+	})
 	for _, t := range queued {
 		i := PickAgent(cands, t)
 		if i < 0 {

@@ -34,6 +34,10 @@ type AgentRouting struct {
 	Channels       []string  `json:"channels"`
 	Categories     []string  `json:"categories"`
 	LastAssignedAt time.Time `json:"last_assigned_at"`
+	// AutoAssign opts a supervisor or an admin into automatic assignment;
+	// without it the router gives them nothing (they still pull or are
+	// assigned by hand). Agents are always auto-assigned.
+	AutoAssign bool `json:"auto_assign"`
 }
 
 // Segment says that the customer with an identity (kind, value) belongs to

@@ -11,17 +11,22 @@ import (
 
 // Site is a website the chat widget runs on. Key is public (it is in the
 // page's script tag); Secret signs visitor tokens and the customer
-// identities the host site vouches for, so only admins see it.
+// identities the host site vouches for, so reads leave it out and an admin
+// reveals it on purpose (RevealSiteSecret, audited).
 type Site struct {
-	ID        string    `json:"id"`
-	Key       string    `json:"key"`
-	Name      string    `json:"name"`
-	Secret    string    `json:"secret,omitempty"`
-	Origins   []string  `json:"origins"`
-	Greeting  string    `json:"greeting"`
-	HoursNote string    `json:"hours_note"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ID     string `json:"id"`
+	Key    string `json:"key"`
+	Name   string `json:"name"`
+	Secret string `json:"secret,omitempty"`
+	// PreviousSecret, the one before the last rotation, still verifies
+	// signatures until PreviousUntil, so host sites switch without a cut.
+	PreviousSecret string    `json:"-"`
+	PreviousUntil  time.Time `json:"previous_until,omitzero"`
+	Origins        []string  `json:"origins"`
+	Greeting       string    `json:"greeting"`
+	HoursNote      string    `json:"hours_note"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 }
 
 // SiteChange is what an admin sets on a site; nil fields stay.
@@ -31,8 +36,17 @@ type SiteChange struct {
 	Greeting  *string
 	HoursNote *string
 	// RotateSecret makes a new secret; host sites must then sign with it.
+	// The old one keeps verifying for GraceHours (nil: 24; 0: none).
 	RotateSecret bool
+	GraceHours   *int
 }
+
+// Site secret rotation: how long the old secret verifies by default and at
+// most.
+const (
+	defaultSecretGraceHours = 24
+	maxSecretGraceHours     = 7 * 24
+)
 
 // Limits of site settings.
 const (
@@ -53,7 +67,7 @@ func (s *Service) CreateSite(ctx context.Context, actor Actor, c SiteChange) (Si
 	if c.Name == nil {
 		return Site{}, Errorf(CodeInvalid, "a site needs a name")
 	}
-	if err := applySiteChange(&site, c); err != nil {
+	if err := applySiteChange(&site, c, now); err != nil {
 		return Site{}, err
 	}
 	err := s.store.Tx(ctx, func(tx Tx) error {
@@ -65,7 +79,7 @@ func (s *Service) CreateSite(ctx context.Context, actor Actor, c SiteChange) (Si
 	if err != nil {
 		return Site{}, fmt.Errorf("desk: create site: %w", err)
 	}
-	return site, nil
+	return site.withoutSecrets(), nil
 }
 
 // ChangeSite applies c to a site (admins only).
@@ -79,10 +93,10 @@ func (s *Service) ChangeSite(ctx context.Context, actor Actor, id string, c Site
 		if site, err = tx.Site(ctx, id); err != nil {
 			return notFoundAs(err, "site %s not found", id)
 		}
-		if err := applySiteChange(&site, c); err != nil {
+		site.UpdatedAt = s.now().UTC()
+		if err := applySiteChange(&site, c, site.UpdatedAt); err != nil {
 			return err
 		}
-		site.UpdatedAt = s.now().UTC()
 		if err := tx.UpdateSite(ctx, site); err != nil {
 			return err
 		}
@@ -95,10 +109,37 @@ func (s *Service) ChangeSite(ctx context.Context, actor Actor, id string, c Site
 	if err != nil {
 		return Site{}, fmt.Errorf("desk: change site %s: %w", id, err)
 	}
+	return site.withoutSecrets(), nil
+}
+
+// withoutSecrets is the site as reads show it.
+func (st Site) withoutSecrets() Site {
+	st.Secret, st.PreviousSecret = "", ""
+	return st
+}
+
+// RevealSiteSecret shows an admin a site's current secret (to configure the
+// host site's signing) and records who looked.
+func (s *Service) RevealSiteSecret(ctx context.Context, actor Actor, id string) (Site, error) {
+	if err := requireRole(actor, RoleAdmin); err != nil {
+		return Site{}, err
+	}
+	var site Site
+	err := s.store.Tx(ctx, func(tx Tx) error {
+		var err error
+		if site, err = tx.Site(ctx, id); err != nil {
+			return notFoundAs(err, "site %s not found", id)
+		}
+		return s.audit(ctx, tx, actor, "site.secret_reveal", site.ID, site.Name)
+	})
+	if err != nil {
+		return Site{}, fmt.Errorf("desk: reveal secret of site %s: %w", id, err)
+	}
+	site.PreviousSecret = ""
 	return site, nil
 }
 
-func applySiteChange(site *Site, c SiteChange) error {
+func applySiteChange(site *Site, c SiteChange, now time.Time) error {
 	if c.Name != nil {
 		n := strings.TrimSpace(*c.Name)
 		if n == "" || utf8.RuneCountInString(n) > maxSiteNameRunes || !ValidText(n) {
@@ -135,6 +176,17 @@ func applySiteChange(site *Site, c SiteChange) error {
 		*f.out = v
 	}
 	if c.RotateSecret {
+		grace := defaultSecretGraceHours
+		if c.GraceHours != nil {
+			grace = *c.GraceHours
+		}
+		if grace < 0 || grace > maxSecretGraceHours {
+			return Errorf(CodeInvalid, "grace_hours: the old secret may keep working 0 to %d hours", maxSecretGraceHours)
+		}
+		site.PreviousSecret, site.PreviousUntil = "", time.Time{}
+		if site.Secret != "" && grace > 0 {
+			site.PreviousSecret, site.PreviousUntil = site.Secret, now.Add(time.Duration(grace)*time.Hour)
+		}
 		site.Secret = randomSecret()
 	}
 	return nil

@@ -1,8 +1,10 @@
 package desk
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"huiliu/desk/sla"
@@ -35,7 +37,10 @@ func (s *Service) SLAAlerts(ctx context.Context, a Agent) (SLAAlerts, error) {
 	var out SLAAlerts
 	for _, r := range rows {
 		breached, atRisk := r.FollowupOverdue, false
-		if r.PolicyID != "" && !breached {
+		if breached {
+			r.Overdue = now.Sub(r.FollowupDue)
+		}
+		if r.PolicyID != "" {
 			cal, ok := cals[r.CalendarID]
 			if !ok {
 				c, err := s.store.SLACalendar(ctx, r.CalendarID)
@@ -48,8 +53,9 @@ func (s *Service) SLAAlerts(ctx context.Context, a Agent) (SLAAlerts, error) {
 				cals[r.CalendarID] = cal
 			}
 			for _, sc := range r.Clocks {
-				b, k := unmetClockState(sc, cal, now)
+				over, b, k := unmetClockState(sc, cal, now)
 				breached, atRisk = breached || b, atRisk || k
+				r.Overdue = max(r.Overdue, over)
 			}
 		}
 		switch {
@@ -59,22 +65,26 @@ func (s *Service) SLAAlerts(ctx context.Context, a Agent) (SLAAlerts, error) {
 			out.AtRisk = append(out.AtRisk, r)
 		}
 	}
+	// The most overdue first: that is the one to act on. Rows come in id
+	// order, which the stable sort keeps among equals.
+	slices.SortStableFunc(out.Breached, func(a, b ActiveSLA) int { return cmp.Compare(b.Overdue, a.Overdue) })
 	return out, nil
 }
 
-// unmetClockState says whether a clock not yet met is overrun or has used
+// unmetClockState says whether a clock not yet met is overrun (and by how
+// much business time) or has used
 // at least atRiskPercent of its allowance — the rules of slaView's state
 // and AtRisk, for clocks still running or paused.
-func unmetClockState(sc SLAClock, cal *sla.Calendar, now time.Time) (breached, atRisk bool) {
+func unmetClockState(sc SLAClock, cal *sla.Calendar, now time.Time) (overdue time.Duration, breached, atRisk bool) {
 	if !sc.MetAt.IsZero() || sc.Clock.Target <= 0 {
-		return false, false
+		return 0, false, false
 	}
 	rem := sc.Clock.Remaining(cal, now)
 	if rem <= 0 {
-		return true, false
+		return -rem, true, false
 	}
 	used := sc.Clock.Target - rem
-	return false, used*100 >= sc.Clock.Target*atRiskPercent
+	return 0, false, used*100 >= sc.Clock.Target*atRiskPercent
 }
 
 // Now is the service's clock, so a page judges promised follow-ups on the

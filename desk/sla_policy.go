@@ -85,8 +85,8 @@ func (c SLACalendar) Build() (*sla.Calendar, error) {
 	switch c.Base {
 	case "":
 	case CalendarCNMainland:
-		base := sla.China2026()
-		cal.Holidays, cal.Workdays = base.Holidays, base.Workdays
+		base := sla.ChinaMainlandAll()
+		cal.Holidays, cal.Workdays, cal.Years = base.Holidays, base.Workdays, base.Years
 	default:
 		return nil, Errorf(CodeInvalid, "base %q is unknown; use %q or leave it empty", c.Base, CalendarCNMainland)
 	}
@@ -161,6 +161,29 @@ type EscalationStep struct {
 	// Team, a team id, takes the ticket (the assignee is cleared).
 	Team string `json:"team,omitempty"`
 	Tag  string `json:"tag,omitempty"`
+}
+
+// UnmarshalJSON reads a step. An after_breach given as zero ("0", "0m")
+// means at the breach itself and is kept as percent 100, the same instant,
+// so an admin who writes "0 after the breach" gets what they meant rather
+// than a refusal.
+func (e *EscalationStep) UnmarshalJSON(b []byte) error {
+	type plain EscalationStep
+	var v struct {
+		plain
+		AfterBreach *SLADuration `json:"after_breach"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*e = EscalationStep(v.plain)
+	if v.AfterBreach != nil {
+		e.AfterBreach = *v.AfterBreach
+		if e.AfterBreach == 0 && e.Percent == 0 {
+			e.Percent = 100
+		}
+	}
+	return nil
 }
 
 // breach reports whether the step fires at or after the breach.

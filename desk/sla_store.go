@@ -41,6 +41,12 @@ type ActiveSLA struct {
 	TicketSLA
 	TeamID          string
 	FollowupOverdue bool
+	// FollowupDue is when the earliest overdue promise fell due.
+	FollowupDue time.Time
+	// Overdue is how far past its deadline the ticket is: the largest
+	// business-time overrun of its clocks or wall-clock time past a
+	// promise; SLAAlerts fills it for breached tickets.
+	Overdue time.Duration
 }
 
 // SLAWriter holds their writes.

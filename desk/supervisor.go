@@ -98,10 +98,8 @@ func (s *Service) SupervisorOverview(ctx context.Context, a Agent) ([]TeamOvervi
 				r.Breached++
 			}
 		}
-		if r.TeamID != "" {
-			if r.OldestWaiting, err = s.oldestQueued(ctx, r.TeamID); err != nil {
-				return nil, err
-			}
+		if r.OldestWaiting, err = s.oldestQueued(ctx, r.TeamID); err != nil {
+			return nil, err
 		}
 		for _, ag := range agents {
 			st := states[ag.ID]
@@ -141,7 +139,7 @@ func (s *Service) unroutedCounts(ctx context.Context, r *TeamOverview, teams []T
 }
 
 // oldestQueued is the creation time of the oldest open, unassigned ticket
-// of team among the first oldestScan of its queue.
+// of team ("": no team yet) among the first oldestScan of its queue.
 func (s *Service) oldestQueued(ctx context.Context, teamID string) (time.Time, error) {
 	ts, err := s.store.QueuedTickets(ctx, []string{teamID}, oldestScan)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -67,7 +68,8 @@ func (s *Service) ChangeTicket(ctx context.Context, a Agent, id string, c Ticket
 			return err
 		}
 		if cur.Status == StatusClosed {
-			return Errorf(CodeConflict, "ticket %d is closed; the customer's next message opens a new one", cur.Number)
+			return Errorf(CodeConflict, "ticket %d is closed; the customer's next message opens a new one", cur.Number).Say("err.ticket_closed_reply",
+				"number", strconv.FormatInt(cur.Number, 10))
 		}
 		var f TicketFields
 		by := a.Name
@@ -118,7 +120,7 @@ func (s *Service) ChangeTicket(ctx context.Context, a Agent, id string, c Ticket
 					return notFoundAs(err, "agent %s not found", *c.AssigneeID)
 				}
 				if !who.Active {
-					return Errorf(CodeInvalid, "agent %s is deactivated", who.Name)
+					return Errorf(CodeInvalid, "agent %s is deactivated", who.Name).Say("err.agent_deactivated", "name", who.Name)
 				}
 				entries = append(entries, SystemEvent{Action: "assign", Args: map[string]string{"by": by, "to": who.Name, "employee_no": who.EmployeeNo}})
 			}
@@ -139,7 +141,7 @@ func (s *Service) ChangeTicket(ctx context.Context, a Agent, id string, c Ticket
 				}
 			}
 			if len(tags) > MaxTags {
-				return Errorf(CodeInvalid, "a ticket has at most %d tags", MaxTags)
+				return Errorf(CodeInvalid, "a ticket has at most %d tags", MaxTags).Say("err.too_many_tags", "max", strconv.Itoa(MaxTags))
 			}
 			f.Tags = &tags
 		}
@@ -203,7 +205,7 @@ func normalizeTags(in []string) ([]string, error) {
 		case strings.ContainsAny(tag, ",\n\r\t") || !ValidText(tag):
 			return nil, Errorf(CodeInvalid, "tag %q must not contain commas or control characters", tag)
 		case utf8.RuneCountInString(tag) > maxTagRunes:
-			return nil, Errorf(CodeInvalid, "tag %q is longer than %d characters", tag, maxTagRunes)
+			return nil, Errorf(CodeInvalid, "tag %q is longer than %d characters", tag, maxTagRunes).Say("err.tag_too_long", "max", strconv.Itoa(maxTagRunes))
 		}
 		if !slices.Contains(out, tag) {
 			out = append(out, tag)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"huiliu/channels"
 	"huiliu/desk"
@@ -207,16 +208,24 @@ func TestSites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(site.Key) < 10 || len(site.Secret) < 32 || !slices.Equal(site.Origins, []string{"https://shop.example.com", "http://127.0.0.1:8123"}) {
-		t.Fatalf("site %+v", site)
+	if len(site.Key) < 10 || site.Secret != "" || !slices.Equal(site.Origins, []string{"https://shop.example.com", "http://127.0.0.1:8123"}) {
+		t.Fatalf("site %+v (the secret is left out)", site)
 	}
 	got, err := db.SiteByKey(ctx, site.Key)
-	if err != nil || got.Secret != site.Secret || got.Greeting != "您好！" {
+	if err != nil || len(got.Secret) < 32 || got.Greeting != "您好！" {
 		t.Fatalf("by key: %v %+v", err, got)
 	}
 	changed, err := svc.ChangeSite(ctx, desk.Actor{}, site.ID, desk.SiteChange{HoursNote: ptr("工作日 9:00–18:00"), RotateSecret: true})
-	if err != nil || changed.Secret == site.Secret || changed.HoursNote != "工作日 9:00–18:00" || changed.Name != "租机商城" {
+	if err != nil || changed.Secret != "" || changed.HoursNote != "工作日 9:00–18:00" || changed.Name != "租机商城" {
 		t.Fatalf("change: %v %+v", err, changed)
+	}
+	rotated, err := svc.RevealSiteSecret(ctx, desk.Actor{}, site.ID)
+	if err != nil || len(rotated.Secret) < 32 || rotated.Secret == got.Secret || rotated.PreviousSecret != "" {
+		t.Fatalf("reveal after rotation: %v %+v", err, rotated)
+	}
+	stored, _ := db.SiteByKey(ctx, site.Key)
+	if stored.PreviousSecret != got.Secret || stored.PreviousUntil.Sub(changed.PreviousUntil).Abs() >= time.Millisecond || changed.PreviousUntil.IsZero() {
+		t.Fatalf("the old secret is not kept for its grace: %+v", stored)
 	}
 	for _, bad := range []string{"shop.example.com", "ftp://x", "https://x/path", "https://user@x"} {
 		if _, err := svc.ChangeSite(ctx, desk.Actor{}, site.ID, desk.SiteChange{Origins: &[]string{bad}}); desk.CodeOf(err) != desk.CodeInvalid {

@@ -110,7 +110,7 @@ func (t *txn) PutTeamRouting(ctx context.Context, tr desk.TeamRouting) error {
 }
 
 func (r reader) AgentRoutings(ctx context.Context) ([]desk.AgentRouting, error) {
-	rows, err := r.q.QueryContext(ctx, `SELECT agent_id, capacity, languages, channels, categories, last_assigned_at
+	rows, err := r.q.QueryContext(ctx, `SELECT agent_id, capacity, languages, channels, categories, last_assigned_at, auto_assign
 		FROM agent_routing ORDER BY agent_id`)
 	if err != nil {
 		return nil, wrap(err, "agent routing")
@@ -121,9 +121,11 @@ func (r reader) AgentRoutings(ctx context.Context) ([]desk.AgentRouting, error) 
 		var a desk.AgentRouting
 		var langs, chans, cats string
 		var last int64
-		if err := rows.Scan(&a.AgentID, &a.Capacity, &langs, &chans, &cats, &last); err != nil {
+		var auto int
+		if err := rows.Scan(&a.AgentID, &a.Capacity, &langs, &chans, &cats, &last, &auto); err != nil {
 			return nil, wrap(err, "agent routing")
 		}
+		a.AutoAssign = auto != 0
 		a.Languages, a.Channels, a.Categories, a.LastAssignedAt = splitTags(langs), splitTags(chans), splitTags(cats), fromMs(last)
 		out = append(out, a)
 	}
@@ -132,10 +134,10 @@ func (r reader) AgentRoutings(ctx context.Context) ([]desk.AgentRouting, error) 
 
 // PutAgentRouting keeps last_assigned_at: only assignments move it.
 func (t *txn) PutAgentRouting(ctx context.Context, a desk.AgentRouting) error {
-	_, err := t.q.ExecContext(ctx, `INSERT INTO agent_routing (agent_id, capacity, languages, channels, categories)
-		VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (agent_id) DO UPDATE SET capacity = $2, languages = $3, channels = $4, categories = $5`,
-		a.AgentID, a.Capacity, joinTags(a.Languages), joinTags(a.Channels), joinTags(a.Categories))
+	_, err := t.q.ExecContext(ctx, `INSERT INTO agent_routing (agent_id, capacity, languages, channels, categories, auto_assign)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (agent_id) DO UPDATE SET capacity = $2, languages = $3, channels = $4, categories = $5, auto_assign = $6`,
+		a.AgentID, a.Capacity, joinTags(a.Languages), joinTags(a.Channels), joinTags(a.Categories), boolInt(a.AutoAssign))
 	return wrap(err, "agent routing of %s", a.AgentID)
 }
 

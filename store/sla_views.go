@@ -10,7 +10,8 @@ import (
 )
 
 // ActiveSLAs reads the SLA rows of open and pending tickets the visibility
-// lets see, with their team and whether an open follow-up is overdue at now.
+// lets see, with their team and the due time of the earliest open follow-up
+// overdue at now.
 //
 // Whether a target is at risk depends on the instant and on business
 // hours, so SQL cannot tell; the desk evaluates the clocks. The query is
@@ -28,7 +29,8 @@ func (r reader) ActiveSLAs(ctx context.Context, vis *desk.Visibility, now time.T
 	nowArg, limitArg := fmt.Sprintf("$%d", len(args)-1), fmt.Sprintf("$%d", len(args))
 	overdue := `EXISTS (SELECT 1 FROM ticket_followups f WHERE f.ticket_id = t.id AND f.done_at = 0 AND f.due_at <= ` + nowArg + `)`
 	rows, err := r.q.QueryContext(ctx, `SELECT t.id, t.team_id, COALESCE(s.policy_id, ''), COALESCE(s.calendar_id, ''),
-		COALESCE(s.clocks, '[]'), CASE WHEN `+overdue+` THEN 1 ELSE 0 END
+		COALESCE(s.clocks, '[]'), COALESCE((SELECT MIN(f.due_at) FROM ticket_followups f
+			WHERE f.ticket_id = t.id AND f.done_at = 0 AND f.due_at <= `+nowArg+`), 0)
 		FROM tickets t LEFT JOIN ticket_sla s ON s.ticket_id = t.id
 		WHERE `+where+` AND (COALESCE(s.policy_id, '') <> '' OR `+overdue+`)
 		ORDER BY t.id LIMIT `+limitArg, args...)
@@ -40,14 +42,16 @@ func (r reader) ActiveSLAs(ctx context.Context, vis *desk.Visibility, now time.T
 	for rows.Next() {
 		var a desk.ActiveSLA
 		var clocks string
-		var late int
+		var late int64
 		if err := rows.Scan(&a.TicketID, &a.TeamID, &a.PolicyID, &a.CalendarID, &clocks, &late); err != nil {
 			return nil, wrap(err, "active sla rows")
 		}
 		if err := json.Unmarshal([]byte(clocks), &a.Clocks); err != nil {
 			return nil, fmt.Errorf("store: sla of ticket %s: clocks: %w", a.TicketID, err)
 		}
-		a.FollowupOverdue = late != 0
+		if late != 0 {
+			a.FollowupOverdue, a.FollowupDue = true, fromMs(late)
+		}
 		out = append(out, a)
 	}
 	return out, wrap(rows.Err(), "active sla rows")

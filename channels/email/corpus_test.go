@@ -231,3 +231,13 @@ func TestOwnAddressIsDropped(t *testing.T) {
 		t.Fatalf("outcome %v, stored %+v; want our own mail dropped", out, in)
 	}
 }
+
+func TestBloatedHTMLKeepsItsContent(t *testing.T) {
+	style := "<style>" + strings.Repeat("p.MsoNormal{margin:0cm;font-size:11.0pt}\n", 3000) + "</style>"
+	raw := "From: a@example.cn\r\nSubject: outlook\r\nMessage-ID: <bloat@x>\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><head>" +
+		style + "<!--[if gte mso 9]><xml><o:shapedefaults/></xml><![endif]--></head><body><p>请尽快处理</p></body></html>\r\n"
+	m := ParseMail([]byte(raw))
+	if !strings.Contains(m.HTML, "请尽快处理") || strings.Contains(m.HTML, "MsoNormal") {
+		t.Fatalf("html kept %d bytes: %.200q", len(m.HTML), m.HTML)
+	}
+}

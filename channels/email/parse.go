@@ -292,6 +292,10 @@ func decodeHeader(v string) string {
 	return clean(v)
 }
 
+// htmlBloat is what of an HTML mail no desk shows: style sheets, comments
+// (Word's conditional ones included) and head metadata.
+var htmlBloat = regexp.MustCompile(`(?is)<style\b.*?</style\s*>|<!--.*?-->|<xml\b.*?</xml\s*>|<meta\b[^>]*>`)
+
 var bracketed = regexp.MustCompile(`<([^<>\s"]+@[^<>\s"]+)>`)
 
 var addrSpec = regexp.MustCompile(`[^\s<>"(),;:]+@[^\s<>"(),;:]+`)
@@ -396,6 +400,11 @@ func (m *Mail) fitLimits(dropped []string) {
 	const note = "\n\n[… cut: the mail is longer than the desk keeps / 邮件过长，已截断]"
 	if len(m.Text) > maxTextBytes {
 		m.Text = truncBytes(m.Text, maxTextBytes-len(note)) + note
+	}
+	if len(m.HTML) > maxTextBytes {
+		// Outlook and Word pad their HTML with style sheets and
+		// conditional comments the desk's sanitizer drops anyway.
+		m.HTML = htmlBloat.ReplaceAllString(m.HTML, "")
 	}
 	if len(m.HTML) > maxTextBytes {
 		// Half an HTML document would render wrongly; the text stands in.

@@ -49,6 +49,9 @@ func fileLink(site *Site, ticketID, fileID string, exp time.Time) string {
 	return "/webchat/file?" + q.Encode()
 }
 
+// errBadFileLink is a file link no key of the site signed.
+var errBadFileLink = errors.New("webchat: file link not signed by the site")
+
 func fileMAC(secret []byte, siteKey, ticketID, fileID, exp string) []byte {
 	h := hmac.New(sha256.New, secret)
 	h.Write([]byte("file\n" + siteKey + "\n" + ticketID + "\n" + fileID + "\n" + exp))
@@ -84,7 +87,13 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
 	ticket, file, exp := q.Get("t"), q.Get("f"), q.Get("exp")
 	sig, _ := hex.DecodeString(q.Get("sig"))
 	n, perr := strconv.ParseInt(exp, 10, 64)
-	if !ok || perr != nil || !hmac.Equal(sig, fileMAC(site.Secret, site.Key, ticket, file, exp)) {
+	_, macErr := verifyAny(site, s.now(), func(k []byte) (bool, error) {
+		if hmac.Equal(sig, fileMAC(k, site.Key, ticket, file, exp)) {
+			return true, nil
+		}
+		return false, errBadFileLink
+	})
+	if !ok || perr != nil || macErr != nil {
 		writeJSONError(w, http.StatusForbidden, CodeBadLink, "this file link is not valid")
 		return
 	}

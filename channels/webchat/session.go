@@ -52,7 +52,7 @@ func (c *conn) hello(f clientFrame) bool {
 	site := c.site
 	visitorID := ""
 	if f.Visitor != "" {
-		id, err := verifyVisitor(site.Secret, site.Key, f.Visitor)
+		id, err := verifyAny(*site, c.s.now(), func(k []byte) (string, error) { return verifyVisitor(k, site.Key, f.Visitor) })
 		if err != nil {
 			// Never trusted: a bad token only costs the client its history.
 			c.logger().Info("webchat: visitor token refused; starting a new visitor", "reason", err)
@@ -70,7 +70,7 @@ func (c *conn) hello(f clientFrame) bool {
 	}
 	state := identityNone
 	if f.Identity != nil {
-		id, err := verifyIdentity(site.Secret, *f.Identity, c.s.now())
+		id, err := verifyAny(*site, c.s.now(), func(k []byte) (identity, error) { return verifyIdentity(k, *f.Identity, c.s.now()) })
 		if err != nil {
 			state = identityIgnored
 			c.logger().Warn("webchat: signed identity ignored; chatting anonymously", "visitor", visitorID, "reason", err,

@@ -26,5 +26,6 @@ func (s *Server) sharedSite(site Site) *Site {
 
 func sameSite(a, b Site) bool {
 	return a.ID == b.ID && a.Key == b.Key && a.Name == b.Name && bytes.Equal(a.Secret, b.Secret) &&
+		bytes.Equal(a.PreviousSecret, b.PreviousSecret) && a.PreviousUntil.Equal(b.PreviousUntil) &&
 		slices.Equal(a.Origins, b.Origins) && a.Greeting == b.Greeting && a.HoursNote == b.HoursNote
 }

@@ -340,8 +340,11 @@ func setupDesk(t *testing.T, env []string, url, admin string) *browserDesk {
 	d.agent.token = sess.Token
 	site, _ := json.Marshal(map[string]any{"name": "租机商城 · 测试店", "origins": []string{d.shop.origin},
 		"greeting": "您好，欢迎来到租机商城在线客服。", "hours_note": "工作日 9:00–18:00"})
-	if st := apiCall(t, url, admin, "POST", "/api/v1/sites", string(site), &d.site); st != 201 || d.site.Key == "" || d.site.Secret == "" {
+	if st := apiCall(t, url, admin, "POST", "/api/v1/sites", string(site), &d.site); st != 201 || d.site.Key == "" {
 		t.Fatalf("create site: %d %+v", st, d.site)
+	}
+	if st := apiCall(t, url, admin, "POST", "/api/v1/sites/"+d.site.ID+"/secret", "", &d.site); st != 200 || d.site.Secret == "" {
+		t.Fatalf("reveal the site's secret: %d", st)
 	}
 	d.shop.siteKey = d.site.Key
 	return d

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"runtime"
@@ -37,6 +39,7 @@ func (a *app) readyChecks(tg *telegram.Channel) []web.Check {
 	checks := []web.Check{
 		{Name: "database", Ping: a.db.Ping},
 		{Name: "queue", Ping: a.queue.Ping, Optional: true},
+		{Name: "sla_calendars", Ping: a.calendarCheck, Optional: true},
 	}
 	if tg == nil {
 		return checks
@@ -53,6 +56,24 @@ func (a *app) readyChecks(tg *telegram.Channel) []web.Check {
 		}})
 	}
 	return checks
+}
+
+// calendarCheck fails while an SLA calendar in use lacks a year's public
+// holidays, so /readyz and the log say so next to the desk's banner.
+func (a *app) calendarCheck(ctx context.Context) error {
+	gaps, err := a.svc.CalendarGaps(ctx)
+	if err != nil || len(gaps) == 0 {
+		return err
+	}
+	var b strings.Builder
+	for i, g := range gaps {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "calendar %q has no public-holiday schedule for %v (only weekends are days off)", g.Name, g.Missing)
+	}
+	b.WriteString("; import the State Council notice on /admin/sla")
+	return errors.New(b.String())
 }
 
 // countedBackend counts the refusals of its rate limiter by limit.

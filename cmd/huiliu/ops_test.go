@@ -62,6 +62,27 @@ func TestOperatorsSeeDegradationAndAgentsStillSignIn(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 
+	// A calendar in use that lacks this year's holidays is reported too.
+	if code, r := ready(); r.Checks["sla_calendars"] != "ok" {
+		t.Fatalf("calendars before any policy: %d %+v", code, r)
+	}
+	token, stderr, code := huiliu(t, env, "", "token", "add", "--agent", "ops@example.com", "--name", "tests")
+	if code != 0 {
+		t.Fatalf("token add: %s", stderr)
+	}
+	token = strings.TrimSpace(token)
+	if st := apiCall(t, url, token, "POST", "/api/v1/sla/calendars", `{"name":"old","timezone":"Asia/Shanghai",
+		"hours":{"mon":"09:00-18:00"},"schedule":"year 2001\nholiday 2001-01-01 元旦\n"}`, nil); st != http.StatusCreated {
+		t.Fatalf("calendar: %d", st)
+	}
+	if st := apiCall(t, url, token, "POST", "/api/v1/sla/policies", `{"name":"p","calendar_id":"old","first_response":"1h"}`, nil); st != http.StatusCreated {
+		t.Fatalf("policy: %d", st)
+	}
+	if code, r := ready(); code != 200 || r.Checks["sla_calendars"] != "degraded" ||
+		!strings.Contains(r.Detail["sla_calendars"], `calendar "old" has no public-holiday schedule`) {
+		t.Fatalf("a calendar without this year's holidays: %d %+v", code, r)
+	}
+
 	get := func(auth string) (int, string) {
 		req, _ := http.NewRequest("GET", url+"/metrics", nil)
 		if auth != "" {
@@ -107,6 +128,7 @@ func TestOperatorsSeeDegradationAndAgentsStillSignIn(t *testing.T) {
 	if !strings.Contains(m, "huiliu_rate_limiter_fallbacks_total ") || strings.Contains(m, "huiliu_rate_limiter_fallbacks_total 0\n") {
 		t.Errorf("the login's fallback was not counted:\n%s", grepLines(m, "fallback"))
 	}
+
 }
 
 func grepLines(s, sub string) string {

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"slices"
 	"time"
 
 	"huiliu/channels"
@@ -91,6 +92,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		Service:       a.svc,
 		Events:        a.queue.Bus(),
 		Ready:         append(a.readyChecks(tg), a.emailReadyChecks(em)...),
+		Channels:      channelNames(adapters),
 		MetricsToken:  cfg.MetricsToken,
 		Metrics:       metrics,
 		Logger:        log,
@@ -132,6 +134,9 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	defer log.Info("huiliu stopped")
 	log.Info("huiliu is serving", "addr", ln.Addr().String(), "store", store, "queues", queues, "version", version)
+	if err := a.calendarCheck(ctx); err != nil {
+		log.Warn("sla: calendars need next year's holidays", "err", err)
+	}
 	fmt.Fprintf(stdout, "huiliu %s listening on http://%s (%s, %s)\n", version, ln.Addr(), store, queues)
 	fmt.Fprintf(stdout, "next: create an admin with 'huiliu agent add --email you@example.com --name You --role admin', then see http://%s/api/v1/openapi.json\n", ln.Addr())
 
@@ -213,4 +218,16 @@ func pruneLoop(ctx context.Context, a *app, log *slog.Logger) {
 		case <-t.C:
 		}
 	}
+}
+
+// channelNames are the channels this node runs: the website chat and the
+// API's inbound always, and every configured outbound channel.
+func channelNames(adapters []channels.Adapter) []string {
+	names := []string{"webchat", "api"}
+	for _, ad := range adapters {
+		if !slices.Contains(names, ad.Name()) {
+			names = append(names, ad.Name())
+		}
+	}
+	return names
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"reflect"
 	"slices"
+	"strings"
 
 	"huiliu/cmd/huiliu/internal/services"
 	"huiliu/desk"
@@ -165,6 +166,9 @@ func (a *app) slaPolicyFromConfig(ctx context.Context, pc SLAPolicyConfig) (desk
 		s := desk.EscalationStep{Target: sc.Target, Percent: sc.Percent, Notify: sc.Notify, RaisePriority: sc.RaisePriority, Tag: sc.Tag}
 		if s.AfterBreach, err = dur(fmt.Sprintf("ladder step %d after_breach", i+1), sc.AfterBreach); err != nil {
 			return p, err
+		}
+		if strings.TrimSpace(sc.AfterBreach) != "" && s.AfterBreach == 0 && s.Percent == 0 {
+			s.Percent = 100 // "0 after the breach" is the breach itself, as the API reads it
 		}
 		if s.Team, err = team(sc.Team); err != nil {
 			return p, fmt.Errorf("ladder step %d: %w", i+1, err)

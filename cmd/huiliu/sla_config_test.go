@@ -33,6 +33,10 @@ resolution = "8h"
   target = "first_response"
   percent = 80
   notify = ["owner", "supervisors"]
+  [[sla_policy.ladder]]
+  target = "first_response"
+  after_breach = "0"
+  tag = "late"
 `
 
 func TestSLAConfigAppliedOnceAndKeptInStep(t *testing.T) {
@@ -59,7 +63,8 @@ func TestSLAConfigAppliedOnceAndKeptInStep(t *testing.T) {
 		t.Fatal(err)
 	}
 	ps, err := a.db.SLAPolicies(ctx)
-	if err != nil || len(ps) != 1 || ps[0].Category != "complaint" || time.Duration(ps[0].FirstResponse) != time.Hour || len(ps[0].Ladder) != 1 {
+	if err != nil || len(ps) != 1 || ps[0].Category != "complaint" || time.Duration(ps[0].FirstResponse) != time.Hour || len(ps[0].Ladder) != 2 ||
+		ps[0].Ladder[1].Percent != 100 || ps[0].Ladder[1].AfterBreach != 0 {
 		t.Fatalf("policies %+v %v", ps, err)
 	}
 	cal, err := a.db.SLACalendarByName(ctx, "hk")

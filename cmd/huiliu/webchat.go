@@ -48,7 +48,7 @@ func (s chatSites) SiteByKey(ctx context.Context, key string) (webchat.Site, err
 		return webchat.Site{}, err
 	}
 	return webchat.Site{ID: site.ID, Key: site.Key, Name: site.Name, Secret: []byte(site.Secret), Origins: site.Origins,
-		Greeting: site.Greeting, HoursNote: site.HoursNote}, nil
+		Greeting: site.Greeting, HoursNote: site.HoursNote, PreviousSecret: []byte(site.PreviousSecret), PreviousUntil: site.PreviousUntil}, nil
 }
 
 // chatHistory gives the widget the customer's view of a ticket

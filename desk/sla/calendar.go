@@ -167,6 +167,12 @@ type Calendar struct {
 	Holidays map[Date]string
 	Workdays map[Date]string
 
+	// Years are the years whose official holiday schedule the calendar
+	// holds (Apply adds a schedule's declared years). A year not listed has
+	// only weekends as days off, which is wrong for any real year in
+	// mainland China, so admins are warned before such a year starts.
+	Years []int
+
 	// AlwaysOpen makes the calendar 24x7: every instant is business time and
 	// Hours, holidays and make-up days are ignored.
 	AlwaysOpen bool
@@ -212,6 +218,7 @@ func (c *Calendar) Clone() *Calendar {
 		n.Hours[d] = slices.Clone(ivs)
 	}
 	n.MakeupHours = slices.Clone(c.MakeupHours)
+	n.Years = slices.Clone(c.Years)
 	n.Holidays = maps.Clone(c.Holidays)
 	n.Workdays = maps.Clone(c.Workdays)
 	if n.Holidays == nil {
@@ -293,6 +300,12 @@ func (c *Calendar) HoursOn(d Date) []Interval {
 		return c.makeupHours()
 	}
 	return c.Hours[d.Weekday()]
+}
+
+// Covers reports whether the calendar knows year's holidays: a 24x7
+// calendar needs none.
+func (c *Calendar) Covers(year int) bool {
+	return c.AlwaysOpen || slices.Contains(c.Years, year)
 }
 
 func hasDate(m map[Date]string, d Date) bool {

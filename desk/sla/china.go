@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -17,34 +18,77 @@ var chinaData embed.FS
 // 13:30-18:00 with a lunch break.
 var ChinaHours = []Interval{{At(9, 0), At(12, 0)}, {At(13, 30), At(18, 0)}}
 
+// ChinaMainlandYears lists the years with a built-in schedule, oldest first.
+func ChinaMainlandYears() []int {
+	entries, err := chinaData.ReadDir("data")
+	if err != nil {
+		panic(fmt.Sprintf("sla: built-in schedules: %v", err))
+	}
+	var years []int
+	for _, e := range entries {
+		var y int
+		if _, err := fmt.Sscanf(e.Name(), "cn%d.txt", &y); err == nil {
+			years = append(years, y)
+		}
+	}
+	slices.Sort(years)
+	return years
+}
+
 // ChinaMainland returns a calendar for Asia/Shanghai, Monday to Friday with
 // ChinaHours, carrying the built-in public holidays and make-up workdays of
-// year. Only years with a data file are known (2026); for others it returns
-// an error, and the caller can build the calendar with NewCalendar and import
-// the official schedule with ParseSchedule and Apply. Dates outside year are
-// ordinary days: a deadline running into the next year does not see its
-// holidays until that year's schedule is applied.
+// year. Only years with a data file are known (ChinaMainlandYears); for
+// others it returns an error, and the caller can build the calendar with
+// NewCalendar and import the official schedule with ParseSchedule and
+// Apply. Dates outside year are ordinary days: a deadline running into the
+// next year does not see its holidays until that year's schedule is applied.
 func ChinaMainland(year int) (*Calendar, error) {
-	raw, err := chinaData.ReadFile(fmt.Sprintf("data/cn%d.txt", year))
+	cal, err := chinaBase(fmt.Sprintf("china-mainland-%d", year))
 	if err != nil {
-		return nil, fmt.Errorf("sla: no built-in mainland China schedule for %d; import the State Council notice: %w", year, err)
+		return nil, err
 	}
+	if err := applyChinaYear(cal, year); err != nil {
+		return nil, err
+	}
+	return cal, nil
+}
+
+// ChinaMainlandAll returns the mainland calendar with every built-in year
+// applied; its Years say which years it knows. The data is embedded and
+// covered by tests, so a failure here is a build defect and panics.
+func ChinaMainlandAll() *Calendar {
+	cal, err := chinaBase("china-mainland")
+	if err == nil {
+		for _, y := range ChinaMainlandYears() {
+			if err = applyChinaYear(cal, y); err != nil {
+				break
+			}
+		}
+	}
+	if err != nil {
+		panic(err)
+	}
+	return cal
+}
+
+func chinaBase(name string) (*Calendar, error) {
 	loc, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {
 		return nil, fmt.Errorf("sla: china calendar: %w", err)
 	}
-	cal, err := NewCalendar(fmt.Sprintf("china-mainland-%d", year), loc, Weekdays(ChinaHours...))
+	return NewCalendar(name, loc, Weekdays(ChinaHours...))
+}
+
+func applyChinaYear(cal *Calendar, year int) error {
+	raw, err := chinaData.ReadFile(fmt.Sprintf("data/cn%d.txt", year))
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("sla: no built-in mainland China schedule for %d; import the State Council notice: %w", year, err)
 	}
 	s, err := ParseSchedule(bytes.NewReader(raw))
 	if err != nil {
-		return nil, fmt.Errorf("sla: built-in schedule %d: %w", year, err)
+		return fmt.Errorf("sla: built-in schedule %d: %w", year, err)
 	}
-	if err := cal.Apply(s); err != nil {
-		return nil, err
-	}
-	return cal, nil
+	return cal.Apply(s)
 }
 
 // China2026 returns ChinaMainland(2026). The data is embedded and covered by

@@ -1,6 +1,7 @@
 package sla
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -44,5 +45,38 @@ func TestChina2026Data(t *testing.T) {
 	delete(other.Holidays, Date{2026, 10, 1})
 	if _, ok := cal.Holidays[Date{2026, 10, 1}]; !ok {
 		t.Error("China2026 calendars share state")
+	}
+}
+
+// TestCalendarYears checks that a calendar says which years' holidays it
+// holds: the built-in years, plus those an imported schedule declares.
+func TestCalendarYears(t *testing.T) {
+	all := ChinaMainlandAll()
+	if got, want := all.Years, ChinaMainlandYears(); !slices.Equal(got, want) || len(got) == 0 {
+		t.Fatalf("built-in calendar years %v, data files %v", got, want)
+	}
+	if !all.Covers(2026) || all.Covers(2031) {
+		t.Errorf("Covers: 2026 %v, 2031 %v", all.Covers(2026), all.Covers(2031))
+	}
+	s, err := ParseSchedule(strings.NewReader("year 2031\nholiday 2031-01-01 元旦\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	imported := all.Clone()
+	if err := imported.Apply(s); err != nil {
+		t.Fatal(err)
+	}
+	if !imported.Covers(2031) || all.Covers(2031) {
+		t.Errorf("after import: clone covers 2031 %v, original %v", imported.Covers(2031), all.Covers(2031))
+	}
+	d := Date{2032, 1, 1}
+	bad := Schedule{Years: []int{2032}, Entries: []Entry{{Kind: Holiday, From: d, To: d}, {Kind: Workday, From: d, To: d}}}
+	before := slices.Clone(imported.Years)
+	if err := imported.Apply(bad); err == nil || !slices.Equal(imported.Years, before) {
+		t.Errorf("a refused schedule changed the years: %v → %v (err %v)", before, imported.Years, err)
+	}
+	open := AlwaysOpenCalendar("24x7", all.Location)
+	if !open.Covers(2040) {
+		t.Error("a 24x7 calendar needs no holiday data")
 	}
 }

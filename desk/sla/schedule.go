@@ -284,6 +284,12 @@ func (c *Calendar) Apply(s Schedule) error {
 		return fmt.Errorf("sla: apply schedule: %w", err)
 	}
 	c.Holidays, c.Workdays = hol, work
+	for _, y := range s.Years {
+		if !slices.Contains(c.Years, y) {
+			c.Years = append(c.Years, y)
+		}
+	}
+	slices.Sort(c.Years)
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"huiliu/desk"
+	"huiliu/i18n"
 )
 
 // statusOf is the one place a domain error code becomes an HTTP status.
@@ -63,7 +64,7 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		var he *echo.HTTPError
 		switch {
 		case errors.As(err, &de):
-			body = errorDetail{Code: de.Code, Message: de.Message}
+			body = errorDetail{Code: de.Code, Message: spokenMessage(c.Request(), de)}
 			if de.RetryAfter > 0 {
 				setRetryAfter(c, de.RetryAfter)
 			}
@@ -101,4 +102,18 @@ func setRetryAfter(c echo.Context, d time.Duration) string {
 	secs := strconv.Itoa(max(1, int(math.Ceil(d.Seconds()))))
 	c.Response().Header().Set("Retry-After", secs)
 	return secs
+}
+
+// spokenMessage is e's message in the reader's language when they chose
+// one (the desk's language cookie or an Accept-Language header) and the
+// catalog words it; API clients that name no language get the English.
+func spokenMessage(r *http.Request, e *desk.Error) string {
+	if e.Key == "" || (r.Header.Get("Accept-Language") == "" && !hasLangCookie(r)) {
+		return e.Message
+	}
+	lang := pickLanguage(r)
+	if !i18n.Has(lang, e.Key) {
+		return e.Message
+	}
+	return i18n.T(lang, e.Key, e.Args...)
 }

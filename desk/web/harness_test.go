@@ -58,12 +58,23 @@ func newHarness(t testing.TB) *harness {
 // after-commit observers (a router).
 func newHarnessAt(t testing.TB, now func() time.Time, observers ...desk.Observer) *harness {
 	t.Helper()
+	return newHarnessWith(t, now, nil, observers...)
+}
+
+// newHarnessWith is newHarnessAt with the server's options changed by
+// configure (nil: as they are).
+func newHarnessWith(t testing.TB, now func() time.Time, configure func(*web.Options), observers ...desk.Observer) *harness {
+	t.Helper()
 	db := storetest.New(t)
 	q := memory.New()
 	t.Cleanup(func() { q.Close() })
 	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: q.Limiter(), Now: now, Observers: observers})
 	h := &harness{t: t, svc: svc, db: db, now: now, bus: q.Bus()}
-	srv := web.New(web.Options{Service: svc, Events: q.Bus(), Ready: []web.Check{{Name: "database", Ping: db.Ping}, {Name: "queue", Ping: q.Ping}}})
+	opts := web.Options{Service: svc, Events: q.Bus(), Ready: []web.Check{{Name: "database", Ping: db.Ping}, {Name: "queue", Ping: q.Ping}}}
+	if configure != nil {
+		configure(&opts)
+	}
+	srv := web.New(opts)
 	h.srv = httptest.NewServer(srv)
 	t.Cleanup(h.srv.Close)
 	t.Cleanup(srv.CloseStreams)

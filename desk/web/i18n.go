@@ -29,6 +29,12 @@ func jsCatalog(lang string) map[string]string {
 
 // pickLanguage honours the switcher's cookie, then the browser's
 // Accept-Language, then falls back to Chinese.
+// hasLangCookie reports whether the reader chose the desk's language.
+func hasLangCookie(r *http.Request) bool {
+	ck, err := r.Cookie(langCookie)
+	return err == nil && slices.Contains(i18n.Languages, ck.Value)
+}
+
 func pickLanguage(r *http.Request) string {
 	if ck, err := r.Cookie(langCookie); err == nil && slices.Contains(i18n.Languages, ck.Value) {
 		return ck.Value

@@ -61,6 +61,7 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 		"DELETE /api/v1/canned-replies/:id":             {other: 403, own: 204},
 		"PATCH /api/v1/agents/:id":                      {other: 403, own: 200, body: map[string]any{"name": "李娜"}},
 		"PATCH /api/v1/sites/:id":                       {other: 403, own: 200, body: map[string]any{"greeting": "hi"}},
+		"POST /api/v1/sites/:id/secret":                 {other: 403, own: 200},
 		"GET /api/v1/routing/agents/:id":                {other: 403, own: 200},
 		"PUT /api/v1/routing/agents/:id":                {other: 403, own: 200, body: map[string]any{"capacity": 3}},
 		"PUT /api/v1/routing/teams/:id":                 {other: 403, own: 200, body: map[string]any{"mode": "pull"}},
@@ -76,7 +77,7 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 	// Which object each route's :id names, when it is not the ticket.
 	kindOf := map[string]string{
 		"/api/v1/attachments/:id": ":attachment", "/api/v1/contacts/:id": ":contact", "/api/v1/canned-replies/:id": ":canned",
-		"/api/v1/agents/:id": ":agent", "/api/v1/sites/:id": ":site", "/api/v1/routing/agents/:id": ":agent",
+		"/api/v1/agents/:id": ":agent", "/api/v1/sites/:id": ":site", "/api/v1/sites/:id/secret": ":site", "/api/v1/routing/agents/:id": ":agent",
 		"/api/v1/routing/teams/:id": ":team", "/api/v1/routing/rules/:id": ":rule", "/api/v1/sla/calendars/:id": ":calendar",
 		"/api/v1/sla/policies/:id": ":policy",
 	}

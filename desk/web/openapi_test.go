@@ -383,7 +383,8 @@ func oaJSONFields(st reflect.Type) map[string]oaField {
 		if name == "" {
 			name = f.Name
 		}
-		fs[name] = oaField{typ: f.Type, omitempty: slices.Contains(strings.Split(opts, ","), "omitempty")}
+		flags := strings.Split(opts, ",")
+		fs[name] = oaField{typ: f.Type, omitempty: slices.Contains(flags, "omitempty") || slices.Contains(flags, "omitzero")}
 	}
 	return fs
 }

@@ -230,6 +230,7 @@ func (s *Server) withChrome(ctx context.Context, c echo.Context, d *pageData, ac
 	pj["pos"] = s.livePos(ctx)
 	pj["me"] = p.Agent.ID
 	d.PageJSON = pj
+	d.CalendarGaps = s.calendarGaps(ctx, p.Agent)
 	return nil
 }
 

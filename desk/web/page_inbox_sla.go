@@ -13,8 +13,9 @@ import (
 // slaViewTickets lists the tickets of the at-risk or breached view: the
 // alerts the desk evaluates now (desk.SLAAlerts, bounded), narrowed by the
 // page's status, channel and search filters, at most one page. The views
-// are short by nature, so they have no cursor; their order is the alerts'
-// (ticket id, which is creation order), oldest first: the longest waiting.
+// are short by nature, so they have no cursor; their order is the alerts':
+// breached tickets the most overdue first, at-risk ones by ticket id
+// (creation order), the longest waiting first.
 func (s *Server) slaViewTickets(ctx context.Context, a desk.Agent, view string, f desk.TicketFilter) ([]desk.Ticket, error) {
 	al, err := s.svc.SLAAlerts(ctx, a)
 	if err != nil {

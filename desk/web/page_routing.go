@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -71,7 +72,7 @@ func (s *Server) routingPage(c echo.Context) error {
 		Priorities []string
 		Weekdays   []routingWeekday
 	}
-	data.Channels, data.Weekdays = channelChoices, routingWeekdays
+	data.Channels, data.Weekdays = s.runningChannels(), routingWeekdays
 	data.Priorities = []string{string(desk.PriorityLow), string(desk.PriorityNormal), string(desk.PriorityHigh), string(desk.PriorityUrgent)}
 	for _, t := range teams {
 		data.TeamChoice = append(data.TeamChoice, routingPageChoice{ID: t.ID, Name: t.Name})
@@ -98,6 +99,21 @@ func (s *Server) routingPage(c echo.Context) error {
 	return s.render(c, http.StatusOK, "admin_routing.html", d)
 }
 
+// runningChannels are the channels rules and policies may name: those this
+// desk runs, in the inbox's order.
+func (s *Server) runningChannels() []string {
+	if s.opts.Channels == nil {
+		return channelChoices
+	}
+	var out []string
+	for _, ch := range channelChoices {
+		if slices.Contains(s.opts.Channels, ch) {
+			out = append(out, ch)
+		}
+	}
+	return out
+}
+
 // conditionWords says a rule's conditions in the page's language.
 func conditionWords(lang string, c desk.RuleConditions) string {
 	var parts []string
@@ -106,7 +122,11 @@ func conditionWords(lang string, c desk.RuleConditions) string {
 			parts = append(parts, i18n.T(lang, key)+": "+strings.Join(vals, ", "))
 		}
 	}
-	add("routing.cond.channels", c.Channels)
+	chans := make([]string, len(c.Channels))
+	for i, ch := range c.Channels {
+		chans[i] = translateValue(lang, "channel.", ch)
+	}
+	add("routing.cond.channels", chans)
 	add("routing.cond.languages", c.Languages)
 	add("routing.cond.categories", c.Categories)
 	add("routing.cond.keywords", c.Keywords)

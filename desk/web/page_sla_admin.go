@@ -19,6 +19,13 @@ type slaAdminPolicy struct {
 	Steps                 int
 }
 
+// slaAdminCalendar is a calendar row with the years of holidays it holds
+// and the years it would count with weekends only.
+type slaAdminCalendar struct {
+	desk.SLACalendar
+	Years, WeekendsOnly string
+}
+
 // slaAdminPage lists SLA calendars and policies (admins) and holds the
 // forms that create and edit them; sla_admin.js writes through the REST
 // API (/api/v1/sla/...), whose errors — a schedule's line numbers
@@ -61,14 +68,20 @@ func (s *Server) slaAdminPage(c echo.Context) error {
 		}
 		rows = append(rows, slaAdminPolicy{SLAPolicy: p, Team: teamNames[p.TeamID], Calendar: calNames[p.CalendarID], Match: m, Steps: len(p.Ladder)})
 	}
+	now := s.svc.Now()
+	calRows := make([]slaAdminCalendar, 0, len(cals))
+	for _, cl := range cals {
+		years, _, _ := cl.CalendarYears()
+		calRows = append(calRows, slaAdminCalendar{SLACalendar: cl, Years: joinYears(years), WeekendsOnly: joinYears(cl.WeekendsOnly(now))})
+	}
 	data := struct {
-		Calendars  []desk.SLACalendar
+		Calendars  []slaAdminCalendar
 		Policies   []slaAdminPolicy
 		Teams      []desk.Team
 		Weekdays   []string
 		Priorities []string
 		Channels   []string
-	}{cals, rows, teams, slaWeekdays, []string{"low", "normal", "high", "urgent"}, channelChoices}
+	}{calRows, rows, teams, slaWeekdays, []string{"low", "normal", "high", "urgent"}, s.runningChannels()}
 	d := pageData{Lang: lang, Title: i18n.T(lang, "slaadm.title"), Page: "sla-admin", Scripts: []string{"sla_admin.js"}, Data: data}
 	d.PageJSON = map[string]any{"teams": teamNames}
 	if err := s.withChrome(ctx, c, &d, ""); err != nil {
@@ -77,10 +90,25 @@ func (s *Server) slaAdminPage(c echo.Context) error {
 	return s.render(c, http.StatusOK, "admin_sla.html", d)
 }
 
-// slaDuration shows a stored business-time allowance as an admin writes it.
-func slaDuration(d desk.SLADuration) string {
+// slaDuration shows a stored business-time allowance as people say it:
+// "2 小时", "1 h 30 min", "45 分钟" — never Go's "2h0m0s".
+func slaDuration(lang string, d desk.SLADuration) string {
 	if d == 0 {
 		return "—"
 	}
-	return time.Duration(d).String()
+	return durationText(lang, time.Duration(d))
 }
+
+// slaHours are a calendar's working hours by weekday, Monday first, with
+// the weekday names in lang; days off are left out.
+func slaHours(lang string, hours map[string]string) []slaDayHours {
+	var out []slaDayHours
+	for _, d := range slaWeekdays {
+		if h := hours[d]; h != "" {
+			out = append(out, slaDayHours{Day: i18n.T(lang, "slaadm.day."+d), Hours: h})
+		}
+	}
+	return out
+}
+
+type slaDayHours struct{ Day, Hours string }

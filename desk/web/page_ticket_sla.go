@@ -84,3 +84,16 @@ func countdownText(lang string, d time.Duration) string {
 	}
 	return i18n.T(lang, key, "d", txt)
 }
+
+// durationText says a configured duration in whole minutes, leaving out a
+// zero part: "2 小时", "1 h 30 min", "45 分钟"; seconds are rounded away.
+func durationText(lang string, d time.Duration) string {
+	m := int64(d.Round(time.Minute) / time.Minute)
+	switch {
+	case m < 60:
+		return i18n.T(lang, "sla.dur_m", "m", strconv.FormatInt(m, 10))
+	case m%60 == 0:
+		return i18n.T(lang, "sla.dur_h", "h", strconv.FormatInt(m/60, 10))
+	}
+	return i18n.T(lang, "sla.dur_hm", "h", strconv.FormatInt(m/60, 10), "m", strconv.FormatInt(m%60, 10))
+}

@@ -133,7 +133,8 @@ func templateFuncs(lang string) template.FuncMap {
 			return t.Local().Format("2006-01-02 15:04")
 		},
 		"rel":         func(t time.Time) string { return relativeTime(lang, t, time.Now()) },
-		"slaDuration": slaDuration,
+		"slaDuration": func(d desk.SLADuration) string { return slaDuration(lang, d) },
+		"slaHours":    func(h map[string]string) []slaDayHours { return slaHours(lang, h) },
 	}
 }
 
@@ -183,6 +184,9 @@ type pageData struct {
 	Data      any
 
 	IsSupervisor, IsAdmin bool
+	// CalendarGaps warn supervisors and admins of SLA calendars lacking a
+	// year's holidays (withChrome fills them).
+	CalendarGaps []calendarGap
 }
 
 // render writes a screen with the page headers. The whole page is rendered

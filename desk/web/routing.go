@@ -178,6 +178,7 @@ type agentRoutingRequest struct {
 	Languages  []string `json:"languages"`
 	Channels   []string `json:"channels"`
 	Categories []string `json:"categories"`
+	AutoAssign bool     `json:"auto_assign"`
 }
 
 func (s *Server) putAgentRouting(c echo.Context) error {
@@ -189,7 +190,7 @@ func (s *Server) putAgentRouting(c echo.Context) error {
 		return desk.Errorf(desk.CodeInvalid, "capacity is required: how many open tickets the agent works at once")
 	}
 	a, err := s.svc.SetAgentRouting(c.Request().Context(), s.actor(c), desk.AgentRouting{AgentID: c.Param("id"),
-		Capacity: *req.Capacity, Languages: req.Languages, Channels: req.Channels, Categories: req.Categories})
+		Capacity: *req.Capacity, Languages: req.Languages, Channels: req.Channels, Categories: req.Categories, AutoAssign: req.AutoAssign})
 	if err != nil {
 		return err
 	}

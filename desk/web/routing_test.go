@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"huiliu/desk"
+	"huiliu/desk/web"
 	"huiliu/queue/memory"
 )
 
@@ -170,4 +171,26 @@ func TestRoutingAdminPage(t *testing.T) {
 	if resp, _ := h.page(agent, "/admin/routing"); resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("an agent opened the routing page: %d", resp.StatusCode)
 	}
+}
+
+// TestRoutingFormsOfferTheChannelsThatRun: the routing and SLA forms list
+// only the channels this desk runs, and a rule's channels read translated.
+func TestRoutingFormsOfferTheChannelsThatRun(t *testing.T) {
+	h := newHarnessWith(t, nil, func(o *web.Options) { o.Channels = []string{"api", "webchat"} })
+	teamA, err := h.db.TeamByName(context.Background(), "A")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp := h.call("POST", "/api/v1/routing/rules", h.admin, map[string]any{"name": "chat", "team_id": teamA.ID,
+		"conditions": map[string]any{"channels": []string{"webchat"}}}, nil); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("create rule: %d", resp.StatusCode)
+	}
+	admin := h.signIn("admin@example.com")
+	_, body := h.page(admin, "/admin/routing", "Cookie", "lang=zh-CN")
+	wantContains(t, body, `value="webchat" data-hl="rule-channel"`, `value="api" data-hl="rule-channel"`,
+		"渠道: 网页聊天", `href="/api/v1/openapi.json"`)
+	wantLacks(t, body, `value="telegram"`, `value="email"`, `value="phone"`, "docs/api.md", "渠道: webchat")
+	_, body = h.page(admin, "/admin/sla", "Cookie", "lang=en")
+	wantContains(t, body, `<option value="webchat">`)
+	wantLacks(t, body, `<option value="telegram">`, `<option value="phone">`)
 }

@@ -65,6 +65,9 @@ type Options struct {
 	MetricsToken string
 	// Metrics is what /metrics shows; nil: the default registry.
 	Metrics prometheus.Gatherer
+	// Channels are the channels this desk runs (webchat, api, and those
+	// configured); the routing and SLA forms offer only these. Nil: all.
+	Channels []string
 }
 
 // Server holds the handlers.
@@ -178,6 +181,7 @@ func (s *Server) routes() {
 	e.GET(v1+"/sites", s.listSites, admin...)
 	e.POST(v1+"/sites", s.createSite, admin...)
 	e.PATCH(v1+"/sites/:id", s.changeSite, admin...)
+	e.POST(v1+"/sites/:id/secret", s.revealSiteSecret, admin...)
 	s.slaRoutes(v1, authed, admin)
 
 	s.routingRoutes(e, v1, authed, admin)

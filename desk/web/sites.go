@@ -26,6 +26,7 @@ type siteRequest struct {
 	Greeting     *string   `json:"greeting"`
 	HoursNote    *string   `json:"hours_note"`
 	RotateSecret bool      `json:"rotate_secret"`
+	GraceHours   *int      `json:"grace_hours"`
 }
 
 func (s *Server) createSite(c echo.Context) error {
@@ -46,6 +47,15 @@ func (s *Server) changeSite(c echo.Context) error {
 		return err
 	}
 	site, err := s.svc.ChangeSite(c.Request().Context(), s.actor(c), c.Param("id"), desk.SiteChange(req))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, site)
+}
+
+// revealSiteSecret answers the site with its secret; the reveal is audited.
+func (s *Server) revealSiteSecret(c echo.Context) error {
+	site, err := s.svc.RevealSiteSecret(c.Request().Context(), s.actor(c), c.Param("id"))
 	if err != nil {
 		return err
 	}

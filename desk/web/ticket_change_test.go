@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"testing"
+	"time"
 
 	"huiliu/desk"
 )
@@ -76,16 +77,48 @@ func TestCannedRepliesAndSitesOverTheAPI(t *testing.T) {
 
 	var site desk.Site
 	resp := h.call("POST", "/api/v1/sites", h.admin, map[string]any{"name": "商城", "origins": []string{"https://shop.example.com"}}, &site)
-	if resp.StatusCode != http.StatusCreated || site.Key == "" || site.Secret == "" {
-		t.Fatalf("create site = %d %+v", resp.StatusCode, site)
+	if resp.StatusCode != http.StatusCreated || site.Key == "" || site.Secret != "" {
+		t.Fatalf("create site = %d %+v (the secret is shown only when revealed)", resp.StatusCode, site)
+	}
+	var revealed desk.Site
+	if resp := h.call("POST", "/api/v1/sites/"+site.ID+"/secret", h.admin, nil, &revealed); resp.StatusCode != http.StatusOK || len(revealed.Secret) < 16 {
+		t.Fatalf("reveal = %d %+v", resp.StatusCode, revealed)
 	}
 	if resp := h.call("GET", "/api/v1/sites", h.agent, nil, nil); resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("agent listing sites = %d", resp.StatusCode)
 	}
 	var changed desk.Site
 	if resp := h.call("PATCH", "/api/v1/sites/"+site.ID, h.admin, map[string]any{"greeting": "欢迎", "rotate_secret": true}, &changed); resp.StatusCode != http.StatusOK ||
-		changed.Greeting != "欢迎" || changed.Secret == site.Secret {
-		t.Fatalf("change site = %d %+v", resp.StatusCode, changed)
+		changed.Greeting != "欢迎" || changed.Secret != "" || changed.PreviousUntil.Sub(changed.UpdatedAt) != 24*time.Hour {
+		t.Fatalf("change site = %d %+v (old secret valid 24 h by default)", resp.StatusCode, changed)
+	}
+	var rotated desk.Site
+	if h.call("POST", "/api/v1/sites/"+site.ID+"/secret", h.admin, nil, &rotated); rotated.Secret == "" || rotated.Secret == revealed.Secret {
+		t.Fatalf("after rotation the secret is %q (was %q)", rotated.Secret, revealed.Secret)
+	}
+	var cut desk.Site
+	if resp := h.call("PATCH", "/api/v1/sites/"+site.ID, h.admin, map[string]any{"rotate_secret": true, "grace_hours": 0}, &cut); resp.StatusCode != http.StatusOK ||
+		!cut.PreviousUntil.IsZero() {
+		t.Fatalf("rotation without grace = %d %+v", resp.StatusCode, cut)
+	}
+	if resp := h.call("PATCH", "/api/v1/sites/"+site.ID, h.admin, map[string]any{"rotate_secret": true, "grace_hours": 1000}, nil); resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("a grace of 1000 hours = %d", resp.StatusCode)
+	}
+	if resp := h.call("POST", "/api/v1/sites/"+site.ID+"/secret", h.agent, nil, nil); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("an agent revealing = %d", resp.StatusCode)
+	}
+	var audit struct {
+		Entries []struct{ Action string } `json:"entries"`
+	}
+	h.call("GET", "/api/v1/audit", h.admin, nil, &audit)
+	reveals := 0
+	for _, e := range audit.Entries {
+		if e.Action == "site.secret_reveal" {
+			reveals++
+		}
+	}
+	if reveals != 2 {
+		t.Fatalf("%d reveals audited, want 2: %+v", reveals, audit.Entries)
 	}
 	var e apiError
 	if resp := h.call("PATCH", "/api/v1/sites/"+site.ID, h.admin, map[string]any{"origins": []string{"javascript:alert(1)"}}, &e); resp.StatusCode != http.StatusBadRequest {

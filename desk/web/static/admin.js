@@ -95,7 +95,21 @@
           box.appendChild(HL.el("h2", null, s.name));
           var dl = HL.el("dl");
           fact(dl, HL.t("js.key"), s.key, true);
-          if (s.secret) fact(dl, HL.t("js.secret"), s.secret, true);
+          // The secret stays hidden until an admin asks; each reveal is audited.
+          dl.appendChild(HL.el("dt", null, HL.t("js.secret")));
+          var secretDD = HL.el("dd", { "data-hl": "site-secret" });
+          var show = HL.el("button", { type: "button", "data-hl": "site-secret-show" }, HL.t("js.secret_show"));
+          show.addEventListener("click", function () {
+            HL.api("POST", "/api/v1/sites/" + encodeURIComponent(s.id) + "/secret").then(function (r) {
+              if (!r.ok) { failed(r); return; }
+              secretDD.replaceChildren(HL.el("code", { "data-hl": "site-secret-value" }, r.data.secret));
+            });
+          });
+          secretDD.appendChild(HL.el("span", { "class": "muted" }, "••••••••"));
+          secretDD.appendChild(document.createTextNode(" "));
+          secretDD.appendChild(show);
+          dl.appendChild(secretDD);
+          if (s.previous_until) fact(dl, HL.t("js.secret_previous"), new Date(s.previous_until).toLocaleString());
           fact(dl, HL.t("js.origins"), (s.origins || []).join(", ") || HL.t("js.none"));
           var snippet = '<script src="' + origin + '/widget.js" data-site="' + s.key + '" async></script>';
           fact(dl, HL.t("js.embed"), snippet, true);
@@ -104,9 +118,16 @@
           var edit = HL.el("button", { type: "button", "data-hl": "site-edit" }, HL.t("js.edit"));
           edit.addEventListener("click", function () { fill(s); });
           var rotate = HL.el("button", { type: "button", "data-hl": "site-rotate" }, HL.t("js.rotate"));
+          var grace = HL.el("select", { "data-hl": "site-grace", "aria-label": HL.t("js.grace") });
+          [[0, "js.grace_none"], [1, "js.grace_1h"], [24, "js.grace_24h"], [168, "js.grace_7d"]].forEach(function (g) {
+            var o = HL.el("option", { value: String(g[0]) }, HL.t(g[1]));
+            if (g[0] === 24) o.selected = true;
+            grace.appendChild(o);
+          });
           rotate.addEventListener("click", function () {
-            if (!window.confirm(HL.t("js.confirm_rotate", { name: s.name }))) return;
-            HL.api("PATCH", "/api/v1/sites/" + encodeURIComponent(s.id), { rotate_secret: true }).then(function (r) {
+            var hours = parseInt(grace.value, 10);
+            if (!window.confirm(HL.t(hours ? "js.confirm_rotate_grace" : "js.confirm_rotate", { name: s.name }))) return;
+            HL.api("PATCH", "/api/v1/sites/" + encodeURIComponent(s.id), { rotate_secret: true, grace_hours: hours }).then(function (r) {
               if (!r.ok) { failed(r); return; }
               say(HL.t("js.saved"));
               loadSites();
@@ -116,6 +137,7 @@
           var preview = HL.el("a", { href: "/webchat/try?site=" + encodeURIComponent(s.key), target: "_blank", rel: "noopener", "data-hl": "site-preview" }, HL.t("js.preview"));
           row.appendChild(edit);
           row.appendChild(rotate);
+          row.appendChild(grace);
           row.appendChild(preview);
           box.appendChild(row);
           list.appendChild(box);

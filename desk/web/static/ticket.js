@@ -99,13 +99,19 @@
   var refreshHead = HL.debounce(function () {
     HL.fragment("/tickets/" + encodeURIComponent(id) + "?fragment=head", ["ticket-header", "contact", "sla-panel"], root).then(function (done) {
       if (!done) return;
-      var st = root.querySelector('[data-field="status"]');
-      var sel = q("status-select");
-      var status = st && Array.prototype.find.call(st.classList, function (c) { return c.indexOf("st-") === 0; });
-      if (sel && status && document.activeElement !== sel) sel.value = status.slice(3);
+      syncStatus(false);
       HL.refreshTimes(root);
     });
   }, 300);
+
+  // syncStatus sets the status control to the status the header shows;
+  // force does it even while the control has focus (a refused change).
+  function syncStatus(force) {
+    var st = root.querySelector('[data-field="status"]');
+    var sel = q("status-select");
+    var status = st && Array.prototype.find.call(st.classList, function (c) { return c.indexOf("st-") === 0; });
+    if (sel && status && (force || document.activeElement !== sel)) sel.value = status.slice(3);
+  }
 
   function updateDelivery(ev) {
     var li = timeline.querySelector('[data-hl="entry"][data-id="' + CSS.escape(ev.message_id || "") + '"]');
@@ -249,7 +255,11 @@
   function change(patch) {
     say(actionStatus, HL.t("js.sending"));
     return HL.api("PATCH", "/api/v1/tickets/" + encodeURIComponent(id), patch).then(function (res) {
-      if (!res.ok) { say(actionStatus, HL.t("js.failed", { reason: HL.errorText(res) }), true); return; }
+      if (!res.ok) {
+        say(actionStatus, HL.t("js.failed", { reason: HL.errorText(res) }), true);
+        if (patch.status) syncStatus(true); // refused: show the status the ticket really has
+        return;
+      }
       say(actionStatus, HL.t("js.saved"));
       pull();
       refreshHead();
@@ -292,7 +302,11 @@
     if (note && note.value.trim()) body.note = note.value.trim();
     say(actionStatus, HL.t("js.sending"));
     HL.api("POST", "/api/v1/tickets/" + encodeURIComponent(id) + "/outcome-confirmation", body).then(function (res) {
-      if (!res.ok) { say(actionStatus, HL.t("js.failed", { reason: HL.errorText(res) }), true); return; }
+      if (!res.ok) {
+        say(actionStatus, HL.t("js.failed", { reason: HL.errorText(res) }), true);
+        if (patch.status) syncStatus(true); // refused: show the status the ticket really has
+        return;
+      }
       say(actionStatus, HL.t("js.saved"));
       pull();
       refreshHead();
