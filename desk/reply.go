@@ -41,6 +41,9 @@ type PostRequest struct {
 	// OverrideReason sends a public reply the disclosure guard refuses
 	// (desk/facts_guard.go); recorded in the audit log and on the timeline.
 	OverrideReason string
+	// Mail is the subject and Cc an agent chose for a reply on an email
+	// ticket (desk/email_reply.go); nil keeps the outbox's defaults.
+	Mail *MailReply
 }
 
 // MaxIdempotencyKeyBytes bounds the Idempotency-Key header.
@@ -61,6 +64,10 @@ func (s *Service) Post(ctx context.Context, actor Actor, req PostRequest) (msg M
 		return Message{}, false, err
 	}
 	t, err := s.postTicket(ctx, actor, req.TicketID)
+	if err != nil {
+		return Message{}, false, err
+	}
+	header, err := s.postMailHeader(t, req)
 	if err != nil {
 		return Message{}, false, err
 	}
@@ -85,6 +92,7 @@ func (s *Service) Post(ctx context.Context, actor Actor, req PostRequest) (msg M
 			AuthorKind: actor.Author(),
 			Channel:    t.Channel, // a ticket's channel never changes
 			Text:       req.Text,
+			Email:      header,
 			CreatedAt:  now,
 		}
 		if actor.Agent != nil {

@@ -51,6 +51,8 @@ type Service struct {
 	verifiedFor time.Duration
 	// purgers run when the retention purge lets a contact go.
 	purgers []PersonalDataPurger
+	// mailboxes lists the email mailboxes (desk/email_start.go); nil: none.
+	mailboxes MailboxDirectory
 }
 
 // Options configures a Service.
@@ -81,6 +83,9 @@ type Options struct {
 	// Purgers remove what other parts keep about a contact when the
 	// retention purge lets it go (desk/retention.go).
 	Purgers []PersonalDataPurger
+	// Mailboxes lists the email mailboxes agents send from and admins see
+	// (desk/email_start.go, desk/email_mailboxes.go); nil: no email.
+	Mailboxes MailboxDirectory
 }
 
 // NewService builds the desk service.
@@ -105,6 +110,7 @@ func NewService(o Options) *Service {
 		factPolicy:  o.FactPolicy,
 		verifiedFor: o.VerifiedFor,
 		purgers:     o.Purgers,
+		mailboxes:   o.Mailboxes,
 	}
 	if s.verifiedFor <= 0 {
 		s.verifiedFor = defaultOTPIdle

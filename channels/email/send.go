@@ -154,6 +154,20 @@ func textToHTML(text string) string {
 
 // deliver hands the mail to the mailbox's SMTP server.
 func (c *Channel) deliver(ctx context.Context, mb *mailbox, m *gomail.Msg) error {
+	cl, err := smtpClient(mb)
+	if err != nil {
+		return channels.Permanent(fmt.Errorf("email %s: smtp client: %w", mb.cfg.Name, err))
+	}
+	ctx, cancel := context.WithTimeout(ctx, sendTimeout)
+	defer cancel()
+	if err := cl.DialAndSendWithContext(ctx, m); err != nil {
+		return classify(mb.cfg.Name, err)
+	}
+	return nil
+}
+
+// smtpClient is a client for the mailbox's SMTP server, as configured.
+func smtpClient(mb *mailbox) (*gomail.Client, error) {
 	s := mb.cfg.SMTP
 	opts := []gomail.Option{gomail.WithPort(s.Port), gomail.WithTimeout(sendTimeout)}
 	switch s.Security {
@@ -172,16 +186,7 @@ func (c *Channel) deliver(ctx context.Context, mb *mailbox, m *gomail.Msg) error
 	case "login":
 		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthLogin), gomail.WithUsername(s.User), gomail.WithPassword(mb.smtpPassword))
 	}
-	cl, err := gomail.NewClient(s.Host, opts...)
-	if err != nil {
-		return channels.Permanent(fmt.Errorf("email %s: smtp client: %w", mb.cfg.Name, err))
-	}
-	ctx, cancel := context.WithTimeout(ctx, sendTimeout)
-	defer cancel()
-	if err := cl.DialAndSendWithContext(ctx, m); err != nil {
-		return classify(mb.cfg.Name, err)
-	}
-	return nil
+	return gomail.NewClient(s.Host, opts...)
 }
 
 // busyDelay is how long a server that answered 421 (busy, closing) is

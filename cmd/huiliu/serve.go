@@ -71,6 +71,9 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		adapters = append(adapters, tg)
 		mounts = a.telegramMounts(tg)
 	}
+	if err := a.addStoredMailboxes(ctx); err != nil {
+		return err
+	}
 	em, err := a.emailChannel()
 	if err != nil {
 		return err

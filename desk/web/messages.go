@@ -37,6 +37,25 @@ type postMessageRequest struct {
 	Text string         `json:"text"`
 	// OverrideReason sends a reply the disclosure guard refuses.
 	OverrideReason string `json:"override_reason,omitempty"`
+	// Subject and Cc are for replies on email tickets; absent keeps the
+	// conversation's subject and Cc.
+	Subject *string `json:"subject"`
+	Cc      *string `json:"cc"`
+}
+
+// mail is the email choice of the request, nil when it makes none.
+func (r postMessageRequest) mail() *desk.MailReply {
+	if r.Subject == nil && r.Cc == nil {
+		return nil
+	}
+	m := &desk.MailReply{}
+	if r.Subject != nil {
+		m.Subject = *r.Subject
+	}
+	if r.Cc != nil {
+		m.Cc = *r.Cc
+	}
+	return m
 }
 
 // postMessage answers 201 for a new message and 200 with the same message
@@ -66,6 +85,7 @@ func (s *Server) postMessage(c echo.Context) error {
 		IdempotencyKey: c.Request().Header.Get("Idempotency-Key"),
 		Attachments:    files,
 		OverrideReason: req.OverrideReason,
+		Mail:           req.mail(),
 	})
 	if err != nil {
 		return err

@@ -30,6 +30,8 @@ type entryView struct {
 	IsVerifyRequest                                   bool
 	At                                                time.Time
 	Files                                             []fileView
+	// Mail is the header and folded text of an email message.
+	Mail *mailEntry
 }
 
 type identityView struct {
@@ -56,6 +58,8 @@ type ticketView struct {
 	SLA         slaPanel
 	// CanReveal: the agent holds pii.reveal (reveal buttons, unmasked export).
 	CanReveal bool
+	// MailReply prefills the subject and Cc of an email ticket's reply.
+	MailReply *mailReply
 }
 
 func (s *Server) ticketPage(c echo.Context) error {
@@ -122,6 +126,9 @@ func (s *Server) ticketPage(c echo.Context) error {
 	for _, m := range msgs {
 		v.Entries = append(v.Entries, entryOf(lang, m, contact, names))
 	}
+	if t.Channel == "email" && !head {
+		v.MailReply = mailReplyOf(msgs)
+	}
 	// The script renders entries that arrive later the same way; it needs
 	// the names behind ids and where the timeline ends.
 	agents := map[string]map[string]string{}
@@ -134,7 +141,7 @@ func (s *Server) ticketPage(c echo.Context) error {
 	}
 	title := fmt.Sprintf("#%d %s", t.Number, t.Subject)
 	d := pageData{
-		Lang: lang, Title: strings.TrimSpace(title), Page: "ticket", Scripts: []string{"ticket.js", "facts.js", "pii.js"}, Data: v,
+		Lang: lang, Title: strings.TrimSpace(title), Page: "ticket", Scripts: []string{"ticket.js", "facts.js", "pii.js", "emaildesk.js"}, Data: v,
 		PageJSON: map[string]any{
 			"ticket_id": t.ID, "last_id": lastID, "contact_name": contact.Name,
 			"agents": agents, "teams": teamNames,
@@ -193,6 +200,7 @@ func entryOf(lang string, m desk.Message, contact desk.Contact, names map[string
 	if m.Direction == desk.DirSystem {
 		e.Text = systemText(lang, m)
 	}
+	e.Mail = mailEntryOf(m)
 	for _, f := range m.Attachments {
 		e.Files = append(e.Files, fileView{
 			URL: "/api/v1/attachments/" + f.ID, Name: f.Name, Size: humanSize(f.Size), Image: filetype.Picture(f.MIME),

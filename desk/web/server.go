@@ -188,5 +188,6 @@ func (s *Server) routes() {
 
 	s.routingRoutes(e, v1, authed, admin)
 	s.factsRoutes(e, v1, authed, admin)
+	s.emailAPIRoutes(v1, authed, admin)
 	s.pageRoutes()
 }

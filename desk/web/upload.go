@@ -103,7 +103,7 @@ func removeSpooled(files []spooled) {
 	}
 }
 
-// readUpload reads a multipart reply (fields kind and text, files in
+// readUpload reads a multipart reply (fields kind, text, override_reason, subject and cc, files in
 // "file"), streaming the files to temporary files, then loads them for
 // the store once a slot is free. done releases the slot and the caller's
 // count; call it once the reply is stored.
@@ -153,7 +153,7 @@ func streamParts(r *http.Request) (temps []spooled, req postMessageRequest, err 
 			return temps, req, uploadError(err)
 		}
 		switch part.FormName() {
-		case "kind", "text", "override_reason":
+		case "kind", "text", "override_reason", "subject", "cc":
 			b, err := io.ReadAll(io.LimitReader(part, maxUploadField+1))
 			if err != nil {
 				return temps, req, uploadError(err)
@@ -161,13 +161,17 @@ func streamParts(r *http.Request) (temps []spooled, req postMessageRequest, err 
 			if len(b) > maxUploadField {
 				return temps, req, desk.Errorf(desk.CodeTooLarge, "field %q is larger than %d bytes", part.FormName(), maxUploadField)
 			}
-			switch part.FormName() {
+			switch v := string(b); part.FormName() {
 			case "kind":
-				req.Kind = desk.ReplyKind(b)
+				req.Kind = desk.ReplyKind(v)
 			case "text":
-				req.Text = string(b)
+				req.Text = v
+			case "subject":
+				req.Subject = &v
+			case "cc":
+				req.Cc = &v
 			default:
-				req.OverrideReason = string(b)
+				req.OverrideReason = v
 			}
 		case "file":
 			if len(temps) == desk.MaxAttachments {

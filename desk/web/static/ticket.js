@@ -64,6 +64,7 @@
       });
       li.appendChild(ul);
     }
+    if (m.email && HL.mailEntry) HL.mailEntry(li, m);
     return li;
   }
 
@@ -196,6 +197,7 @@
       body = { kind: kind, text: text };
       if (reason) body.override_reason = reason;
     }
+    if (kind !== "note" && HL.mailReply) HL.mailReply(body);
     inFlight = true;
     sendBtn.disabled = verifyBtn.disabled = true;
     say(status, HL.t("js.sending"));
