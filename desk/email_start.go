@@ -206,7 +206,7 @@ func (s *Service) sendingMailbox(ctx context.Context, name string) (MailboxInfo,
 // ("" for a new contact or whoever holds the address already).
 func (s *Service) emailRecipient(ctx context.Context, agent Agent, req NewEmail) (address, contactID string, err error) {
 	if req.ContactID != "" {
-		c, err := s.Contact(ctx, agent, req.ContactID)
+		c, err := s.visibleContact(ctx, agent, req.ContactID)
 		if err != nil {
 			return "", "", err
 		}

@@ -46,5 +46,8 @@ func (s *Service) MailView(ctx context.Context, a Agent, id string) (Message, ma
 		total += f.Size
 		inline[f.ContentID] = full
 	}
-	return m, inline, nil
+	// The text and HTML are masked like every read (pii_mask.go); the
+	// addresses of the header stay, as the reply's To and Cc are built
+	// from them.
+	return maskMessage(m), inline, nil
 }

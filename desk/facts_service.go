@@ -107,6 +107,7 @@ func (s *Service) RecordFacts(ctx context.Context, actor Actor, ticketID string)
 		return FactsView{}, fmt.Errorf("desk: tickets of contact %s: %w", c.ID, err)
 	}
 	view.Tickets = page.Tickets
+	maskTickets(view.Tickets)
 	if view.Verification, err = s.activeVerification(ctx, t.ID); err != nil {
 		return FactsView{}, err
 	}

@@ -120,6 +120,16 @@ const maxMergeHops = 8
 // Contact is a contact the agent may see: supervisors and admins any, an
 // agent only one with a ticket they may see.
 func (s *Service) Contact(ctx context.Context, a Agent, id string) (Contact, error) {
+	c, err := s.visibleContact(ctx, a, id)
+	if err != nil {
+		return Contact{}, err
+	}
+	return maskContact(c), nil
+}
+
+// visibleContact is Contact unmasked, for the desk's own use (the address
+// an agent-started email goes to); never handed to an agent as it is.
+func (s *Service) visibleContact(ctx context.Context, a Agent, id string) (Contact, error) {
 	c, err := found(s.store.Contact(ctx, id))("contact", id)
 	if err != nil {
 		return Contact{}, err
@@ -139,7 +149,7 @@ func (s *Service) Contact(ctx context.Context, a Agent, id string) (Contact, err
 	if !ok {
 		return Contact{}, hidden("contact", id, errNotVisible)
 	}
-	return maskContact(c), nil
+	return c, nil
 }
 
 // FindContacts lists the contacts holding the identity (kind, value) that

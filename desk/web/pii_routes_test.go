@@ -105,7 +105,8 @@ func TestNoRouteShowsRawPersonalData(t *testing.T) {
 	params := map[string]string{
 		"/api/v1/tickets/:id": tk.ID, "/api/v1/tickets/:id/messages": tk.ID, "/api/v1/tickets/:id/sla": tk.ID,
 		"/api/v1/tickets/:id/export": tk.ID, "/api/v1/contacts/:id": tk.ContactID, "/tickets/:id": tk.ID,
-		"/api/v1/routing/agents/:id": h.agentA.ID,
+		"/api/v1/routing/agents/:id": h.agentA.ID, "/api/v1/tickets/:id/facts": tk.ID,
+		"/desk/messages/:id/entry": m.ID, "/desk/messages/:id/html": m.ID,
 	}
 	// Routes that show no customer data, or stream, or are not pages.
 	skip := map[string]bool{"/static/*": true, "/desk/ws": true, "/api/v1/events": true, "/api/v1/attachments/:id": true}
