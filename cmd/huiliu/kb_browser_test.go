@@ -75,3 +75,32 @@ func TestBrowserHelpCentreRendersHostileArticleInert(t *testing.T) {
 		t.Fatalf("script ran: window.__xss = %v", xss)
 	}
 }
+
+func TestBrowserWidgetSuggestsArticlesBeforeAChat(t *testing.T) {
+	browser := startBrowser(t)
+	env := browserEnv(t, false)
+	if out, errOut, code := huiliu(t, env, "", "kb", "import", filepath.Join("..", "..", "kb", "demo")); code != 0 {
+		t.Fatalf("kb import: %d %s %s", code, out, errOut)
+	}
+	admin := adminToken(t, env, "admin@example.com")
+	d := setupDesk(t, env, node(t, env), admin)
+	customer := newPerson(t, browser, "customer")
+	openShop(customer, d.shop)
+
+	customer.do("focus the widget input", chromedp.Focus(widgetSel("input")))
+	customer.typeText("a question", "押金什么时候退")
+	links := `Array.from(` + widgetJS + `.querySelectorAll('[data-hl="kb-link"]'))`
+	customer.waitFor("an article suggestion linking to the help centre",
+		links+`.some(a => a.href === `+jsString(d.url+"/help/a/deposit-refund?lang=zh-CN")+` && a.textContent.includes('押金'))`)
+	var n int
+	customer.eval(links+`.length`, &n)
+	if n < 1 || n > 3 {
+		t.Errorf("%d suggestions, want 1 to 3", n)
+	}
+	customer.screenshot("widget-kb-suggestions")
+	// Sending starts the chat: the suggestions go away and the text is a
+	// message like any other.
+	customer.do("click send", chromedp.Click(widgetSel("send")))
+	customer.waitFor("the suggestions hidden once the chat starts", widgetJS+`.querySelector('[data-hl="kb-suggest"]').hidden`)
+	waitWidgetText(customer, "customer", "押金什么时候退")
+}

@@ -178,6 +178,9 @@ type suggestion struct {
 func (h *Handler) suggest(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	// The widget calls this from the customer's shop, another origin; the
+	// answer is public and the call carries no credentials.
+	w.Header().Set("Access-Control-Allow-Origin", "*")
 	l, _ := lang(r)
 	if !h.allow(r.Context(), r, "suggest", SuggestPerMinute, time.Minute) {
 		w.WriteHeader(http.StatusTooManyRequests)
