@@ -37,8 +37,9 @@ const analyzerName = "kb"
 // for hits and its plain text for snippets. Bodies of 10,000 articles are a
 // few tens of megabytes.
 type doc struct {
-	a    Article // Body and HTML empty
-	text string  // the body as plain text
+	a      Article // Body and HTML empty
+	text   string  // the body as plain text
+	folded string  // text folded rune for rune (foldRunes), for snippets
 }
 
 // index is the search index of one node plus the metadata of every
@@ -211,7 +212,8 @@ func (ix *index) setGeneration(gen int64) error {
 
 // put records a published article's metadata (the caller indexes it).
 func (ix *index) put(a Article) {
-	d := &doc{a: a, text: plainText(a.HTML)}
+	text := plainText(a.HTML)
+	d := &doc{a: a, text: text, folded: foldRunes(text)}
 	d.a.Body, d.a.HTML = "", ""
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
