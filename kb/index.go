@@ -18,7 +18,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
-	bbolt "go.etcd.io/bbolt"
+	bberrors "go.etcd.io/bbolt/errors"
 )
 
 // schema names the index layout; a stored index of another schema is
@@ -133,7 +133,7 @@ func openIndex(ctx context.Context, dir string, st Store, log *slog.Logger) (*in
 		// data directory) must not make this one wait forever or delete
 		// its files.
 		bi, err := bleve.OpenUsing(dir, map[string]any{"bolt_timeout": "5s"})
-		if errors.Is(err, bbolt.ErrTimeout) {
+		if errors.Is(err, bberrors.ErrTimeout) {
 			return nil, fmt.Errorf("kb: index %s is in use by another process", dir)
 		}
 		if err == nil {
@@ -363,12 +363,6 @@ func (ix *index) generation() int64 {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	return ix.gen
-}
-
-func (ix *index) count() int {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	return len(ix.docs)
 }
 
 func (ix *index) close() error { return ix.bi.Close() }

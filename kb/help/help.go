@@ -15,7 +15,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -210,7 +209,3 @@ func (h *Handler) suggest(w http.ResponseWriter, r *http.Request) {
 
 // languageName is a locale's name in itself, for the switcher.
 var languageName = map[string]string{"zh-CN": "简体中文", "zh-TW": "繁體中文", "en": "English"}
-
-func hasLocale(list []kb.Article, l string) bool {
-	return slices.ContainsFunc(list, func(a kb.Article) bool { return a.Locale == l })
-}

@@ -80,7 +80,7 @@ func runBenchKB(ctx context.Context, o Options, args []string, stdout, stderr io
 		}
 		lat = append(lat, time.Since(t0))
 	}
-	cpuPer := float64((cpuTime()-cpu0).Microseconds()) / 1000 / float64(searches)
+	cpuPer := float64((cpuTime() - cpu0).Microseconds()) / 1000 / float64(searches)
 	fmt.Fprintf(stdout, "kb: search p50 %.2f ms, p99 %.2f ms, index %.0f docs/s (%d articles, %d searches, %.2f ms CPU per search)\n",
 		pct(lat, 0.50), pct(lat, 0.99), indexRate, articles, searches, cpuPer)
 	return nil
