@@ -130,11 +130,12 @@ func openIndex(ctx context.Context, dir string, st Store, log *slog.Logger) (*in
 	}
 	if dir != "" {
 		// Another process holding the index (a second node on the same
-		// data directory) must not make this one wait forever or delete
-		// its files.
-		bi, err := bleve.OpenUsing(dir, map[string]any{"bolt_timeout": "5s"})
+		// data directory) must neither make this one wait nor lose its
+		// files: this node then keeps its index in memory.
+		bi, err := bleve.OpenUsing(dir, map[string]any{"bolt_timeout": "1s"})
 		if errors.Is(err, bberrors.ErrTimeout) {
-			return nil, fmt.Errorf("kb: index %s is in use by another process", dir)
+			log.Warn("kb: index in use by another process; keeping this node's index in memory", "dir", dir)
+			dir = ""
 		}
 		if err == nil {
 			s, _ := bi.GetInternal(keySchema)
@@ -146,11 +147,13 @@ func openIndex(ctx context.Context, dir string, st Store, log *slog.Logger) (*in
 			}
 			log.Info("kb: index is stale; rebuilding", "dir", dir, "index_generation", string(g), "generation", gen)
 			_ = bi.Close()
-		} else if !errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+		} else if dir != "" && !errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
 			log.Warn("kb: index unreadable; rebuilding", "dir", dir, "err", err)
 		}
-		if err := os.RemoveAll(dir); err != nil {
-			return nil, fmt.Errorf("kb: remove stale index: %w", err)
+		if dir != "" {
+			if err := os.RemoveAll(dir); err != nil {
+				return nil, fmt.Errorf("kb: remove stale index: %w", err)
+			}
 		}
 	}
 	m, err := newMapping()

@@ -301,3 +301,18 @@ func twoBuses(t *testing.T) (queue.Bus, queue.Bus) {
 	})
 	return out[0], out[1]
 }
+
+func TestSecondProcessOnOneIndexKeepsItsOwnInMemory(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.New(t)
+	dir := filepath.Join(t.TempDir(), "kb.bleve")
+	first := open(t, st, nil, dir)
+	publish(t, first, kb.Article{ID: "deposit", Locale: "zh-CN", Title: "押金退还说明", Body: "押金原路退还。"})
+	second := open(t, st, nil, dir) // the directory is locked by first
+	if hits, _ := second.Search(ctx, kb.Query{Text: "押金"}); len(hits) != 1 {
+		t.Fatalf("second node's search = %v", ids(hits))
+	}
+	if hits, _ := first.Search(ctx, kb.Query{Text: "押金"}); len(hits) != 1 {
+		t.Fatalf("first node lost its index: %v", ids(hits))
+	}
+}
