@@ -51,6 +51,10 @@ type Deps struct {
 	// ReportImpostor takes "/report what happened" (a suspected fake
 	// agent) from the chat's customer. Nil: /report is an ordinary message.
 	ReportImpostor func(ctx context.Context, q ReportQuery) (ReportAnswer, error)
+	// HelpSearch answers the /help command with the knowledge base's top
+	// public articles for query in lang (zh-CN, zh-TW or en). Nil: /help
+	// is an ordinary message.
+	HelpSearch func(ctx context.Context, query, lang string) ([]HelpArticle, error)
 }
 
 // ReportQuery is one /report: what happened, in the customer's words,

@@ -49,6 +49,7 @@ func openBenchDesk(ctx context.Context, name string, args []string, stderr io.Wr
 		Service: a.svc, Store: a.db, Leases: a.queue.Leases(),
 		Offsets: channelOffsets{db: a.db, prefix: "bench-telegram:"},
 		Email:   a.emailDeps(),
+		KB:      a.db,
 	}
 	return d, func() { a.Close(); cleanup() }, nil
 }

@@ -47,6 +47,7 @@ func (a *app) telegramChannel() (*telegram.Channel, error) {
 		Logger:         a.log,
 		CheckAgent:     a.checkAgent,
 		ReportImpostor: a.reportImpostor,
+		HelpSearch:     a.helpSearch,
 	})
 }
 
