@@ -33,9 +33,11 @@ var staticFS embed.FS
 const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
 	"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
-// pageFiles are the screens; each is parsed with the layout into its own
-// set, because every screen defines its own "content".
-var pageFiles = []string{"login.html", "error.html", "inbox.html", "ticket.html", "admin_canned.html", "admin_sites.html", "admin_routing.html", "supervisor.html", "admin_sla.html", "verify_agent.html"}
+// pageFiles are the screens; each is parsed with the layout and the
+// partials (part_*.html) into its own set, because every screen defines
+// its own "content".
+var pageFiles = []string{"login.html", "error.html", "inbox.html", "ticket.html", "admin_canned.html", "admin_sites.html", "admin_routing.html", "supervisor.html", "admin_sla.html", "verify_agent.html",
+	"kb_list.html", "kb_editor.html", "kb_version.html", "kb_review.html", "kb_categories.html", "kb_synonyms.html", "kb_analytics.html"}
 
 // assets maps a static file name to a short hash of its bytes; pages link
 // to /static/NAME?v=HASH so a new build is fetched at once and an old one
@@ -70,7 +72,7 @@ func newRenderer() (*renderer, error) {
 	for _, lang := range i18n.Languages {
 		r.pages[lang] = map[string]*template.Template{}
 		for _, f := range pageFiles {
-			t, err := template.New(f).Funcs(templateFuncs(lang)).ParseFS(templateFS, "templates/layout.html", "templates/"+f)
+			t, err := template.New(f).Funcs(templateFuncs(lang)).ParseFS(templateFS, "templates/layout.html", "templates/part_*.html", "templates/"+f)
 			if err != nil {
 				return nil, fmt.Errorf("web: parse template %s: %w", f, err)
 			}

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"huiliu/desk"
+	"huiliu/kb"
 	"huiliu/queue"
 )
 
@@ -65,6 +66,9 @@ type Options struct {
 	MetricsToken string
 	// Metrics is what /metrics shows; nil: the default registry.
 	Metrics prometheus.Gatherer
+	// KB is the knowledge base behind the ticket page's suggestions and
+	// the article pages; nil: those answer unavailable.
+	KB *kb.Service
 }
 
 // Server holds the handlers.
@@ -181,5 +185,6 @@ func (s *Server) routes() {
 	s.slaRoutes(v1, authed, admin)
 
 	s.routingRoutes(e, v1, authed, admin)
+	s.kbRoutes(v1, authed)
 	s.pageRoutes()
 }
