@@ -1,0 +1,227 @@
+package kb
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Field boosts: a word in the title or the tags says more about what an
+// article is for than the same word in its body.
+var fieldBoosts = []struct {
+	field string
+	boost float64
+}{{"title", 4}, {"tags", 3}, {"summary", 1.5}, {"body", 1}}
+
+// synonymWeight is how much a synonym counts against the reader's own word.
+const synonymWeight = 0.8
+
+// Search finds published articles for a query: one hit per translation
+// group, in the reader's locale where a translation exists, best first.
+func (s *Service) Search(ctx context.Context, q Query) ([]Hit, error) {
+	if q.Limit <= 0 {
+		q.Limit = 10
+	}
+	q.Limit = min(q.Limit, MaxLimit)
+	if q.Audience != AudienceAgent {
+		q.Audience = AudiencePublic
+	}
+	text := fold(strings.TrimSpace(cut(q.Text, MaxQuery)))
+	if strings.TrimSpace(text) == "" {
+		return []Hit{}, nil
+	}
+	s.synMu.RLock()
+	alts := s.syn.expand(text)
+	s.synMu.RUnlock()
+
+	var should []query.Query
+	for _, t := range append([]string{text}, alts...) {
+		w := 1.0
+		if t != text {
+			w = synonymWeight
+		}
+		for _, f := range fieldBoosts {
+			m := bleve.NewMatchQuery(t)
+			m.SetField(f.field)
+			m.Analyzer = analyzerName
+			m.SetBoost(f.boost * w)
+			should = append(should, m)
+		}
+	}
+	// Typo tolerance for Latin words only: one edit in words of five letters
+	// or more ("refnd" is too short to guess safely; "deposti" is not).
+	for _, w := range latinWords(text) {
+		if utf8.RuneCountInString(w) < 5 {
+			continue
+		}
+		for _, f := range []string{"title", "body"} {
+			fz := bleve.NewFuzzyQuery(w)
+			fz.SetField(f)
+			fz.SetFuzziness(1)
+			fz.SetBoost(0.5)
+			should = append(should, fz)
+		}
+	}
+	must := []query.Query{bleve.NewDisjunctionQuery(should...)}
+	if q.Audience == AudiencePublic {
+		must = append(must, term("visibility", string(Public)))
+	}
+	if q.Category != "" {
+		must = append(must, term("category", q.Category))
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), min(q.Limit*4, 200), 0, false)
+	res, err := s.idx.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("kb: search: %w", err)
+	}
+	terms := append(queryTerms(text), alts...)
+	hits := []Hit{}
+	seen := map[string]bool{}
+	s.idx.mu.RLock()
+	defer s.idx.mu.RUnlock()
+	for _, h := range res.Hits {
+		d := s.idx.docs[h.ID]
+		if d == nil || seen[d.a.Group] {
+			continue
+		}
+		seen[d.a.Group] = true
+		a := d.a
+		score := h.Score
+		if a.Locale != q.Locale {
+			if t, ok := s.idx.inLocale(a.Group, q.Locale, q.Audience); ok {
+				a = t
+			} else if q.Locale != "" {
+				// No translation for the reader: still an answer, after
+				// those in their language.
+				score *= 0.7
+			}
+		}
+		hits = append(hits, Hit{Article: a, Score: score, Snippet: snippet(s.idx.docs[a.ID].text, a.Summary, terms)})
+	}
+	slices.SortStableFunc(hits, func(x, y Hit) int {
+		switch {
+		case x.Score > y.Score:
+			return -1
+		case x.Score < y.Score:
+			return 1
+		}
+		return 0
+	})
+	if len(hits) > q.Limit {
+		hits = hits[:q.Limit]
+	}
+	return hits, nil
+}
+
+// Suggest returns up to n articles for a customer's message (the desk's
+// suggestions, the widget's deflection, the bot).
+func (s *Service) Suggest(ctx context.Context, text, locale string, aud Audience, n int) ([]Hit, error) {
+	return s.Search(ctx, Query{Text: text, Locale: locale, Audience: aud, Limit: n})
+}
+
+func term(field, value string) query.Query {
+	t := bleve.NewTermQuery(value)
+	t.SetField(field)
+	return t
+}
+
+// queryTerms are the pieces of a folded query to mark in a snippet: Latin
+// words, and runs of Han characters cut into pairs (as the index does).
+func queryTerms(q string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(q, func(r rune) bool { return r < 0x80 && !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') }) {
+		if !hasHan(f) {
+			if len(f) > 1 && !slices.Contains(out, f) {
+				out = append(out, f)
+			}
+			continue
+		}
+		r := []rune(f)
+		if len(r) == 1 {
+			out = append(out, f)
+			continue
+		}
+		for i := 0; i+1 < len(r); i++ {
+			if p := string(r[i : i+2]); !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// snippetRunes is the length of a snippet.
+const snippetRunes = 90
+
+// snippet returns about snippetRunes of text around the first query term,
+// HTML-escaped, with every term found marked; the summary when no term is
+// in the body.
+func snippet(text, summary string, terms []string) string {
+	src := []rune(text)
+	folded := make([]rune, len(src))
+	for i, r := range src {
+		folded[i] = foldRune(r)
+	}
+	ft := string(folded)
+	first := -1
+	for _, t := range terms {
+		if i := strings.Index(ft, t); i >= 0 {
+			if p := utf8.RuneCountInString(ft[:i]); first < 0 || p < first {
+				first = p
+			}
+		}
+	}
+	if first < 0 {
+		if summary != "" {
+			return html.EscapeString(summary)
+		}
+		first = 0
+	}
+	start := max(0, first-20)
+	end := min(len(src), start+snippetRunes)
+	marks := make([]bool, end-start)
+	window := string(folded[start:end])
+	for _, t := range terms {
+		tr := utf8.RuneCountInString(t)
+		for off := 0; ; {
+			i := strings.Index(window[off:], t)
+			if i < 0 {
+				break
+			}
+			p := utf8.RuneCountInString(window[:off+i])
+			for k := p; k < p+tr && k < len(marks); k++ {
+				marks[k] = true
+			}
+			off += i + len(t)
+		}
+	}
+	var b strings.Builder
+	if start > 0 {
+		b.WriteString("…")
+	}
+	in := false
+	for i, r := range src[start:end] {
+		if marks[i] != in {
+			if in {
+				b.WriteString("</mark>")
+			} else {
+				b.WriteString("<mark>")
+			}
+			in = marks[i]
+		}
+		b.WriteString(html.EscapeString(string(r)))
+	}
+	if in {
+		b.WriteString("</mark>")
+	}
+	if end < len(src) {
+		b.WriteString("…")
+	}
+	return b.String()
+}
