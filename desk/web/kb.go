@@ -159,6 +159,9 @@ func (s *Server) replyTextOf(c echo.Context, a kb.Article) kbReplyTextResponse {
 	return r
 }
 
+// helpArticlePath is where the public help centre serves an article.
+const helpArticlePath = "/help/articles/"
+
 // helpLink is the absolute address of a public article on this desk's help
 // centre, as customers open it from a reply.
 func (s *Server) helpLink(c echo.Context, a kb.Article) string {
@@ -166,7 +169,7 @@ func (s *Server) helpLink(c echo.Context, a kb.Article) string {
 	if c.Request().TLS != nil || s.opts.SecureCookies {
 		scheme = "https"
 	}
-	u := url.URL{Scheme: scheme, Host: c.Request().Host, Path: kb.ArticlePath(a.ID), RawQuery: url.Values{"lang": {a.Locale}}.Encode()}
+	u := url.URL{Scheme: scheme, Host: c.Request().Host, Path: helpArticlePath + url.PathEscape(a.ID), RawQuery: url.Values{"lang": {a.Locale}}.Encode()}
 	return u.String()
 }
 
