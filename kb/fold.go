@@ -34,8 +34,12 @@ func fold(s string) string {
 	if err != nil {
 		return s
 	}
-	return out
+	return variants.Replace(out)
 }
+
+// variants are Simplified characters written for one another that OpenCC
+// keeps apart: it turns 帳 into 帐, while mainland texts write 账单.
+var variants = strings.NewReplacer("帐", "账")
 
 func hasHan(s string) bool {
 	for _, r := range s {

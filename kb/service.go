@@ -41,6 +41,9 @@ type Service struct {
 	// from is the bus position taken before the index was loaded, so Run
 	// misses no change committed while Open read SQL.
 	from queue.Position
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Open opens (or rebuilds from SQL) the search index and loads the synonyms.
@@ -75,8 +78,11 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 	return s, nil
 }
 
-// Close closes the index.
-func (s *Service) Close() error { return s.idx.close() }
+// Close closes the index; later calls do nothing.
+func (s *Service) Close() error {
+	s.closeOnce.Do(func() { s.closeErr = s.idx.close() })
+	return s.closeErr
+}
 
 // Get returns an article's working copy (agents and the admin pages).
 func (s *Service) Get(ctx context.Context, id string) (Article, error) {
@@ -273,6 +279,7 @@ func (s *Service) publish(ctx context.Context, actor desk.Actor, a Article) (Art
 	if err != nil {
 		return Article{}, err
 	}
+	a.UpdatedAt = now
 	s.changed(ctx, a.ID, gen)
 	return a, nil
 }
