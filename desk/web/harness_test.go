@@ -14,6 +14,7 @@ import (
 
 	"huiliu/desk"
 	"huiliu/desk/web"
+	"huiliu/kb"
 	"huiliu/queue"
 	"huiliu/queue/memory"
 	"huiliu/store"
@@ -36,6 +37,8 @@ type harness struct {
 	// now and bus are the service's, for a second node's workers.
 	now func() time.Time
 	bus queue.Bus
+	// kb is the knowledge base behind the desk's article pages.
+	kb *kb.Service
 }
 
 // pos is seq as a resume point in the desk stream's current epoch.
@@ -62,14 +65,19 @@ func newHarnessAt(t testing.TB, now func() time.Time, observers ...desk.Observer
 	q := memory.New()
 	t.Cleanup(func() { q.Close() })
 	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: q.Limiter(), Now: now, Observers: observers})
-	h := &harness{t: t, svc: svc, db: db, now: now, bus: q.Bus()}
-	srv := web.New(web.Options{Service: svc, Events: q.Bus(), Ready: []web.Check{{Name: "database", Ping: db.Ping}, {Name: "queue", Ping: q.Ping}}})
+	know, err := kb.Open(context.Background(), kb.Options{Store: db, Bus: q.Bus()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { know.Close() })
+	h := &harness{t: t, svc: svc, db: db, now: now, bus: q.Bus(), kb: know}
+	srv := web.New(web.Options{Service: svc, Events: q.Bus(), KB: know, Ready: []web.Check{{Name: "database", Ping: db.Ping}, {Name: "queue", Ping: q.Ping}}})
 	h.srv = httptest.NewServer(srv)
 	t.Cleanup(h.srv.Close)
 	t.Cleanup(srv.CloseStreams)
 
 	ctx := context.Background()
-	if _, err := svc.CreateAgent(ctx, desk.Actor{}, desk.NewAgent{Email: "admin@example.com", Name: "Admin", Role: desk.RoleAdmin, Password: testPassword}); err != nil {
+	if _, err = svc.CreateAgent(ctx, desk.Actor{}, desk.NewAgent{Email: "admin@example.com", Name: "Admin", Role: desk.RoleAdmin, Password: testPassword}); err != nil {
 		t.Fatal(err)
 	}
 	a, err := svc.CreateAgent(ctx, desk.Actor{}, desk.NewAgent{Email: "li@example.com", Name: "李娜", Role: desk.RoleAgent, Password: testPassword, Teams: []string{"A"}})

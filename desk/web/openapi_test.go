@@ -383,7 +383,8 @@ func oaJSONFields(st reflect.Type) map[string]oaField {
 		if name == "" {
 			name = f.Name
 		}
-		fs[name] = oaField{typ: f.Type, omitempty: slices.Contains(strings.Split(opts, ","), "omitempty")}
+		o := strings.Split(opts, ",")
+		fs[name] = oaField{typ: f.Type, omitempty: slices.Contains(o, "omitempty") || slices.Contains(o, "omitzero")}
 	}
 	return fs
 }
