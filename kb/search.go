@@ -20,7 +20,7 @@ var fieldBoosts = []struct {
 }{{"title", 4}, {"tags", 3}, {"summary", 1.5}, {"body", 1}}
 
 // synonymWeight is how much a synonym counts against the reader's own word.
-const synonymWeight = 0.8
+const synonymWeight = 0.5
 
 // Search finds published articles for a query: one hit per translation
 // group, in the reader's locale where a translation exists, best first.
@@ -39,6 +39,9 @@ func (s *Service) Search(ctx context.Context, q Query) ([]Hit, error) {
 	s.synMu.RLock()
 	alts := s.syn.expand(text)
 	s.synMu.RUnlock()
+	if t := fillers.Replace(text); strings.TrimSpace(t) != "" {
+		text = t
+	}
 
 	var should []query.Query
 	for _, t := range append([]string{text}, alts...) {
@@ -54,18 +57,23 @@ func (s *Service) Search(ctx context.Context, q Query) ([]Hit, error) {
 			should = append(should, m)
 		}
 	}
-	// Typo tolerance for Latin words only: one edit in words of five letters
-	// or more ("refnd" is too short to guess safely; "deposti" is not).
+	// Typo tolerance for Latin words only, after stemming: one edit in
+	// words of five letters or more ("refnd" is too short to guess safely;
+	// "invoce" is not). Chinese bigrams are left exact.
+	var long []string
 	for _, w := range latinWords(text) {
-		if utf8.RuneCountInString(w) < 5 {
-			continue
+		if utf8.RuneCountInString(w) >= 5 {
+			long = append(long, w)
 		}
+	}
+	if len(long) > 0 {
 		for _, f := range []string{"title", "body"} {
-			fz := bleve.NewFuzzyQuery(w)
-			fz.SetField(f)
-			fz.SetFuzziness(1)
-			fz.SetBoost(0.5)
-			should = append(should, fz)
+			m := bleve.NewMatchQuery(strings.Join(long, " "))
+			m.SetField(f)
+			m.Analyzer = analyzerName
+			m.SetFuzziness(1)
+			m.SetBoost(0.3)
+			should = append(should, m)
 		}
 	}
 	must := []query.Query{bleve.NewDisjunctionQuery(should...)}
@@ -124,6 +132,17 @@ func (s *Service) Search(ctx context.Context, q Query) ([]Hit, error) {
 func (s *Service) Suggest(ctx context.Context, text, locale string, aud Audience, n int) ([]Hit, error) {
 	return s.Search(ctx, Query{Text: text, Locale: locale, Audience: aud, Limit: n})
 }
+
+// fillers are the words of a Chinese question that say nothing about its
+// subject (怎么, 可以, 吗 …); left in, their bigrams match every title that
+// is phrased as a question. They are cut from queries (not from the index),
+// longest first, unless nothing else is left.
+var fillers = strings.NewReplacer(
+	"怎么办", " ", "为什么", " ", "是不是", " ", "怎么样", " ", "什么时候", " ", "请问", " ",
+	"怎么", " ", "如何", " ", "什么", " ", "可以", " ", "能不能", " ", "哪里", " ", "在哪", " ",
+	"多久", " ", "怎样", " ", "哪些", " ", "我的", " ", "一下", " ", "你们", " ",
+	"吗", " ", "呢", " ", "吧", " ", "啊", " ", "了", " ", "的", " ", "我", " ",
+)
 
 func term(field, value string) query.Query {
 	t := bleve.NewTermQuery(value)

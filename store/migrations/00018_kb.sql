@@ -79,7 +79,11 @@ INSERT INTO kb_synonyms (position, terms) VALUES
     (13, '投诉~举报~complaint'),
     (14, '诈骗~骗子~冒充~scam~fraud'),
     (15, '还款~还钱~repay~repayment'),
-    (16, '罚息~滞纳金~违约金~late fee');
+    (16, '罚息~滞纳金~违约金~late fee'),
+    (17, '丢失~丢了~弄丢~被偷~被盗~lost~stolen'),
+    (18, '还不上~还款困难~没钱还~困难'),
+    (19, '续租~延长租期~renew'),
+    (20, '注销~销户~删除账号');
 
 CREATE TABLE kb_feedback (
     id         TEXT PRIMARY KEY,
