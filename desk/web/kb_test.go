@@ -49,30 +49,12 @@ func kbFixture(t *testing.T, h *harness, ids map[string]string) {
 	ids[":kb-category"] = "deposit"
 }
 
-// demoArticles is a small help centre: what a customer of a rental and
-// lending business asks, one public article each, and an internal one.
+// demoArticles loads the demo help centre (kb.Demo) as huiliu demo does.
 func (h *harness) demoArticles() {
 	h.t.Helper()
-	for _, a := range []kb.Article{
-		{ID: "deposit-refund", Locale: "zh-CN", Title: "押金什么时候退还", Tags: []string{"押金", "退款"}, Visibility: kb.Public,
-			Body: "设备归还并验收无损后，押金在 **7 个工作日**内原路退回。\n\n- 支付宝：1–3 个工作日到账\n- 银行卡：3–7 个工作日到账"},
-		{ID: "repay-methods", Locale: "zh-CN", Title: "有哪些还款方式", Tags: []string{"还款"}, Visibility: kb.Public,
-			Body: "可以在 App 里绑定银行卡自动扣款，也可以主动还款。"},
-		{ID: "overdue", Locale: "zh-CN", Title: "逾期了会怎样", Tags: []string{"逾期"}, Visibility: kb.Public,
-			Body: "逾期会产生罚息，并可能影响信用记录。请尽快还款或联系客服商量还款计划。"},
-		{ID: "impostors", Locale: "zh-CN", Title: "如何识别冒充客服的诈骗", Tags: []string{"防诈骗"}, Visibility: kb.Public,
-			Body: "我们不会要求您转账到个人账户。可在官网核验客服工号。"},
-		{ID: "collection-script", Locale: "zh-CN", Title: "逾期第一次联系的话术", Tags: []string{"催收", "逾期"}, Visibility: kb.Internal,
-			Body: "先核实身份，再说明欠款金额和到期日，不得威胁。"},
-	} {
-		h.publish(a)
-	}
-	if _, err := h.kb.SaveDraft(context.Background(), desk.Actor{}, kb.Article{ID: "deposit-refund-en", Group: "deposit-refund", Locale: "en",
-		Title: "When is my deposit refunded", Body: "Within **7 working days** after the device is returned.", Visibility: kb.Public}); err != nil {
-		h.t.Fatal(err)
-	}
-	if _, err := h.kb.Approve(context.Background(), desk.Actor{}, "deposit-refund-en"); err != nil {
-		h.t.Fatal(err)
+	rep, err := h.kb.Import(context.Background(), desk.Actor{}, kb.Demo())
+	if err != nil || len(rep.Failed) > 0 {
+		h.t.Fatalf("import the demo: %v %v", err, rep.Failed)
 	}
 }
 
@@ -106,13 +88,13 @@ func TestKBSuggestionsForTheLatestCustomerMessage(t *testing.T) {
 
 	// Agents also find internal articles; the search box works alone.
 	got = hitsJSON{}
-	h.call("GET", "/api/v1/kb/search?q="+url.QueryEscape("逾期 话术"), h.agent, nil, &got)
+	h.call("GET", "/api/v1/kb/search?q="+url.QueryEscape("还款困难 口径"), h.agent, nil, &got)
 	found := false
 	for _, hit := range got.Hits {
-		found = found || hit.Article.ID == "collection-script"
+		found = found || hit.Article.ID == "internal-hardship-script"
 	}
 	if !found {
-		t.Errorf("search for 逾期 话术 = %+v, want the internal collection-script article", got.Hits)
+		t.Errorf("search for 还款困难 口径 = %+v, want the internal hardship script", got.Hits)
 	}
 	var e apiError
 	if r := h.call("GET", "/api/v1/kb/search?q=x&limit=500", h.agent, nil, &e); r.StatusCode != http.StatusBadRequest || e.Error.Code != "invalid" {
@@ -141,18 +123,18 @@ func TestKBReplyTextIsPlainWithTheHelpLink(t *testing.T) {
 	if r := h.call("GET", "/api/v1/kb/articles/deposit-refund/reply-text?locale=zh-CN", h.agent, nil, &got); r.StatusCode != http.StatusOK {
 		t.Fatalf("reply text: %d", r.StatusCode)
 	}
-	if strings.Contains(got.Text, "**") || !strings.Contains(got.Text, "7 个工作日") || !strings.Contains(got.Text, "\n- 支付宝") {
+	if strings.Contains(got.Text, "**") || !strings.Contains(got.Text, "3 个工作日") || !strings.Contains(got.Text, "\n- 验收发现") {
 		t.Errorf("text = %q: want plain text with list items on their own lines", got.Text)
 	}
 	if !strings.HasSuffix(got.Link, "/help/articles/deposit-refund?lang=zh-CN") || !strings.HasPrefix(got.Link, "http://") {
 		t.Errorf("link = %q", got.Link)
 	}
 	h.call("GET", "/api/v1/kb/articles/deposit-refund/reply-text?locale=en", h.agent, nil, &got)
-	if got.Locale != "en" || !strings.Contains(got.Text, "7 working days") {
+	if got.Locale != "en" || !strings.Contains(got.Text, "3 working days") {
 		t.Errorf("en reply text = %+v", got)
 	}
 	got.Link = "x"
-	h.call("GET", "/api/v1/kb/articles/collection-script/reply-text", h.agent, nil, &got)
+	h.call("GET", "/api/v1/kb/articles/internal-hardship-script/reply-text", h.agent, nil, &got)
 	if got.Link != "" {
 		t.Errorf("an internal article has a public link %q", got.Link)
 	}
@@ -265,16 +247,17 @@ func TestKBPagesByRole(t *testing.T) {
 		supShows      []string
 		supNotContain []string
 	}{
-		{"/kb", 200, 200, []string{"押金什么时候退还", "deposit-refund", `href="/kb/articles/deposit-refund"`}, nil},
-		{"/kb?status=review", 200, 200, []string{"待审文章"}, []string{"押金什么时候退还"}},
-		{"/kb?visibility=internal", 200, 200, []string{"逾期第一次联系的话术"}, []string{"押金什么时候退还"}},
-		{"/kb?locale=en", 200, 200, []string{"When is my deposit refunded"}, []string{"有哪些还款方式"}},
-		{"/kb?q=" + url.QueryEscape("押金"), 200, 200, []string{"押金什么时候退还"}, []string{"有哪些还款方式"}},
+		{"/kb", 200, 200, []string{"押金什么时候退？怎么退？", `href="/kb/articles/deposit-refund"`}, nil},
+		{"/kb?status=review", 200, 200, []string{"待审文章"}, []string{"押金什么时候退"}},
+		{"/kb?visibility=internal", 200, 200, []string{"内部：还款困难客户的沟通口径"}, []string{"押金什么时候退"}},
+		{"/kb?locale=en", 200, 200, []string{"When and how is my deposit refunded?"}, []string{"有哪些还款方式"}},
+		{"/kb?q=" + url.QueryEscape("押金"), 200, 200, []string{"押金什么时候退？怎么退？"}, []string{"如何修改绑定的手机号"}},
 		{"/kb?status=bogus", 400, 400, nil, nil},
 		{"/kb/articles/new", 200, 200, []string{`data-hl="kb-form"`}, nil},
-		{"/kb/articles/deposit-refund", 200, 200, []string{`data-hl="kb-versions"`, "v1", `data-locale="en"`, `data-hl="kb-add-translation" data-locale="zh-TW"`, "<strong>7 个工作日</strong>"}, nil},
-		{"/kb/articles/deposit-refund-en", 200, 200, []string{`data-hl="kb-source"`, "押金什么时候退还"}, nil},
-		{"/kb/articles/deposit-refund/versions/1", 200, 200, []string{"押金什么时候退还", "<li>支付宝"}, nil},
+		{"/kb/articles/deposit-refund", 200, 200, []string{`data-hl="kb-versions"`, "v1", `data-hl="kb-translation" data-locale="en"`, `data-locale="zh-TW"`, "<strong>验收通过</strong>"}, []string{`data-hl="kb-add-translation"`}},
+		{"/kb/articles/deposit-free", 200, 200, []string{`data-hl="kb-add-translation" data-locale="zh-TW"`, `data-hl="kb-add-translation" data-locale="en"`}, nil},
+		{"/kb/articles/deposit-refund-en", 200, 200, []string{`data-hl="kb-source"`, "押金什么时候退？怎么退？"}, nil},
+		{"/kb/articles/deposit-refund/versions/1", 200, 200, []string{"押金什么时候退？怎么退？", "<li>验收发现"}, nil},
 		{"/kb/articles/deposit-refund/versions/9", 404, 404, nil, nil},
 		{"/kb/articles/nope", 404, 404, nil, nil},
 		{"/kb/articles/new?translation_of=deposit-refund&locale=zh-TW", 200, 200, []string{`data-hl="kb-source"`, `value="deposit-refund"`}, nil},
@@ -381,10 +364,10 @@ func TestCannedReplyStandsForAnArticle(t *testing.T) {
 		return desk.CannedReply{}
 	}
 	got := list("zh-CN")
-	if !strings.Contains(got.Text, "7 个工作日") || !strings.Contains(got.Text, "/help/articles/deposit-refund?lang=zh-CN") {
-		t.Errorf("canned text = %q: want the article's published text and link", got.Text)
+	if !strings.HasPrefix(got.Text, "设备归还并验收通过后，押金在 3 个工作日内原路退回。\n") || !strings.Contains(got.Text, "/help/articles/deposit-refund?lang=zh-CN") {
+		t.Errorf("canned text = %q: want the article's published summary and link", got.Text)
 	}
-	if got := list("en"); !strings.Contains(got.Text, "7 working days") {
+	if got := list("en"); !strings.Contains(got.Text, "3 working days") {
 		t.Errorf("English canned text = %q: want the en translation", got.Text)
 	}
 	// A new published version is what agents insert from then on.
@@ -392,9 +375,9 @@ func TestCannedReplyStandsForAnArticle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.Body = "归还后 **3 个工作日**内退回。"
+	a.Summary = "验收通过后 2 个工作日内退回。"
 	h.publish(a)
-	if got := list("zh-CN"); !strings.Contains(got.Text, "3 个工作日") {
+	if got := list("zh-CN"); !strings.HasPrefix(got.Text, "验收通过后 2 个工作日内退回。") {
 		t.Errorf("after a new version: %q", got.Text)
 	}
 	// Withdrawn: the reply's own text.
