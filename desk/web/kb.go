@@ -159,8 +159,9 @@ func (s *Server) replyTextOf(c echo.Context, a kb.Article) kbReplyTextResponse {
 	return r
 }
 
-// helpArticlePath is where the public help centre serves an article.
-const helpArticlePath = "/help/articles/"
+// helpArticlePath is where the public help centre (kb/help) serves an
+// article, in the language of its lang parameter.
+const helpArticlePath = "/help/a/"
 
 // helpLink is the absolute address of a public article on this desk's help
 // centre, as customers open it from a reply.

@@ -126,7 +126,7 @@ func TestKBReplyTextIsPlainWithTheHelpLink(t *testing.T) {
 	if strings.Contains(got.Text, "**") || !strings.Contains(got.Text, "3 个工作日") || !strings.Contains(got.Text, "\n- 验收发现") {
 		t.Errorf("text = %q: want plain text with list items on their own lines", got.Text)
 	}
-	if !strings.HasSuffix(got.Link, "/help/articles/deposit-refund?lang=zh-CN") || !strings.HasPrefix(got.Link, "http://") {
+	if !strings.HasSuffix(got.Link, "/help/a/deposit-refund?lang=zh-CN") || !strings.HasPrefix(got.Link, "http://") {
 		t.Errorf("link = %q", got.Link)
 	}
 	h.call("GET", "/api/v1/kb/articles/deposit-refund/reply-text?locale=en", h.agent, nil, &got)
@@ -364,7 +364,7 @@ func TestCannedReplyStandsForAnArticle(t *testing.T) {
 		return desk.CannedReply{}
 	}
 	got := list("zh-CN")
-	if !strings.HasPrefix(got.Text, "设备归还并验收通过后，押金在 3 个工作日内原路退回。\n") || !strings.Contains(got.Text, "/help/articles/deposit-refund?lang=zh-CN") {
+	if !strings.HasPrefix(got.Text, "设备归还并验收通过后，押金在 3 个工作日内原路退回。\n") || !strings.Contains(got.Text, "/help/a/deposit-refund?lang=zh-CN") {
 		t.Errorf("canned text = %q: want the article's published summary and link", got.Text)
 	}
 	if got := list("en"); !strings.Contains(got.Text, "3 working days") {
