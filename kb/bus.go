@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"huiliu/queue"
 )
@@ -42,7 +43,13 @@ func (s *Service) announce(ctx context.Context, c change) {
 
 // Run keeps this node's index current from the bus until ctx ends. A
 // subscriber that missed entries (a reset) rebuilds from SQL.
+//
+// Every CheckInterval it also compares the index with the store's
+// generation and rebuilds when the store is ahead: a change made by a
+// process on another bus (huiliu kb import on a desk without Redis) or
+// lost with Redis reaches the index that way.
 func (s *Service) Run(ctx context.Context) error {
+	go s.checkLoop(ctx)
 	if s.bus == nil {
 		<-ctx.Done()
 		return nil
@@ -59,6 +66,38 @@ func (s *Service) Run(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// CheckInterval is how often Run compares the index with the store.
+const CheckInterval = 30 * time.Second
+
+func (s *Service) checkLoop(ctx context.Context) {
+	t := time.NewTicker(CheckInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		gen, err := s.store.KBGeneration(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.log.Warn("kb: generation check", "err", err)
+			}
+			continue
+		}
+		if gen <= s.idx.generation() {
+			continue
+		}
+		s.log.Info("kb: index behind the store; rebuilding", "index_generation", s.idx.generation(), "generation", gen)
+		if err := s.idx.rebuild(ctx, s.store); err != nil {
+			s.log.Error("kb: rebuild index", "err", err)
+		}
+		if err := s.reloadSynonyms(ctx); err != nil {
+			s.log.Error("kb: reload synonyms", "err", err)
+		}
+	}
 }
 
 func (s *Service) apply(ctx context.Context, e queue.Entry) {

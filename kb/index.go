@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sort"
 	"strconv"
 	"sync"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
+	bbolt "go.etcd.io/bbolt"
 )
 
 // schema names the index layout; a stored index of another schema is
@@ -126,7 +128,13 @@ func openIndex(ctx context.Context, dir string, st Store, log *slog.Logger) (*in
 		ix.put(a)
 	}
 	if dir != "" {
-		bi, err := bleve.Open(dir)
+		// Another process holding the index (a second node on the same
+		// data directory) must not make this one wait forever or delete
+		// its files.
+		bi, err := bleve.OpenUsing(dir, map[string]any{"bolt_timeout": "5s"})
+		if errors.Is(err, bbolt.ErrTimeout) {
+			return nil, fmt.Errorf("kb: index %s is in use by another process", dir)
+		}
 		if err == nil {
 			s, _ := bi.GetInternal(keySchema)
 			g, _ := bi.GetInternal(keyGeneration)
@@ -349,6 +357,12 @@ func (ix *index) inLocale(group, locale string, aud Audience) (Article, bool) {
 	return Article{}, false
 }
 
+func (ix *index) generation() int64 {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.gen
+}
+
 func (ix *index) count() int {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -356,3 +370,54 @@ func (ix *index) count() int {
 }
 
 func (ix *index) close() error { return ix.bi.Close() }
+
+// browse lists one article per translation group the audience may see,
+// in locale where translated (else the group's first in Locales order),
+// of one category when set: those in locale first, then by title.
+func (ix *index) browse(locale string, aud Audience, category string) []Article {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	var out []Article
+	for group, ids := range ix.groups {
+		a, ok := ix.inLocale(group, locale, aud)
+		if !ok {
+			best := -1
+			for _, id := range ids {
+				d := ix.docs[id]
+				if d != nil && visible(d.a, aud) && (best < 0 || localeRank(d.a.Locale) < best) {
+					a, ok, best = d.a, true, localeRank(d.a.Locale)
+				}
+			}
+		}
+		if ok && (category == "" || a.Category == category) {
+			out = append(out, a)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		li, lj := out[i].Locale == locale, out[j].Locale == locale
+		if li != lj {
+			return li
+		}
+		if out[i].Title != out[j].Title {
+			return out[i].Title < out[j].Title
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+func (ix *index) alternates(id string, aud Audience) []Article {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	d, ok := ix.docs[id]
+	if !ok {
+		return nil
+	}
+	var out []Article
+	for _, l := range Locales {
+		if a, ok := ix.inLocale(d.a.Group, l, aud); ok {
+			out = append(out, a)
+		}
+	}
+	return out
+}

@@ -548,3 +548,16 @@ func cut(s string, n int) string {
 	}
 	return s
 }
+
+// Browse lists the published articles a reader may see: one per
+// translation group, in locale where translated, of one category when set
+// (the help centre's home and category pages). Bodies are left out.
+func (s *Service) Browse(locale string, aud Audience, category string) []Article {
+	return s.idx.browse(locale, aud, category)
+}
+
+// Alternates returns the published translations of article id the
+// audience may see, in Locales order (hreflang links, language switch).
+func (s *Service) Alternates(id string, aud Audience) []Article {
+	return s.idx.alternates(id, aud)
+}

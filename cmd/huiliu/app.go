@@ -9,6 +9,7 @@ import (
 	"huiliu/channels"
 	"huiliu/channels/api"
 	"huiliu/desk"
+	"huiliu/kb"
 	"huiliu/queue"
 	"huiliu/queue/memory"
 	"huiliu/queue/redisq"
@@ -29,6 +30,10 @@ type app struct {
 	// runs them.
 	router *desk.Router
 	sla    *desk.SLAWorker
+	// kb is the knowledge base with its index in the data directory;
+	// only serve opens it (a.openKB), so admin commands never wait on a
+	// running node's index.
+	kb *kb.Service
 }
 
 // openApp connects the store and the queue backend and builds the service.

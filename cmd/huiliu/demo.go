@@ -48,7 +48,10 @@ func runDemo(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 		return usagef("--origin: %v", err)
 	}
 	return withApp(ctx, cfg, stderr, func(a *app) error {
-		return loadDemo(ctx, a, norm, stdout)
+		if err := loadDemo(ctx, a, norm, stdout); err != nil {
+			return err
+		}
+		return loadDemoKB(ctx, a, stdout)
 	})
 }
 

@@ -27,6 +27,7 @@ func commands() []command {
 		{"migrate", "apply database migrations and exit", runMigrate},
 		{"agent", "manage agent accounts: agent add --email E --name N --role R [--team T]", runAgent},
 		{"token", "manage API tokens: token add --agent E --name N", runToken},
+		{"kb", "knowledge base: kb import DIR | kb export DIR (Markdown with YAML front matter)", runKB},
 		{"demo", "load demo agents, teams, a chat site and conversations", runDemo},
 		{"bench", "measure: bench ingest | telegram | chat | timers (huiliu bench -h)", runBench},
 		{"version", "print the version", runVersion},

@@ -70,6 +70,11 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		adapters = append(adapters, tg)
 		mounts = a.telegramMounts(tg)
 	}
+	if a.kb, err = a.openKB(ctx, true); err != nil {
+		return err
+	}
+	defer a.kb.Close()
+	mounts = append(mounts, a.helpMounts()...)
 	chat := a.newWebchat()
 	adapters = append(adapters, chat.Adapter())
 	for _, p := range webchatPaths {
@@ -146,6 +151,7 @@ func (a *app) nodeServices(adapters []channels.Adapter, tg *telegram.Channel, ch
 	}
 	list = append(list,
 		services.Service{Name: "webchat", Run: func(ctx context.Context) error { return chat.Run(ctx, a.svc) }},
+		services.Service{Name: "kb", Run: a.kb.Run},
 		services.Service{Name: "http", Essential: true, Run: func(ctx context.Context) error { return serveHTTP(ctx, srv, ln, a.cfg.ShutdownTimeout) }},
 	)
 	return list
