@@ -94,6 +94,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		TrustProxy:    cfg.TrustProxy,
 		Version:       version,
 		Mounts:        mounts,
+		KB:            a.kb,
 	})
 	srv := &http.Server{
 		Handler:           handler,
