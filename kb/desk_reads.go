@@ -13,6 +13,11 @@ var (
 	replyItem  = regexp.MustCompile(`(?i)<li\b[^>]*>`)
 	replyTag   = regexp.MustCompile(`<[^>]*>`)
 	replyBlank = regexp.MustCompile(`\n{3,}`)
+	// replyGap is the layout whitespace goldmark puts between tags.
+	replyGap = regexp.MustCompile(`>[ \t]*\n\s*<`)
+	// replyBullet is a list item whose text starts on the next line (a
+	// loose list's <li><p>).
+	replyBullet = regexp.MustCompile(`\n- [ \t]*\n+`)
 )
 
 // ReplyText is an article's published text as an agent inserts it into a
@@ -23,14 +28,15 @@ func ReplyText(a Article) string {
 	if h == "" {
 		h = Render(a.Body)
 	}
+	h = replyGap.ReplaceAllString(h, "><")
 	h = replyItem.ReplaceAllString(h, "\n- ")
 	h = replyBlock.ReplaceAllString(h, "\n")
+	h = replyBullet.ReplaceAllString(h, "\n- ")
 	h = html.UnescapeString(replyTag.ReplaceAllString(h, ""))
 	lines := strings.Split(h, "\n")
 	for i, l := range lines {
 		lines[i] = strings.Join(strings.Fields(l), " ")
 	}
 	out := strings.Join(lines, "\n")
-	out = strings.ReplaceAll(out, "\n- \n", "\n- ")
 	return strings.TrimSpace(replyBlank.ReplaceAllString(out, "\n\n"))
 }
