@@ -148,7 +148,7 @@ func (s *Service) Import(ctx context.Context, actor desk.Actor, fsys fs.FS) (Imp
 			return rep, desk.Errorf(desk.CodeInvalid, "%s: %v", CategoriesFile, err)
 		}
 		for _, c := range cats {
-			if err := s.SaveCategory(ctx, actor, Category{ID: c.ID, Names: c.Names, Position: c.Position}); err != nil {
+			if err := s.SaveCategory(ctx, actor, Category(c)); err != nil {
 				rep.Failed[CategoriesFile+" "+c.ID] = errText(err)
 			}
 		}
@@ -272,7 +272,7 @@ func (s *Service) Export(ctx context.Context, dir string) (int, error) {
 	if len(cats) > 0 {
 		var out []categoryFile
 		for _, c := range cats {
-			out = append(out, categoryFile{ID: c.ID, Names: c.Names, Position: c.Position})
+			out = append(out, categoryFile(c))
 		}
 		data, err := yaml.Marshal(out)
 		if err != nil {

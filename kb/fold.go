@@ -27,8 +27,11 @@ var t2s = sync.OnceValue(func() *opencc.OpenCC {
 // whatever form either was written in.
 func fold(s string) string {
 	s = strings.ToLower(width.Fold.String(s))
-	if !hasHan(s) {
-		return s
+	if !hasTraditional(s) {
+		// Most text is Simplified or Latin already; OpenCC's phrase
+		// matching is the expensive part of indexing, so it runs only
+		// where a character would change.
+		return variants.Replace(s)
 	}
 	out, err := t2s().Convert(s)
 	if err != nil {
@@ -41,6 +44,33 @@ func fold(s string) string {
 // keeps apart: it turns 帳 into 帐, while mainland texts write 账单.
 var variants = strings.NewReplacer("帐", "账")
 
+var t2sRunes sync.Map // rune → rune
+
+// t2sRune is OpenCC's conversion of one character on its own (the
+// character itself when it is Simplified or converts to several).
+func t2sRune(r rune) rune {
+	if v, ok := t2sRunes.Load(r); ok {
+		return v.(rune)
+	}
+	out := r
+	if c, err := t2s().Convert(string(r)); err == nil {
+		if rs := []rune(c); len(rs) == 1 {
+			out = rs[0]
+		}
+	}
+	t2sRunes.Store(r, out)
+	return out
+}
+
+func hasTraditional(s string) bool {
+	for _, r := range s {
+		if r >= 0x2E80 && unicode.Is(unicode.Han, r) && t2sRune(r) != r {
+			return true
+		}
+	}
+	return false
+}
+
 func hasHan(s string) bool {
 	for _, r := range s {
 		if unicode.Is(unicode.Han, r) {
@@ -50,8 +80,6 @@ func hasHan(s string) bool {
 	return false
 }
 
-var runeFolds sync.Map // rune → rune
-
 // foldRune folds one character the way fold does, keeping one rune for one
 // rune so that positions in a folded text map back onto the original (for
 // snippets).
@@ -59,16 +87,27 @@ func foldRune(r rune) rune {
 	if r < 0x80 {
 		return unicode.ToLower(r)
 	}
-	if v, ok := runeFolds.Load(r); ok {
-		return v.(rune)
+	if f := []rune(width.Fold.String(string(r))); len(f) == 1 {
+		r = f[0]
 	}
-	f := []rune(fold(string(r)))
-	out := r
-	if len(f) == 1 {
-		out = f[0]
+	r = unicode.ToLower(r)
+	if r >= 0x2E80 && unicode.Is(unicode.Han, r) {
+		r = t2sRune(r)
 	}
-	runeFolds.Store(r, out)
-	return out
+	if r == '帐' {
+		r = '账'
+	}
+	return r
+}
+
+// foldRunes is foldRune over a text.
+func foldRunes(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		b.WriteRune(foldRune(r))
+	}
+	return b.String()
 }
 
 // latinWords returns the words of a folded text written in Latin letters

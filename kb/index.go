@@ -18,7 +18,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
-	bbolt "go.etcd.io/bbolt"
+	bberrors "go.etcd.io/bbolt/errors"
 )
 
 // schema names the index layout; a stored index of another schema is
@@ -37,8 +37,9 @@ const analyzerName = "kb"
 // for hits and its plain text for snippets. Bodies of 10,000 articles are a
 // few tens of megabytes.
 type doc struct {
-	a    Article // Body and HTML empty
-	text string  // the body as plain text
+	a      Article // Body and HTML empty
+	text   string  // the body as plain text
+	folded string  // text folded rune for rune (foldRunes), for snippets
 }
 
 // index is the search index of one node plus the metadata of every
@@ -132,7 +133,7 @@ func openIndex(ctx context.Context, dir string, st Store, log *slog.Logger) (*in
 		// data directory) must not make this one wait forever or delete
 		// its files.
 		bi, err := bleve.OpenUsing(dir, map[string]any{"bolt_timeout": "5s"})
-		if errors.Is(err, bbolt.ErrTimeout) {
+		if errors.Is(err, bberrors.ErrTimeout) {
 			return nil, fmt.Errorf("kb: index %s is in use by another process", dir)
 		}
 		if err == nil {
@@ -211,7 +212,8 @@ func (ix *index) setGeneration(gen int64) error {
 
 // put records a published article's metadata (the caller indexes it).
 func (ix *index) put(a Article) {
-	d := &doc{a: a, text: plainText(a.HTML)}
+	text := plainText(a.HTML)
+	d := &doc{a: a, text: text, folded: foldRunes(text)}
 	d.a.Body, d.a.HTML = "", ""
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -361,12 +363,6 @@ func (ix *index) generation() int64 {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	return ix.gen
-}
-
-func (ix *index) count() int {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	return len(ix.docs)
 }
 
 func (ix *index) close() error { return ix.bi.Close() }

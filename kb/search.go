@@ -110,7 +110,7 @@ func (s *Service) Search(ctx context.Context, q Query) ([]Hit, error) {
 				score *= 0.7
 			}
 		}
-		hits = append(hits, Hit{Article: a, Score: score, Snippet: snippet(s.idx.docs[a.ID].text, a.Summary, terms)})
+		hits = append(hits, Hit{Article: a, Score: score, Snippet: snippet(s.idx.docs[a.ID], a.Summary, terms)})
 	}
 	slices.SortStableFunc(hits, func(x, y Hit) int {
 		switch {
@@ -180,20 +180,13 @@ const snippetRunes = 90
 
 // snippet returns about snippetRunes of text around the first query term,
 // HTML-escaped, with every term found marked; the summary when no term is
-// in the body.
-func snippet(text, summary string, terms []string) string {
-	src := []rune(text)
-	folded := make([]rune, len(src))
-	for i, r := range src {
-		folded[i] = foldRune(r)
-	}
-	ft := string(folded)
+// in the body. It walks only the window, not the whole text.
+func snippet(d *doc, summary string, terms []string) string {
+	ft := d.folded
 	first := -1
 	for _, t := range terms {
-		if i := strings.Index(ft, t); i >= 0 {
-			if p := utf8.RuneCountInString(ft[:i]); first < 0 || p < first {
-				first = p
-			}
+		if i := strings.Index(ft, t); i >= 0 && (first < 0 || i < first) {
+			first = i
 		}
 	}
 	if first < 0 {
@@ -202,10 +195,11 @@ func snippet(text, summary string, terms []string) string {
 		}
 		first = 0
 	}
-	start := max(0, first-20)
-	end := min(len(src), start+snippetRunes)
-	marks := make([]bool, end-start)
-	window := string(folded[start:end])
+	start := max(0, utf8.RuneCountInString(ft[:first])-20)
+	src, more := runeWindow(d.text, start, snippetRunes)
+	folded, _ := runeWindow(ft, start, snippetRunes)
+	marks := make([]bool, len(src))
+	window := string(folded)
 	for _, t := range terms {
 		tr := utf8.RuneCountInString(t)
 		for off := 0; ; {
@@ -225,7 +219,7 @@ func snippet(text, summary string, terms []string) string {
 		b.WriteString("…")
 	}
 	in := false
-	for i, r := range src[start:end] {
+	for i, r := range src {
 		if marks[i] != in {
 			if in {
 				b.WriteString("</mark>")
@@ -239,8 +233,26 @@ func snippet(text, summary string, terms []string) string {
 	if in {
 		b.WriteString("</mark>")
 	}
-	if end < len(src) {
+	if more {
 		b.WriteString("…")
 	}
 	return b.String()
+}
+
+// runeWindow returns n runes of s from rune start, and whether s goes on
+// after them.
+func runeWindow(s string, start, n int) ([]rune, bool) {
+	out := make([]rune, 0, n)
+	i := 0
+	for _, r := range s {
+		switch {
+		case i < start:
+		case len(out) < n:
+			out = append(out, r)
+		default:
+			return out, true
+		}
+		i++
+	}
+	return out, false
 }

@@ -48,6 +48,10 @@ type Deps struct {
 	// wait > 0 means caller checked too often. Nil: /agent is an ordinary
 	// message.
 	CheckAgent func(ctx context.Context, no, caller string) (current bool, wait time.Duration, err error)
+	// HelpSearch answers the /help command with the knowledge base's top
+	// public articles for query in lang (zh-CN, zh-TW or en). Nil: /help
+	// is an ordinary message.
+	HelpSearch func(ctx context.Context, query, lang string) ([]HelpArticle, error)
 }
 
 // Timing of leases and retries; tests shorten them.

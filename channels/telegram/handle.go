@@ -59,6 +59,12 @@ func (c *Channel) handleUpdate(ctx context.Context, b *bot, sink channels.Sink, 
 		}
 		return u.UpdateID, nil
 	}
+	if q, ok := helpCommand(conv.in.Text); ok && c.deps.HelpSearch != nil {
+		if err := c.answerHelpCommand(ctx, b, conv.in, q, updateLang(&u)); err != nil {
+			log.Warn("telegram: /help answer failed", "err", err)
+		}
+		return u.UpdateID, nil
+	}
 	if conv.file != nil {
 		if err := c.attach(ctx, b, conv.in, conv.file, log); err != nil {
 			return u.UpdateID, err

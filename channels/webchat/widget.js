@@ -537,6 +537,55 @@
   });
   window.addEventListener('online', function () { if (!ws && !stopped) { attempt = 0; connect(); } });
 
+  // ---- Knowledge-base suggestions (deflection; owned by the kb package) ----
+  // Before a conversation exists, what the customer types is looked up in
+  // the help centre (GET /help/api/suggest, public, rate limited) and up to
+  // three articles are offered above the input, each opening /help in a new
+  // tab. Nothing typed here reaches the chat until it is sent.
+  var kbBox = el('div', 'kb', 'kb-suggest');
+  kbBox.hidden = true;
+  kbBox.setAttribute('aria-live', 'polite');
+  panel.insertBefore(kbBox, compose);
+  try {
+    var kbSheet = new CSSStyleSheet();
+    kbSheet.replaceSync('.kb{padding:8px 14px;border-top:1px solid #e4e8f0;background:#f7f9fc;font-size:13px}' +
+      '.kb p{margin:0 0 4px;color:#6b7380;font-size:12px}.kb a{display:block;margin:2px 0;color:#1664ff;text-decoration:none;overflow-wrap:anywhere}' +
+      '.kb a:hover{text-decoration:underline}.kb[hidden]{display:none}');
+    root.adoptedStyleSheets = root.adoptedStyleSheets.concat([kbSheet]);
+  } catch (e) { /* the plain look still works */ }
+  var kbTimer = null, kbSeq = 0;
+  function kbHide() { kbSeq++; clearTimeout(kbTimer); kbBox.hidden = true; }
+  function kbShow(res) {
+    while (kbBox.firstChild) kbBox.removeChild(kbBox.firstChild);
+    var arts = res && Array.isArray(res.articles) ? res.articles : [];
+    arts = arts.filter(function (a) { return a && typeof a.url === 'string' && /^\/help\//.test(a.url); }).slice(0, 3);
+    if (!arts.length || state.ticket) { kbBox.hidden = true; return; }
+    kbBox.appendChild(el('p', '', 'kb-heading', String(res.heading || '')));
+    arts.forEach(function (a) {
+      var link = el('a', '', 'kb-link', String(a.title || ''));
+      link.href = deskOrigin + a.url;
+      link.target = '_blank';
+      link.rel = 'noopener';
+      kbBox.appendChild(link);
+    });
+    kbBox.hidden = false;
+  }
+  function kbSuggest() {
+    var q = input.value.trim();
+    if (state.ticket || state.outbox.length || q.length < 2 || !window.fetch) { kbHide(); return; }
+    clearTimeout(kbTimer);
+    kbTimer = setTimeout(function () {
+      var seq = ++kbSeq;
+      fetch(deskOrigin + '/help/api/suggest?lang=' + encodeURIComponent(lang) + '&q=' + encodeURIComponent(q.slice(0, 200)), { credentials: 'omit' })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (res) { if (seq === kbSeq) kbShow(res); }, function () { /* no suggestions */ });
+    }, 300);
+  }
+  input.addEventListener('input', kbSuggest);
+  sendBtn.addEventListener('click', kbHide);
+  input.addEventListener('keydown', function (e) { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) kbHide(); });
+  // ---- end of knowledge-base suggestions ----
+
   function mount() {
     document.body.appendChild(host);
     state.outbox.forEach(showPending);

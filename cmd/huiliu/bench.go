@@ -48,6 +48,7 @@ func openBenchDesk(ctx context.Context, name string, args []string, stderr io.Wr
 	d := bench.LocalDesk{
 		Service: a.svc, Store: a.db, Leases: a.queue.Leases(),
 		Offsets: channelOffsets{db: a.db, prefix: "bench-telegram:"},
+		KB:      a.db,
 	}
 	return d, func() { a.Close(); cleanup() }, nil
 }

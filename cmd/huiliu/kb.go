@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"huiliu/channels/telegram"
 	"huiliu/desk"
 	"huiliu/desk/web"
 	"huiliu/kb"
@@ -128,4 +130,23 @@ func (a *app) helpMounts() []web.Mount {
 		out = append(out, web.Mount{Method: http.MethodGet, Path: p, Handler: h}, web.Mount{Method: http.MethodPost, Path: p, Handler: h})
 	}
 	return out
+}
+
+// helpSearch answers Telegram's /help with public articles and their
+// absolute help-centre addresses.
+func (a *app) helpSearch(ctx context.Context, query, lang string) ([]telegram.HelpArticle, error) {
+	if a.kb == nil {
+		return nil, errors.New("the knowledge base is not open")
+	}
+	hits, err := a.kb.Suggest(ctx, query, lang, kb.AudiencePublic, telegram.HelpMax)
+	if err != nil {
+		return nil, err
+	}
+	base := deskOrigin(a.cfg)
+	out := make([]telegram.HelpArticle, 0, len(hits))
+	for _, h := range hits {
+		out = append(out, telegram.HelpArticle{Title: h.Article.Title,
+			URL: base + "/help/a/" + h.Article.ID + "?lang=" + h.Article.Locale})
+	}
+	return out, nil
 }

@@ -15,7 +15,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -178,6 +177,9 @@ type suggestion struct {
 func (h *Handler) suggest(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	// The widget calls this from the customer's shop, another origin; the
+	// answer is public and the call carries no credentials.
+	w.Header().Set("Access-Control-Allow-Origin", "*")
 	l, _ := lang(r)
 	if !h.allow(r.Context(), r, "suggest", SuggestPerMinute, time.Minute) {
 		w.WriteHeader(http.StatusTooManyRequests)
@@ -207,7 +209,3 @@ func (h *Handler) suggest(w http.ResponseWriter, r *http.Request) {
 
 // languageName is a locale's name in itself, for the switcher.
 var languageName = map[string]string{"zh-CN": "简体中文", "zh-TW": "繁體中文", "en": "English"}
-
-func hasLocale(list []kb.Article, l string) bool {
-	return slices.ContainsFunc(list, func(a kb.Article) bool { return a.Locale == l })
-}
