@@ -97,7 +97,22 @@ func TestBrowserKBSuggestionsIntoReply(t *testing.T) {
 	agent.screenshot("desk-kb-390")
 	agent.do("back to a desktop screen", chromedp.EmulateViewport(1280, 900))
 
-	// The editor and its live preview keep the hostile article inert.
+	// A new article through the editor: save a draft, then submit it.
+	agent.do("open a new article", chromedp.Navigate(d.url+"/kb/articles/new"))
+	agent.waitFor("the empty editor", `document.querySelector('[data-hl="kb-field-title"]')`)
+	agent.do("focus the id", chromedp.Focus(chromedp.CSS(`[data-hl="kb-id"]`)))
+	agent.typeText("the id", "invoice-how")
+	agent.do("focus the title", chromedp.Focus(chromedp.CSS(`[data-hl="kb-field-title"]`)))
+	agent.typeText("the title", "发票怎么开")
+	agent.do("focus the body", chromedp.Focus(chromedp.CSS(`[data-hl="kb-field-body"]`)))
+	agent.typeText("the body", "在 App「我的订单」里申请电子发票。")
+	agent.do("save", chromedp.Click(chromedp.CSS(`[data-hl="kb-save"]`)))
+	agent.waitFor("the saved draft", `location.pathname === '/kb/articles/invoice-how' && document.querySelector('[data-hl="kb-editor-status"]') && document.querySelector('[data-hl="kb-submit"]')`)
+	agent.do("submit for review", chromedp.Click(chromedp.CSS(`[data-hl="kb-submit"]`)))
+	agent.waitFor("the article in review", `!document.querySelector('[data-hl="kb-submit"]') && document.querySelector('.kb-st-review')`)
+
+	// The editor and its live preview keep the hostile article inert
+	// (the last step: the edit stays unsaved).
 	agent.do("open the hostile article", chromedp.Navigate(d.url+"/kb/articles/evil"))
 	agent.waitFor("the editor", `document.querySelector('[data-hl="kb-form"]')`)
 	agent.waitFor("the title as text", `document.querySelector('[data-hl="kb-editor-title"]').textContent === `+jsString(hostileTitle))
