@@ -67,7 +67,9 @@ func (s *Service) Search(ctx context.Context, q Query) ([]Hit, error) {
 		}
 	}
 	if len(long) > 0 {
-		for _, f := range []string{"title", "body"} {
+		// Titles and tags only: expanding a typo over every body's terms
+		// costs more than it finds.
+		for _, f := range []string{"title", "tags"} {
 			m := bleve.NewMatchQuery(strings.Join(long, " "))
 			m.SetField(f)
 			m.Analyzer = analyzerName
@@ -76,14 +78,14 @@ func (s *Service) Search(ctx context.Context, q Query) ([]Hit, error) {
 			should = append(should, m)
 		}
 	}
-	must := []query.Query{bleve.NewDisjunctionQuery(should...)}
-	if q.Audience == AudiencePublic {
-		must = append(must, term("visibility", string(Public)))
-	}
+	// Visibility is checked on the hits below rather than in the query: a
+	// term filter every document matches makes bleve walk its whole
+	// posting list beside the words, and internal articles are few.
+	var top query.Query = bleve.NewDisjunctionQuery(should...)
 	if q.Category != "" {
-		must = append(must, term("category", q.Category))
+		top = bleve.NewConjunctionQuery(top, term("category", q.Category))
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), min(q.Limit*4, 200), 0, false)
+	req := bleve.NewSearchRequestOptions(top, min(q.Limit*4, 200), 0, false)
 	res, err := s.idx.bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("kb: search: %w", err)
@@ -95,7 +97,7 @@ func (s *Service) Search(ctx context.Context, q Query) ([]Hit, error) {
 	defer s.idx.mu.RUnlock()
 	for _, h := range res.Hits {
 		d := s.idx.docs[h.ID]
-		if d == nil || seen[d.a.Group] {
+		if d == nil || seen[d.a.Group] || !visible(d.a, q.Audience) {
 			continue
 		}
 		seen[d.a.Group] = true

@@ -148,7 +148,7 @@ func TestTranslationsAndVisibility(t *testing.T) {
 func TestFoldingSynonymsAndMixedQueries(t *testing.T) {
 	ctx := context.Background()
 	s := open(t, storetest.New(t), nil, "")
-	publish(t, s, kb.Article{ID: "deposit", Locale: "zh-CN", Title: "押金退还说明", Body: "归还设备并验收后，押金原路退还。Deposits are refunded to the original card."})
+	publish(t, s, kb.Article{ID: "deposit", Locale: "zh-CN", Title: "押金退还说明", Tags: []string{"deposit"}, Body: "归还设备并验收后，押金原路退还。Deposits are refunded to the original card."})
 	publish(t, s, kb.Article{ID: "overdue", Locale: "zh-CN", Title: "逾期会有什么后果", Body: "逾期会产生罚息并影响信用记录。"})
 	publish(t, s, kb.Article{ID: "bill", Locale: "zh-CN", Title: "账单查询", Body: "每月 1 日出账单。"})
 	for _, c := range []struct{ q, want string }{
@@ -160,7 +160,7 @@ func TestFoldingSynonymsAndMixedQueries(t *testing.T) {
 		{"押金 refund", "deposit"},
 		{"ＤＥＰＯＳＩＴ", "deposit"}, // full width + case
 		{"refunding deposits", "deposit"},
-		{"depositt", "deposit"}, // a typo
+		{"depositt", "deposit"}, // a typo (fuzzy on titles and tags)
 	} {
 		hits, err := s.Search(ctx, kb.Query{Text: c.q, Locale: "zh-CN"})
 		if err != nil {
