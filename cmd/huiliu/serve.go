@@ -95,6 +95,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		Version:       version,
 		Mounts:        mounts,
 		KB:            a.kb,
+		PublicURL:     cfg.PublicURL,
 	})
 	srv := &http.Server{
 		Handler:           handler,

@@ -164,14 +164,18 @@ func (s *Server) replyTextOf(c echo.Context, a kb.Article) kbReplyTextResponse {
 const helpArticlePath = "/help/a/"
 
 // helpLink is the absolute address of a public article on this desk's help
-// centre, as customers open it from a reply.
+// centre, as customers open it from a reply: on the configured public URL,
+// else on the host the agent reached.
 func (s *Server) helpLink(c echo.Context, a kb.Article) string {
+	path := helpArticlePath + url.PathEscape(a.ID) + "?" + url.Values{"lang": {a.Locale}}.Encode()
+	if s.opts.PublicURL != "" {
+		return strings.TrimRight(s.opts.PublicURL, "/") + path
+	}
 	scheme := "http"
 	if c.Request().TLS != nil || s.opts.SecureCookies {
 		scheme = "https"
 	}
-	u := url.URL{Scheme: scheme, Host: c.Request().Host, Path: helpArticlePath + url.PathEscape(a.ID), RawQuery: url.Values{"lang": {a.Locale}}.Encode()}
-	return u.String()
+	return scheme + "://" + c.Request().Host + path
 }
 
 type kbPreviewRequest struct {

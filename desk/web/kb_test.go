@@ -2,13 +2,16 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"html"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
 	"huiliu/desk"
+	"huiliu/desk/web"
 	"huiliu/kb"
 )
 
@@ -128,6 +131,24 @@ func TestKBReplyTextIsPlainWithTheHelpLink(t *testing.T) {
 	}
 	if !strings.HasSuffix(got.Link, "/help/a/deposit-refund?lang=zh-CN") || !strings.HasPrefix(got.Link, "http://") {
 		t.Errorf("link = %q", got.Link)
+	}
+	// With a public URL configured, links point there rather than at the
+	// host the agent reached.
+	pub := httptest.NewServer(web.New(web.Options{Service: h.svc, KB: h.kb, PublicURL: "https://help.example.com/"}))
+	t.Cleanup(pub.Close)
+	req, _ := http.NewRequest("GET", pub.URL+"/api/v1/kb/articles/deposit-refund/reply-text?locale=zh-CN", nil)
+	req.Header.Set("Authorization", "Bearer "+h.agent)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var viaPublic struct{ Link string }
+	if err := json.NewDecoder(resp.Body).Decode(&viaPublic); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if viaPublic.Link != "https://help.example.com/help/a/deposit-refund?lang=zh-CN" {
+		t.Errorf("link with a public URL = %q", viaPublic.Link)
 	}
 	h.call("GET", "/api/v1/kb/articles/deposit-refund/reply-text?locale=en", h.agent, nil, &got)
 	if got.Locale != "en" || !strings.Contains(got.Text, "3 working days") {

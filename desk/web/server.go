@@ -69,6 +69,9 @@ type Options struct {
 	// KB is the knowledge base behind the ticket page's suggestions and
 	// the article pages; nil: those answer unavailable.
 	KB *kb.Service
+	// PublicURL is the desk's address as customers reach it (help-centre
+	// links agents insert into replies); empty: the request's own host.
+	PublicURL string
 }
 
 // Server holds the handlers.
