@@ -455,7 +455,6 @@ type kbAnalyticsView struct {
 	Days          int
 	Top, NoResult []kb.QueryStat
 	Feedback      []kbFeedbackRow
-	Since         time.Time
 }
 
 // kbAnalyticsPage shows what readers search for, what finds nothing (the
@@ -467,7 +466,7 @@ func (s *Server) kbAnalyticsPage(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	since := s.svc.Now().Add(-kbAnalyticsDays * 24 * time.Hour)
-	v := kbAnalyticsView{Days: kbAnalyticsDays, Since: since}
+	v := kbAnalyticsView{Days: kbAnalyticsDays}
 	if v.Top, err = k.TopQueries(ctx, since, kbAnalyticsRows); err != nil {
 		return err
 	}
