@@ -2,17 +2,21 @@ package kb_test
 
 import (
 	"context"
-	"errors"
+	"crypto/rand"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"huiliu/desk"
 	"huiliu/kb"
 	"huiliu/queue"
 	"huiliu/queue/memory"
+	"huiliu/queue/redisq"
 	"huiliu/store/storetest"
 )
 
@@ -222,9 +226,9 @@ func TestTwoNodesSeeAnEdit(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	st := storetest.New(t)
-	bus := memory.New().Bus()
-	a := open(t, st, bus, "")
-	b := open(t, st, bus, "")
+	busA, busB := twoBuses(t)
+	a := open(t, st, busA, "")
+	b := open(t, st, busB, "")
 	go a.Run(ctx)
 	go b.Run(ctx)
 	publish(t, a, kb.Article{ID: "invoice", Locale: "zh-CN", Title: "如何开发票", Body: "在订单页申请电子发票。"})
@@ -260,4 +264,40 @@ func waitFor(t *testing.T, ok func() bool) {
 	}
 }
 
-var _ = errors.Is
+// twoBuses are two nodes' buses: two clients of the Redis at REDIS_URL
+// (under a fresh prefix, deleted afterwards) or, without it, one process's
+// memory bus shared.
+func twoBuses(t *testing.T) (queue.Bus, queue.Bus) {
+	t.Helper()
+	url := os.Getenv("REDIS_URL")
+	if url == "" {
+		b := memory.New().Bus()
+		return b, b
+	}
+	ctx := context.Background()
+	var raw [6]byte
+	_, _ = rand.Read(raw[:])
+	prefix := "kbtest:" + hex.EncodeToString(raw[:]) + ":"
+	var out [2]queue.Bus
+	for i := range out {
+		be, err := redisq.New(ctx, url, redisq.WithPrefix(prefix))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { be.Close() })
+		out[i] = be.Bus()
+	}
+	t.Cleanup(func() {
+		opt, err := redis.ParseURL(url)
+		if err != nil {
+			return
+		}
+		c := redis.NewClient(opt)
+		defer c.Close()
+		keys, _ := c.Keys(ctx, prefix+"*").Result()
+		if len(keys) > 0 {
+			c.Del(ctx, keys...)
+		}
+	})
+	return out[0], out[1]
+}

@@ -395,3 +395,24 @@ func (db *DB) KBTopQueries(ctx context.Context, since time.Time, limit int, noRe
 	}
 	return out, wrap(rows.Err(), "kb top queries")
 }
+
+var _ kb.ImageStore = (*DB)(nil)
+
+// KBInsertImage stores a picture for articles.
+func (db *DB) KBInsertImage(ctx context.Context, img kb.Image) error {
+	return db.Tx(ctx, func(tx desk.Tx) error {
+		_, err := tx.(*txn).q.ExecContext(ctx, `INSERT INTO kb_images (id, name, mime, size, data, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, img.ID, img.Name, img.MIME, img.Size, img.Data, img.CreatedBy, ms(img.CreatedAt))
+		return wrap(err, "insert kb image %s", img.ID)
+	})
+}
+
+// KBImage returns a picture with its bytes.
+func (db *DB) KBImage(ctx context.Context, id string) (kb.Image, error) {
+	var img kb.Image
+	var at int64
+	err := db.r.QueryRowContext(ctx, `SELECT id, name, mime, size, data, created_by, created_at FROM kb_images WHERE id = $1`, id).
+		Scan(&img.ID, &img.Name, &img.MIME, &img.Size, &img.Data, &img.CreatedBy, &at)
+	img.CreatedAt = fromMs(at)
+	return img, wrap(err, "kb image %s", id)
+}

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"huiliu/i18n"
+	"huiliu/internal/filetype"
 	"huiliu/kb"
 	"huiliu/queue"
 )
@@ -86,6 +87,7 @@ func New(o Options) *Handler {
 	m.HandleFunc("POST /help/a/{id}/feedback", h.feedback)
 	m.HandleFunc("GET /help/api/suggest", h.suggest)
 	m.HandleFunc("GET /help/help.css", h.stylesheet)
+	m.HandleFunc("GET /help/img/{id}", h.image)
 	h.mux = m
 	return h
 }
@@ -157,6 +159,21 @@ func link(path, lang string, extra ...string) string {
 		q.Set(extra[i], extra[i+1])
 	}
 	return path + "?" + q.Encode()
+}
+
+// image serves an article's picture by its bytes' type (only pictures
+// were stored), cacheable for long: an id never changes its content.
+func (h *Handler) image(w http.ResponseWriter, r *http.Request) {
+	img, err := h.o.KB.Image(r.Context(), r.PathValue("id"))
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	typ, disp := filetype.Serving(img.Data)
+	w.Header().Set("Content-Type", typ)
+	w.Header().Set("Content-Disposition", disp)
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	_, _ = w.Write(img.Data)
 }
 
 func (h *Handler) stylesheet(w http.ResponseWriter, _ *http.Request) {

@@ -168,3 +168,35 @@ func TestSuggest(t *testing.T) {
 		t.Errorf("after the limit: %d", code)
 	}
 }
+
+func TestArticleImages(t *testing.T) {
+	srv, s := newHelp(t)
+	ctx := context.Background()
+	png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 64)...)
+	if _, err := s.SaveImage(ctx, desk.SystemActor("test"), "logo.svg", []byte(`<svg onload="alert(1)"></svg>`)); desk.CodeOf(err) != desk.CodeInvalid {
+		t.Errorf("an SVG was accepted: %v", err)
+	}
+	img, err := s.SaveImage(ctx, desk.SystemActor("test"), "step1.png", png)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := s.SaveDraft(ctx, desk.SystemActor("test"), kb.Article{ID: "pic", Locale: "zh-CN", Title: "如何还机（图解）",
+		Body: "![打包示意](" + kb.ImageURL(img.ID) + ")"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Approve(ctx, desk.SystemActor("test"), a.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, body := get(t, srv.URL+"/help/a/pic?lang=zh-CN")
+	if !strings.Contains(body, `<img src="/help/img/`+img.ID+`" alt="打包示意">`) {
+		t.Errorf("article does not show the image: %s", body[strings.Index(body, `class="body"`):][:200])
+	}
+	resp, got := get(t, srv.URL+kb.ImageURL(img.ID))
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" || got != string(png) {
+		t.Errorf("image: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if resp, _ := get(t, srv.URL+"/help/img/nope"); resp.StatusCode != 404 {
+		t.Errorf("unknown image: %d", resp.StatusCode)
+	}
+}
