@@ -9,12 +9,16 @@ import (
 )
 
 // CannedReply is a prepared answer agents insert into a reply; TeamID ""
-// makes it available to everyone.
+// makes it available to everyone. ArticleID, when set, names the
+// knowledge-base article the reply stands for: the desk's web layer then
+// offers the article's published text instead of Text, which stays the
+// fallback while the article is not published.
 type CannedReply struct {
 	ID        string    `json:"id"`
 	TeamID    string    `json:"team_id"`
 	Title     string    `json:"title"`
 	Text      string    `json:"text"`
+	ArticleID string    `json:"article_id"`
 	CreatedBy string    `json:"created_by,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 }
@@ -23,6 +27,7 @@ type CannedReply struct {
 const (
 	maxCannedTitleRunes = 100
 	maxCannedTextBytes  = 8 << 10
+	maxCannedArticleID  = 64
 )
 
 // CannedReplies lists the replies an agent may use: the global ones and
@@ -46,8 +51,10 @@ func (s *Service) CreateCannedReply(ctx context.Context, actor Actor, c CannedRe
 	if actor.Agent == nil || !actor.Agent.Role.AtLeast(RoleSupervisor) {
 		return CannedReply{}, Errorf(CodeForbidden, "only supervisors and admins manage canned replies")
 	}
-	c.Title, c.Text = strings.TrimSpace(c.Title), strings.TrimSpace(c.Text)
+	c.Title, c.Text, c.ArticleID = strings.TrimSpace(c.Title), strings.TrimSpace(c.Text), strings.TrimSpace(c.ArticleID)
 	switch {
+	case len(c.ArticleID) > maxCannedArticleID || !ValidText(c.ArticleID):
+		return CannedReply{}, Errorf(CodeInvalid, "the article id is not valid")
 	case c.Title == "" || c.Text == "":
 		return CannedReply{}, Errorf(CodeInvalid, "a canned reply needs a title and a text")
 	case !ValidText(c.Title) || !ValidText(c.Text):

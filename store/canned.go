@@ -8,7 +8,7 @@ import (
 	"huiliu/desk"
 )
 
-const cannedCols = `id, team_id, title, text, created_by, created_at`
+const cannedCols = `id, team_id, title, text, created_by, created_at, article_id`
 
 func (r reader) CannedReplies(ctx context.Context, teamIDs []string) ([]desk.CannedReply, error) {
 	query := `SELECT ` + cannedCols + ` FROM canned_replies`
@@ -40,7 +40,7 @@ func (r reader) CannedReplies(ctx context.Context, teamIDs []string) ([]desk.Can
 func scanCanned(s scanner) (desk.CannedReply, error) {
 	var c desk.CannedReply
 	var created int64
-	err := s.Scan(&c.ID, &c.TeamID, &c.Title, &c.Text, &c.CreatedBy, &created)
+	err := s.Scan(&c.ID, &c.TeamID, &c.Title, &c.Text, &c.CreatedBy, &created, &c.ArticleID)
 	c.CreatedAt = fromMs(created)
 	return c, err
 }
@@ -51,8 +51,8 @@ func (r reader) CannedReply(ctx context.Context, id string) (desk.CannedReply, e
 }
 
 func (t *txn) InsertCannedReply(ctx context.Context, c desk.CannedReply) error {
-	_, err := t.q.ExecContext(ctx, `INSERT INTO canned_replies (`+cannedCols+`) VALUES ($1, $2, $3, $4, $5, $6)`,
-		c.ID, c.TeamID, c.Title, c.Text, c.CreatedBy, ms(c.CreatedAt))
+	_, err := t.q.ExecContext(ctx, `INSERT INTO canned_replies (`+cannedCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		c.ID, c.TeamID, c.Title, c.Text, c.CreatedBy, ms(c.CreatedAt), c.ArticleID)
 	return wrap(err, "insert canned reply %s", c.ID)
 }
 

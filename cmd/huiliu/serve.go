@@ -107,6 +107,8 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		TrustProxy:    cfg.TrustProxy,
 		Version:       version,
 		Mounts:        mounts,
+		KB:            a.kb,
+		PublicURL:     cfg.PublicURL,
 	})
 	srv := &http.Server{
 		Handler:           handler,

@@ -17,6 +17,9 @@ func (s *Server) listCanned(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.cannedFromArticles(c, list); err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, cannedResponse{CannedReplies: list})
 }
 
@@ -24,6 +27,8 @@ type createCannedRequest struct {
 	TeamID string `json:"team_id"`
 	Title  string `json:"title"`
 	Text   string `json:"text"`
+	// ArticleID makes the reply stand for a knowledge-base article.
+	ArticleID string `json:"article_id"`
 }
 
 func (s *Server) createCanned(c echo.Context) error {
@@ -31,7 +36,10 @@ func (s *Server) createCanned(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	cr, err := s.svc.CreateCannedReply(c.Request().Context(), s.actor(c), desk.CannedReply{TeamID: req.TeamID, Title: req.Title, Text: req.Text})
+	if err := s.cannedArticleExists(c, req.ArticleID); err != nil {
+		return err
+	}
+	cr, err := s.svc.CreateCannedReply(c.Request().Context(), s.actor(c), desk.CannedReply{TeamID: req.TeamID, Title: req.Title, Text: req.Text, ArticleID: req.ArticleID})
 	if err != nil {
 		return err
 	}

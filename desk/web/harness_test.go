@@ -14,6 +14,7 @@ import (
 
 	"huiliu/desk"
 	"huiliu/desk/web"
+	"huiliu/kb"
 	"huiliu/queue"
 	"huiliu/queue/memory"
 	"huiliu/store"
@@ -36,6 +37,8 @@ type harness struct {
 	// now and bus are the service's, for a second node's workers.
 	now func() time.Time
 	bus queue.Bus
+	// kb is the knowledge base behind the desk's article pages.
+	kb *kb.Service
 }
 
 // pos is seq as a resume point in the desk stream's current epoch.
@@ -70,9 +73,14 @@ func newHarnessWith(t testing.TB, db *store.DB, o desk.Options, configure ...fun
 	t.Cleanup(func() { q.Close() })
 	o.Store, o.Events, o.Limiter = db, q.Bus(), q.Limiter()
 	svc := desk.NewService(o)
+	know, err := kb.Open(context.Background(), kb.Options{Store: db, Bus: q.Bus()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { know.Close() })
 	now := o.Now
-	h := &harness{t: t, svc: svc, db: db, now: now, bus: q.Bus()}
-	opts := web.Options{Service: svc, Events: q.Bus(), Ready: []web.Check{{Name: "database", Ping: db.Ping}, {Name: "queue", Ping: q.Ping}}}
+	h := &harness{t: t, svc: svc, db: db, now: now, bus: q.Bus(), kb: know}
+	opts := web.Options{Service: svc, Events: q.Bus(), KB: know, Ready: []web.Check{{Name: "database", Ping: db.Ping}, {Name: "queue", Ping: q.Ping}}}
 	for _, f := range configure {
 		f(&opts)
 	}
@@ -82,7 +90,7 @@ func newHarnessWith(t testing.TB, db *store.DB, o desk.Options, configure ...fun
 	t.Cleanup(srv.CloseStreams)
 
 	ctx := context.Background()
-	if _, err := svc.CreateAgent(ctx, desk.Actor{}, desk.NewAgent{Email: "admin@example.com", Name: "Admin", Role: desk.RoleAdmin, Password: testPassword}); err != nil {
+	if _, err = svc.CreateAgent(ctx, desk.Actor{}, desk.NewAgent{Email: "admin@example.com", Name: "Admin", Role: desk.RoleAdmin, Password: testPassword}); err != nil {
 		t.Fatal(err)
 	}
 	a, err := svc.CreateAgent(ctx, desk.Actor{}, desk.NewAgent{Email: "li@example.com", Name: "李娜", Role: desk.RoleAgent, Password: testPassword, Teams: []string{"A"}})

@@ -80,6 +80,15 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 		// :id is a mailbox name; this desk has no mailboxes, so the admin's
 		// own side is not found (email_start_test.go tests a real answer).
 		"POST /api/v1/mailboxes/:id/test": {other: 403, own: 404},
+		// Articles are not a team's: every agent reads them and writes
+		// drafts; reviews and categories are supervisors'.
+		"GET /api/v1/tickets/:id/kb-suggestions": {other: 404, own: 200, hidden: true},
+		"GET /api/v1/kb/articles/:id/reply-text": {other: 200, own: 200},
+		"PUT /api/v1/kb/articles/:id":            {other: 200, own: 200, body: map[string]any{"locale": "zh-CN", "title": "退押金", "body": "草稿"}},
+		"POST /api/v1/kb/articles/:id/submit":    {other: 200, own: 409},
+		"POST /api/v1/kb/articles/:id/review":    {other: 403, own: 200, body: map[string]any{"approve": true}},
+		"PUT /api/v1/kb/categories/:id":          {other: 403, own: 200, body: map[string]any{"names": map[string]string{"zh-CN": "押金"}}},
+		"DELETE /api/v1/kb/categories/:id":       {other: 403, own: 204},
 	}
 	// Which object each route's :id names, when it is not the ticket.
 	kindOf := map[string]string{
@@ -87,6 +96,9 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 		"/api/v1/agents/:id": ":agent", "/api/v1/sites/:id": ":site", "/api/v1/sites/:id/secret": ":site", "/api/v1/routing/agents/:id": ":agent",
 		"/api/v1/routing/teams/:id": ":team", "/api/v1/routing/rules/:id": ":rule", "/api/v1/sla/calendars/:id": ":calendar",
 		"/api/v1/sla/policies/:id": ":policy", "/api/v1/contacts/:id/identities/:iid/reveal": ":contact",
+		"/api/v1/kb/articles/:id/reply-text": ":kb-published",
+		"/api/v1/kb/articles/:id":            ":kb-draft", "/api/v1/kb/articles/:id/submit": ":kb-submit",
+		"/api/v1/kb/articles/:id/review": ":kb-review", "/api/v1/kb/categories/:id": ":kb-category",
 	}
 
 	srv := web.New(web.Options{Service: h.svc})
@@ -207,6 +219,7 @@ func idorFixture(t *testing.T, h *harness) map[string]string {
 	create(":site", "/api/v1/sites", map[string]any{"name": "shop", "origins": []string{"https://shop.example.com"}})
 	create(":calendar", "/api/v1/sla/calendars", map[string]any{"name": "24x7", "timezone": "UTC", "always_open": true})
 	create(":policy", "/api/v1/sla/policies", map[string]any{"name": "p", "calendar_id": ids[":calendar"], "first_response": "1h"})
+	kbFixture(t, h, ids)
 	for k, v := range ids {
 		if v == "" {
 			t.Fatalf("fixture %s has no id", k)

@@ -17,7 +17,7 @@ func (s *Server) cannedPage(c echo.Context) error {
 		return err
 	}
 	lang := pickLanguage(c.Request())
-	d := pageData{Lang: lang, Title: i18n.T(lang, "canned.title"), Page: "canned", Scripts: []string{"admin.js"},
+	d := pageData{Lang: lang, Title: i18n.T(lang, "canned.title"), Page: "canned", Scripts: []string{"admin.js", "kb_admin.js"},
 		Data: struct{ Teams any }{teams}}
 	names := map[string]string{}
 	for _, t := range teams {

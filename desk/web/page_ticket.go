@@ -26,6 +26,7 @@ type entryView struct {
 	ID, Author, EmployeeNo, Text, Kind, DeliveryError string
 	Seq                                               int64
 	Direction                                         desk.Direction
+	AuthorKind                                        desk.AuthorKind
 	Delivery                                          desk.Delivery
 	IsVerifyRequest                                   bool
 	At                                                time.Time
@@ -141,7 +142,7 @@ func (s *Server) ticketPage(c echo.Context) error {
 	}
 	title := fmt.Sprintf("#%d %s", t.Number, t.Subject)
 	d := pageData{
-		Lang: lang, Title: strings.TrimSpace(title), Page: "ticket", Scripts: []string{"ticket.js", "facts.js", "pii.js", "emaildesk.js"}, Data: v,
+		Lang: lang, Title: strings.TrimSpace(title), Page: "ticket", Scripts: []string{"ticket.js", "facts.js", "pii.js", "emaildesk.js", "kb_ticket.js"}, Data: v,
 		PageJSON: map[string]any{
 			"ticket_id": t.ID, "last_id": lastID, "contact_name": contact.Name,
 			"agents": agents, "teams": teamNames,
@@ -173,7 +174,7 @@ func agentLabel(names map[string]desk.Agent, id string) string {
 
 func entryOf(lang string, m desk.Message, contact desk.Contact, names map[string]desk.Agent) entryView {
 	e := entryView{
-		ID: m.ID, Seq: m.Seq, Direction: m.Direction, Kind: m.Kind, Text: m.Text, At: m.CreatedAt,
+		ID: m.ID, Seq: m.Seq, Direction: m.Direction, AuthorKind: m.AuthorKind, Kind: m.Kind, Text: m.Text, At: m.CreatedAt,
 		Delivery: m.Delivery, DeliveryError: m.DeliveryError, IsVerifyRequest: m.Kind == desk.MessageKindVerifyRequest,
 	}
 	switch m.AuthorKind {

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"huiliu/desk"
+	"huiliu/kb"
 	"huiliu/queue"
 )
 
@@ -68,6 +69,12 @@ type Options struct {
 	// Channels are the channels this desk runs (webchat, api, and those
 	// configured); the routing and SLA forms offer only these. Nil: all.
 	Channels []string
+	// KB is the knowledge base behind the ticket page's suggestions and
+	// the article pages; nil: those answer unavailable.
+	KB *kb.Service
+	// PublicURL is the desk's address as customers reach it (help-centre
+	// links agents insert into replies); empty: the request's own host.
+	PublicURL string
 }
 
 // Server holds the handlers.
@@ -189,5 +196,6 @@ func (s *Server) routes() {
 	s.routingRoutes(e, v1, authed, admin)
 	s.factsRoutes(e, v1, authed, admin)
 	s.emailAPIRoutes(v1, authed, admin)
+	s.kbRoutes(v1, authed)
 	s.pageRoutes()
 }

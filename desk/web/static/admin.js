@@ -34,6 +34,7 @@
           tr.appendChild(HL.el("td", null, c.title));
           var td = HL.el("td");
           td.appendChild(HL.el("div", { "class": "body" }, c.text));
+          if (c.article_id) td.appendChild(HL.el("a", { href: "/kb/articles/" + encodeURIComponent(c.article_id), "class": "muted", "data-hl": "canned-article-link" }, HL.t("kbdesk.js.canned_article", { id: c.article_id })));
           tr.appendChild(td);
           var act = HL.el("td");
           var del = HL.el("button", { type: "button", "data-hl": "canned-delete" }, HL.t("js.delete"));
@@ -54,7 +55,7 @@
     cannedForm.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var f = cannedForm.elements;
-      HL.api("POST", "/api/v1/canned-replies", { team_id: f.team_id.value, title: f.title.value, text: f.text.value }).then(function (res) {
+      HL.api("POST", "/api/v1/canned-replies", { team_id: f.team_id.value, title: f.title.value, text: f.text.value, article_id: f.article_id.value.trim() }).then(function (res) {
         if (!res.ok) { failed(res); return; }
         cannedForm.reset();
         say(HL.t("js.saved"));

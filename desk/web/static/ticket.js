@@ -32,7 +32,7 @@
   // renderEntry mirrors the "entry" template of ticket.html.
   function renderEntry(m) {
     var cls = "entry dir-" + m.direction + (m.kind ? " kind-" + m.kind : "") + " fresh";
-    var li = HL.el("li", { "class": cls, "data-hl": "entry", "data-id": m.id, "data-seq": m.seq, "data-direction": m.direction });
+    var li = HL.el("li", { "class": cls, "data-hl": "entry", "data-id": m.id, "data-seq": m.seq, "data-direction": m.direction, "data-author": m.author_kind });
     var meta = HL.el("div", { "class": "meta" });
     if (m.direction === "system") {
       meta.appendChild(HL.el("span", { "class": "sys-label" }, HL.t("entry.system")));
