@@ -91,6 +91,11 @@ type CodeRequest struct {
 // "sms") or email ("email") on record, preferring a verified one. A resend
 // replaces the previous code but resets no counter.
 func (o *OTP) RequestCode(ctx context.Context, ticketID, kind string) (CodeRequest, error) {
+	return o.request(ctx, ticketID, kind, Actor{})
+}
+
+// request is RequestCode on behalf of by (the zero Actor: the customer).
+func (o *OTP) request(ctx context.Context, ticketID, kind string, by Actor) (CodeRequest, error) {
 	idKind, ok := otpIdentityKind(kind)
 	if !ok {
 		return CodeRequest{}, Errorf(CodeInvalid, "unknown code kind %q", kind)
@@ -101,7 +106,7 @@ func (o *OTP) RequestCode(ctx context.Context, ticketID, kind string) (CodeReque
 	}
 	// The conversation's budget is spent first and whatever the record
 	// holds, so refusals look alike for every conversation.
-	if err := o.allow(ctx, "otp:send:ticket:"+t.ID, otpMaxSends); err != nil {
+	if err := o.allow(ctx, "otp:send:ticket:"+t.ID, otpMaxSends, ErrOTPSendLimit); err != nil {
 		return CodeRequest{}, err
 	}
 	c, err := o.svc.store.Contact(ctx, t.ContactID)
@@ -110,9 +115,10 @@ func (o *OTP) RequestCode(ctx context.Context, ticketID, kind string) (CodeReque
 	}
 	id, found := recordDestination(c, idKind)
 	if !found {
+		o.attempt(ctx, t.ID, kind, OTPNoDestination, "", by)
 		return CodeRequest{Sent: true}, nil
 	}
-	if err := o.allow(ctx, "otp:send:"+kind+":"+id.Value, otpMaxSends); err != nil {
+	if err := o.allow(ctx, "otp:send:"+kind+":"+id.Value, otpMaxSends, ErrOTPSendLimit); err != nil {
 		return CodeRequest{}, err
 	}
 	code, err := newOTPCode()
@@ -122,10 +128,13 @@ func (o *OTP) RequestCode(ctx context.Context, ticketID, kind string) (CodeReque
 	if err := o.o.Codes.Issue(ctx, otpKey(t.ID, kind), o.hash(t.ID, kind, code), otpTTL, otpMaxTries); err != nil {
 		return CodeRequest{}, fmt.Errorf("desk: otp issue for ticket %s: %w", t.ID, err)
 	}
+	masked := maskDestination(kind, id.Value)
 	if err := o.o.Sender.SendCode(ctx, kind, id.Value, code, t.Language); err != nil {
+		o.attempt(ctx, t.ID, kind, OTPSendFailed, masked, by)
 		return CodeRequest{}, Wrap(CodeUnavailable, fmt.Errorf("desk: otp send for ticket %s: %w", t.ID, err), "the code could not be sent")
 	}
-	return CodeRequest{Sent: true, Masked: maskDestination(kind, id.Value)}, nil
+	o.attempt(ctx, t.ID, kind, OTPSent, masked, by)
+	return CodeRequest{Sent: true, Masked: masked}, nil
 }
 
 // CheckCode checks a code typed in conversation ticketID for the kind it
@@ -135,21 +144,28 @@ func (o *OTP) RequestCode(ctx context.Context, ticketID, kind string) (CodeReque
 // LevelOTP until VerifiedFor passes, with a timeline entry and an audit
 // entry.
 func (o *OTP) CheckCode(ctx context.Context, ticketID, kind, code string) (Verification, error) {
+	return o.check(ctx, ticketID, kind, code, Actor{})
+}
+
+// check is CheckCode on behalf of by (the zero Actor: the customer).
+func (o *OTP) check(ctx context.Context, ticketID, kind, code string, by Actor) (Verification, error) {
 	idKind, ok := otpIdentityKind(kind)
 	if !ok {
 		return Verification{}, Errorf(CodeInvalid, "unknown code kind %q", kind)
 	}
-	if err := o.allow(ctx, "otp:try:ticket:"+ticketID, otpMaxTries); err != nil {
+	if err := o.allow(ctx, "otp:try:ticket:"+ticketID, otpMaxTries, ErrOTPLocked); err != nil {
 		return Verification{}, err
 	}
 	match, err := o.o.Codes.Check(ctx, otpKey(ticketID, kind), o.hash(ticketID, kind, code))
 	switch {
 	case errors.Is(err, queue.ErrCodeExpired), errors.Is(err, queue.ErrTooManyAttempts):
-		return Verification{}, Wrap(CodeInvalid, err, "the code has expired; ask for a new one")
+		o.attempt(ctx, ticketID, kind, OTPExpired, "", by)
+		return Verification{}, Wrap(CodeInvalid, fmt.Errorf("%w: %w", ErrOTPExpired, err), "the code has expired; ask for a new one")
 	case err != nil:
 		return Verification{}, fmt.Errorf("desk: otp check for ticket %s: %w", ticketID, err)
 	case !match:
-		return Verification{}, Errorf(CodeInvalid, "wrong code")
+		o.attempt(ctx, ticketID, kind, OTPWrong, "", by)
+		return Verification{}, Wrap(CodeInvalid, ErrOTPWrong, "wrong code")
 	}
 	method := MethodOTPSMS
 	if kind == OTPEmail {
@@ -173,9 +189,13 @@ func (o *OTP) CheckCode(ctx context.Context, ticketID, kind, code string) (Verif
 		if err := tx.PutVerification(ctx, v); err != nil {
 			return err
 		}
+		if err := tx.InsertOTPAttempt(ctx, OTPAttempt{ID: NewID(), TicketID: t.ID, Kind: kind, Outcome: OTPVerified,
+			Masked: maskDestination(kind, id.Value), AgentID: agentOf(by), At: now}); err != nil {
+			return err
+		}
 		e := SystemEvent{Action: "conversation_verified", Args: map[string]string{
 			"method": method, "to": maskDestination(kind, id.Value)}}
-		_, err = o.svc.recordEntry(ctx, tx, &t, Actor{}, AuthorSystem, e, e.text(), now)
+		_, err = o.svc.recordEntry(ctx, tx, &t, by, AuthorSystem, e, e.text(), now)
 		return err
 	})
 	if err != nil {
@@ -199,29 +219,23 @@ func (o *OTP) Verification(ctx context.Context, ticketID string) (Verification, 
 }
 
 // KeepVerified extends a proof that still holds by VerifiedFor from now: the
-// expiry counts inactivity, so activity in the conversation calls this.
+// expiry counts inactivity, so activity in the conversation calls this
+// (VerificationKeeper does on every customer message).
 func (o *OTP) KeepVerified(ctx context.Context, ticketID string) error {
-	return o.svc.store.Tx(ctx, func(tx Tx) error {
-		v, err := tx.Verification(ctx, ticketID)
-		now := o.svc.now().UTC()
-		if errors.Is(err, ErrNotFound) || (err == nil && !v.Active(now)) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("desk: keep verification of ticket %s: %w", ticketID, err)
-		}
-		v.ExpiresAt = now.Add(o.idle)
-		return tx.PutVerification(ctx, v)
-	})
+	return keepVerified(ctx, o.svc, ticketID, o.idle, 0)
 }
 
-func (o *OTP) allow(ctx context.Context, key string, limit int) error {
+func (o *OTP) allow(ctx context.Context, key string, limit int, cause error) error {
 	ok, retry, err := o.o.Limiter.Allow(ctx, key, limit, otpWindow)
 	if err != nil {
 		return fmt.Errorf("desk: otp limit %s: %w", key, err)
 	}
 	if !ok {
-		return &Error{Code: CodeRateLimited, Message: "too many codes; try again later", RetryAfter: retry}
+		msg := "too many codes; try again later"
+		if cause == ErrOTPLocked {
+			msg = "too many tries; try again later"
+		}
+		return &Error{Code: CodeRateLimited, Message: msg, Err: cause, RetryAfter: retry}
 	}
 	return nil
 }
