@@ -29,6 +29,8 @@ type app struct {
 	// runs them.
 	router *desk.Router
 	sla    *desk.SLAWorker
+	// otp sends and checks one-time codes (verify.go).
+	otp *desk.OTP
 }
 
 // openApp connects the store and the queue backend and builds the service.
@@ -60,8 +62,13 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	router := desk.NewRouter(desk.RouterOptions{Presence: q.Presence(), Leases: q.Leases()})
 	slaWorker := desk.NewSLAWorker(q.Timers("sla"))
 	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: loginLimiter(q, local, log), Logger: log, Presence: q.Presence(),
-		Observers: []desk.Observer{router, slaWorker}})
-	return &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc, router: router, sla: slaWorker}, nil
+		Observers: []desk.Observer{router, slaWorker, desk.NewVerificationKeeper(cfg.Verification.VerifiedFor)}})
+	a := &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc, router: router, sla: slaWorker}
+	if a.otp, err = a.newOTP(ctx); err != nil {
+		a.Close()
+		return nil, fmt.Errorf("one-time codes: %w", err)
+	}
+	return a, nil
 }
 
 // adapters are the outbound channels this configuration enables.

@@ -70,6 +70,8 @@ type Config struct {
 	SLAPolicies  []SLAPolicyConfig   `toml:"sla_policy"`
 	// telegramEnv holds the single bot given by environment or flags.
 	telegramEnv TelegramBot
+	// One-time codes and verification (config_verify.go).
+	VerifyConfig
 }
 
 // TelegramBot configures one Telegram bot. Secrets can come from files so
@@ -106,6 +108,8 @@ func defaultConfig() Config {
 		WebchatNewTicketsPerAddress:  webchat.DefaultNewTicketsPerAddress,
 		WebchatNewTicketsPerSite:     webchat.DefaultNewTicketsPerSite,
 		WebchatMaxIngests:            webchat.DefaultMaxIngests,
+
+		VerifyConfig: defaultVerifyConfig(),
 	}
 }
 
@@ -234,6 +238,7 @@ func settings() []setting {
 	add(mk("telegram-api-endpoint", "HUILIU_TELEGRAM_API_ENDPOINT", "Bot API address pattern (tests)", false, g, s), "string")
 	g, s = str(func(c *Config) *string { return &c.telegramEnv.FileEndpoint })
 	add(mk("telegram-file-endpoint", "HUILIU_TELEGRAM_FILE_ENDPOINT", "Bot API file download pattern (tests)", false, g, s), "string")
+	out = append(out, verifySettings()...)
 	return out
 }
 
@@ -359,6 +364,9 @@ func (c Config) validate() error {
 			errs = append(errs, fmt.Errorf("telegram bot %q: webhook mode needs public_url", b.Name))
 		}
 	}
+	if err := c.VerifyConfig.validate(); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 
@@ -370,6 +378,7 @@ func (c Config) print(w io.Writer) error {
 	c.RedisURL = maskSecret(c.RedisURL)
 	c.APICallbackSecret = maskSecret(c.APICallbackSecret)
 	c.MetricsToken = maskSecret(c.MetricsToken)
+	c.VerifyConfig = c.VerifyConfig.masked()
 	var bots []TelegramBot
 	for _, b := range c.Telegram {
 		b.Token, b.WebhookSecret, b.LinkSecret = maskSecret(b.Token), maskSecret(b.WebhookSecret), maskSecret(b.LinkSecret)

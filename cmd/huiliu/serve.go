@@ -89,6 +89,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		TrustProxy:    cfg.TrustProxy,
 		Version:       version,
 		Mounts:        mounts,
+		OTP:           a.otp,
 	})
 	srv := &http.Server{
 		Handler:           handler,

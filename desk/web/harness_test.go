@@ -36,6 +36,8 @@ type harness struct {
 	// now and bus are the service's, for a second node's workers.
 	now func() time.Time
 	bus queue.Bus
+	// codes receives the one-time codes the desk sends.
+	codes *codeSink
 }
 
 // pos is seq as a resume point in the desk stream's current epoch.
@@ -63,7 +65,12 @@ func newHarnessAt(t testing.TB, now func() time.Time, observers ...desk.Observer
 	t.Cleanup(func() { q.Close() })
 	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: q.Limiter(), Now: now, Observers: observers})
 	h := &harness{t: t, svc: svc, db: db, now: now, bus: q.Bus()}
-	srv := web.New(web.Options{Service: svc, Events: q.Bus(), Ready: []web.Check{{Name: "database", Ping: db.Ping}, {Name: "queue", Ping: q.Ping}}})
+	h.codes = &codeSink{}
+	otp, err := desk.NewOTP(svc, desk.OTPOptions{Codes: q.Codes(), Limiter: q.Limiter(), Sender: h.codes, Key: []byte(strings.Repeat("k", 32))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := web.New(web.Options{Service: svc, Events: q.Bus(), OTP: otp, Ready: []web.Check{{Name: "database", Ping: db.Ping}, {Name: "queue", Ping: q.Ping}}})
 	h.srv = httptest.NewServer(srv)
 	t.Cleanup(h.srv.Close)
 	t.Cleanup(srv.CloseStreams)

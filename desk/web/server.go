@@ -65,6 +65,9 @@ type Options struct {
 	MetricsToken string
 	// Metrics is what /metrics shows; nil: the default registry.
 	Metrics prometheus.Gatherer
+	// OTP sends and checks one-time codes for the verification panel;
+	// nil answers its routes 503.
+	OTP *desk.OTP
 }
 
 // Server holds the handlers.
@@ -179,6 +182,7 @@ func (s *Server) routes() {
 	e.POST(v1+"/sites", s.createSite, admin...)
 	e.PATCH(v1+"/sites/:id", s.changeSite, admin...)
 	s.slaRoutes(v1, authed, admin)
+	s.verificationRoutes(v1, authed)
 
 	s.routingRoutes(e, v1, authed, admin)
 	s.pageRoutes()
