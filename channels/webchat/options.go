@@ -16,6 +16,9 @@ type Options struct {
 	// Files serves agents' attachments behind signed links; nil serves
 	// none (messages still list them).
 	Files FileStore
+	// Verifier sends and checks one-time codes for the widget's verify
+	// card; nil answers verify frames "unavailable".
+	Verifier Verifier
 	// Limiter counts messages per visitor across nodes; LocalLimiter (the
 	// queue layer's in-process one) counts on this node instead while the
 	// shared one fails, so a Redis outage never blocks customers. With

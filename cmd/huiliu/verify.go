@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"huiliu/channels"
 	"huiliu/channels/sms"
+	"huiliu/channels/webchat"
 	"huiliu/desk"
 	"huiliu/i18n"
 )
@@ -105,4 +107,45 @@ func (a *app) newOTP(ctx context.Context) (*desk.OTP, error) {
 	}
 	return desk.NewOTP(a.svc, desk.OTPOptions{Codes: a.queue.Codes(), Limiter: a.queue.Limiter(), Sender: sender,
 		Key: key, VerifiedFor: a.cfg.Verification.VerifiedFor})
+}
+
+// chatVerifier answers the widget's verify card with the desk's OTP,
+// turning its errors into the card's states.
+type chatVerifier struct{ otp *desk.OTP }
+
+func (v chatVerifier) SendCode(ctx context.Context, ticketID, kind string) (webchat.VerifyResult, error) {
+	res, err := v.otp.RequestCode(ctx, ticketID, kind)
+	if err != nil {
+		return verifyOutcome(err)
+	}
+	return webchat.VerifyResult{State: webchat.VerifySent, Masked: res.Masked}, nil
+}
+
+func (v chatVerifier) CheckCode(ctx context.Context, ticketID, kind, code string) (webchat.VerifyResult, error) {
+	if _, err := v.otp.CheckCode(ctx, ticketID, kind, code); err != nil {
+		return verifyOutcome(err)
+	}
+	return webchat.VerifyResult{State: webchat.VerifyVerified}, nil
+}
+
+// verifyOutcome maps a refused code to the state a customer is told;
+// other errors, a failed send among them, stay errors: the chat logs them
+// and tells the customer "unavailable".
+func verifyOutcome(err error) (webchat.VerifyResult, error) {
+	var de *desk.Error
+	retry := time.Duration(0)
+	if errors.As(err, &de) {
+		retry = de.RetryAfter
+	}
+	switch {
+	case errors.Is(err, desk.ErrOTPWrong):
+		return webchat.VerifyResult{State: webchat.VerifyWrong}, nil
+	case errors.Is(err, desk.ErrOTPExpired):
+		return webchat.VerifyResult{State: webchat.VerifyExpired}, nil
+	case errors.Is(err, desk.ErrOTPLocked):
+		return webchat.VerifyResult{State: webchat.VerifyLocked, RetryAfter: retry}, nil
+	case errors.Is(err, desk.ErrOTPSendLimit):
+		return webchat.VerifyResult{State: webchat.VerifyTooMany, RetryAfter: retry}, nil
+	}
+	return webchat.VerifyResult{}, err
 }
