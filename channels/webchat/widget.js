@@ -118,7 +118,7 @@
     '.vc-primary{border:0;border-radius:8px;background:#1664ff;color:#fff;padding:8px 14px;font-size:14px;cursor:pointer}' +
     '.vc-link{border:0;background:transparent;color:#1664ff;font-size:13px;cursor:pointer;padding:4px 2px}.vc-link:disabled{color:#6b7380;cursor:default}' +
     '.vc-code{width:9em;padding:8px;border:1px solid #c9ced6;border-radius:8px;font-size:16px;letter-spacing:3px}' +
-    '.vc-err{color:#a3262a}.vc-open{display:block;margin-top:6px;border:1px solid #1664ff;background:#fff;color:#1664ff;border-radius:8px;padding:4px 10px;cursor:pointer}';
+    '.vcard [hidden]{display:none}.vc-err{color:#a3262a}.vc-open{display:block;margin-top:6px;border:1px solid #1664ff;background:#fff;color:#1664ff;border-radius:8px;padding:4px 10px;cursor:pointer}';
   /* ---- end of verify card styles ---- */
   // A constructed sheet is not subject to the host page's CSP style-src, so
   // the widget keeps its looks on pages that forbid inline styles.
