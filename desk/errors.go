@@ -31,6 +31,9 @@ type Error struct {
 	Err     error
 	// RetryAfter, when set, tells the caller when to try again.
 	RetryAfter time.Duration
+	// Details, when set, is shown to the caller with the message (the
+	// disclosure guard's findings).
+	Details any
 }
 
 func (e *Error) Error() string {

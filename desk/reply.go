@@ -37,6 +37,9 @@ type PostRequest struct {
 	IdempotencyKey string
 	// Attachments are files sent with the message (or kept with a note).
 	Attachments []channels.Attachment
+	// OverrideReason sends a public reply the disclosure guard refuses
+	// (desk/facts_guard.go); recorded in the audit log and on the timeline.
+	OverrideReason string
 }
 
 // MaxIdempotencyKeyBytes bounds the Idempotency-Key header.
@@ -68,6 +71,10 @@ func (s *Service) Post(ctx context.Context, actor Actor, req PostRequest) (msg M
 		if m, ok, err := s.idempotentMessage(ctx, scope, req.IdempotencyKey); err != nil || ok {
 			return m, false, err
 		}
+	}
+	override, err := s.disclosureGate(ctx, actor, t, req)
+	if err != nil {
+		return Message{}, false, err
 	}
 	err = s.store.Tx(ctx, func(tx Tx) error {
 		now := s.now().UTC()
@@ -121,6 +128,11 @@ func (s *Service) Post(ctx context.Context, actor Actor, req PostRequest) (msg M
 				NextAttemptAt:  now,
 			}
 			if err := tx.InsertOutbox(ctx, item); err != nil {
+				return err
+			}
+		}
+		if override != nil {
+			if _, err := s.recordEntry(ctx, tx, &t, actor, AuthorSystem, *override, factsEventText(*override), now); err != nil {
 				return err
 			}
 		}
@@ -194,6 +206,8 @@ func validatePost(req *PostRequest) error {
 		return Errorf(CodeTooLarge, "text is longer than %d bytes", MaxTextBytes)
 	case !ValidText(req.Text):
 		return Errorf(CodeInvalid, "text must be valid UTF-8 without NUL characters")
+	case len(req.OverrideReason) > MaxOverrideReasonBytes || !ValidText(req.OverrideReason):
+		return Errorf(CodeInvalid, "the override reason must be valid text of at most %d bytes", MaxOverrideReasonBytes)
 	case len(req.IdempotencyKey) > MaxIdempotencyKeyBytes:
 		return Errorf(CodeInvalid, "Idempotency-Key is longer than %d bytes", MaxIdempotencyKeyBytes)
 	}

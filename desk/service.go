@@ -43,6 +43,12 @@ type Service struct {
 	// sla, when an SLA worker is among the observers, recomputes what a
 	// policy change made stale.
 	sla *SLAWorker
+	// facts reads customer records; nil: none configured. factPolicy is
+	// the configured policy (the desk's saved one wins) and verifiedFor how
+	// long a proof recorded here holds without activity.
+	facts       FactsSource
+	factPolicy  FactPolicy
+	verifiedFor time.Duration
 }
 
 // Options configures a Service.
@@ -62,6 +68,14 @@ type Options struct {
 	// BotChannels are the channels whose new tickets start in StatusBot,
 	// with the bot, until HandOff gives them to the desk.
 	BotChannels []string
+	// Facts reads customer records for the contact panel, the disclosure
+	// guard and code destinations (desk/facts.go); nil: none.
+	Facts FactsSource
+	// FactPolicy overrides DefaultFactPolicy per fact until a supervisor
+	// saves one on the desk. VerifiedFor is how long a knowledge
+	// verification holds without activity (default 30 minutes).
+	FactPolicy  FactPolicy
+	VerifiedFor time.Duration
 }
 
 // NewService builds the desk service.
@@ -82,6 +96,12 @@ func NewService(o Options) *Service {
 		wake:     make(chan struct{}, 1),
 
 		botChannels: o.BotChannels,
+		facts:       o.Facts,
+		factPolicy:  o.FactPolicy,
+		verifiedFor: o.VerifiedFor,
+	}
+	if s.verifiedFor <= 0 {
+		s.verifiedFor = defaultOTPIdle
 	}
 	s.observers = append([]Observer{ownerReturn{s}}, o.Observers...)
 	for _, ob := range o.Observers {

@@ -25,6 +25,7 @@ type Store interface {
 type Reader interface {
 	SLAReader
 	RoutingReader
+	FactsReader
 
 	Ticket(ctx context.Context, id string) (Ticket, error)
 	// ActiveTicket is the newest ticket of contact on (channel, threadKey)
@@ -90,6 +91,7 @@ type Tx interface {
 	Reader
 	SLAWriter
 	RoutingWriter
+	FactsWriter
 
 	InsertContact(ctx context.Context, c Contact) error
 	InsertIdentity(ctx context.Context, id Identity) error

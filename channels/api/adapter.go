@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"huiliu/channels"
+	"huiliu/internal/netguard"
 )
 
 // ChannelName is the channel the adapter serves.
@@ -125,7 +126,7 @@ func New(cfg Config) (*Adapter, error) {
 func newClient(timeout time.Duration, allowPrivate bool) *http.Client {
 	d := &net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}
 	if !allowPrivate {
-		d.Control = guardControl
+		d.Control = netguard.Control
 	}
 	return &http.Client{
 		Transport: &http.Transport{
@@ -215,7 +216,7 @@ func (a *Adapter) Send(ctx context.Context, out channels.Outbound) (string, erro
 
 // transportError explains a failure to get any answer.
 func (a *Adapter) transportError(ctx context.Context, err error) error {
-	var pa *PrivateAddressError
+	var pa *netguard.PrivateAddressError
 	if errors.As(err, &pa) {
 		return channels.Permanent(fmt.Errorf(
 			"api callback: refused to connect to %s: %w; callbacks to private networks are off by default, "+

@@ -24,6 +24,7 @@ var statusOf = map[desk.Code]int{
 	desk.CodeTooLarge:     http.StatusRequestEntityTooLarge,
 	desk.CodeUnavailable:  http.StatusServiceUnavailable,
 	desk.CodeInternal:     http.StatusInternalServerError,
+	desk.CodeDisclosure:   http.StatusConflict,
 }
 
 // codeOfStatus maps statuses that echo itself produces (unknown route,
@@ -47,6 +48,7 @@ type errorBody struct {
 type errorDetail struct {
 	Code    desk.Code `json:"code"`
 	Message string    `json:"message"`
+	Details any       `json:"details,omitempty"`
 }
 
 // errorHandler writes every error as {"error":{"code","message"}}. Only a
@@ -63,7 +65,7 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		var he *echo.HTTPError
 		switch {
 		case errors.As(err, &de):
-			body = errorDetail{Code: de.Code, Message: de.Message}
+			body = errorDetail{Code: de.Code, Message: de.Message, Details: de.Details}
 			if de.RetryAfter > 0 {
 				setRetryAfter(c, de.RetryAfter)
 			}

@@ -1,4 +1,8 @@
-package api
+// Package netguard keeps outgoing requests to addresses the operator
+// configured (API callbacks, the customer facts API) off private networks:
+// a net.Dialer.Control hook that refuses non-public destinations after DNS
+// resolution.
+package netguard
 
 import (
 	"fmt"
@@ -51,10 +55,10 @@ var (
 	v4Compat   = netip.MustParsePrefix("::/96")
 )
 
-// classify returns why ip must not be a callback destination, or "" when
+// Classify returns why ip must not be a destination, or "" when
 // it is a public unicast address. IPv4-mapped IPv6 (::ffff:a.b.c.d) is
 // judged as the IPv4 address it stands for.
-func classify(ip netip.Addr) string {
+func Classify(ip netip.Addr) string {
 	if !ip.IsValid() {
 		return "not an IP address"
 	}
@@ -81,7 +85,7 @@ func classify(ip netip.Addr) string {
 	}
 	if ip.Is6() {
 		if v4, ok := embeddedIPv4(ip); ok {
-			if r := classify(v4); r != "" {
+			if r := Classify(v4); r != "" {
 				return r + ", embedded in IPv6"
 			}
 		}
@@ -106,17 +110,17 @@ func embeddedIPv4(ip netip.Addr) (netip.Addr, bool) {
 	return netip.Addr{}, false
 }
 
-// guardControl is a net.Dialer.Control hook. It runs after DNS resolution,
+// Control is a net.Dialer.Control hook. It runs after DNS resolution,
 // on the exact address about to be connected to, so neither a hostname that
 // resolves to a private address nor a DNS answer that changes between
 // checks (rebinding) can get around it.
-func guardControl(network, address string, _ syscall.RawConn) error {
+func Control(network, address string, _ syscall.RawConn) error {
 	ap, err := netip.ParseAddrPort(address)
 	if err != nil {
 		// Fail closed: an address we cannot read is not one we can vouch for.
 		return &PrivateAddressError{Reason: fmt.Sprintf("unreadable dial address %q on %s", address, network)}
 	}
-	if r := classify(ap.Addr()); r != "" {
+	if r := Classify(ap.Addr()); r != "" {
 		return &PrivateAddressError{Addr: ap.Addr(), Reason: r}
 	}
 	return nil
