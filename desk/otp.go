@@ -96,8 +96,7 @@ func (o *OTP) RequestCode(ctx context.Context, ticketID, kind string) (CodeReque
 
 // request is RequestCode on behalf of by (the zero Actor: the customer).
 func (o *OTP) request(ctx context.Context, ticketID, kind string, by Actor) (CodeRequest, error) {
-	idKind, ok := otpIdentityKind(kind)
-	if !ok {
+	if _, ok := otpIdentityKind(kind); !ok {
 		return CodeRequest{}, Errorf(CodeInvalid, "unknown code kind %q", kind)
 	}
 	t, err := o.svc.store.Ticket(ctx, ticketID)
@@ -109,16 +108,15 @@ func (o *OTP) request(ctx context.Context, ticketID, kind string, by Actor) (Cod
 	if err := o.allow(ctx, "otp:send:ticket:"+t.ID, otpMaxSends, ErrOTPSendLimit); err != nil {
 		return CodeRequest{}, err
 	}
-	c, err := o.svc.store.Contact(ctx, t.ContactID)
+	to, _, err := o.destination(ctx, t.ID, kind)
 	if err != nil {
-		return CodeRequest{}, fmt.Errorf("desk: otp request for ticket %s: %w", ticketID, err)
+		return CodeRequest{}, err
 	}
-	id, found := recordDestination(c, idKind)
-	if !found {
+	if to == "" {
 		o.attempt(ctx, t.ID, kind, OTPNoDestination, "", by)
 		return CodeRequest{Sent: true}, nil
 	}
-	if err := o.allow(ctx, "otp:send:"+kind+":"+id.Value, otpMaxSends, ErrOTPSendLimit); err != nil {
+	if err := o.allow(ctx, "otp:send:"+kind+":"+to, otpMaxSends, ErrOTPSendLimit); err != nil {
 		return CodeRequest{}, err
 	}
 	code, err := newOTPCode()
@@ -128,8 +126,8 @@ func (o *OTP) request(ctx context.Context, ticketID, kind string, by Actor) (Cod
 	if err := o.o.Codes.Issue(ctx, otpKey(t.ID, kind), o.hash(t.ID, kind, code), otpTTL, otpMaxTries); err != nil {
 		return CodeRequest{}, fmt.Errorf("desk: otp issue for ticket %s: %w", t.ID, err)
 	}
-	masked := maskDestination(kind, id.Value)
-	if err := o.o.Sender.SendCode(ctx, kind, id.Value, code, t.Language); err != nil {
+	masked := maskDestination(kind, to)
+	if err := o.o.Sender.SendCode(ctx, kind, to, code, t.Language); err != nil {
 		o.attempt(ctx, t.ID, kind, OTPSendFailed, masked, by)
 		return CodeRequest{}, Wrap(CodeUnavailable, fmt.Errorf("desk: otp send for ticket %s: %w", t.ID, err), "the code could not be sent")
 	}
@@ -171,6 +169,10 @@ func (o *OTP) check(ctx context.Context, ticketID, kind, code string, by Actor) 
 	if kind == OTPEmail {
 		method = MethodOTPEmail
 	}
+	to, fromClaim, err := o.destination(ctx, ticketID, kind)
+	if err != nil {
+		return Verification{}, err
+	}
 	var v Verification
 	var t Ticket
 	err = o.svc.store.Tx(ctx, func(tx Tx) error {
@@ -182,7 +184,14 @@ func (o *OTP) check(ctx context.Context, ticketID, kind, code string, by Actor) 
 		if err != nil {
 			return err
 		}
-		id, _ := recordDestination(c, idKind)
+		// The identity the code went to, when it is the contact's own
+		// (not a number from the company's record).
+		var id Identity
+		for _, x := range c.Identities {
+			if x.Kind == idKind && x.Value == to {
+				id = x
+			}
+		}
 		now := o.svc.now().UTC()
 		v = Verification{TicketID: t.ID, ContactID: t.ContactID, IdentityID: id.ID, Method: method,
 			Level: LevelOTP, VerifiedAt: now, ExpiresAt: now.Add(o.idle)}
@@ -190,11 +199,11 @@ func (o *OTP) check(ctx context.Context, ticketID, kind, code string, by Actor) 
 			return err
 		}
 		if err := tx.InsertOTPAttempt(ctx, OTPAttempt{ID: NewID(), TicketID: t.ID, Kind: kind, Outcome: OTPVerified,
-			Masked: maskDestination(kind, id.Value), AgentID: agentOf(by), At: now}); err != nil {
+			Masked: maskDestination(kind, to), AgentID: agentOf(by), At: now}); err != nil {
 			return err
 		}
 		e := SystemEvent{Action: "conversation_verified", Args: map[string]string{
-			"method": method, "to": maskDestination(kind, id.Value)}}
+			"method": method, "to": maskDestination(kind, to)}}
 		_, err = o.svc.recordEntry(ctx, tx, &t, by, AuthorSystem, e, e.text(), now)
 		return err
 	})
@@ -202,7 +211,30 @@ func (o *OTP) check(ctx context.Context, ticketID, kind, code string, by Actor) 
 		return Verification{}, fmt.Errorf("desk: otp verify ticket %s: %w", ticketID, err)
 	}
 	o.svc.publish(ctx, ticketEvent(EventTicketUpdated, t, t))
+	if fromClaim {
+		// The code went to the record of a claimed customer number: the
+		// customer proved that number, so it becomes theirs.
+		if err := o.svc.ConfirmClaim(ctx, t.ID, method); err != nil {
+			o.svc.log.Error("desk: confirm the claimed customer number", "ticket", t.ID, "err", err)
+		}
+	}
 	return v, nil
+}
+
+// destination is where a code of kind for ticketID goes: the phone or
+// email Service.RecordDestinations finds on the customer's record, ""
+// when none. fromClaim says it came from a claimed customer number's
+// record.
+func (o *OTP) destination(ctx context.Context, ticketID, kind string) (to string, fromClaim bool, err error) {
+	d, err := o.svc.RecordDestinations(ctx, ticketID)
+	if err != nil {
+		return "", false, fmt.Errorf("desk: otp destination for ticket %s: %w", ticketID, err)
+	}
+	to = d.Phone
+	if kind == OTPEmail {
+		to = d.Email
+	}
+	return to, to != "" && d.FromClaim, nil
 }
 
 // Verification returns the proof on ticketID that holds now; LevelNone when

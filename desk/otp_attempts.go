@@ -100,15 +100,15 @@ func (o *OTP) State(ctx context.Context, a Agent, ticketID string) (Verification
 		st.Verification, st.Expired = v, true
 		st.Level = LevelNone
 	}
-	c, err := o.svc.store.Contact(ctx, t.ContactID)
+	d, err := o.svc.RecordDestinations(ctx, t.ID)
 	if err != nil {
 		return VerificationState{}, fmt.Errorf("desk: verification state of %s: %w", t.ID, err)
 	}
-	if id, ok := recordDestination(c, IdentityPhone); ok {
-		st.SMS = maskDestination(OTPSMS, id.Value)
+	if d.Phone != "" {
+		st.SMS = maskDestination(OTPSMS, d.Phone)
 	}
-	if id, ok := recordDestination(c, IdentityEmail); ok {
-		st.Email = maskDestination(OTPEmail, id.Value)
+	if d.Email != "" {
+		st.Email = maskDestination(OTPEmail, d.Email)
 	}
 	list, err := o.svc.store.OTPAttempts(ctx, t.ID, now.Add(-otpWindow))
 	if err != nil {
