@@ -48,6 +48,9 @@ type Deps struct {
 	// wait > 0 means caller checked too often. Nil: /agent is an ordinary
 	// message.
 	CheckAgent func(ctx context.Context, no, caller string) (current bool, wait time.Duration, err error)
+	// Codes runs one-time code verification in private chats (/code, the
+	// code button, the code typed back); nil: those are ordinary messages.
+	Codes CodeFlow
 }
 
 // Timing of leases and retries; tests shorten them.

@@ -46,6 +46,7 @@ func (a *app) telegramChannel() (*telegram.Channel, error) {
 		Limiter:    a.queue.Limiter(),
 		Logger:     a.log,
 		CheckAgent: a.checkAgent,
+		Codes:      telegramCodes{svc: a.svc, otp: a.otp},
 	})
 }
 

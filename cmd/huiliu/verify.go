@@ -10,6 +10,7 @@ import (
 
 	"huiliu/channels"
 	"huiliu/channels/sms"
+	"huiliu/channels/telegram"
 	"huiliu/channels/webchat"
 	"huiliu/desk"
 	"huiliu/i18n"
@@ -148,4 +149,73 @@ func verifyOutcome(err error) (webchat.VerifyResult, error) {
 		return webchat.VerifyResult{State: webchat.VerifyTooMany, RetryAfter: retry}, nil
 	}
 	return webchat.VerifyResult{}, err
+}
+
+// telegramCodes runs the Telegram chat's code flow on the desk's OTP, on
+// the conversation the chat's messages go to.
+type telegramCodes struct {
+	svc *desk.Service
+	otp *desk.OTP
+}
+
+func (c telegramCodes) ticket(ctx context.Context, in channels.Inbound) (string, error) {
+	return c.svc.ConversationTicket(ctx, in.From.Kind, in.From.Value, in.Channel, in.ThreadKey)
+}
+
+func (c telegramCodes) SendCode(ctx context.Context, in channels.Inbound) (string, error) {
+	tk, err := c.ticket(ctx, in)
+	if err != nil || tk == "" {
+		return "", err
+	}
+	res, err := c.otp.RequestCode(ctx, tk, desk.OTPSMS)
+	var de *desk.Error
+	if errors.Is(err, desk.ErrOTPSendLimit) && errors.As(err, &de) {
+		return "", &channels.RetryAfterError{After: de.RetryAfter, Err: err}
+	}
+	return res.Masked, err
+}
+
+func (c telegramCodes) Pending(ctx context.Context, in channels.Inbound) (bool, error) {
+	tk, err := c.ticket(ctx, in)
+	if err != nil || tk == "" {
+		return false, err
+	}
+	_, ok, err := c.otp.PendingCode(ctx, tk)
+	return ok, err
+}
+
+func (c telegramCodes) CheckCode(ctx context.Context, in channels.Inbound, code string) (string, time.Duration, error) {
+	tk, err := c.ticket(ctx, in)
+	if err != nil {
+		return "", 0, err
+	}
+	if tk == "" {
+		return telegram.CodeExpired, 0, nil
+	}
+	kind, ok, err := c.otp.PendingCode(ctx, tk)
+	if err != nil {
+		return "", 0, err
+	}
+	if !ok {
+		kind = desk.OTPSMS
+	}
+	if _, err = c.otp.CheckCode(ctx, tk, kind, code); err == nil {
+		return telegram.CodeVerified, 0, nil
+	}
+	res, err := verifyOutcome(err)
+	if err != nil {
+		return "", 0, err
+	}
+	return telegramState(res)
+}
+
+// telegramState is a refused code's state in the Telegram flow's terms.
+func telegramState(res webchat.VerifyResult) (string, time.Duration, error) {
+	switch res.State {
+	case webchat.VerifyWrong:
+		return telegram.CodeWrong, 0, nil
+	case webchat.VerifyExpired:
+		return telegram.CodeExpired, 0, nil
+	}
+	return telegram.CodeLocked, res.RetryAfter, nil
 }
