@@ -121,3 +121,39 @@ func TestOTPStateCountsAndPendingCode(t *testing.T) {
 		t.Fatal("a code past its lifetime is still pending")
 	}
 }
+
+// Many conversations (sessions) claiming one customer share the phone's
+// budget: five codes an hour reach it whatever the number of
+// conversations, and each conversation's guesses stop at five.
+func TestOTPBruteForceFromManyConversationsAgainstOnePhone(t *testing.T) {
+	r := newFactsRig(t, desk.Options{})
+	ctx := context.Background()
+	q := memory.New(memory.WithClock(r.clock.Now))
+	sender := &fakeSender{}
+	otp, err := desk.NewOTP(r.svc, desk.OTPOptions{Codes: q.Codes(), Limiter: q.Limiter(), Sender: sender, Key: []byte(strings.Repeat("k", 32))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused, checked := 0, 0
+	for i := range 8 {
+		tk := r.conversation(t, "attacker-"+string(rune('a'+i)))
+		r.claim(t, tk, "C-1001")
+		if _, err := otp.RequestCode(ctx, tk, desk.OTPSMS); desk.CodeOf(err) == desk.CodeRateLimited {
+			refused++
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		for g := range 7 {
+			_, err := otp.CheckCode(ctx, tk, desk.OTPSMS, "00000"+string(rune('0'+g)))
+			if desk.CodeOf(err) != desk.CodeRateLimited {
+				checked++
+			}
+		}
+	}
+	if sender.count() != 5 || refused != 3 {
+		t.Fatalf("%d codes reached the phone, %d requests refused; want 5 and 3", sender.count(), refused)
+	}
+	if checked != 8*5 {
+		t.Fatalf("%d guesses were checked, want 5 per conversation (40)", checked)
+	}
+}
