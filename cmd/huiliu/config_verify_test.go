@@ -41,7 +41,7 @@ func TestVerifyConfig(t *testing.T) {
 	}
 
 	for _, bad := range [][]string{
-		{"--sms-provider", "aliyun"},       // no keys
+		{"--sms-provider", "aliyun"}, // no keys
 		{"--sms-provider", "carrier-pigeon"},
 		{"--verified-for", "10s"},
 		{"--otp-key-file", filepath.Join(dir, "missing")},
