@@ -85,8 +85,9 @@ func (a Amount) Display() string {
 	return sign + "¥" + b.String() + "." + frac
 }
 
-// MarshalJSON writes the amount as a decimal string of yuan.
-func (a Amount) MarshalJSON() ([]byte, error) { return json.Marshal(a.String()) }
+// MarshalText writes the amount as a decimal string of yuan, so JSON has
+// "1234.50".
+func (a Amount) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
 
 // UnmarshalJSON takes a string or a number of yuan, read as a decimal.
 func (a *Amount) UnmarshalJSON(b []byte) error {

@@ -67,17 +67,17 @@ func TestFindDisclosuresLeavesUnrelatedNumbersAlone(t *testing.T) {
 	for _, text := range []string{
 		"请稍等 5 分钟，我们 2 小时内回复",
 		"工单号 123450，订单 ORD1234.50X",
-		"金额 1234.51 元",                   // near an amount, not equal
-		"金额 11234.50 元",                  // a longer number
-		"还款日 2026-12-06，或 12月6日",          // another day
-		"2025-12-05 的账单",                  // another year
-		"合同 HT-2026-00011",                // a longer contract number
-		"版本 v12/05",                       // glued to a letter
-		"12/05/2027 与 1/2",                // a three-part date, a fraction
-		"电话 13812348002，分机 80011",          // another phone, a longer number
-		"客服热线 400-800-1234，工号 HL101024",    // unrelated digits
-		"平均 1,2345.00",                    // bad grouping
-		"1234.505 是三位小数",                   // three decimals
+		"金额 1234.51 元",                  // near an amount, not equal
+		"金额 11234.50 元",                 // a longer number
+		"还款日 2026-12-06，或 12月6日",        // another day
+		"2025-12-05 的账单",                // another year
+		"合同 HT-2026-00011",              // a longer contract number
+		"版本 v12/05",                     // glued to a letter
+		"12/05/2027 与 1/2",              // a three-part date, a fraction
+		"电话 13812348002，分机 80011",       // another phone, a longer number
+		"客服热线 400-800-1234，工号 HL101024", // unrelated digits
+		"平均 1,2345.00",                  // bad grouping
+		"1234.505 是三位小数",                // three decimals
 	} {
 		if got := desk.FindDisclosures(text, f, desk.DefaultFactPolicy, desk.LevelNone); len(got) != 0 {
 			t.Errorf("%q: found %v", text, findingFacts(got))

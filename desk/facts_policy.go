@@ -102,9 +102,9 @@ type FactPolicySettings struct {
 	Policy FactPolicy `json:"policy"`
 	// Saved is true once a supervisor saved the policy on the desk: from
 	// then on the stored policy wins over the configuration file.
-	Saved     bool      `json:"saved"`
-	UpdatedAt time.Time `json:"updated_at,omitzero"`
-	UpdatedBy string    `json:"updated_by,omitempty"`
+	Saved     bool       `json:"saved"`
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	UpdatedBy string     `json:"updated_by,omitempty"`
 }
 
 // FactPolicyReader reads the policy saved on the desk; store.DB implements
@@ -143,7 +143,8 @@ func (s *Service) SetFactPolicy(ctx context.Context, actor Actor, p FactPolicy) 
 		return FactPolicySettings{}, err
 	}
 	_, by := actor.kindID()
-	set := FactPolicySettings{Policy: DefaultFactPolicy.with(p), Saved: true, UpdatedAt: s.now().UTC(), UpdatedBy: by}
+	now := s.now().UTC()
+	set := FactPolicySettings{Policy: DefaultFactPolicy.with(p), Saved: true, UpdatedAt: &now, UpdatedBy: by}
 	err := s.store.Tx(ctx, func(tx Tx) error {
 		if err := tx.PutFactPolicy(ctx, set); err != nil {
 			return err

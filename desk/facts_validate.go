@@ -20,7 +20,7 @@ const (
 func (f *CustomerFacts) Validate() error {
 	f.CustomerNo = strings.TrimSpace(f.CustomerNo)
 	if !ValidCustomerNo(f.CustomerNo) {
-		return fmt.Errorf("customer_no %q: want 1 to %d letters, digits or -_.", f.CustomerNo, MaxCustomerNoBytes)
+		return fmt.Errorf("customer_no %q: want 1 to %d letters, digits, - _ or . (not first)", f.CustomerNo, MaxCustomerNoBytes)
 	}
 	for name, v := range map[string]string{"name": f.Name, "phone": f.Phone, "email": f.Email} {
 		if !ValidText(v) || utf8.RuneCountInString(v) > maxFactsTextRunes {
@@ -52,7 +52,7 @@ func (f *CustomerFacts) Validate() error {
 
 func (c *Contract) validate() error {
 	if !ValidCustomerNo(c.No) {
-		return fmt.Errorf("no %q: want 1 to %d letters, digits or -_.", c.No, MaxCustomerNoBytes)
+		return fmt.Errorf("no %q: want 1 to %d letters, digits, - _ or . (not first)", c.No, MaxCustomerNoBytes)
 	}
 	if c.Kind != ContractRental && c.Kind != ContractLoan {
 		return fmt.Errorf("kind %q: want rental or loan", c.Kind)

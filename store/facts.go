@@ -78,7 +78,8 @@ func (r reader) SavedFactPolicy(ctx context.Context) (desk.FactPolicySettings, e
 	if err := json.Unmarshal([]byte(doc), &s.Policy); err != nil {
 		return desk.FactPolicySettings{}, fmt.Errorf("store: fact policy: %w", err)
 	}
-	s.Saved, s.UpdatedAt = true, fromMs(at)
+	updated := fromMs(at)
+	s.Saved, s.UpdatedAt = true, &updated
 	return s, nil
 }
 
@@ -89,7 +90,7 @@ func (t *txn) PutFactPolicy(ctx context.Context, s desk.FactPolicySettings) erro
 	}
 	_, err = t.q.ExecContext(ctx, `INSERT INTO fact_policy (id, policy, updated_at, updated_by) VALUES (1, $1, $2, $3)
 		ON CONFLICT (id) DO UPDATE SET policy = excluded.policy, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-		string(doc), ms(s.UpdatedAt), s.UpdatedBy)
+		string(doc), ms(*s.UpdatedAt), s.UpdatedBy)
 	return wrap(err, "put fact policy")
 }
 

@@ -61,8 +61,18 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	// are appended here.
 	router := desk.NewRouter(desk.RouterOptions{Presence: q.Presence(), Leases: q.Leases()})
 	slaWorker := desk.NewSLAWorker(q.Timers("sla"))
+	facts, err := cfg.factsSource(db)
+	if err != nil {
+		q.Close()
+		if local != q {
+			local.Close()
+		}
+		db.Close()
+		return nil, err
+	}
 	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: loginLimiter(q, local, log), Logger: log, Presence: q.Presence(),
-		Observers: []desk.Observer{router, slaWorker, desk.NewVerificationKeeper(cfg.Verification.VerifiedFor)}})
+		Observers: []desk.Observer{router, slaWorker, desk.NewVerificationKeeper(cfg.Verification.VerifiedFor)},
+		Facts:     facts, FactPolicy: cfg.Verification.Policy, VerifiedFor: cfg.Verification.VerifiedFor})
 	a := &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc, router: router, sla: slaWorker}
 	if a.otp, err = a.newOTP(ctx); err != nil {
 		a.Close()

@@ -68,6 +68,9 @@ type Config struct {
 	Teams        []TeamConfig        `toml:"team"`
 	RoutingRules []RoutingRuleConfig `toml:"routing_rule"`
 	SLAPolicies  []SLAPolicyConfig   `toml:"sla_policy"`
+	// Customer facts and the [verification] table (config_facts.go).
+	FactsConfig
+	Verification VerificationConfig `toml:"verification"`
 	// telegramEnv holds the single bot given by environment or flags.
 	telegramEnv TelegramBot
 	// One-time codes and verification (config_verify.go).
@@ -367,6 +370,7 @@ func (c Config) validate() error {
 	if err := c.VerifyConfig.validate(); err != nil {
 		errs = append(errs, err)
 	}
+	errs = append(errs, c.validateFacts()...)
 	return errors.Join(errs...)
 }
 
@@ -379,6 +383,7 @@ func (c Config) print(w io.Writer) error {
 	c.APICallbackSecret = maskSecret(c.APICallbackSecret)
 	c.MetricsToken = maskSecret(c.MetricsToken)
 	c.VerifyConfig = c.VerifyConfig.masked()
+	c.FactsSecret = maskSecret(c.FactsSecret)
 	var bots []TelegramBot
 	for _, b := range c.Telegram {
 		b.Token, b.WebhookSecret, b.LinkSecret = maskSecret(b.Token), maskSecret(b.WebhookSecret), maskSecret(b.LinkSecret)

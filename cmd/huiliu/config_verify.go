@@ -11,8 +11,8 @@ import (
 )
 
 // VerifyConfig holds the one-time code settings. Config embeds it, so its
-// keys sit at the top level of the file (sms_provider = "aliyun") beside the
-// [verification] table.
+// keys sit at the top level of the file (sms_provider = "aliyun"); how long
+// a proof lasts is [verification] verified_for (config_facts.go).
 type VerifyConfig struct {
 	// SMSProvider is file (the default: JSON lines in <data>/sms.jsonl, for
 	// development and tests), aliyun, tencent or none (no SMS codes).
@@ -33,22 +33,14 @@ type VerifyConfig struct {
 	// OTPKeyFile holds the key codes are hashed with (32 bytes or more);
 	// without it the desk makes one and keeps it in the database, shared
 	// by every node.
-	OTPKeyFile   string             `toml:"otp_key_file"`
-	Verification VerificationConfig `toml:"verification"`
-}
-
-// VerificationConfig is the [verification] table.
-type VerificationConfig struct {
-	// VerifiedFor is how long a verified conversation stays verified
-	// without a customer message; default 30 minutes.
-	VerifiedFor time.Duration `toml:"verified_for"`
+	OTPKeyFile string `toml:"otp_key_file"`
 }
 
 // smsNone turns SMS codes off.
 const smsNone = "none"
 
 func defaultVerifyConfig() VerifyConfig {
-	return VerifyConfig{SMSProvider: sms.ProviderFile, Verification: VerificationConfig{VerifiedFor: 30 * time.Minute}}
+	return VerifyConfig{SMSProvider: sms.ProviderFile}
 }
 
 // smsConfig is the provider configuration; ok is false for "none".
@@ -67,9 +59,6 @@ func (v VerifyConfig) validate() error {
 		if err := c.Validate(); err != nil {
 			errs = append(errs, fmt.Errorf("sms_provider %q: %w", v.SMSProvider, err))
 		}
-	}
-	if v.Verification.VerifiedFor < time.Minute {
-		errs = append(errs, fmt.Errorf("verification.verified_for %s must be at least 1m", v.Verification.VerifiedFor))
 	}
 	if v.OTPKeyFile != "" {
 		if _, err := readOTPKey(v.OTPKeyFile); err != nil {
@@ -126,12 +115,12 @@ func verifySettings() []setting {
 			func(c *Config) *string { return &c.MailCodesFile }),
 		str("otp-key-file", "HUILIU_OTP_KEY_FILE", "file holding the one-time code key (default: made and kept in the database)", false,
 			func(c *Config) *string { return &c.OTPKeyFile }),
-		{flag: "verified-for", env: "HUILIU_VERIFIED_FOR", help: "how long a verified conversation stays verified without a customer message", kind: "duration",
+		{flag: "verified-for", env: "HUILIU_VERIFIED_FOR", help: "how long a verified conversation stays verified without a customer message (0: 30m)", kind: "duration",
 			get: func(c *Config) string { return c.Verification.VerifiedFor.String() },
 			set: func(c *Config, v string) error {
 				d, err := time.ParseDuration(v)
-				if err != nil || d <= 0 {
-					return fmt.Errorf("%q is not a positive duration such as 30m", v)
+				if err != nil || d < time.Minute {
+					return fmt.Errorf("%q is not a duration of at least 1m, such as 30m", v)
 				}
 				c.Verification.VerifiedFor = d
 				return nil

@@ -18,7 +18,7 @@ func TestVerifyConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.SMSProvider != "file" || cfg.Verification.VerifiedFor != 30*time.Minute {
+	if cfg.SMSProvider != "file" || cfg.Verification.VerifiedFor != 0 {
 		t.Fatalf("defaults: %q %s", cfg.SMSProvider, cfg.Verification.VerifiedFor)
 	}
 	dir := t.TempDir()

@@ -172,6 +172,9 @@ func loadDemo(ctx context.Context, a *app, origin string, stdout io.Writer) erro
 			return fmt.Errorf("demo change %d: %w", i+1, err)
 		}
 	}
+	if err := loadDemoFacts(ctx, a); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "demo loaded: %d agents, 2 teams (客服组, 催收组), site %q, %d conversations\n", len(agents), site.Name, len(convs))
 	fmt.Fprintf(stdout, "password for every demo account: %s\n", password)
 	for _, ag := range agents {

@@ -28,6 +28,7 @@ func commands() []command {
 		{"agent", "manage agent accounts: agent add --email E --name N --role R [--team T]", runAgent},
 		{"token", "manage API tokens: token add --agent E --name N", runToken},
 		{"demo", "load demo agents, teams, a chat site and conversations", runDemo},
+		{"facts", "customer records: facts import FILE.json|csv", runFacts},
 		{"bench", "measure: bench ingest | telegram | chat | timers (huiliu bench -h)", runBench},
 		{"version", "print the version", runVersion},
 	}

@@ -48,7 +48,8 @@ type errorBody struct {
 type errorDetail struct {
 	Code    desk.Code `json:"code"`
 	Message string    `json:"message"`
-	Details any       `json:"details,omitempty"`
+	// Details: the findings of a disclosure refusal.
+	Details *desk.DisclosureCheck `json:"details,omitempty"`
 }
 
 // errorHandler writes every error as {"error":{"code","message"}}. Only a
@@ -65,7 +66,10 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		var he *echo.HTTPError
 		switch {
 		case errors.As(err, &de):
-			body = errorDetail{Code: de.Code, Message: de.Message, Details: de.Details}
+			body = errorDetail{Code: de.Code, Message: de.Message}
+			if dc, ok := de.Details.(desk.DisclosureCheck); ok {
+				body.Details = &dc
+			}
 			if de.RetryAfter > 0 {
 				setRetryAfter(c, de.RetryAfter)
 			}

@@ -60,10 +60,18 @@ func newHarness(t testing.TB) *harness {
 // after-commit observers (a router).
 func newHarnessAt(t testing.TB, now func() time.Time, observers ...desk.Observer) *harness {
 	t.Helper()
-	db := storetest.New(t)
+	return newHarnessWith(t, storetest.New(t), desk.Options{Now: now, Observers: observers})
+}
+
+// newHarnessWith is the harness over db with more service options (its
+// store, events and limiter are filled in).
+func newHarnessWith(t testing.TB, db *store.DB, o desk.Options) *harness {
+	t.Helper()
 	q := memory.New()
 	t.Cleanup(func() { q.Close() })
-	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: q.Limiter(), Now: now, Observers: observers})
+	o.Store, o.Events, o.Limiter = db, q.Bus(), q.Limiter()
+	svc := desk.NewService(o)
+	now := o.Now
 	h := &harness{t: t, svc: svc, db: db, now: now, bus: q.Bus()}
 	h.codes = &codeSink{}
 	otp, err := desk.NewOTP(svc, desk.OTPOptions{Codes: q.Codes(), Limiter: q.Limiter(), Sender: h.codes, Key: []byte(strings.Repeat("k", 32))})

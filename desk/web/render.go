@@ -35,7 +35,7 @@ const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-sr
 
 // pageFiles are the screens; each is parsed with the layout into its own
 // set, because every screen defines its own "content".
-var pageFiles = []string{"login.html", "error.html", "inbox.html", "ticket.html", "admin_canned.html", "admin_sites.html", "admin_routing.html", "supervisor.html", "admin_sla.html", "verify_agent.html"}
+var pageFiles = []string{"login.html", "error.html", "inbox.html", "ticket.html", "admin_canned.html", "admin_sites.html", "admin_routing.html", "supervisor.html", "admin_sla.html", "verify_agent.html", "admin_verification.html"}
 
 // assets maps a static file name to a short hash of its bytes; pages link
 // to /static/NAME?v=HASH so a new build is fetched at once and an old one
@@ -70,7 +70,11 @@ func newRenderer() (*renderer, error) {
 	for _, lang := range i18n.Languages {
 		r.pages[lang] = map[string]*template.Template{}
 		for _, f := range pageFiles {
-			t, err := template.New(f).Funcs(templateFuncs(lang)).ParseFS(templateFS, "templates/layout.html", "templates/"+f)
+			// A screen's partials of other parts live in files of their
+			// own, named after it (ticket_facts.html for ticket.html).
+			files := []string{"templates/layout.html", "templates/" + f}
+			parts, _ := fs.Glob(templateFS, "templates/"+strings.TrimSuffix(f, ".html")+"_*.html")
+			t, err := template.New(f).Funcs(templateFuncs(lang)).ParseFS(templateFS, append(files, parts...)...)
 			if err != nil {
 				return nil, fmt.Errorf("web: parse template %s: %w", f, err)
 			}

@@ -185,5 +185,6 @@ func (s *Server) routes() {
 	s.verificationRoutes(v1, authed)
 
 	s.routingRoutes(e, v1, authed, admin)
+	s.factsRoutes(e, v1, authed, admin)
 	s.pageRoutes()
 }

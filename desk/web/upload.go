@@ -153,7 +153,7 @@ func streamParts(r *http.Request) (temps []spooled, req postMessageRequest, err 
 			return temps, req, uploadError(err)
 		}
 		switch part.FormName() {
-		case "kind", "text":
+		case "kind", "text", "override_reason":
 			b, err := io.ReadAll(io.LimitReader(part, maxUploadField+1))
 			if err != nil {
 				return temps, req, uploadError(err)
@@ -161,10 +161,13 @@ func streamParts(r *http.Request) (temps []spooled, req postMessageRequest, err 
 			if len(b) > maxUploadField {
 				return temps, req, desk.Errorf(desk.CodeTooLarge, "field %q is larger than %d bytes", part.FormName(), maxUploadField)
 			}
-			if part.FormName() == "kind" {
+			switch part.FormName() {
+			case "kind":
 				req.Kind = desk.ReplyKind(b)
-			} else {
+			case "text":
 				req.Text = string(b)
+			default:
+				req.OverrideReason = string(b)
 			}
 		case "file":
 			if len(temps) == desk.MaxAttachments {

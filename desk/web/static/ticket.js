@@ -169,7 +169,9 @@
   });
   files.addEventListener("change", function () { if (!inFlight) key = null; });
 
-  function send(kind) {
+  // send posts the draft; reason is the override the disclosure guard
+  // asked for (facts.js), when the agent sends anyway.
+  function send(kind, reason) {
     if (inFlight) return;
     var text = input.value;
     var hasFiles = files.files && files.files.length > 0;
@@ -183,8 +185,10 @@
       body.append("kind", kind);
       body.append("text", text);
       Array.prototype.forEach.call(files.files, function (f) { body.append("file", f, f.name); });
+      if (reason) body.append("override_reason", reason);
     } else {
       body = { kind: kind, text: text };
+      if (reason) body.override_reason = reason;
     }
     inFlight = true;
     sendBtn.disabled = verifyBtn.disabled = true;
@@ -197,6 +201,7 @@
         input.value = "";
         files.value = "";
         say(status, HL.t("js.sent"));
+        if (HL.disclosureClear) HL.disclosureClear();
         pull();
         return;
       }
@@ -205,6 +210,10 @@
       // stays: the first attempt may have been stored.
       if (res.status >= 400 && res.status < 500) key = null;
       say(status, HL.t("js.send_failed", { reason: HL.errorText(res) }), true);
+      var e = res.data && res.data.error;
+      if (e && e.code === "disclosure" && HL.disclosureRefused) {
+        HL.disclosureRefused(e.details, function (r) { send(kind, r); });
+      }
     });
   }
   form.addEventListener("submit", function (ev) { ev.preventDefault(); send(note.checked ? "note" : "reply"); });
