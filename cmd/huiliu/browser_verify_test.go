@@ -1,8 +1,8 @@
 package main
 
 import (
-	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,15 +11,16 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"huiliu/channels/sms"
-	"huiliu/desk"
-	"huiliu/store"
 )
 
-// TestBrowserVerifyCard: the agent asks a web chat customer to verify; the
-// widget shows the verify card; the customer asks for a code, sees it went
-// to the masked number on record, types a wrong code and then the one the
-// file SMS provider wrote; the desk's verification panel shows the
-// conversation verified (code to registered phone) live.
+// TestBrowserVerifyCard: a web chat visitor says they are customer
+// C-1001; the agent records the claim (the company's record, imported,
+// holds the phone) and asks them to verify; the widget shows the verify
+// card; the customer asks for a code, sees it went to the masked number on
+// the record, types a wrong code and then the one the file SMS provider
+// wrote; the desk's verification panel shows the conversation verified
+// (code to registered phone) and the customer record panel unmasks the
+// balance, live.
 func TestBrowserVerifyCard(t *testing.T) {
 	browser := startBrowser(t)
 	env := browserEnv(t, false)
@@ -45,7 +46,17 @@ func TestBrowserVerifyCard(t *testing.T) {
 		t.Fatalf("tickets: %d %+v", st, list)
 	}
 	ticketID := list.Tickets[0].ID
-	recordPhone(t, env, ticketID, phone)
+	records := filepath.Join(t.TempDir(), "customers.csv")
+	csv := "customer_no,name,phone,contract_no,kind,balance,next_due_date\nC-1001,王芳," + phone + ",HT-2026-0001,loan,1234.56,2026-12-05\n"
+	if err := os.WriteFile(records, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, stderr, code := huiliu(t, env, "", "facts", "import", records); code != 0 {
+		t.Fatalf("facts import: %s%s", out, stderr)
+	}
+	if st := apiCall(t, d.url, d.agent.token, "POST", "/api/v1/tickets/"+ticketID+"/claim", `{"customer_no":"C-1001"}`, nil); st != 200 && st != 201 {
+		t.Fatalf("claim: %d", st)
+	}
 
 	d.login(agent, "/tickets/"+ticketID)
 	agent.do("open the ticket", chromedp.Navigate(d.url+"/tickets/"+ticketID))
@@ -53,6 +64,7 @@ func TestBrowserVerifyCard(t *testing.T) {
 	agent.waitFor("the panel with the masked number on record",
 		`(document.querySelector('[data-hl="verify-send-sms"]') || {textContent: ''}).textContent.includes('138****8001')`)
 	agent.waitFor("the panel saying not verified", `document.querySelector('[data-hl="verify-state"][data-level="0"]')`)
+	agent.waitFor("the balance masked in the customer record", `document.querySelector('[data-hl="fact"][data-fact="balance"][data-shown="false"]')`)
 	agent.do("ask to verify", chromedp.Click(chromedp.CSS(`[data-hl="verify-ask"]`)))
 
 	card := widgetJS + `.querySelector('[data-hl="verify-card"]')`
@@ -95,51 +107,25 @@ func TestBrowserVerifyCard(t *testing.T) {
 
 	agent.waitFor("the desk showing the conversation verified, live",
 		`(document.querySelector('[data-hl="verify-state"][data-level="2"]') || {textContent: ''}).textContent.includes('预留手机验证码')`)
+	agent.waitFor("the balance unmasked in the customer record, live",
+		`(document.querySelector('[data-hl="fact"][data-fact="balance"][data-shown="true"]') || {textContent: ''}).textContent.includes('¥1,234.56')`)
 	agent.waitFor("the attempts listed", `document.querySelector('[data-hl="verify-counts"]').textContent.includes('错误 1 次')`)
 	agent.screenshot("verify-panel")
+	claimed := false
 	for _, m := range d.messages(ticketID) {
 		if strings.Contains(m.Text, code) {
 			t.Fatalf("the code reached the timeline: %+v", m)
 		}
+		claimed = claimed || (m.Direction == "system" && strings.Contains(m.Text, "C-1001") && strings.Contains(m.Text, "verified"))
+	}
+	if !claimed {
+		t.Error("the right code did not confirm the claimed customer number on the timeline")
 	}
 }
 
 // visible is a script telling whether the widget's element hl is rendered.
 func visible(hl string) string {
 	return `(` + widgetJS + `.querySelector('[data-hl="` + hl + `"]').getClientRects().length > 0)`
-}
-
-// recordPhone puts a phone number on the record of ticketID's customer,
-// as the company's record (or a Telegram contact share) would.
-func recordPhone(t *testing.T, env []string, ticketID, phone string) {
-	t.Helper()
-	var cfg store.Config
-	for _, kv := range env {
-		k, v, _ := strings.Cut(kv, "=")
-		switch k {
-		case "DATABASE_URL":
-			cfg.URL = v
-		case "HUILIU_DATA":
-			cfg.DataDir = v
-		}
-	}
-	ctx := context.Background()
-	db, err := store.Open(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	tk, err := db.Ticket(ctx, ticketID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = db.Tx(ctx, func(tx desk.Tx) error {
-		return tx.InsertIdentity(ctx, desk.Identity{ID: desk.NewID(), ContactID: tk.ContactID, Kind: desk.IdentityPhone,
-			Value: phone, CreatedAt: time.Now()})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // latestCode reads the code the file SMS provider wrote for phone.
