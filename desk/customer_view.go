@@ -34,6 +34,8 @@ type CustomerMessage struct {
 	// bytes); the customer's own uploads stay on the desk.
 	Files []Attachment
 	At    time.Time
+	// Kind is the message's kind (MessageKindVerifyRequest, or "").
+	Kind string
 }
 
 // customerVisible says whether the customer of a ticket may see m.
@@ -62,7 +64,7 @@ func (s *Service) CustomerTimeline(ctx context.Context, ticketID string, afterSe
 				continue
 			}
 			v := CustomerMessage{ID: m.ID, TicketID: m.TicketID, Seq: m.Seq, From: m.AuthorKind, Text: m.Text,
-				AuthorName: m.AuthorName, At: m.CreatedAt}
+				AuthorName: m.AuthorName, At: m.CreatedAt, Kind: m.Kind}
 			if m.Direction == DirIn {
 				v.From, v.ExternalID = AuthorContact, m.ExternalID
 				out = append(out, v)

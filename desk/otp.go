@@ -91,8 +91,12 @@ type CodeRequest struct {
 // "sms") or email ("email") on record, preferring a verified one. A resend
 // replaces the previous code but resets no counter.
 func (o *OTP) RequestCode(ctx context.Context, ticketID, kind string) (CodeRequest, error) {
-	idKind, ok := otpIdentityKind(kind)
-	if !ok {
+	return o.request(ctx, ticketID, kind, Actor{})
+}
+
+// request is RequestCode on behalf of by (the zero Actor: the customer).
+func (o *OTP) request(ctx context.Context, ticketID, kind string, by Actor) (CodeRequest, error) {
+	if _, ok := otpIdentityKind(kind); !ok {
 		return CodeRequest{}, Errorf(CodeInvalid, "unknown code kind %q", kind)
 	}
 	t, err := o.svc.store.Ticket(ctx, ticketID)
@@ -101,18 +105,18 @@ func (o *OTP) RequestCode(ctx context.Context, ticketID, kind string) (CodeReque
 	}
 	// The conversation's budget is spent first and whatever the record
 	// holds, so refusals look alike for every conversation.
-	if err := o.allow(ctx, "otp:send:ticket:"+t.ID, otpMaxSends); err != nil {
+	if err := o.allow(ctx, "otp:send:ticket:"+t.ID, otpMaxSends, ErrOTPSendLimit); err != nil {
 		return CodeRequest{}, err
 	}
-	c, err := o.svc.store.Contact(ctx, t.ContactID)
+	to, _, err := o.destination(ctx, t.ID, kind)
 	if err != nil {
-		return CodeRequest{}, fmt.Errorf("desk: otp request for ticket %s: %w", ticketID, err)
+		return CodeRequest{}, err
 	}
-	id, found := recordDestination(c, idKind)
-	if !found {
+	if to == "" {
+		o.attempt(ctx, t.ID, kind, OTPNoDestination, "", by)
 		return CodeRequest{Sent: true}, nil
 	}
-	if err := o.allow(ctx, "otp:send:"+kind+":"+id.Value, otpMaxSends); err != nil {
+	if err := o.allow(ctx, "otp:send:"+kind+":"+to, otpMaxSends, ErrOTPSendLimit); err != nil {
 		return CodeRequest{}, err
 	}
 	code, err := newOTPCode()
@@ -122,10 +126,13 @@ func (o *OTP) RequestCode(ctx context.Context, ticketID, kind string) (CodeReque
 	if err := o.o.Codes.Issue(ctx, otpKey(t.ID, kind), o.hash(t.ID, kind, code), otpTTL, otpMaxTries); err != nil {
 		return CodeRequest{}, fmt.Errorf("desk: otp issue for ticket %s: %w", t.ID, err)
 	}
-	if err := o.o.Sender.SendCode(ctx, kind, id.Value, code, t.Language); err != nil {
+	masked := maskDestination(kind, to)
+	if err := o.o.Sender.SendCode(ctx, kind, to, code, t.Language); err != nil {
+		o.attempt(ctx, t.ID, kind, OTPSendFailed, masked, by)
 		return CodeRequest{}, Wrap(CodeUnavailable, fmt.Errorf("desk: otp send for ticket %s: %w", t.ID, err), "the code could not be sent")
 	}
-	return CodeRequest{Sent: true, Masked: maskDestination(kind, id.Value)}, nil
+	o.attempt(ctx, t.ID, kind, OTPSent, masked, by)
+	return CodeRequest{Sent: true, Masked: masked}, nil
 }
 
 // CheckCode checks a code typed in conversation ticketID for the kind it
@@ -135,25 +142,36 @@ func (o *OTP) RequestCode(ctx context.Context, ticketID, kind string) (CodeReque
 // LevelOTP until VerifiedFor passes, with a timeline entry and an audit
 // entry.
 func (o *OTP) CheckCode(ctx context.Context, ticketID, kind, code string) (Verification, error) {
+	return o.check(ctx, ticketID, kind, code, Actor{})
+}
+
+// check is CheckCode on behalf of by (the zero Actor: the customer).
+func (o *OTP) check(ctx context.Context, ticketID, kind, code string, by Actor) (Verification, error) {
 	idKind, ok := otpIdentityKind(kind)
 	if !ok {
 		return Verification{}, Errorf(CodeInvalid, "unknown code kind %q", kind)
 	}
-	if err := o.allow(ctx, "otp:try:ticket:"+ticketID, otpMaxTries); err != nil {
+	if err := o.allow(ctx, "otp:try:ticket:"+ticketID, otpMaxTries, ErrOTPLocked); err != nil {
 		return Verification{}, err
 	}
 	match, err := o.o.Codes.Check(ctx, otpKey(ticketID, kind), o.hash(ticketID, kind, code))
 	switch {
 	case errors.Is(err, queue.ErrCodeExpired), errors.Is(err, queue.ErrTooManyAttempts):
-		return Verification{}, Wrap(CodeInvalid, err, "the code has expired; ask for a new one")
+		o.attempt(ctx, ticketID, kind, OTPExpired, "", by)
+		return Verification{}, Wrap(CodeInvalid, fmt.Errorf("%w: %w", ErrOTPExpired, err), "the code has expired; ask for a new one")
 	case err != nil:
 		return Verification{}, fmt.Errorf("desk: otp check for ticket %s: %w", ticketID, err)
 	case !match:
-		return Verification{}, Errorf(CodeInvalid, "wrong code")
+		o.attempt(ctx, ticketID, kind, OTPWrong, "", by)
+		return Verification{}, Wrap(CodeInvalid, ErrOTPWrong, "wrong code")
 	}
 	method := MethodOTPSMS
 	if kind == OTPEmail {
 		method = MethodOTPEmail
+	}
+	to, fromClaim, err := o.destination(ctx, ticketID, kind)
+	if err != nil {
+		return Verification{}, err
 	}
 	var v Verification
 	var t Ticket
@@ -166,23 +184,57 @@ func (o *OTP) CheckCode(ctx context.Context, ticketID, kind, code string) (Verif
 		if err != nil {
 			return err
 		}
-		id, _ := recordDestination(c, idKind)
+		// The identity the code went to, when it is the contact's own
+		// (not a number from the company's record).
+		var id Identity
+		for _, x := range c.Identities {
+			if x.Kind == idKind && x.Value == to {
+				id = x
+			}
+		}
 		now := o.svc.now().UTC()
 		v = Verification{TicketID: t.ID, ContactID: t.ContactID, IdentityID: id.ID, Method: method,
 			Level: LevelOTP, VerifiedAt: now, ExpiresAt: now.Add(o.idle)}
 		if err := tx.PutVerification(ctx, v); err != nil {
 			return err
 		}
+		if err := tx.InsertOTPAttempt(ctx, OTPAttempt{ID: NewID(), TicketID: t.ID, Kind: kind, Outcome: OTPVerified,
+			Masked: maskDestination(kind, to), AgentID: agentOf(by), At: now}); err != nil {
+			return err
+		}
 		e := SystemEvent{Action: "conversation_verified", Args: map[string]string{
-			"method": method, "to": maskDestination(kind, id.Value)}}
-		_, err = o.svc.recordEntry(ctx, tx, &t, Actor{}, AuthorSystem, e, e.text(), now)
+			"method": method, "to": maskDestination(kind, to)}}
+		_, err = o.svc.recordEntry(ctx, tx, &t, by, AuthorSystem, e, e.text(), now)
 		return err
 	})
 	if err != nil {
 		return Verification{}, fmt.Errorf("desk: otp verify ticket %s: %w", ticketID, err)
 	}
 	o.svc.publish(ctx, ticketEvent(EventTicketUpdated, t, t))
+	if fromClaim {
+		// The code went to the record of a claimed customer number: the
+		// customer proved that number, so it becomes theirs.
+		if err := o.svc.ConfirmClaim(ctx, t.ID, method); err != nil {
+			o.svc.log.Error("desk: confirm the claimed customer number", "ticket", t.ID, "err", err)
+		}
+	}
 	return v, nil
+}
+
+// destination is where a code of kind for ticketID goes: the phone or
+// email Service.RecordDestinations finds on the customer's record, ""
+// when none. fromClaim says it came from a claimed customer number's
+// record.
+func (o *OTP) destination(ctx context.Context, ticketID, kind string) (to string, fromClaim bool, err error) {
+	d, err := o.svc.RecordDestinations(ctx, ticketID)
+	if err != nil {
+		return "", false, fmt.Errorf("desk: otp destination for ticket %s: %w", ticketID, err)
+	}
+	to = d.Phone
+	if kind == OTPEmail {
+		to = d.Email
+	}
+	return to, to != "" && d.FromClaim, nil
 }
 
 // Verification returns the proof on ticketID that holds now; LevelNone when
@@ -199,29 +251,23 @@ func (o *OTP) Verification(ctx context.Context, ticketID string) (Verification, 
 }
 
 // KeepVerified extends a proof that still holds by VerifiedFor from now: the
-// expiry counts inactivity, so activity in the conversation calls this.
+// expiry counts inactivity, so activity in the conversation calls this
+// (VerificationKeeper does on every customer message).
 func (o *OTP) KeepVerified(ctx context.Context, ticketID string) error {
-	return o.svc.store.Tx(ctx, func(tx Tx) error {
-		v, err := tx.Verification(ctx, ticketID)
-		now := o.svc.now().UTC()
-		if errors.Is(err, ErrNotFound) || (err == nil && !v.Active(now)) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("desk: keep verification of ticket %s: %w", ticketID, err)
-		}
-		v.ExpiresAt = now.Add(o.idle)
-		return tx.PutVerification(ctx, v)
-	})
+	return keepVerified(ctx, o.svc, ticketID, o.idle, 0)
 }
 
-func (o *OTP) allow(ctx context.Context, key string, limit int) error {
+func (o *OTP) allow(ctx context.Context, key string, limit int, cause error) error {
 	ok, retry, err := o.o.Limiter.Allow(ctx, key, limit, otpWindow)
 	if err != nil {
 		return fmt.Errorf("desk: otp limit %s: %w", key, err)
 	}
 	if !ok {
-		return &Error{Code: CodeRateLimited, Message: "too many codes; try again later", RetryAfter: retry}
+		msg := "too many codes; try again later"
+		if cause == ErrOTPLocked {
+			msg = "too many tries; try again later"
+		}
+		return &Error{Code: CodeRateLimited, Message: msg, Err: cause, RetryAfter: retry}
 	}
 	return nil
 }

@@ -84,6 +84,8 @@ type Reader interface {
 
 	// Verification is the proof recorded on ticket id (ErrNotFound: none).
 	Verification(ctx context.Context, ticketID string) (Verification, error)
+	// OTPAttempts lists the code attempts on ticketID since, oldest first.
+	OTPAttempts(ctx context.Context, ticketID string, since time.Time) ([]OTPAttempt, error)
 }
 
 // Tx holds the writes; every one of them runs inside Store.Tx.
@@ -146,6 +148,7 @@ type Tx interface {
 	InsertAudit(ctx context.Context, e AuditEntry) error
 	// PutVerification records v on its ticket, replacing an earlier one.
 	PutVerification(ctx context.Context, v Verification) error
+	InsertOTPAttempt(ctx context.Context, a OTPAttempt) error
 }
 
 // OutboxStore is what the sender worker needs; the same store implements it.

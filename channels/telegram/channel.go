@@ -55,6 +55,9 @@ type Deps struct {
 	// public articles for query in lang (zh-CN, zh-TW or en). Nil: /help
 	// is an ordinary message.
 	HelpSearch func(ctx context.Context, query, lang string) ([]HelpArticle, error)
+	// Codes runs one-time code verification in private chats (/code, the
+	// code button, the code typed back); nil: those are ordinary messages.
+	Codes CodeFlow
 }
 
 // ReportQuery is one /report: what happened, in the customer's words,

@@ -71,6 +71,12 @@ func (c *Channel) handleUpdate(ctx context.Context, b *bot, sink channels.Sink, 
 		}
 		return u.UpdateID, nil
 	}
+	if code, ok := c.codeMessage(ctx, *conv.in); ok && conv.file == nil {
+		if err := c.handleCode(ctx, b, sink, *conv.in, code); err != nil {
+			return u.UpdateID, fmt.Errorf("telegram %s: code in update %d: %w", b.cfg.Name, u.UpdateID, err)
+		}
+		return u.UpdateID, nil
+	}
 	if conv.file != nil {
 		if err := c.attach(ctx, b, conv.in, conv.file, log); err != nil {
 			return u.UpdateID, err

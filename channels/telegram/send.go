@@ -208,7 +208,7 @@ func (c *Channel) SendContactRequest(ctx context.Context, botName string, chatID
 // customer's own phone number, which Telegram vouches for.
 func contactKeyboard() tgbotapi.ReplyKeyboardMarkup {
 	return tgbotapi.ReplyKeyboardMarkup{
-		Keyboard:        [][]tgbotapi.KeyboardButton{{{Text: contactButtonText, RequestContact: true}}},
+		Keyboard:        [][]tgbotapi.KeyboardButton{{{Text: contactButtonText, RequestContact: true}}, {{Text: codeButtonText}}},
 		ResizeKeyboard:  true,
 		OneTimeKeyboard: true,
 	}

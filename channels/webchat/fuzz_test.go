@@ -15,6 +15,8 @@ func FuzzClientFrame(f *testing.F) {
 		`{"type":"hello","identity":{"customer_no":"C1","name":"李雷","iat":1800000000,"sig":"00"}}`,
 		`{"type":"message","client_msg_id":"0b6c1f9e-2f0a-4c1d-9f51-7f3a1c2b9d10","text":"你好"}`,
 		`{"type":"typing"}`,
+		`{"type":"verify_send","kind":"sms"}`,
+		`{"type":"verify_code","kind":"email","code":"012345"}`,
 		`{"type":"message","client_msg_id":"x","text":"\u0000"}`,
 		`{"type":5}`,
 		"\xff",
@@ -40,6 +42,11 @@ func FuzzClientFrame(f *testing.F) {
 			if !utf8.ValidString(fr.Text) || strings.IndexByte(fr.Text, 0) >= 0 ||
 				strings.TrimSpace(fr.Text) == "" || len(fr.Text) > DefaultMaxTextBytes ||
 				!clientMsgIDRE.MatchString(fr.ClientMsgID) {
+				t.Fatalf("accepted %+v", fr)
+			}
+		case frameVerifySend, frameVerifyCode:
+			if fr.Kind != VerifySMS && fr.Kind != VerifyEmail ||
+				fr.Type == frameVerifyCode && (fr.Code == "" || len(fr.Code) > maxCode) {
 				t.Fatalf("accepted %+v", fr)
 			}
 		default:

@@ -392,6 +392,9 @@ type frame struct {
 	RetryAfter   int      `json:"retry_after"`
 	RetryAfterMs int64    `json:"retry_after_ms"`
 	AgentName    string   `json:"agent_name"`
+	State        string   `json:"state"` // verify frames
+	Masked       string   `json:"masked"`
+	ResendAfter  int      `json:"resend_after"`
 	Msg          Message  `json:"-"`
 	Text         string   `json:"-"` // an error frame's message
 }

@@ -7,16 +7,19 @@ import (
 
 // Message is one customer-visible entry of a conversation.
 type Message struct {
-	ID          string    `json:"id"`
-	TicketID    string    `json:"ticket_id"`
-	Seq         int64     `json:"seq"`  // 1,2,3… per ticket in commit order; notes/system entries take numbers too, so visible seqs may skip
-	From        string    `json:"from"` // "customer", "agent" or "bot"
-	Text        string    `json:"text"`
-	AgentName   string    `json:"agent_name,omitempty"`
-	EmployeeNo  string    `json:"employee_no,omitempty"`   // public employee number, so customers can check an agent is genuine
-	ClientMsgID string    `json:"client_msg_id,omitempty"` // for the customer's own messages, when known
-	Files       []File    `json:"files,omitempty"`         // an agent's attachments
-	At          time.Time `json:"at"`
+	ID          string `json:"id"`
+	TicketID    string `json:"ticket_id"`
+	Seq         int64  `json:"seq"`  // 1,2,3… per ticket in commit order; notes/system entries take numbers too, so visible seqs may skip
+	From        string `json:"from"` // "customer", "agent" or "bot"
+	Text        string `json:"text"`
+	AgentName   string `json:"agent_name,omitempty"`
+	EmployeeNo  string `json:"employee_no,omitempty"`   // public employee number, so customers can check an agent is genuine
+	ClientMsgID string `json:"client_msg_id,omitempty"` // for the customer's own messages, when known
+	Files       []File `json:"files,omitempty"`         // an agent's attachments
+	// Kind is "verify_request" for an agent's request to verify, which
+	// the widget shows with its verify card.
+	Kind string    `json:"kind,omitempty"`
+	At   time.Time `json:"at"`
 }
 
 // History reads the customer-visible timeline from the record (SQL).

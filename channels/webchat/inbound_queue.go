@@ -80,5 +80,7 @@ func (c *conn) handleFrame(in inFrame) {
 		c.handleMessage(f)
 	case frameTyping:
 		c.handleTyping()
+	case frameVerifySend, frameVerifyCode:
+		c.handleVerify(f)
 	}
 }

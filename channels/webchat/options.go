@@ -20,6 +20,9 @@ type Options struct {
 	// CheckAgent answers the widget's employee number check from inside
 	// the visitor's conversation (agent_check.go); nil: not served.
 	CheckAgent func(ctx context.Context, no, caller, ticketID string) (AgentAnswer, error)
+	// Verifier sends and checks one-time codes for the widget's verify
+	// card; nil answers verify frames "unavailable".
+	Verifier Verifier
 	// Limiter counts messages per visitor across nodes; LocalLimiter (the
 	// queue layer's in-process one) counts on this node instead while the
 	// shared one fails, so a Redis outage never blocks customers. With

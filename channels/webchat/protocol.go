@@ -17,12 +17,17 @@ const (
 	frameHello   = "hello"
 	frameMessage = "message"
 	frameTyping  = "typing"
+	// verify_send asks for a one-time code, verify_code checks one
+	// (verify.go); the server answers both with a verify frame.
+	frameVerifySend = "verify_send"
+	frameVerifyCode = "verify_code"
 	// server → client (plus frameMessage and frameTyping)
 	frameWelcome = "welcome"
 	frameAck     = "ack"
 	frameTicket  = "ticket"
 	frameSynced  = "synced"
 	frameError   = "error"
+	frameVerify  = "verify"
 )
 
 // Error codes of error frames.
@@ -51,6 +56,7 @@ const (
 	maxClientMsgID = 64
 	maxTicketID    = 64
 	maxLang        = 35
+	maxCode        = 16
 )
 
 var clientMsgIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
@@ -70,6 +76,10 @@ type clientFrame struct {
 	// message
 	ClientMsgID string `json:"client_msg_id"`
 	Text        string `json:"text"`
+
+	// verify_send, verify_code
+	Kind string `json:"kind"`
+	Code string `json:"code"`
 }
 
 // refusal is a refused client frame, answered with an error frame.
@@ -132,6 +142,13 @@ func decodeClientFrame(raw []byte, maxText int) (clientFrame, *refusal) {
 			return bad(CodeInvalid, "text is empty")
 		}
 	case frameTyping:
+	case frameVerifySend, frameVerifyCode:
+		if f.Kind != VerifySMS && f.Kind != VerifyEmail {
+			return f, invalidf("kind must be %q or %q", VerifySMS, VerifyEmail)
+		}
+		if f.Type == frameVerifyCode && (f.Code == "" || len(f.Code) > maxCode) {
+			return f, invalidf("code must be 1 to %d bytes", maxCode)
+		}
 	case "":
 		return f, invalidf("frame has no type")
 	default:

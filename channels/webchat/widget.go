@@ -16,8 +16,12 @@ import (
 //go:embed widget.js
 var widgetSource []byte
 
-// widgetPrefix marks the catalog keys the widget shows.
-const widgetPrefix = "widget."
+// widgetPrefix marks the catalog keys the widget shows; the verify
+// card's keys (verifyCardPrefix) reach it as vc_<name>.
+const (
+	widgetPrefix     = "widget."
+	verifyCardPrefix = "verify.widget."
+)
 
 // widgetJS is the script as served: its strings, for every language,
 // written in from the catalog so the widget needs no second request.
@@ -27,6 +31,9 @@ var widgetJS = func() []byte {
 		strs[lang] = map[string]string{}
 		for k, v := range i18n.Texts(lang, func(k string) bool { return strings.HasPrefix(k, widgetPrefix) }) {
 			strs[lang][strings.TrimPrefix(k, widgetPrefix)] = v
+		}
+		for k, v := range i18n.Texts(lang, func(k string) bool { return strings.HasPrefix(k, verifyCardPrefix) }) {
+			strs[lang]["vc_"+strings.TrimPrefix(k, verifyCardPrefix)] = v
 		}
 	}
 	b, err := json.Marshal(strs)

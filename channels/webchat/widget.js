@@ -111,6 +111,15 @@
     '.send{border:0;border-radius:8px;background:#1664ff;color:#fff;padding:0 16px;font-size:14px;cursor:pointer}' +
     '@media (max-width:480px){.hl{right:12px;bottom:12px}.hl.open{right:0;bottom:0;left:0;top:0}' +
     '.panel{position:fixed;left:0;top:0;right:0;bottom:0;width:100%;height:100%;max-height:none;border-radius:0}}';
+  /* ---- verify card styles (issue 11; the card itself is further down) ---- */
+  css += '.vcard{margin:0 10px 8px;padding:12px;border:1px solid #c9d8ff;border-radius:10px;background:#f2f6ff;max-height:60%;overflow-y:auto}' +
+    '.vcard h3{margin:0 0 6px;font-size:15px}.vcard p{margin:0 0 8px}' +
+    '.vc-row{display:flex;gap:8px;flex-wrap:wrap;align-items:center;margin-bottom:6px}' +
+    '.vc-primary{border:0;border-radius:8px;background:#1664ff;color:#fff;padding:8px 14px;font-size:14px;cursor:pointer}' +
+    '.vc-link{border:0;background:transparent;color:#1664ff;font-size:13px;cursor:pointer;padding:4px 2px}.vc-link:disabled{color:#6b7380;cursor:default}' +
+    '.vc-code{width:9em;padding:8px;border:1px solid #c9ced6;border-radius:8px;font-size:16px;letter-spacing:3px}' +
+    '.vcard [hidden]{display:none}.vc-err{color:#a3262a}.vc-open{display:block;margin-top:6px;border:1px solid #1664ff;background:#fff;color:#1664ff;border-radius:8px;padding:4px 10px;cursor:pointer}';
+  /* ---- end of verify card styles ---- */
   // A constructed sheet is not subject to the host page's CSP style-src, so
   // the widget keeps its looks on pages that forbid inline styles.
   try {
@@ -241,6 +250,153 @@
   wrap.appendChild(panel);
   root.appendChild(wrap);
 
+  /* ---- verify card (issue 11) ----------------------------------------------
+   * An agent's "ask to verify" message (kind verify_request) carries a
+   * "verify now" button and, when it arrives live, opens this card. The
+   * customer asks for a code (verify_send), which the desk sends only to the
+   * phone or email on their record and shows here masked; they type it
+   * (verify_code). The widget never learns the full number. Every state has
+   * a way on: resend after the cooldown, cancel closes the card. */
+  var verifyCard = (function () {
+    function button(hl, text, cls) {
+      var b = el('button', cls, hl, text);
+      b.type = 'button';
+      return b;
+    }
+    var card = el('div', 'vcard', 'verify-card');
+    card.hidden = true;
+    card.setAttribute('role', 'group');
+    card.setAttribute('aria-label', T.vc_title);
+    var info = el('p', '', 'verify-info', T.vc_intro);
+    var err = el('p', 'vc-err', 'verify-error');
+    err.hidden = true;
+    err.setAttribute('role', 'alert');
+    var sendRow = el('div', 'vc-row');
+    var sendSMS = button('verify-send', T.vc_send_sms, 'vc-primary');
+    var sendMail = button('verify-send-email', T.vc_send_email, 'vc-link');
+    sendRow.appendChild(sendSMS);
+    sendRow.appendChild(sendMail);
+    var codeRow = el('div', 'vc-row');
+    var code = el('input', 'vc-code', 'verify-code');
+    code.type = 'text';
+    code.inputMode = 'numeric';
+    code.autocomplete = 'one-time-code';
+    code.maxLength = 6;
+    code.placeholder = T.vc_code_label;
+    code.setAttribute('aria-label', T.vc_code_label);
+    var submitBtn = button('verify-submit', T.vc_submit, 'vc-primary');
+    codeRow.appendChild(code);
+    codeRow.appendChild(submitBtn);
+    var endRow = el('div', 'vc-row');
+    var resend = button('verify-resend', T.vc_resend, 'vc-link');
+    var cancel = button('verify-cancel', T.vc_cancel, 'vc-link');
+    endRow.appendChild(resend);
+    endRow.appendChild(cancel);
+    [el('h3', '', 'verify-title', T.vc_title), info, err, sendRow, codeRow, endRow, el('p', 'muted', 'verify-note', T.vc_never_share)]
+      .forEach(function (n) { card.appendChild(n); });
+    panel.insertBefore(card, compose);
+
+    var kind = 'sms';
+    var timer = 0;
+    function setErr(text) {
+      err.textContent = text || '';
+      err.hidden = !text;
+    }
+    function stage(s) {
+      card.setAttribute('data-stage', s);
+      sendRow.hidden = s !== 'start';
+      codeRow.hidden = s !== 'code';
+      resend.hidden = s !== 'code';
+      cancel.textContent = s === 'done' ? T.vc_close : T.vc_cancel;
+    }
+    function stopTimer() {
+      clearInterval(timer);
+      resend.disabled = false;
+      resend.textContent = T.vc_resend;
+    }
+    function cooldown(secs) {
+      clearInterval(timer);
+      var left = secs;
+      resend.disabled = true;
+      resend.textContent = fill(T.vc_resend_in, { s: left });
+      timer = setInterval(function () {
+        left--;
+        if (left <= 0) stopTimer();
+        else resend.textContent = fill(T.vc_resend_in, { s: left });
+      }, 1000);
+    }
+    function openCard() {
+      if (!card.hidden && card.getAttribute('data-stage') !== 'done') return;
+      card.hidden = false;
+      info.textContent = T.vc_intro;
+      setErr('');
+      stage('start');
+      if (isOpen) sendSMS.focus();
+    }
+    function closeCard() {
+      card.hidden = true;
+      stopTimer();
+      if (isOpen) input.focus();
+    }
+    function send(k) {
+      kind = k;
+      setErr('');
+      if (!sendFrame({ type: 'verify_send', kind: k })) setErr(T.vc_unavailable);
+    }
+    function check() {
+      var v = code.value.replace(/\s+/g, '');
+      if (!/^\d{6}$/.test(v)) { setErr(T.vc_bad_code); code.focus(); return; }
+      setErr('');
+      if (!sendFrame({ type: 'verify_code', kind: kind, code: v })) setErr(T.vc_unavailable);
+    }
+    sendSMS.addEventListener('click', function () { send('sms'); });
+    sendMail.addEventListener('click', function () { send('email'); });
+    resend.addEventListener('click', function () { send(kind); });
+    submitBtn.addEventListener('click', check);
+    cancel.addEventListener('click', closeCard);
+    code.addEventListener('keydown', function (e) {
+      if (e.key === 'Enter' && !e.isComposing) { e.preventDefault(); check(); }
+    });
+
+    function onFrame(f) {
+      var mins = Math.max(1, Math.ceil((f.retry_after || 60) / 60));
+      if (card.hidden) card.hidden = false;
+      switch (f.state) {
+        case 'sent':
+          kind = f.kind === 'email' ? 'email' : 'sms';
+          info.textContent = f.masked ? fill(T.vc_sent_to, { to: f.masked }) : T.vc_sent_neutral;
+          setErr('');
+          stage('code');
+          cooldown(f.resend_after || 60);
+          code.value = '';
+          code.focus();
+          break;
+        case 'verified':
+          info.textContent = T.vc_verified;
+          setErr('');
+          stage('done');
+          stopTimer();
+          break;
+        case 'wrong': setErr(T.vc_wrong); code.select(); break;
+        case 'expired': setErr(T.vc_expired); stopTimer(); break;
+        case 'locked': setErr(fill(T.vc_locked, { m: mins })); break;
+        case 'too_many': setErr(fill(T.vc_too_many, { m: mins })); break;
+        case 'no_chat': setErr(T.vc_no_chat); break;
+        default: setErr(T.vc_unavailable);
+      }
+    }
+    // attach gives a verify request its button; a request newer than what
+    // this visitor had seen (not one replayed from the history) opens the card.
+    function attach(e, m) {
+      var b = button('verify-open', T.vc_open, 'vc-open');
+      b.addEventListener('click', openCard);
+      e.appendChild(b);
+      if (m.ticket_id === state.ticket && (m.seq || 0) > state.after) openCard();
+    }
+    return { attach: attach, onFrame: onFrame };
+  })();
+  /* ---- end of verify card ---- */
+
   function showSite(site) {
     if (!site) return;
     if (site.name) title.textContent = site.name;
@@ -304,6 +460,7 @@
       e = makeMsg(m.from === 'customer' ? 'customer' : m.from === 'bot' ? 'bot' : 'agent', String(m.text || ''));
     }
     if (Array.isArray(m.files)) m.files.forEach(function (f) { addFile(e, f); });
+    if (m.kind === 'verify_request' && m.from !== 'customer') verifyCard.attach(e, m);
     e.setAttribute('data-id', m.id);
     e.setAttribute('data-seq', String(m.seq || 0));
     e.setAttribute('data-ticket', String(m.ticket_id || ''));
@@ -486,6 +643,9 @@
         break;
       case 'error':
         onError(f);
+        break;
+      case 'verify':
+        verifyCard.onFrame(f);
         break;
     }
   }

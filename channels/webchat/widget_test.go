@@ -22,8 +22,10 @@ func TestWidgetServed(t *testing.T) {
 		!strings.Contains(resp.Header.Get("Cache-Control"), "max-age=300") || resp.Header.Get("ETag") == "" {
 		t.Fatalf("%d %v", resp.StatusCode, resp.Header)
 	}
-	if len(body) >= 30<<10 || len(body) != len(widgetJS) {
-		t.Fatalf("widget.js is %d bytes; the budget is 30 KiB", len(body))
+	// 40 KiB: 30 before the verify card (issue 11), which added about 7 KB
+	// of script and 3 KB of strings in three languages.
+	if len(body) >= 40<<10 || len(body) != len(widgetJS) {
+		t.Fatalf("widget.js is %d bytes; the budget is 40 KiB", len(body))
 	}
 
 	req, _ := http.NewRequest(http.MethodGet, e.ts.URL+"/widget.js", nil)
@@ -70,9 +72,13 @@ func TestWidgetStringsComeFromTheCatalog(t *testing.T) {
 		t.Fatalf("found only %d strings in widget.js; is the pattern right?", len(used))
 	}
 	for k := range used {
+		key := widgetPrefix + k
+		if card, ok := strings.CutPrefix(k, "vc_"); ok {
+			key = verifyCardPrefix + card
+		}
 		for _, lang := range i18n.Languages {
-			if !i18n.Has(lang, widgetPrefix+k) {
-				t.Errorf("widget.js uses T.%s; %s lacks %q", k, lang, widgetPrefix+k)
+			if !i18n.Has(lang, key) {
+				t.Errorf("widget.js uses T.%s; %s lacks %q", k, lang, key)
 			}
 		}
 	}

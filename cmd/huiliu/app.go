@@ -34,6 +34,8 @@ type app struct {
 	// only serve opens it (a.openKB), so admin commands never wait on a
 	// running node's index.
 	kb *kb.Service
+	// otp sends and checks one-time codes (verify.go).
+	otp *desk.OTP
 }
 
 // openApp connects the store and the queue backend and builds the service.
@@ -74,9 +76,15 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: loginLimiter(q, local, log), Logger: log, Presence: q.Presence(),
-		Observers: []desk.Observer{router, slaWorker}, Mailboxes: mailboxDirectory{boxes: cfg.Mailboxes, db: db, log: log},
-		Facts: facts, FactPolicy: cfg.Verification.Policy, VerifiedFor: cfg.Verification.VerifiedFor})
-	return &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc, router: router, sla: slaWorker}, nil
+		Observers: []desk.Observer{router, slaWorker, desk.NewVerificationKeeper(cfg.Verification.VerifiedFor)},
+		Mailboxes: mailboxDirectory{boxes: cfg.Mailboxes, db: db, log: log},
+		Facts:     facts, FactPolicy: cfg.Verification.Policy, VerifiedFor: cfg.Verification.VerifiedFor})
+	a := &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc, router: router, sla: slaWorker}
+	if a.otp, err = a.newOTP(ctx); err != nil {
+		a.Close()
+		return nil, fmt.Errorf("one-time codes: %w", err)
+	}
+	return a, nil
 }
 
 // adapters are the outbound channels this configuration enables.

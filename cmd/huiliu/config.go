@@ -81,6 +81,8 @@ type Config struct {
 	RetentionDays int `toml:"retention_days"`
 	// telegramEnv holds the single bot given by environment or flags.
 	telegramEnv TelegramBot
+	// One-time codes and verification (config_verify.go).
+	VerifyConfig
 }
 
 // TelegramBot configures one Telegram bot. Secrets can come from files so
@@ -117,6 +119,8 @@ func defaultConfig() Config {
 		WebchatNewTicketsPerAddress:  webchat.DefaultNewTicketsPerAddress,
 		WebchatNewTicketsPerSite:     webchat.DefaultNewTicketsPerSite,
 		WebchatMaxIngests:            webchat.DefaultMaxIngests,
+
+		VerifyConfig: defaultVerifyConfig(),
 	}
 }
 
@@ -255,6 +259,7 @@ func settings() []setting {
 	add(mk("telegram-api-endpoint", "HUILIU_TELEGRAM_API_ENDPOINT", "Bot API address pattern (tests)", false, g, s), "string")
 	g, s = str(func(c *Config) *string { return &c.telegramEnv.FileEndpoint })
 	add(mk("telegram-file-endpoint", "HUILIU_TELEGRAM_FILE_ENDPOINT", "Bot API file download pattern (tests)", false, g, s), "string")
+	out = append(out, verifySettings()...)
 	return out
 }
 
@@ -384,6 +389,9 @@ func (c Config) validate() error {
 		}
 	}
 	errs = append(errs, c.validateMailboxes()...)
+	if err := c.VerifyConfig.validate(); err != nil {
+		errs = append(errs, err)
+	}
 	errs = append(errs, c.validateFacts()...)
 	return errors.Join(errs...)
 }
@@ -396,6 +404,7 @@ func (c Config) print(w io.Writer) error {
 	c.RedisURL = maskSecret(c.RedisURL)
 	c.APICallbackSecret = maskSecret(c.APICallbackSecret)
 	c.MetricsToken = maskSecret(c.MetricsToken)
+	c.VerifyConfig = c.VerifyConfig.masked()
 	c.FactsSecret = maskSecret(c.FactsSecret)
 	var bots []TelegramBot
 	for _, b := range c.Telegram {

@@ -109,6 +109,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		Mounts:        mounts,
 		KB:            a.kb,
 		PublicURL:     cfg.PublicURL,
+		OTP:           a.otp,
 	})
 	srv := &http.Server{
 		Handler:           handler,

@@ -48,6 +48,7 @@ func (a *app) telegramChannel() (*telegram.Channel, error) {
 		CheckAgent:     a.checkAgent,
 		ReportImpostor: a.reportImpostor,
 		HelpSearch:     a.helpSearch,
+		Codes:          telegramCodes{svc: a.svc, otp: a.otp},
 	})
 }
 

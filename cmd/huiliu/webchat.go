@@ -24,6 +24,7 @@ func (a *app) newWebchat() *webchat.Server {
 		History:           chatHistory{svc: a.svc},
 		Files:             chatFiles{svc: a.svc},
 		CheckAgent:        a.chatCheckAgent,
+		Verifier:          chatVerifier{otp: a.otp},
 		Feed:              chatFeed{bus: a.queue.Bus(), svc: a.svc},
 		Limiter:           a.queue.Limiter(),
 		LocalLimiter:      a.local.Limiter(),
@@ -68,7 +69,7 @@ func (h chatHistory) Messages(ctx context.Context, ticketID string, after int64,
 	}
 	out := make([]webchat.Message, len(list))
 	for i, m := range list {
-		v := webchat.Message{ID: m.ID, TicketID: m.TicketID, Seq: m.Seq, Text: m.Text, At: m.At}
+		v := webchat.Message{ID: m.ID, TicketID: m.TicketID, Seq: m.Seq, Text: m.Text, At: m.At, Kind: m.Kind}
 		switch m.From {
 		case desk.AuthorContact:
 			v.From, v.ClientMsgID = "customer", webchat.ClientMsgID(m.ExternalID)

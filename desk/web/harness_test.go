@@ -39,6 +39,8 @@ type harness struct {
 	bus queue.Bus
 	// kb is the knowledge base behind the desk's article pages.
 	kb *kb.Service
+	// codes receives the one-time codes the desk sends.
+	codes *codeSink
 }
 
 // pos is seq as a resume point in the desk stream's current epoch.
@@ -80,7 +82,12 @@ func newHarnessWith(t testing.TB, db *store.DB, o desk.Options, configure ...fun
 	t.Cleanup(func() { know.Close() })
 	now := o.Now
 	h := &harness{t: t, svc: svc, db: db, now: now, bus: q.Bus(), kb: know}
-	opts := web.Options{Service: svc, Events: q.Bus(), KB: know, Ready: []web.Check{{Name: "database", Ping: db.Ping}, {Name: "queue", Ping: q.Ping}}}
+	h.codes = &codeSink{}
+	otp, err := desk.NewOTP(svc, desk.OTPOptions{Codes: q.Codes(), Limiter: q.Limiter(), Sender: h.codes, Key: []byte(strings.Repeat("k", 32))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := web.Options{Service: svc, Events: q.Bus(), KB: know, OTP: otp, Ready: []web.Check{{Name: "database", Ping: db.Ping}, {Name: "queue", Ping: q.Ping}}}
 	for _, f := range configure {
 		f(&opts)
 	}

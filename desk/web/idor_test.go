@@ -82,13 +82,16 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 		"POST /api/v1/mailboxes/:id/test": {other: 403, own: 404},
 		// Articles are not a team's: every agent reads them and writes
 		// drafts; reviews and categories are supervisors'.
-		"GET /api/v1/tickets/:id/kb-suggestions": {other: 404, own: 200, hidden: true},
-		"GET /api/v1/kb/articles/:id/reply-text": {other: 200, own: 200},
-		"PUT /api/v1/kb/articles/:id":            {other: 200, own: 200, body: map[string]any{"locale": "zh-CN", "title": "退押金", "body": "草稿"}},
-		"POST /api/v1/kb/articles/:id/submit":    {other: 200, own: 409},
-		"POST /api/v1/kb/articles/:id/review":    {other: 403, own: 200, body: map[string]any{"approve": true}},
-		"PUT /api/v1/kb/categories/:id":          {other: 403, own: 200, body: map[string]any{"names": map[string]string{"zh-CN": "押金"}}},
-		"DELETE /api/v1/kb/categories/:id":       {other: 403, own: 204},
+		"GET /api/v1/tickets/:id/kb-suggestions":      {other: 404, own: 200, hidden: true},
+		"GET /api/v1/kb/articles/:id/reply-text":      {other: 200, own: 200},
+		"PUT /api/v1/kb/articles/:id":                 {other: 200, own: 200, body: map[string]any{"locale": "zh-CN", "title": "退押金", "body": "草稿"}},
+		"POST /api/v1/kb/articles/:id/submit":         {other: 200, own: 409},
+		"POST /api/v1/kb/articles/:id/review":         {other: 403, own: 200, body: map[string]any{"approve": true}},
+		"PUT /api/v1/kb/categories/:id":               {other: 403, own: 200, body: map[string]any{"names": map[string]string{"zh-CN": "押金"}}},
+		"DELETE /api/v1/kb/categories/:id":            {other: 403, own: 204},
+		"GET /api/v1/tickets/:id/verification":        {other: 404, own: 200, hidden: true},
+		"POST /api/v1/tickets/:id/verification/codes": {other: 404, own: 200, hidden: true, body: map[string]any{"kind": "sms"}},
+		"POST /api/v1/tickets/:id/verification/check": {other: 404, own: 400, hidden: true, body: map[string]any{"kind": "sms", "code": "000000"}},
 	}
 	// Which object each route's :id names, when it is not the ticket.
 	kindOf := map[string]string{

@@ -75,6 +75,9 @@ type Options struct {
 	// PublicURL is the desk's address as customers reach it (help-centre
 	// links agents insert into replies); empty: the request's own host.
 	PublicURL string
+	// OTP sends and checks one-time codes for the verification panel;
+	// nil answers its routes 503.
+	OTP *desk.OTP
 }
 
 // Server holds the handlers.
@@ -192,6 +195,7 @@ func (s *Server) routes() {
 	s.slaRoutes(v1, authed, admin)
 	s.piiRoutes(v1, authed)
 	s.officialRoutes(v1, admin)
+	s.verificationRoutes(v1, authed)
 
 	s.routingRoutes(e, v1, authed, admin)
 	s.factsRoutes(e, v1, authed, admin)
