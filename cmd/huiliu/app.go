@@ -34,8 +34,10 @@ type app struct {
 	// only serve opens it (a.openKB), so admin commands never wait on a
 	// running node's index.
 	kb *kb.Service
-	// otp sends and checks one-time codes (verify.go).
-	otp *desk.OTP
+	// otp sends and checks one-time codes (verify.go); mailCodes is its
+	// email path, which serve points at the email channel.
+	otp       *desk.OTP
+	mailCodes *mailCodes
 }
 
 // openApp connects the store and the queue backend and builds the service.

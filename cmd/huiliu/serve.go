@@ -80,6 +80,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	if em != nil {
 		adapters = append(adapters, em)
+		a.mailCodes.smtp.Store(em) // email codes leave by SMTP from now on
 	}
 	if a.kb, err = a.openKB(ctx, true); err != nil {
 		return err

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"huiliu/channels"
+	"huiliu/channels/email"
 	"huiliu/channels/sms"
 	"huiliu/channels/telegram"
 	"huiliu/channels/webchat"
@@ -16,18 +18,33 @@ import (
 	"huiliu/i18n"
 )
 
-// mailCodesFileName receives email codes in the data directory until an
-// email channel sends them.
+// mailCodesFileName receives email codes in the data directory when no
+// mailbox sends them.
 const mailCodesFileName = "mail-codes.jsonl"
 
 // otpKeyName names the one-time code key in the database's server_keys.
 const otpKeyName = "otp"
 
-// MailCodeSender delivers an email code. It is the seam for the email
-// channel: its SMTP sender implements it; until then codes are appended
-// to a file like the file SMS provider's.
+// MailCodeSender delivers an email code: the email channel's SMTP sender
+// (email.Channel) or, with no mailbox, a file like the file SMS
+// provider's.
 type MailCodeSender interface {
 	SendMailCode(ctx context.Context, to, subject, body, code string) error
+}
+
+// mailCodes sends email codes by SMTP once serve has built the email
+// channel (the code service is built before it, in openApp), and into the
+// file before that or without mailboxes.
+type mailCodes struct {
+	file MailCodeSender
+	smtp atomic.Pointer[email.Channel]
+}
+
+func (m *mailCodes) SendMailCode(ctx context.Context, to, subject, body, code string) error {
+	if ch := m.smtp.Load(); ch != nil {
+		return ch.SendMailCode(ctx, to, subject, body, code)
+	}
+	return m.file.SendMailCode(ctx, to, subject, body, code)
 }
 
 // fileMailCodes writes email codes as JSON lines (sms.FileRecord, so
@@ -79,7 +96,7 @@ func newCodeSender(cfg Config) (codeSender, error) {
 	if path == "" {
 		path = filepath.Join(cfg.Data, mailCodesFileName)
 	}
-	out.mail = fileMailCodes{sms.NewFileSender(path)}
+	out.mail = &mailCodes{file: fileMailCodes{sms.NewFileSender(path)}}
 	return out, nil
 }
 
@@ -106,6 +123,7 @@ func (a *app) newOTP(ctx context.Context) (*desk.OTP, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.mailCodes = sender.mail.(*mailCodes)
 	return desk.NewOTP(a.svc, desk.OTPOptions{Codes: a.queue.Codes(), Limiter: a.queue.Limiter(), Sender: sender,
 		Key: key, VerifiedFor: a.cfg.Verification.VerifiedFor})
 }
