@@ -68,6 +68,9 @@ type Email struct {
 	From       Party    `json:"from"`
 	To         []Party  `json:"to,omitempty"`
 	Cc         []Party  `json:"cc,omitempty"`
+	// NoCc: the agent cleared the Cc of a reply, which then goes to the
+	// customer alone rather than to everyone the last mail named.
+	NoCc bool `json:"no_cc,omitempty"`
 	// HasHTML: the mail had an HTML body (the message's HTML holds it,
 	// sanitized); its text is the plain part or one made from the HTML.
 	HasHTML bool `json:"has_html,omitempty"`

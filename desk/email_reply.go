@@ -39,6 +39,7 @@ func mailHeader(r *MailReply) (*channels.Email, error) {
 	}
 	h := &channels.Email{Subject: subject, Cc: []channels.Party{}}
 	if strings.TrimSpace(r.Cc) == "" {
+		h.NoCc = true // stored without the empty list, so it is said apart
 		return h, nil
 	}
 	list, err := mail.ParseAddressList(r.Cc)

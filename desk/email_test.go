@@ -77,6 +77,17 @@ func TestEmailReplyThreadingAndLoopGuard(t *testing.T) {
 		t.Errorf("subject %q cc %+v automatic %v", out.Subject, out.Cc, out.Automatic)
 	}
 
+	// A reply whose Cc the agent cleared goes to the customer alone, even
+	// after the header went through the database.
+	if _, _, err := svc.Post(ctx, desk.AgentActor(agent), desk.PostRequest{TicketID: rc.TicketID, Kind: desk.KindReply, Text: "单独答复",
+		Mail: &desk.MailReply{Subject: "Re: 还款", Cc: " "}}); err != nil {
+		t.Fatal(err)
+	}
+	runSenderUntil(t, svc, db, rec, func() bool { return len(rec.got()) == 2 })
+	if out := rec.got()[1]; len(out.Cc) != 0 || out.Text != "单独答复" {
+		t.Errorf("a reply with its Cc cleared went to %+v", out.Cc)
+	}
+
 	// An out-of-office answer, then the bot answers it: refused.
 	auto := mailIn("m3@x", "zhang@example.cn", "I am away", channels.Email{Subject: "自动回复: 还款", Automatic: "auto-submitted: auto-replied"})
 	auto.TicketID = rc.TicketID
@@ -89,7 +100,7 @@ func TestEmailReplyThreadingAndLoopGuard(t *testing.T) {
 		got, err := db.Message(ctx, m.ID)
 		return err == nil && got.Delivery == desk.DeliveryFailed
 	})
-	if len(rec.got()) != 1 {
+	if len(rec.got()) != 2 {
 		t.Fatal("the automatic reply to an automatic mail was sent")
 	}
 }

@@ -53,7 +53,7 @@ func (snd *Sender) threadMail(ctx context.Context, t Ticket, m Message, out *cha
 		if m.Email.Subject != "" {
 			out.Subject = m.Email.Subject
 		}
-		if m.Email.Cc != nil {
+		if m.Email.Cc != nil || m.Email.NoCc {
 			out.Cc = m.Email.Cc
 		}
 	}
