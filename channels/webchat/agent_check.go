@@ -46,23 +46,9 @@ func (s *Server) serveAgentCheck(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusNotFound, CodeUnavailable, "the agent check is not served here")
 		return
 	}
-	site, ok, err := s.lookupSite(r)
-	if err != nil {
-		s.log.Error("webchat: looking up site", "err", err)
-		writeJSONError(w, http.StatusServiceUnavailable, CodeUnavailable, "try again later")
-		return
-	}
+	site, ok := s.corsSite(w, r)
 	if !ok {
-		writeJSONError(w, http.StatusNotFound, CodeUnknownSite, "no site has this key; check data-site")
 		return
-	}
-	w.Header().Set("Vary", "Origin")
-	if origin := r.Header.Get("Origin"); origin != "" {
-		if !site.allowsOrigin(origin) {
-			writeJSONError(w, http.StatusForbidden, CodeOriginRefused, "this page's origin may not use the chat of this site")
-			return
-		}
-		w.Header().Set("Access-Control-Allow-Origin", origin)
 	}
 	var req agentCheckRequest
 	raw, err := io.ReadAll(io.LimitReader(r.Body, maxAgentCheckBody+1))

@@ -98,26 +98,37 @@ type configBody struct {
 	Limits limitsInfo `json:"limits"`
 }
 
-// serveConfig answers the site's public texts. Unknown sites get a 404
-// JSON body; pages on origins the site does not list get a 403.
-func (s *Server) serveConfig(w http.ResponseWriter, r *http.Request) {
+// corsSite finds the request's site and admits the page's origin for a
+// cross-origin read, answering the refusal itself (unknown site 404,
+// foreign origin 403, lookup failure 503); ok false means it answered.
+func (s *Server) corsSite(w http.ResponseWriter, r *http.Request) (Site, bool) {
 	site, ok, err := s.lookupSite(r)
 	if err != nil {
 		s.log.Error("webchat: looking up site", "err", err)
 		writeJSONError(w, http.StatusServiceUnavailable, CodeUnavailable, "try again later")
-		return
+		return Site{}, false
 	}
 	if !ok {
 		writeJSONError(w, http.StatusNotFound, CodeUnknownSite, "no site has this key; check data-site")
-		return
+		return Site{}, false
 	}
 	w.Header().Set("Vary", "Origin")
 	if origin := r.Header.Get("Origin"); origin != "" {
 		if !site.allowsOrigin(origin) {
 			writeJSONError(w, http.StatusForbidden, CodeOriginRefused, "this page's origin may not use the chat of this site")
-			return
+			return Site{}, false
 		}
 		w.Header().Set("Access-Control-Allow-Origin", origin)
+	}
+	return site, true
+}
+
+// serveConfig answers the site's public texts. Unknown sites get a 404
+// JSON body; pages on origins the site does not list get a 403.
+func (s *Server) serveConfig(w http.ResponseWriter, r *http.Request) {
+	site, ok := s.corsSite(w, r)
+	if !ok {
+		return
 	}
 	w.Header().Set("Cache-Control", "public, max-age=60")
 	writeJSON(w, http.StatusOK, configBody{Site: s.siteInfo(site), Limits: s.limitsInfo()})
