@@ -98,7 +98,7 @@ type running struct {
 	url    string
 	cmd    *exec.Cmd
 	exited chan error
-	logs   *strings.Builder
+	logs   *lockedBuffer
 }
 
 // startNode starts `huiliu serve` on a free port and waits until it listens.
@@ -136,7 +136,7 @@ func startNodeArgs(t *testing.T, env []string, args ...string) *running {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &running{cmd: cmd, exited: make(chan error, 1), logs: &strings.Builder{}}
+	r := &running{cmd: cmd, exited: make(chan error, 1), logs: &lockedBuffer{}}
 	cmd.Stderr = r.logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

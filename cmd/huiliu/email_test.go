@@ -190,7 +190,7 @@ auth = "none"
 	ours := sent.Header.MessageID
 
 	reply := func(from, id string) string {
-		return fmt.Sprintf("From: %s\r\nTo: support@huiliu.test\r\nSubject: Re: 还款日期咨询\r\nMessage-ID: <%s>\r\nIn-Reply-To: <%s>\r\nReferences: <gb2312-1@example.cn> <%s>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n", from, id, ours, ours, id)
+		return fmt.Sprintf("From: %s\r\nTo: support@huiliu.test\r\nSubject: Re: 还款日期咨询\r\nMessage-ID: <%s>\r\nIn-Reply-To: <%s>\r\nReferences: <gb2312-1@example.cn> <%s>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n", from, id, ours, ours, strings.Split(id, "@")[0])
 	}
 	for _, r := range []string{reply("colleague@example.cn", "colleague-1@example.cn"), reply("stranger@evil.example", "stranger-1@evil.example")} {
 		if err := imapc.Append(folder, nil, time.Now(), strings.NewReader(r)); err != nil {
@@ -207,7 +207,7 @@ auth = "none"
 			texts = append(texts, m.Text)
 		}
 		joined := strings.Join(texts, "|")
-		return len(page.Tickets) == 2 && strings.Contains(joined, "colleague-1@example.cn") && !strings.Contains(joined, "stranger-1")
+		return len(page.Tickets) == 2 && strings.Contains(joined, "colleague-1") && !strings.Contains(joined, "stranger-1")
 	})
 
 	// The import command takes the corpus through the same path.
