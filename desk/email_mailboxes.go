@@ -42,8 +42,8 @@ func (s *Service) TestMailbox(ctx context.Context, a Agent, name string) (Mailbo
 	return s.mailboxes.TestMailbox(ctx, name)
 }
 
-// SaveMailbox adds or changes an admin's mailbox kept in SQL; pollers pick
-// it up when the nodes restart.
+// SaveMailbox adds or changes an admin's mailbox kept in SQL; every node's
+// email channel takes it up within seconds (cmd's followMailboxes).
 func (s *Service) SaveMailbox(ctx context.Context, a Agent, in MailboxInput) error {
 	if !a.Role.AtLeast(RoleAdmin) {
 		return Errorf(CodeForbidden, "only admins change mailboxes")

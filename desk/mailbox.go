@@ -39,4 +39,7 @@ type EmailBounce struct {
 	Address string    `json:"address"`
 	Reason  string    `json:"reason"`
 	At      time.Time `json:"at"`
+	// Blocking says the bounce still blocks replies (BounceBlock); set in
+	// lists only.
+	Blocking bool `json:"blocking"`
 }

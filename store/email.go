@@ -189,6 +189,35 @@ func (db *DB) EmailBounce(ctx context.Context, address string) (desk.EmailBounce
 	return b, wrap(err, "bounce of %s", address)
 }
 
+// maxBounceList bounds the bouncing addresses listed to admins.
+const maxBounceList = 500
+
+// EmailBounces lists the bouncing addresses, newest first (at most 500).
+func (db *DB) EmailBounces(ctx context.Context) ([]desk.EmailBounce, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT address, reason, bounced_at FROM email_bounces ORDER BY bounced_at DESC, address LIMIT $1`, maxBounceList)
+	if err != nil {
+		return nil, wrap(err, "bouncing addresses")
+	}
+	defer rows.Close()
+	out := []desk.EmailBounce{}
+	for rows.Next() {
+		var b desk.EmailBounce
+		var at int64
+		if err := rows.Scan(&b.Address, &b.Reason, &at); err != nil {
+			return nil, wrap(err, "bouncing addresses")
+		}
+		b.At = fromMs(at)
+		out = append(out, b)
+	}
+	return out, wrap(rows.Err(), "bouncing addresses")
+}
+
+// ClearEmailBounce forgets an address's bounce (nothing when none).
+func (db *DB) ClearEmailBounce(ctx context.Context, address string) error {
+	_, err := db.w.ExecContext(ctx, `DELETE FROM email_bounces WHERE address = $1`, strings.ToLower(address))
+	return wrap(err, "clear bounce of %s", address)
+}
+
 // TicketIDByNumber returns the id of the ticket with a public number.
 func (db *DB) TicketIDByNumber(ctx context.Context, number int64) (string, error) {
 	var id string

@@ -66,6 +66,9 @@ type Bounce struct {
 // as failed with the reason.
 type Bounces interface {
 	Bounced(ctx context.Context, b Bounce) error
+	// Blocked reports whether a bounce recorded for address (at, for
+	// reason) still blocks mail to it.
+	Blocked(ctx context.Context, address string) (reason string, at time.Time, blocked bool, err error)
 }
 
 // Deps are what the channel needs from the rest of the desk.
@@ -80,17 +83,29 @@ type Deps struct {
 }
 
 // Channel is the email channel: it imports the configured mailboxes
-// (Run) and sends replies over SMTP (Send).
+// (Run) and sends replies over SMTP (Send). Its set of mailboxes can be
+// replaced while it runs (Replace), so a mailbox an admin adds on the desk
+// starts without a restart.
 type Channel struct {
-	deps      Deps
-	log       *slog.Logger
-	mailboxes map[string]*mailbox
-	order     []string
-	own       map[string]bool // our addresses, lower case
+	deps Deps
+	log  *slog.Logger
+
+	mu  sync.RWMutex
+	set mailboxSet
+	// changed wakes Run to start and stop pollers after Replace.
+	changed chan struct{}
+
 	// Timings; tests shorten them.
 	leaseTTL  time.Duration
 	retryBase time.Duration
 	dialer    dialer
+}
+
+// mailboxSet is one generation of the channel's mailboxes.
+type mailboxSet struct {
+	byName map[string]*mailbox
+	order  []string
+	own    map[string]bool // our addresses, lower case
 }
 
 type mailbox struct {
@@ -112,8 +127,20 @@ func New(mailboxes []Mailbox, deps Deps) (*Channel, error) {
 		_, _ = rand.Read(id) // never fails (crypto/rand)
 		deps.Holder = hex.EncodeToString(id)
 	}
-	c := &Channel{deps: deps, log: deps.Logger, mailboxes: map[string]*mailbox{}, own: map[string]bool{},
+	c := &Channel{deps: deps, log: deps.Logger, changed: make(chan struct{}, 1),
 		leaseTTL: poller.DefaultTTL, retryBase: poller.DefaultRetryBase, dialer: netDialer{}}
+	set, err := buildSet(mailboxes, mailboxSet{})
+	if err != nil {
+		return nil, err
+	}
+	c.set = set
+	return c, nil
+}
+
+// buildSet checks mailboxes and reads their passwords; a mailbox whose
+// settings did not change keeps its state from prev, so its poller runs on.
+func buildSet(mailboxes []Mailbox, prev mailboxSet) (mailboxSet, error) {
+	set := mailboxSet{byName: map[string]*mailbox{}, own: map[string]bool{}}
 	var errs []error
 	for _, cfg := range mailboxes {
 		cfg.Defaults()
@@ -121,7 +148,7 @@ func New(mailboxes []Mailbox, deps Deps) (*Channel, error) {
 			errs = append(errs, err)
 			continue
 		}
-		if _, dup := c.mailboxes[cfg.Name]; dup {
+		if _, dup := set.byName[cfg.Name]; dup {
 			errs = append(errs, fmt.Errorf("mailbox %q is configured twice", cfg.Name))
 			continue
 		}
@@ -133,14 +160,56 @@ func New(mailboxes []Mailbox, deps Deps) (*Channel, error) {
 		if mb.smtpPassword, err = cfg.SMTP.Secret(); err != nil {
 			errs = append(errs, fmt.Errorf("mailbox %q smtp: %w", cfg.Name, err))
 		}
-		c.mailboxes[cfg.Name] = mb
-		c.order = append(c.order, cfg.Name)
-		c.own[strings.ToLower(cfg.Address)] = true
+		if old := prev.byName[cfg.Name]; old != nil && old.cfg == mb.cfg && old.imapPassword == mb.imapPassword && old.smtpPassword == mb.smtpPassword {
+			mb = old
+		}
+		set.byName[cfg.Name] = mb
+		set.order = append(set.order, cfg.Name)
+		set.own[strings.ToLower(cfg.Address)] = true
 	}
 	if err := errors.Join(errs...); err != nil {
-		return nil, err
+		return mailboxSet{}, err
 	}
-	return c, nil
+	return set, nil
+}
+
+// Replace makes mailboxes the channel's set: pollers of new or changed
+// mailboxes start, those of removed or changed ones stop (their lease
+// lapses and any node may take the new settings up). On an invalid set
+// nothing changes.
+func (c *Channel) Replace(mailboxes []Mailbox) error {
+	c.mu.Lock()
+	set, err := buildSet(mailboxes, c.set)
+	if err == nil {
+		c.set = set
+	}
+	c.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	select {
+	case c.changed <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+// current returns the mailboxes in force now.
+func (c *Channel) current() mailboxSet {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.set
+}
+
+// box returns the mailbox named name.
+func (c *Channel) box(name string) (*mailbox, bool) {
+	mb, ok := c.current().byName[name]
+	return mb, ok
+}
+
+// ours reports whether address (lower case) is one of our mailboxes'.
+func (c *Channel) ours(address string) bool {
+	return c.current().own[address]
 }
 
 // Name is the adapter's channel name.
@@ -148,9 +217,10 @@ func (c *Channel) Name() string { return ChannelName }
 
 // Mailboxes lists the configured mailboxes in order, passwords masked.
 func (c *Channel) Mailboxes() []Mailbox {
-	out := make([]Mailbox, 0, len(c.order))
-	for _, n := range c.order {
-		out = append(out, c.mailboxes[n].cfg.Masked())
+	set := c.current()
+	out := make([]Mailbox, 0, len(set.order))
+	for _, n := range set.order {
+		out = append(out, set.byName[n].cfg.Masked())
 	}
 	return out
 }
@@ -169,44 +239,81 @@ func mailboxOf(threadKey string) string {
 }
 
 // Run imports every mailbox into sink until ctx ends, each on whichever
-// node holds its lease (email:poll:<name>), and returns nil once every
-// poller has stopped.
+// node holds its lease (email:poll:<name>), follows Replace by starting and
+// stopping pollers, and returns nil once every poller has stopped.
 func (c *Channel) Run(ctx context.Context, sink channels.Sink) error {
-	var wg sync.WaitGroup
-	for _, name := range c.order {
-		mb := c.mailboxes[name]
-		log := c.log.With("mailbox", name)
-		wg.Go(func() {
-			s := &session{c: c, mb: mb, sink: sink, log: log}
-			defer s.close()
-			err := poller.Run(ctx, poller.Config{
-				Lease:     "email:poll:" + name,
-				Holder:    c.deps.Holder,
-				Leases:    c.deps.Leases,
-				TTL:       c.leaseTTL,
-				RetryBase: c.retryBase,
-				Logger:    log,
-				Poll: func(ctx context.Context) error {
-					err := s.round(ctx)
-					if err != nil && ctx.Err() == nil {
-						s.close()
-						c.setHealth(ctx, mb, stateFailing, err.Error())
-						log.Warn("email: mailbox round failed; retrying with backoff", "err", err)
-					}
-					if ctx.Err() != nil {
-						s.close() // the lease is lost or we stop: another node takes over
-					}
-					return err
-				},
-			})
-			if err != nil {
-				log.Error("email: poller", "err", err)
-			}
-		})
+	type running struct {
+		mb     *mailbox
+		cancel context.CancelFunc
+		done   chan struct{}
 	}
-	<-ctx.Done()
-	wg.Wait()
-	return nil
+	pollers := map[string]*running{}
+	stop := func(name string) {
+		r := pollers[name]
+		r.cancel()
+		<-r.done
+		delete(pollers, name)
+	}
+	for {
+		set := c.current()
+		for name, r := range pollers {
+			if set.byName[name] != r.mb {
+				stop(name)
+			}
+		}
+		for _, name := range set.order {
+			mb := set.byName[name]
+			if pollers[name] != nil {
+				continue
+			}
+			pctx, cancel := context.WithCancel(ctx)
+			r := &running{mb: mb, cancel: cancel, done: make(chan struct{})}
+			pollers[name] = r
+			go func() {
+				defer close(r.done)
+				c.poll(pctx, mb, sink)
+			}()
+		}
+		select {
+		case <-ctx.Done():
+			for name := range pollers {
+				stop(name)
+			}
+			return nil
+		case <-c.changed:
+		}
+	}
+}
+
+// poll runs one mailbox's poller until ctx ends.
+func (c *Channel) poll(ctx context.Context, mb *mailbox, sink channels.Sink) {
+	name := mb.cfg.Name
+	log := c.log.With("mailbox", name)
+	s := &session{c: c, mb: mb, sink: sink, log: log}
+	defer s.close()
+	err := poller.Run(ctx, poller.Config{
+		Lease:     "email:poll:" + name,
+		Holder:    c.deps.Holder,
+		Leases:    c.deps.Leases,
+		TTL:       c.leaseTTL,
+		RetryBase: c.retryBase,
+		Logger:    log,
+		Poll: func(ctx context.Context) error {
+			err := s.round(ctx)
+			if err != nil && ctx.Err() == nil {
+				s.close()
+				c.setHealth(ctx, mb, stateFailing, err.Error())
+				log.Warn("email: mailbox round failed; retrying with backoff", "err", err)
+			}
+			if ctx.Err() != nil {
+				s.close() // the lease is lost or we stop: another node takes over
+			}
+			return err
+		},
+	})
+	if err != nil {
+		log.Error("email: poller", "err", err)
+	}
 }
 
 // setHealth records a mailbox's health when it changed.

@@ -10,7 +10,7 @@ import (
 // folder opened read-only, SMTP connection and login without sending. It
 // changes nothing on either server. known is false for no such mailbox.
 func (c *Channel) Check(ctx context.Context, name string) (imapErr, smtpErr error, known bool) {
-	mb, ok := c.mailboxes[name]
+	mb, ok := c.box(name)
 	if !ok {
 		return nil, nil, false
 	}

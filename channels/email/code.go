@@ -20,10 +20,11 @@ var errNoMailbox = errors.New("email: no mailbox to send codes from")
 // never threaded into a conversation. The code is in body already; the
 // parameter is for sinks that record it apart.
 func (c *Channel) SendMailCode(ctx context.Context, to, subject, body, _ string) error {
-	if len(c.order) == 0 {
+	set := c.current()
+	if len(set.order) == 0 {
 		return channels.Permanent(errNoMailbox)
 	}
-	mb := c.mailboxes[c.order[0]]
+	mb := set.byName[set.order[0]]
 	addr, err := plainAddress(to)
 	if err != nil {
 		return channels.Permanent(fmt.Errorf("email: code recipient: %w", err))

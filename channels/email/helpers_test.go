@@ -214,6 +214,18 @@ func (m *memBounces) Bounced(_ context.Context, b Bounce) error {
 	return nil
 }
 
+// Blocked blocks every address a bounce named.
+func (m *memBounces) Blocked(_ context.Context, address string) (string, time.Time, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, b := range m.got {
+		if b.Address == address {
+			return b.Reason, time.Unix(0, 0), true, nil
+		}
+	}
+	return "", time.Time{}, false, nil
+}
+
 // smtpServer is an in-process SMTP server (go-smtp) that keeps what it
 // receives and refuses the next mail on request.
 type smtpServer struct {

@@ -29,7 +29,7 @@ const (
 // come through here. An error means the mail was not stored and may be
 // offered again.
 func (c *Channel) Deliver(ctx context.Context, mailboxName string, raw []byte, sink channels.Sink) (Outcome, error) {
-	mb, ok := c.mailboxes[mailboxName]
+	mb, ok := c.box(mailboxName)
 	if !ok {
 		return 0, fmt.Errorf("email: no mailbox %q", mailboxName)
 	}
@@ -42,7 +42,7 @@ func (c *Channel) deliver1(ctx context.Context, mb *mailbox, m Mail, sink channe
 	if m.Report != nil {
 		return Bounced, c.bounce(ctx, mb, m)
 	}
-	if c.own[m.Header.From.Value] {
+	if c.ours(m.Header.From.Value) {
 		c.log.Info("email: mail from our own address dropped (loop guard)", "mailbox", mb.cfg.Name, "from", m.Header.From.Value)
 		return Ours, nil
 	}

@@ -27,11 +27,16 @@ const sendTimeout = 2 * time.Minute
 // line, so no name, subject or address can add a header.
 func (c *Channel) Send(ctx context.Context, out channels.Outbound) (string, error) {
 	name := mailboxOf(out.ThreadKey)
-	mb, ok := c.mailboxes[name]
-	if !ok && len(c.order) == 1 {
-		mb = c.mailboxes[c.order[0]] // a ticket from before the mailbox was renamed
+	set := c.current()
+	mb, ok := set.byName[name]
+	if !ok && len(set.order) == 1 {
+		mb = set.byName[set.order[0]] // a ticket from before the mailbox was renamed
 	} else if !ok {
 		return "", channels.Permanent(fmt.Errorf("email: no mailbox %q for ticket %s", name, out.TicketID))
+	}
+	out, err := c.dropBlocked(ctx, out)
+	if err != nil {
+		return "", err
 	}
 	token, err := c.deps.Threads.Token(ctx, out.TicketID)
 	if err != nil {
@@ -46,6 +51,48 @@ func (c *Channel) Send(ctx context.Context, out channels.Outbound) (string, erro
 		return "", err
 	}
 	return id, nil
+}
+
+// dropBlocked refuses a message to an address a bounce blocks (it would
+// only bounce again; the desk shows why and lets an agent clear the mark)
+// and leaves such addresses out of the Cc.
+func (c *Channel) dropBlocked(ctx context.Context, out channels.Outbound) (channels.Outbound, error) {
+	if c.deps.Bounces == nil {
+		return out, nil
+	}
+	blocked := func(value string) (string, time.Time, bool, error) {
+		a, err := plainAddress(value)
+		if err != nil {
+			return "", time.Time{}, false, nil // compose refuses it with its own reason
+		}
+		reason, at, yes, err := c.deps.Bounces.Blocked(ctx, a)
+		if err != nil {
+			return "", time.Time{}, false, fmt.Errorf("email: bounce of %s: %w", a, err)
+		}
+		return reason, at, yes, nil
+	}
+	reason, at, yes, err := blocked(out.To.Value)
+	if err != nil {
+		return out, err
+	}
+	if yes {
+		return out, channels.Permanent(fmt.Errorf("email: mail to %s bounced on %s (%s); not sent: clear the bounce mark on the ticket to send again",
+			out.To.Value, at.UTC().Format("2006-01-02"), reason))
+	}
+	var cc []channels.Party
+	for _, p := range out.Cc {
+		_, _, yes, err := blocked(p.Value)
+		if err != nil {
+			return out, err
+		}
+		if yes {
+			c.log.Info("email: bouncing Cc address left out", "ticket", out.TicketID)
+			continue
+		}
+		cc = append(cc, p)
+	}
+	out.Cc = cc
+	return out, nil
 }
 
 // compose builds the mail of an outbound message.
@@ -67,7 +114,7 @@ func (c *Channel) compose(mb *mailbox, out channels.Outbound, id string) (*gomai
 	}
 	for _, p := range out.Cc {
 		a, err := plainAddress(p.Value)
-		if err != nil || c.own[a] || a == to {
+		if err != nil || c.ours(a) || a == to {
 			continue // one bad Cc does not stop the reply to the customer; our own would loop
 		}
 		if err := m.AddCcFormat(oneLine(p.Name), a); err != nil {

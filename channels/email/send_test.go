@@ -115,3 +115,39 @@ func TestSendRefusals(t *testing.T) {
 		t.Errorf("one mailbox only: a ticket of a renamed mailbox still sends: %v", err)
 	}
 }
+
+// A reply to an address a bounce blocks fails at once, saying why, and a
+// bouncing Cc is left out while the rest of the mail goes.
+func TestSendRefusesBouncingAddresses(t *testing.T) {
+	c, srv, _ := sendChannel(t)
+	bounces := c.deps.Bounces.(*memBounces)
+	ctx := context.Background()
+	for _, a := range []string{"gone@example.cn", "old-cc@example.cn"} {
+		if err := bounces.Bounced(ctx, Bounce{Address: a, Reason: "5.1.1 user unknown"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := channels.Outbound{MessageID: "01HB", TicketID: "T1", ThreadKey: ThreadKey("support", "r"),
+		To: channels.Party{Value: "Gone@Example.cn"}, Text: "hi"}
+	_, err := c.Send(ctx, out)
+	if !errors.Is(err, channels.ErrPermanent) || !strings.Contains(err.Error(), "5.1.1 user unknown") || !strings.Contains(err.Error(), "bounce mark") {
+		t.Fatalf("reply to a bouncing address: %v", err)
+	}
+	if n := len(srv.received()); n != 0 {
+		t.Fatalf("%d mails reached the server", n)
+	}
+
+	out.To.Value = "fine@example.cn"
+	out.Cc = []channels.Party{{Value: "old-cc@example.cn"}, {Value: "colleague@example.cn"}}
+	if _, err := c.Send(ctx, out); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.received()
+	if len(got) != 1 {
+		t.Fatalf("%d mails sent, want 1", len(got))
+	}
+	m := ParseMail(got[0])
+	if len(m.Header.Cc) != 1 || m.Header.Cc[0].Value != "colleague@example.cn" {
+		t.Fatalf("Cc %+v, want only colleague@example.cn", m.Header.Cc)
+	}
+}

@@ -38,6 +38,9 @@ type app struct {
 	// email path, which serve points at the email channel.
 	otp       *desk.OTP
 	mailCodes *mailCodes
+	// mailboxesChanged is signalled when an admin saved a mailbox on this
+	// node, so its email channel reloads at once (followMailboxes).
+	mailboxesChanged chan struct{}
 }
 
 // openApp connects the store and the queue backend and builds the service.
@@ -77,11 +80,12 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		db.Close()
 		return nil, err
 	}
+	mailboxesChanged := make(chan struct{}, 1)
 	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: loginLimiter(q, local, log), Logger: log, Presence: q.Presence(),
 		Observers: []desk.Observer{router, slaWorker, desk.NewVerificationKeeper(cfg.Verification.VerifiedFor)},
-		Mailboxes: mailboxDirectory{boxes: cfg.Mailboxes, db: db, log: log},
+		Mailboxes: mailboxDirectory{boxes: cfg.Mailboxes, db: db, log: log, changed: mailboxesChanged},
 		Facts:     facts, FactPolicy: cfg.Verification.Policy, VerifiedFor: cfg.Verification.VerifiedFor})
-	a := &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc, router: router, sla: slaWorker}
+	a := &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc, router: router, sla: slaWorker, mailboxesChanged: mailboxesChanged}
 	if a.otp, err = a.newOTP(ctx); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("one-time codes: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"huiliu/channels/email"
@@ -13,13 +14,29 @@ import (
 	"huiliu/store"
 )
 
-// emailChannel builds the email channel for the configured mailboxes, or
-// nil when there are none.
-func (a *app) emailChannel() (*email.Channel, error) {
-	if len(a.cfg.Mailboxes) == 0 {
-		return nil, nil
+// mailboxRefresh is how often a node re-reads the admin's mailboxes, so a
+// mailbox saved on another node starts within this time (on the saving
+// node at once).
+const mailboxRefresh = 15 * time.Second
+
+// emailChannel builds the email channel for the mailboxes in force: the
+// configuration file's and the admin's enabled ones. It may have none yet.
+func (a *app) emailChannel(ctx context.Context) (*email.Channel, error) {
+	boxes, err := a.activeMailboxes(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return email.New(a.cfg.Mailboxes, a.emailDeps())
+	return email.New(boxes, a.emailDeps())
+}
+
+// activeMailboxes are the configuration file's mailboxes followed by the
+// admin's enabled ones.
+func (a *app) activeMailboxes(ctx context.Context) ([]email.Mailbox, error) {
+	stored, err := mailboxDirectory{db: a.db, log: a.log}.enabledStored(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("stored mailboxes: %w", err)
+	}
+	return append(slices.Clip(a.cfg.Mailboxes), stored...), nil
 }
 
 func (a *app) emailDeps() email.Deps {
@@ -32,28 +49,23 @@ func (a *app) emailDeps() email.Deps {
 	}
 }
 
-// emailReadyChecks report each mailbox on /readyz from its state in SQL,
-// which the node polling it keeps: a failing mailbox degrades the node,
-// it does not stop it.
-func (a *app) emailReadyChecks(em *email.Channel) []web.Check {
-	if em == nil {
-		return nil
-	}
-	var out []web.Check
-	for _, mb := range em.Mailboxes() {
-		name := mb.Name
-		out = append(out, web.Check{Name: "email:" + name, Optional: true, Ping: func(ctx context.Context) error {
-			st, err := a.db.MailboxState(ctx, name)
+// emailReadyCheck reports the mailboxes in force on /readyz from their
+// state in SQL, which the node polling each keeps: a failing mailbox
+// degrades the node, it does not stop it.
+func (a *app) emailReadyCheck(em *email.Channel) web.Check {
+	return web.Check{Name: "email", Optional: true, Ping: func(ctx context.Context) error {
+		var failing []error
+		for _, mb := range em.Mailboxes() {
+			st, err := a.db.MailboxState(ctx, mb.Name)
 			if err != nil {
 				return err
 			}
 			if st.State == desk.MailboxFailing {
-				return fmt.Errorf("mailbox %s: %s", name, st.Error)
+				failing = append(failing, fmt.Errorf("mailbox %s: %s", mb.Name, st.Error))
 			}
-			return nil
-		}})
-	}
-	return out
+		}
+		return errors.Join(failing...)
+	}}
 }
 
 // emailThreads is the channel's threading lookup over the store.
@@ -126,12 +138,46 @@ func (b emailBounces) Bounced(ctx context.Context, bn email.Bounce) error {
 	return err
 }
 
-// emailServices runs the mailboxes' pollers (non-essential: a failing
-// mailbox leaves the node serving). They start after the HTTP server and
-// stop before it.
-func (a *app) emailServices(em *email.Channel) []services.Service {
-	if em == nil {
-		return nil
+// Blocked reports a bounce that still blocks mail to address.
+func (b emailBounces) Blocked(ctx context.Context, address string) (string, time.Time, bool, error) {
+	bn, err := b.db.EmailBounce(ctx, address)
+	if errors.Is(err, desk.ErrNotFound) {
+		return "", time.Time{}, false, nil
 	}
-	return []services.Service{{Name: "email", Run: func(ctx context.Context) error { return em.Run(ctx, a.svc) }}}
+	if err != nil {
+		return "", time.Time{}, false, err
+	}
+	return bn.Reason, bn.At, bn.Blocks(time.Now()), nil
+}
+
+// emailServices runs the mailboxes' pollers and follows the admin's
+// changes to the mailboxes (non-essential: a failing mailbox leaves the
+// node serving). They start after the HTTP server and stop before it.
+func (a *app) emailServices(em *email.Channel) []services.Service {
+	return []services.Service{
+		{Name: "email", Run: func(ctx context.Context) error { return em.Run(ctx, a.svc) }},
+		{Name: "email-mailboxes", Run: func(ctx context.Context) error { return a.followMailboxes(ctx, em, mailboxRefresh) }},
+	}
+}
+
+// followMailboxes gives the channel the mailboxes in force whenever this
+// node saved one and every interval (another node's change).
+func (a *app) followMailboxes(ctx context.Context, em *email.Channel, every time.Duration) error {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		case <-a.mailboxesChanged:
+		}
+		boxes, err := a.activeMailboxes(ctx)
+		if err == nil {
+			err = em.Replace(boxes)
+		}
+		if err != nil && ctx.Err() == nil {
+			a.log.Warn("email: mailboxes not reloaded; the running ones carry on", "err", err)
+		}
+	}
 }

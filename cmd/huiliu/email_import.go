@@ -34,12 +34,12 @@ func runEmail(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return usagef("usage: huiliu email import --mailbox NAME FILE|DIR…")
 	}
 	return withApp(ctx, cfg, stderr, func(a *app) error {
-		em, err := a.emailChannel()
+		em, err := a.emailChannel(ctx)
 		if err != nil {
 			return err
 		}
-		if em == nil {
-			return usagef("no [[mailbox]] is configured; add mailbox %q to the configuration file", *mailbox)
+		if len(em.Mailboxes()) == 0 {
+			return usagef("no mailbox is configured; add mailbox %q to the configuration file or on /admin/mailboxes", *mailbox)
 		}
 		imp := &importer{ctx: ctx, a: a, em: em, mailbox: *mailbox, progress: stderr, start: time.Now()}
 		for _, p := range fset.Args() {

@@ -21,6 +21,8 @@ type mailboxDirectory struct {
 	boxes []email.Mailbox
 	db    *store.DB
 	log   *slog.Logger
+	// changed, when set, is signalled after a save (app.mailboxesChanged).
+	changed chan<- struct{}
 }
 
 func (d mailboxDirectory) Mailboxes(ctx context.Context) ([]desk.MailboxInfo, error) {
@@ -138,7 +140,28 @@ func (d mailboxDirectory) SaveMailbox(ctx context.Context, in desk.MailboxInput)
 		return fmt.Errorf("email: mailbox %s: %w", mb.Name, err)
 	}
 	row.Config = string(cfg)
-	return d.db.PutStoredMailbox(ctx, row)
+	if err := d.db.PutStoredMailbox(ctx, row); err != nil {
+		return err
+	}
+	select {
+	case d.changed <- struct{}{}:
+	default: // a reload is pending already, or nobody follows (commands)
+	}
+	return nil
+}
+
+// The bouncing addresses (desk.BounceKeeper) are the store's.
+
+func (d mailboxDirectory) EmailBounce(ctx context.Context, address string) (desk.EmailBounce, error) {
+	return d.db.EmailBounce(ctx, address)
+}
+
+func (d mailboxDirectory) EmailBounces(ctx context.Context) ([]desk.EmailBounce, error) {
+	return d.db.EmailBounces(ctx)
+}
+
+func (d mailboxDirectory) ClearEmailBounce(ctx context.Context, address string) error {
+	return d.db.ClearEmailBounce(ctx, address)
 }
 
 func serverLabel(s email.Server) string {
@@ -174,17 +197,4 @@ func (d mailboxDirectory) TestMailbox(ctx context.Context, name string) (desk.Ma
 		d.log.Warn("email: mailbox test: SMTP failed", "mailbox", name, "err", smtpErr)
 	}
 	return res, nil
-}
-
-// addStoredMailboxes puts the admin's enabled mailboxes beside the
-// configuration file's before the email channel starts, so they are
-// imported and sent with like those; a change on the admin page counts
-// from the next start.
-func (a *app) addStoredMailboxes(ctx context.Context) error {
-	stored, err := mailboxDirectory{db: a.db, log: a.log}.enabledStored(ctx)
-	if err != nil {
-		return fmt.Errorf("stored mailboxes: %w", err)
-	}
-	a.cfg.Mailboxes = append(a.cfg.Mailboxes[:len(a.cfg.Mailboxes):len(a.cfg.Mailboxes)], stored...)
-	return nil
 }

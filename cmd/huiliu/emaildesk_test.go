@@ -6,9 +6,11 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"huiliu/channels/email"
 	"huiliu/desk"
+	"huiliu/queue/memory"
 	"huiliu/store/storetest"
 )
 
@@ -54,17 +56,36 @@ func TestMailboxDirectory(t *testing.T) {
 		t.Fatalf("stored passwords: %+v, %v", stored, err)
 	}
 
-	// Disabled mailboxes are not started; enabled ones join the file's.
-	a := &app{cfg: Config{Mailboxes: []email.Mailbox{file}}, db: db, log: d.log}
-	if err := a.addStoredMailboxes(ctx); err != nil || len(a.cfg.Mailboxes) != 1 {
-		t.Fatalf("disabled mailbox started: %v %d", err, len(a.cfg.Mailboxes))
+	// Disabled mailboxes are not started; enabled ones join the file's,
+	// on a running channel as soon as they are saved.
+	changed := make(chan struct{}, 1)
+	d.changed = changed
+	q := memory.New()
+	defer q.Close()
+	a := &app{cfg: Config{Mailboxes: []email.Mailbox{file}}, db: db, log: d.log, queue: q, mailboxesChanged: changed}
+	em, err := a.emailChannel(ctx)
+	if err != nil || len(em.Mailboxes()) != 1 {
+		t.Fatalf("disabled mailbox started: %v %+v", err, em.Mailboxes())
 	}
+	fctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- a.followMailboxes(fctx, em, time.Hour) }()
 	in.Disabled = false
 	if err := d.SaveMailbox(ctx, in); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.addStoredMailboxes(ctx); err != nil || len(a.cfg.Mailboxes) != 2 || a.cfg.Mailboxes[1].IMAP.Password != "imap-secret" {
-		t.Fatalf("enabled mailbox: %v %+v", err, a.cfg.Mailboxes)
+	for deadline := time.Now().Add(10 * time.Second); len(em.Mailboxes()) != 2; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the enabled mailbox did not start: %+v", em.Mailboxes())
+		}
+	}
+	stop()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	boxes, err := a.activeMailboxes(ctx)
+	if err != nil || len(boxes) != 2 || boxes[1].Name != "sales" || boxes[1].IMAP.Password != "imap-secret" {
+		t.Fatalf("mailboxes in force: %v %+v", err, boxes)
 	}
 	if res, err := d.TestMailbox(ctx, "nope"); desk.CodeOf(err) != desk.CodeNotFound {
 		t.Fatalf("test of an unknown mailbox: %+v %v", res, err)

@@ -71,17 +71,12 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		adapters = append(adapters, tg)
 		mounts = a.telegramMounts(tg)
 	}
-	if err := a.addStoredMailboxes(ctx); err != nil {
-		return err
-	}
-	em, err := a.emailChannel()
+	em, err := a.emailChannel(ctx)
 	if err != nil {
 		return err
 	}
-	if em != nil {
-		adapters = append(adapters, em)
-		a.mailCodes.smtp.Store(em) // email codes leave by SMTP from now on
-	}
+	adapters = append(adapters, em)
+	a.mailCodes.smtp.Store(em) // email codes leave by SMTP from now on, once a mailbox exists
 	if a.kb, err = a.openKB(ctx, true); err != nil {
 		return err
 	}
@@ -98,7 +93,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	handler := web.New(web.Options{
 		Service:       a.svc,
 		Events:        a.queue.Bus(),
-		Ready:         append(a.readyChecks(tg), a.emailReadyChecks(em)...),
+		Ready:         append(a.readyChecks(tg), a.emailReadyCheck(em)),
 		Channels:      channelNames(adapters),
 		MetricsToken:  cfg.MetricsToken,
 		Metrics:       metrics,

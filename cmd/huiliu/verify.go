@@ -33,15 +33,15 @@ type MailCodeSender interface {
 }
 
 // mailCodes sends email codes by SMTP once serve has built the email
-// channel (the code service is built before it, in openApp), and into the
-// file before that or without mailboxes.
+// channel (the code service is built before it, in openApp) and it has a
+// mailbox, and into the file before that or without mailboxes.
 type mailCodes struct {
 	file MailCodeSender
 	smtp atomic.Pointer[email.Channel]
 }
 
 func (m *mailCodes) SendMailCode(ctx context.Context, to, subject, body, code string) error {
-	if ch := m.smtp.Load(); ch != nil {
+	if ch := m.smtp.Load(); ch != nil && len(ch.Mailboxes()) > 0 {
 		return ch.SendMailCode(ctx, to, subject, body, code)
 	}
 	return m.file.SendMailCode(ctx, to, subject, body, code)

@@ -115,6 +115,8 @@ func onlyQuoted(lines []string) bool {
 // mailReply is what the reply box of an email ticket starts with.
 type mailReply struct {
 	Subject, Cc string
+	// Bounce, when set, blocks replies to the customer's address.
+	Bounce *desk.EmailBounce
 }
 
 // ccLabel writes an address as an agent reads and net/mail parses it:

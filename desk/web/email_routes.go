@@ -50,6 +50,26 @@ func (s *Server) emailAPIRoutes(v1 string, authed, admin []echo.MiddlewareFunc) 
 	e.POST(v1+"/mailboxes", s.saveMailbox, admin...)
 	// :id is the mailbox's name.
 	e.POST(v1+"/mailboxes/:id/test", s.testMailbox, admin...)
+	e.GET(v1+"/email-bounces", s.listEmailBounces, admin...)
+	e.DELETE(v1+"/tickets/:id/email-bounce", s.clearTicketBounce, authed...)
+}
+
+// listEmailBounces lists the bouncing addresses, masked (admins).
+func (s *Server) listEmailBounces(c echo.Context) error {
+	list, err := s.svc.EmailBounces(c.Request().Context(), current(c).Agent)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"bounces": list})
+}
+
+// clearTicketBounce lifts the bounce marks of an email ticket's customer;
+// answers 204.
+func (s *Server) clearTicketBounce(c echo.Context) error {
+	if err := s.svc.ClearTicketBounce(c.Request().Context(), current(c).Agent, c.Param("id")); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
 }
 
 type startEmailRequest struct {

@@ -80,6 +80,8 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 		// :id is a mailbox name; this desk has no mailboxes, so the admin's
 		// own side is not found (email_start_test.go tests a real answer).
 		"POST /api/v1/mailboxes/:id/test": {other: 403, own: 404},
+		// The test ticket is no email conversation.
+		"DELETE /api/v1/tickets/:id/email-bounce": {other: 404, own: 409, hidden: true},
 		// Articles are not a team's: every agent reads them and writes
 		// drafts; reviews and categories are supervisors'.
 		"GET /api/v1/tickets/:id/kb-suggestions":      {other: 404, own: 200, hidden: true},

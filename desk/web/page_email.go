@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -72,10 +73,35 @@ func (s *Server) mailboxesPage(c echo.Context) error {
 		}
 		rows = append(rows, r)
 	}
+	bounces, err := s.svc.EmailBounces(ctx, current(c).Agent)
+	if err != nil {
+		return err
+	}
 	d := pageData{Lang: lang, Title: i18n.T(lang, "emaildesk.mailboxes_title"), Page: "mailboxes", Scripts: []string{"emaildesk_pages.js"},
-		Data: struct{ Mailboxes []row }{rows}}
+		Data: struct {
+			Mailboxes []row
+			Bounces   []desk.EmailBounce
+		}{rows, bounces}}
 	if err := s.withChrome(ctx, c, &d, ""); err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, "admin_mailboxes.html", d)
+}
+
+// mailboxProblem names, as a catalog key, what kind of trouble a
+// mailbox's recorded error is, so the admin reads it in their language;
+// the server's own words are shown beside it.
+func mailboxProblem(errText string) string {
+	e := strings.ToLower(errText)
+	switch {
+	case strings.Contains(e, "login as") || strings.Contains(e, "authentication") || strings.Contains(e, "535"):
+		return "emaildesk.problem_login"
+	case strings.HasPrefix(e, "folder "):
+		return "emaildesk.problem_folder"
+	case strings.Contains(e, "certificate") || strings.Contains(e, "x509") || strings.Contains(e, "tls"):
+		return "emaildesk.problem_tls"
+	case strings.HasPrefix(e, "connect to") || strings.Contains(e, "timeout") || strings.Contains(e, "connection refused") || strings.Contains(e, "no such host"):
+		return "emaildesk.problem_connect"
+	}
+	return "emaildesk.problem_other"
 }

@@ -129,6 +129,9 @@ func (s *Server) ticketPage(c echo.Context) error {
 	}
 	if t.Channel == "email" && !head {
 		v.MailReply = mailReplyOf(msgs)
+		if v.MailReply.Bounce, err = s.svc.TicketBounce(ctx, p.Agent, t.ID); err != nil {
+			return err
+		}
 	}
 	// The script renders entries that arrive later the same way; it needs
 	// the names behind ids and where the timeline ends.

@@ -118,6 +118,9 @@ func templateFuncs(lang string) template.FuncMap {
 		"role":         tr("role."),
 		"view":         tr("view."),
 		"identityKind": tr("identity."),
+		"mailboxProblem": func(errText string) string {
+			return i18n.T(lang, mailboxProblem(errText))
+		},
 		"statusFilter": func(v string) string {
 			switch v {
 			case "active":

@@ -87,4 +87,19 @@
       body.cc = cc.value;
     }
   };
+
+  // The bounce warning's button clears the customer's bounce mark, so
+  // replies go out again.
+  var bounce = root.querySelector('[data-hl="mail-bounce"]');
+  if (bounce) {
+    bounce.querySelector('[data-hl="mail-bounce-clear"]').addEventListener("click", function (ev) {
+      var btn = ev.currentTarget;
+      btn.disabled = true;
+      HL.api("DELETE", "/api/v1/tickets/" + encodeURIComponent(root.getAttribute("data-ticket-id")) + "/email-bounce").then(function (res) {
+        if (res.ok) { bounce.remove(); return; }
+        btn.disabled = false;
+        bounce.appendChild(HL.el("span", { role: "status" }, " " + HL.t("js.failed", { reason: HL.errorText(res) })));
+      });
+    });
+  }
 })();
