@@ -52,7 +52,25 @@ func (s *Service) SLAPolicies(ctx context.Context, actor Actor) ([]SLAPolicy, er
 // AuditLog lists up to limit entries newest first, older than the entry id
 // before ("" from the newest), for admins.
 func (s *Service) AuditLog(ctx context.Context, actor Actor, before string, limit int) ([]AuditEntry, error) {
+	return s.AuditSearch(ctx, actor, AuditQuery{Before: before, Limit: limit})
+}
+
+// AuditSearch lists the entries matching q newest first, for admins.
+func (s *Service) AuditSearch(ctx context.Context, actor Actor, q AuditQuery) ([]AuditEntry, error) {
+	if err := q.check(); err != nil {
+		return nil, err
+	}
 	return adminList(ctx, actor, "audit log", func(ctx context.Context) ([]AuditEntry, error) {
-		return s.store.AuditLog(ctx, before, limit)
+		return s.store.AuditSearch(ctx, q)
 	})
+}
+
+// Tokens lists the API tokens (without their hashes), newest first, for
+// admins.
+func (s *Service) Tokens(ctx context.Context, actor Actor) ([]Token, error) {
+	list, err := adminList(ctx, actor, "tokens", s.store.Tokens)
+	for i := range list {
+		list[i].Hash = nil
+	}
+	return list, err
 }

@@ -81,6 +81,11 @@ type Reader interface {
 	// AuditLog lists entries newest first, before the entry id before
 	// (empty: from the newest), at most limit.
 	AuditLog(ctx context.Context, before string, limit int) ([]AuditEntry, error)
+	// AuditSearch lists entries newest first that match the query.
+	AuditSearch(ctx context.Context, q AuditQuery) ([]AuditEntry, error)
+	// Tokens lists every API token, newest first (hashes included; the
+	// service leaves them out of answers).
+	Tokens(ctx context.Context) ([]Token, error)
 
 	// Verification is the proof recorded on ticket id (ErrNotFound: none).
 	Verification(ctx context.Context, ticketID string) (Verification, error)
@@ -138,6 +143,9 @@ type Tx interface {
 	UpdateSite(ctx context.Context, s Site) error
 
 	InsertToken(ctx context.Context, t Token) error
+	// RevokeToken marks a token revoked at at; not found when there is no
+	// such token or it was revoked before.
+	RevokeToken(ctx context.Context, id string, at time.Time) error
 	TouchToken(ctx context.Context, id string, at time.Time) error
 	InsertSession(ctx context.Context, s Session) error
 	DeleteSession(ctx context.Context, id string) error

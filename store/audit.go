@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"time"
 
 	"huiliu/desk"
@@ -21,15 +23,47 @@ func (t *txn) PutIdempotency(ctx context.Context, scope, key, ref string, at tim
 
 // AuditLog pages by id, which orders entries by creation.
 func (r reader) AuditLog(ctx context.Context, before string, limit int) ([]desk.AuditEntry, error) {
+	return r.AuditSearch(ctx, desk.AuditQuery{Before: before, Limit: limit})
+}
+
+// AuditSearch pages by id, newest first, with the query's filters.
+func (r reader) AuditSearch(ctx context.Context, q desk.AuditQuery) ([]desk.AuditEntry, error) {
+	limit := q.Limit
 	if limit <= 0 {
 		limit = desk.DefaultPageSize
 	}
-	limit = min(limit, desk.MaxPageSize)
-	const cols = `SELECT id, at, actor_kind, actor_id, action, target, detail, ip FROM audit`
-	query, args := cols+` ORDER BY id DESC LIMIT $1`, []any{limit}
-	if before != "" {
-		query, args = cols+` WHERE id < $1 ORDER BY id DESC LIMIT $2`, []any{before, limit}
+	limit = min(limit, desk.MaxAuditPage)
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
 	}
+	if q.Before != "" {
+		add("id < ?", q.Before)
+	}
+	if q.ActorID != "" {
+		add("actor_id = ?", q.ActorID)
+	}
+	if q.Action != "" {
+		// A prefix: "ticket." finds every ticket action.
+		add(`action LIKE ? ESCAPE '\'`, escapeLike(q.Action)+"%")
+	}
+	if q.Target != "" {
+		add("target = ?", q.Target)
+	}
+	if !q.From.IsZero() {
+		add("at >= ?", ms(q.From))
+	}
+	if !q.To.IsZero() {
+		add("at < ?", ms(q.To))
+	}
+	query := `SELECT id, at, actor_kind, actor_id, action, target, detail, ip FROM audit`
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	args = append(args, limit)
+	query += " ORDER BY id DESC LIMIT $" + strconv.Itoa(len(args))
 	rows, err := r.q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, wrap(err, "audit log")

@@ -48,6 +48,34 @@ func (t *txn) InsertToken(ctx context.Context, tk desk.Token) error {
 	return wrap(err, "insert token %s", tk.ID)
 }
 
+// Tokens lists every API token, newest first.
+func (r reader) Tokens(ctx context.Context) ([]desk.Token, error) {
+	rows, err := r.q.QueryContext(ctx, `SELECT id, agent_id, name, hash, created_at, last_used_at, revoked_at
+		FROM api_tokens ORDER BY created_at DESC, id DESC`)
+	if err != nil {
+		return nil, wrap(err, "tokens")
+	}
+	defer rows.Close()
+	out := []desk.Token{}
+	for rows.Next() {
+		var tk desk.Token
+		var h string
+		var created, used, revoked int64
+		if err := rows.Scan(&tk.ID, &tk.AgentID, &tk.Name, &h, &created, &used, &revoked); err != nil {
+			return nil, wrap(err, "tokens")
+		}
+		tk.Hash, _ = hex.DecodeString(h)
+		tk.CreatedAt, tk.LastUsedAt, tk.RevokedAt = fromMs(created), fromMsPtr(used), fromMsPtr(revoked)
+		out = append(out, tk)
+	}
+	return out, wrap(rows.Err(), "tokens")
+}
+
+func (t *txn) RevokeToken(ctx context.Context, id string, at time.Time) error {
+	res, err := t.q.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at = 0`, id, ms(at))
+	return affected(res, err, "revoke token %s", id)
+}
+
 func (t *txn) TouchToken(ctx context.Context, id string, at time.Time) error {
 	res, err := t.q.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $2 WHERE id = $1`, id, ms(at))
 	return affected(res, err, "touch token %s", id)

@@ -117,3 +117,19 @@ func (s *Server) createToken(c echo.Context) error {
 	}
 	return c.JSON(http.StatusCreated, createTokenResponse{Token: t, Secret: secret})
 }
+
+func (s *Server) listTokens(c echo.Context) error {
+	ts, err := s.svc.Tokens(c.Request().Context(), s.actor(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"tokens": ts})
+}
+
+// revokeToken answers 204; the token stops working at once.
+func (s *Server) revokeToken(c echo.Context) error {
+	if err := s.svc.RevokeToken(c.Request().Context(), s.actor(c), c.Param("id")); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}

@@ -1,15 +1,16 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"huiliu/desk"
+	"huiliu/desk/export"
 )
-
-const maxAuditPage = 500
 
 type auditResponse struct {
 	Entries []desk.AuditEntry `json:"entries"`
@@ -17,22 +18,88 @@ type auditResponse struct {
 	Next string `json:"next_before,omitempty"`
 }
 
-func (s *Server) auditLog(c echo.Context) error {
-	limit := 100
+// auditQuery reads the audit filters of a request: actor, action (a
+// prefix), target, from and to (RFC 3339, or a date taken in the server's
+// zone, to counting the whole day), before and limit.
+func auditQuery(c echo.Context) (desk.AuditQuery, error) {
+	q := desk.AuditQuery{ActorID: c.QueryParam("actor"), Action: c.QueryParam("action"), Target: c.QueryParam("target"),
+		Before: c.QueryParam("before"), Limit: 100}
 	if l := c.QueryParam("limit"); l != "" {
 		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > maxAuditPage {
-			return desk.Errorf(desk.CodeInvalid, "limit must be a number from 1 to %d", maxAuditPage)
+		if err != nil || n < 1 || n > desk.MaxAuditPage {
+			return q, desk.Errorf(desk.CodeInvalid, "limit must be a number from 1 to %d", desk.MaxAuditPage)
 		}
-		limit = n
+		q.Limit = n
 	}
-	es, err := s.svc.AuditLog(c.Request().Context(), s.actor(c), c.QueryParam("before"), limit)
+	var err error
+	if q.From, err = auditTime(c.QueryParam("from"), false); err != nil {
+		return q, err
+	}
+	if q.To, err = auditTime(c.QueryParam("to"), true); err != nil {
+		return q, err
+	}
+	return q, nil
+}
+
+func auditTime(v string, end bool) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
+	d, err := time.ParseInLocation(time.DateOnly, v, time.Local)
+	if err != nil {
+		return time.Time{}, desk.Errorf(desk.CodeInvalid, "from and to are dates (2026-12-03) or RFC 3339 times")
+	}
+	if end {
+		d = d.AddDate(0, 0, 1)
+	}
+	return d, nil
+}
+
+func (s *Server) auditLog(c echo.Context) error {
+	q, err := auditQuery(c)
+	if err != nil {
+		return err
+	}
+	es, err := s.svc.AuditSearch(c.Request().Context(), s.actor(c), q)
 	if err != nil {
 		return err
 	}
 	resp := auditResponse{Entries: es}
-	if len(es) == limit {
+	if len(es) == q.Limit {
 		resp.Next = es[len(es)-1].ID
 	}
 	return c.JSON(http.StatusOK, resp)
+}
+
+// auditExport writes the filtered audit log as CSV (spreadsheet-safe), at
+// most desk.MaxAuditExport entries, newest first.
+func (s *Server) auditExport(c echo.Context) error {
+	q, err := auditQuery(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	q.Limit = desk.MaxAuditPage
+	var rows [][]string
+	for len(rows) < desk.MaxAuditExport {
+		es, err := s.svc.AuditSearch(ctx, s.actor(c), q)
+		if err != nil {
+			return err
+		}
+		for _, e := range es {
+			rows = append(rows, []string{e.At.UTC().Format(time.RFC3339), e.ActorKind, e.ActorID, e.Action, e.Target, e.Detail, e.IP})
+		}
+		if len(es) < q.Limit {
+			break
+		}
+		q.Before = es[len(es)-1].ID
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="audit-%s.csv"`, time.Now().UTC().Format("20060102-150405")))
+	c.Response().WriteHeader(http.StatusOK)
+	return export.CSV(c.Response(), []string{"at", "actor_kind", "actor_id", "action", "target", "detail", "ip"}, rows)
 }

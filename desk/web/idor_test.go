@@ -62,6 +62,7 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 		"PATCH /api/v1/agents/:id":                         {other: 403, own: 200, body: map[string]any{"name": "李娜"}},
 		"PATCH /api/v1/sites/:id":                          {other: 403, own: 200, body: map[string]any{"greeting": "hi"}},
 		"POST /api/v1/sites/:id/secret":                    {other: 403, own: 200},
+		"DELETE /api/v1/tokens/:id":                        {other: 403, own: 204},
 		"GET /api/v1/routing/agents/:id":                   {other: 403, own: 200},
 		"PUT /api/v1/routing/agents/:id":                   {other: 403, own: 200, body: map[string]any{"capacity": 3}},
 		"PUT /api/v1/routing/teams/:id":                    {other: 403, own: 200, body: map[string]any{"mode": "pull"}},
@@ -98,7 +99,7 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 	// Which object each route's :id names, when it is not the ticket.
 	kindOf := map[string]string{
 		"/api/v1/attachments/:id": ":attachment", "/api/v1/contacts/:id": ":contact", "/api/v1/canned-replies/:id": ":canned",
-		"/api/v1/agents/:id": ":agent", "/api/v1/sites/:id": ":site", "/api/v1/sites/:id/secret": ":site", "/api/v1/routing/agents/:id": ":agent",
+		"/api/v1/agents/:id": ":agent", "/api/v1/sites/:id": ":site", "/api/v1/sites/:id/secret": ":site", "/api/v1/tokens/:id": ":token", "/api/v1/routing/agents/:id": ":agent",
 		"/api/v1/routing/teams/:id": ":team", "/api/v1/routing/rules/:id": ":rule", "/api/v1/sla/calendars/:id": ":calendar",
 		"/api/v1/sla/policies/:id": ":policy", "/api/v1/contacts/:id/identities/:iid/reveal": ":contact",
 		"/api/v1/kb/articles/:id/reply-text": ":kb-published",
@@ -222,6 +223,7 @@ func idorFixture(t *testing.T, h *harness) map[string]string {
 	create(":canned", "/api/v1/canned-replies", map[string]any{"team_id": ids[":team"], "title": "t", "text": "x"})
 	create(":rule", "/api/v1/routing/rules", map[string]any{"name": "r", "team_id": ids[":team"]})
 	create(":site", "/api/v1/sites", map[string]any{"name": "shop", "origins": []string{"https://shop.example.com"}})
+	create(":token", "/api/v1/tokens", map[string]any{"agent_email": h.agentA.Email, "name": "crm"})
 	create(":calendar", "/api/v1/sla/calendars", map[string]any{"name": "24x7", "timezone": "UTC", "always_open": true})
 	create(":policy", "/api/v1/sla/policies", map[string]any{"name": "p", "calendar_id": ids[":calendar"], "first_response": "1h"})
 	kbFixture(t, h, ids)
