@@ -2,10 +2,13 @@
 # Starts Dovecot for the email tests from .ci/dovecot.conf in a temporary
 # directory and prints the HUILIU_TEST_IMAP value for them:
 #   export HUILIU_TEST_IMAP=$(.ci/dovecot.sh)
-# Usage: .ci/dovecot.sh [port]   (default 14143). Stop it with
+# Usage: .ci/dovecot.sh [port] [lmtp-port]   (default 14143 14024). Stop it with
 #   doveadm -c "$dir/dovecot.conf" stop   (the directory is on stderr).
+# With dovecot-lmtpd installed it also takes mail over LMTP on lmtp-port
+# (.ci/dovecot-lmtp.conf), which .ci/smtp.sh's Postfix delivers to.
 set -euo pipefail
 port="${1:-14143}"
+lmtpport="${2:-14024}"
 if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
   # Already up (an earlier run of this script): use it.
   echo "dovecot: already listening on $port" >&2
@@ -29,6 +32,9 @@ if [ "$(id -u)" = 0 ]; then
 fi
 sed -e "s#@DIR@#$dir#g" -e "s#@PORT@#$port#g" -e "s#@USER@#$user#g" -e "s#@GROUP@#$group#g" -e "s#@LOGINUSER@#$loginuser#g" \
   "$(dirname "$0")/dovecot.conf" > "$dir/dovecot.conf"
+if [ -x /usr/lib/dovecot/lmtp ]; then
+  sed -e "s#@LMTPPORT@#$lmtpport#g" "$(dirname "$0")/dovecot-lmtp.conf" > "$dir/lmtp.conf"
+fi
 dovecot -c "$dir/dovecot.conf"
 for _ in $(seq 1 50); do
   if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
