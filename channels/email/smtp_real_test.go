@@ -257,6 +257,21 @@ func TestRealSMTPRefusals(t *testing.T) {
 		t.Errorf("address with a line break: %v, want permanent", err)
 	}
 
+	// A Cc the server refuses or defers stops the whole mail before DATA
+	// (go-mail sends nothing unless every recipient is taken), so the
+	// customer never gets a copy that a retry would repeat; the error
+	// names the refused address for the agent.
+	out.To = channels.Party{Value: srv.into(custF)}
+	out.Cc = []channels.Party{{Value: srv.reject}}
+	if _, err = c.Send(context.Background(), out); !errors.Is(err, channels.ErrPermanent) || !strings.Contains(err.Error(), srv.reject) {
+		t.Errorf("refused Cc: %v, want a permanent failure naming it", err)
+	}
+	out.Cc = []channels.Party{{Value: srv.deferTo}}
+	if _, err = c.Send(context.Background(), out); err == nil || errors.Is(err, channels.ErrPermanent) {
+		t.Errorf("deferred Cc: %v, want a retryable error", err)
+	}
+	out.Cc = nil
+
 	// Then a good one goes through, and it is the only mail that arrived.
 	out.To = channels.Party{Value: srv.into(custF)}
 	if _, err := c.Send(context.Background(), out); err != nil {
