@@ -2,8 +2,10 @@
 # Starts Postfix for the outbound email tests with its own configuration in
 # a temporary directory and prints the HUILIU_TEST_SMTP value for them:
 #   export HUILIU_TEST_SMTP=$(.ci/smtp.sh)
-# Usage: .ci/smtp.sh [port] [lmtp-port]   (default 14025 14024); run as
-# root, after .ci/dovecot.sh has started Dovecot with LMTP on lmtp-port.
+# Usage: .ci/smtp.sh [port] [lmtp-port] [auth-port]   (default 14025 14024
+# 14026); run as root, after .ci/dovecot.sh has started Dovecot with LMTP
+# and SMTP AUTH on those ports. SMTP AUTH (PLAIN, LOGIN) takes Dovecot's test
+# user and is optional: the local domains take mail without it.
 # Stop it with   postfix -c "$dir/etc" stop   (the directory is on stderr).
 #
 # What the server does, by recipient (the test reads it from the URL):
@@ -17,7 +19,8 @@
 set -euo pipefail
 port="${1:-14025}"
 lmtpport="${2:-14024}"
-url="smtp://127.0.0.1:$port?deliver=huiliu@huiliu.test&reject=nobody@huiliu.test&defer=later@huiliu.test&bounce=gone@bounce.huiliu.test"
+authport="${3:-14026}"
+url="smtp://huiliu:huiliu-test@127.0.0.1:$port?deliver=huiliu@huiliu.test&reject=nobody@huiliu.test&defer=later@huiliu.test&bounce=gone@bounce.huiliu.test"
 if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
   # Already up (an earlier run of this script): use it.
   echo "postfix: already listening on $port" >&2
@@ -68,6 +71,9 @@ relay_domains = bounce.huiliu.test
 transport_maps = texthash:$dir/etc/transport
 default_transport = error:5.7.1 the test server relays nowhere
 smtpd_relay_restrictions = reject_unauth_destination
+smtpd_sasl_auth_enable = yes
+smtpd_sasl_type = dovecot
+smtpd_sasl_path = inet:127.0.0.1:$authport
 smtpd_recipient_restrictions = check_recipient_access texthash:$dir/etc/access
 # Retries of deferred mail and bounces come at once in a test.
 queue_run_delay = 1s

@@ -20,10 +20,12 @@ import (
 // realSMTP is the Postfix .ci/run starts (.ci/smtp.sh), which delivers
 // into the Dovecot of HUILIU_TEST_IMAP. Its URL names the addresses that
 // behave differently:
-// smtp://host:port?deliver=…&reject=…&defer=…&bounce=…
+// smtp://user:password@host:port?deliver=…&reject=…&defer=…&bounce=…
 type realSMTP struct {
 	host    string
 	port    int
+	user    string // SMTP AUTH, optional for the test domains
+	pass    string
 	deliver string // delivered; user+FOLDER@domain lands in FOLDER
 	reject  string // refused at RCPT with a 5xx
 	deferTo string // refused at RCPT with a 4xx
@@ -51,10 +53,11 @@ func testSMTP(t testing.TB) realSMTP {
 		t.Fatalf("HUILIU_TEST_SMTP port: %v", err)
 	}
 	q := u.Query()
-	s := realSMTP{host: u.Hostname(), port: port, deliver: q.Get("deliver"), reject: q.Get("reject"),
+	pass, _ := u.User.Password()
+	s := realSMTP{host: u.Hostname(), port: port, user: u.User.Username(), pass: pass, deliver: q.Get("deliver"), reject: q.Get("reject"),
 		deferTo: q.Get("defer"), bounce: q.Get("bounce")}
-	if !strings.Contains(s.deliver, "@") || s.reject == "" || s.deferTo == "" || s.bounce == "" {
-		t.Fatalf("HUILIU_TEST_SMTP %q lacks deliver, reject, defer or bounce", v)
+	if s.user == "" || !strings.Contains(s.deliver, "@") || s.reject == "" || s.deferTo == "" || s.bounce == "" {
+		t.Fatalf("HUILIU_TEST_SMTP %q lacks the user, deliver, reject, defer or bounce", v)
 	}
 	return s
 }
@@ -113,6 +116,10 @@ func delivered(t *testing.T, imapc *client.Client, folder string, n int) [][]byt
 			_, _ = b.ReadFrom(r)
 		}
 		raws = append(raws, b.Bytes())
+	}
+	// STATUS of the selected folder can be the session's stale view.
+	if err := imapc.Close(); err != nil {
+		t.Fatalf("close %s: %v", folder, err)
 	}
 	if len(raws) != n {
 		t.Fatalf("%s holds %d mails, want %d", folder, len(raws), n)
@@ -311,5 +318,38 @@ func TestRealSMTPBounceComesBackAsBounce(t *testing.T) {
 	// The report was the folder's only mail and is done with once recorded.
 	if n := len(sink.Calls()); n != 0 {
 		t.Errorf("the bounce went to the desk as %d messages, want none", n)
+	}
+}
+
+func TestRealSMTPAuth(t *testing.T) {
+	_, imapc, mb, srv := realSendChannel(t, Deps{})
+	custF := extraFolder(t, imapc)
+	out := channels.Outbound{MessageID: "01HAUTH", TicketID: "T1", ThreadKey: ThreadKey(mb.Name, "r@example.cn"),
+		To: channels.Party{Value: srv.into(custF)}, Subject: "还款提醒", Text: "您好"}
+	send := func(auth, pass string) error {
+		mb := mb
+		mb.SMTP.Auth, mb.SMTP.User, mb.SMTP.Password = auth, srv.user, pass
+		c, err := New([]Mailbox{mb}, Deps{Threads: newMemThreads()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.Send(context.Background(), out)
+		return err
+	}
+	for i, auth := range []string{"plain", "login"} {
+		if err := send(auth, srv.pass); err != nil {
+			t.Fatalf("AUTH %s: %v", auth, err)
+		}
+		delivered(t, imapc, custF, i+1)
+	}
+	// A refused login is the mailbox's configuration, not the message's
+	// fault: the reply waits in the outbox (retried) and goes out once an
+	// admin fixes the password, and the error says why.
+	err := send("plain", "wrong-"+srv.pass)
+	if err == nil || errors.Is(err, channels.ErrPermanent) || !strings.Contains(err.Error(), "535") {
+		t.Errorf("wrong password: %v, want a retryable error with the server's 535", err)
+	}
+	if err != nil && strings.Contains(err.Error(), srv.pass) {
+		t.Errorf("the error shows the password: %v", err)
 	}
 }
