@@ -119,7 +119,9 @@ password_env = "E2E_SMTP_PASSWORD"
 		}
 	}
 	eventually("three tickets", func() bool {
-		var page struct{ Tickets []struct{ ID, Subject string } }
+		var page struct {
+			Tickets []struct{ ID, Subject string }
+		}
 		api("GET", "/api/v1/tickets?channel=email", "", &page)
 		for _, tk := range page.Tickets {
 			if who, ok := strings.CutPrefix(tk.Subject, "还款日期咨询 "); ok {
