@@ -27,6 +27,14 @@ if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
   echo "$url"
   exit 0
 fi
+for p in "$lmtpport" "$authport"; do
+  if ! (exec 3<>/dev/tcp/127.0.0.1/"$p") 2>/dev/null; then
+    # Postfix would start and then defer every mail: say why now.
+    echo "smtp.sh: nothing listens on 127.0.0.1:$p; start Dovecot with LMTP first:" >&2
+    echo "  apt-get install dovecot-lmtpd && .ci/dovecot.sh <imap-port> $lmtpport $authport" >&2
+    exit 1
+  fi
+done
 if [ "$(id -u)" != 0 ]; then
   echo "smtp.sh: Postfix's master must run as root" >&2
   exit 1
@@ -90,7 +98,11 @@ echo "later@huiliu.test 450 4.2.0 mailbox busy, try again later (huiliu test)" >
 postconf -c "$dir/etc" -M "smtp/inet=127.0.0.1:$port inet n - n - - smtpd"
 postconf -c "$dir/etc" -F '*/*/chroot = n'
 postconf -c "$dir/etc" -M postlog/unix-dgram="postlog unix-dgram n - n - 1 postlogd"
-postfix -c "$dir/etc" check
+if ! postfix -c "$dir/etc" check; then
+  # Postfix tells only a terminal or syslog why.
+  echo "smtp.sh: postfix check failed; see: script -qc 'postfix -c $dir/etc check' /dev/null" >&2
+  exit 1
+fi
 postfix -c "$dir/etc" start >&2
 for _ in $(seq 1 50); do
   if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
