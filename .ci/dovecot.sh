@@ -38,7 +38,9 @@ sed -e "s#@DIR@#$dir#g" -e "s#@PORT@#$port#g" -e "s#@USER@#$user#g" -e "s#@GROUP
 if [ -x /usr/lib/dovecot/lmtp ]; then
   sed -e "s#@LMTPPORT@#$lmtpport#g" -e "s#@AUTHPORT@#$authport#g" "$(dirname "$0")/dovecot-postfix.conf" > "$dir/postfix.conf"
 fi
-dovecot -c "$dir/dovecot.conf"
+# Its stderr to the log: a daemon holding ours would keep open a pipe the
+# caller reads to the end (.ci/run 2>&1 | tee …).
+dovecot -c "$dir/dovecot.conf" 2>>"$dir/dovecot.log"
 for _ in $(seq 1 50); do
   if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
     echo "dovecot: $dir" >&2
