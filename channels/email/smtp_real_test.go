@@ -158,6 +158,9 @@ func TestRealSMTPDeliversThreadedEncodedMail(t *testing.T) {
 		Attachments: []channels.Attachment{
 			{Name: "还款计划 2026年.pdf", MIME: "application/pdf", Data: pdf},
 			{Name: "说明.txt", MIME: "text/plain", Data: []byte("第一行\r\n第二行\n.\n")},
+			// A name longer than a header line may be; the sender cuts it to
+			// 200 bytes, keeping the extension.
+			{Name: strings.Repeat("上海汇流融资租赁有限公司", 20) + ".docx", MIME: "application/octet-stream", Data: []byte("PK")},
 		},
 	}
 	id, err := c.Send(context.Background(), out)
@@ -207,14 +210,26 @@ func TestRealSMTPDeliversThreadedEncodedMail(t *testing.T) {
 	if !h.HasHTML || !strings.Contains(m.HTML, "每月<b>15日</b>还款") {
 		t.Errorf("HTML alternative %v %q", h.HasHTML, m.HTML)
 	}
-	if len(m.Files) != 2 {
-		t.Fatalf("%d attachments delivered, want 2", len(m.Files))
+	for i, line := range bytes.Split(raw, []byte("\n")) {
+		if len(line) > 998 {
+			t.Errorf("line %d is %d bytes, over RFC 5322's 998: %.80q…", i+1, len(line), line)
+		}
+	}
+	if len(m.Files) != len(out.Attachments) {
+		t.Fatalf("%d attachments delivered, want %d", len(m.Files), len(out.Attachments))
 	}
 	for i, f := range m.Files {
 		a := out.Attachments[i]
-		if f.Name != a.Name || !bytes.Equal(f.Data, a.Data) {
-			t.Errorf("attachment %d: %q (%d bytes), want %q (%d bytes) unchanged", i, f.Name, len(f.Data), a.Name, len(a.Data))
+		if want := safeFileName(a.Name, a.MIME); f.Name != want || !bytes.Equal(f.Data, a.Data) {
+			t.Errorf("attachment %d: %q (%d bytes), want %q (%d bytes) unchanged", i, f.Name, len(f.Data), want, len(a.Data))
 		}
+	}
+
+	if long := m.Files[2].Name; len(long) > 200 || !strings.HasSuffix(long, ".docx") || !strings.HasPrefix(long, "上海汇流") {
+		t.Errorf("long name delivered as %q", long)
+	}
+	if m.Files[0].Name != "还款计划 2026年.pdf" || m.Files[1].Name != "说明.txt" {
+		t.Errorf("names %q %q, want them unchanged", m.Files[0].Name, m.Files[1].Name)
 	}
 
 	// The Cc got its own copy.
