@@ -294,13 +294,23 @@ func TestRealSMTPRefusals(t *testing.T) {
 	}
 	out.Cc = nil
 
-	// Then a good one goes through, and it is the only mail that arrived.
+	// Then a good one goes through, and it is the only mail that arrived;
+	// the line break in its subject added no recipient.
+	injF := extraFolder(t, imapc)
 	out.To = channels.Party{Value: srv.into(custF)}
+	out.Subject = "Reminder\r\nBcc: " + srv.into(injF)
 	if _, err := c.Send(context.Background(), out); err != nil {
 		t.Fatalf("send: %v", err)
 	}
-	if raws := delivered(t, imapc, custF, 1); ParseMail(raws[0]).Header.Subject != "还款提醒" {
-		t.Errorf("delivered %q", raws[0])
+	raw := delivered(t, imapc, custF, 1)[0]
+	if subj := ParseMail(raw).Header.Subject; !strings.HasPrefix(subj, "Reminder") || strings.ContainsAny(subj, "\r\n") {
+		t.Errorf("subject %q", subj)
+	}
+	if bytes.Contains(bytes.ToLower(raw), []byte("\nbcc:")) {
+		t.Errorf("an injected header was delivered:\n%s", raw)
+	}
+	if st, err := imapc.Status(injF, []imap.StatusItem{imap.StatusMessages}); err != nil || st.Messages != 0 {
+		t.Errorf("the injected address got mail: %+v, %v", st, err)
 	}
 }
 
