@@ -3,6 +3,8 @@ package desk
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -46,23 +48,46 @@ func (s *Service) CannedReplies(ctx context.Context, a Agent) ([]CannedReply, er
 	return list, nil
 }
 
+// CannedVariables are the placeholders a canned reply may hold, filled in
+// on the ticket page when the reply is inserted: the customer's name, the
+// agent's name and employee number, the ticket's number. Each has an
+// English, a Simplified and a Traditional Chinese spelling.
+var CannedVariables = []string{"customer_name", "agent_name", "employee_no", "ticket_number",
+	"客户姓名", "客服姓名", "工号", "工单号", "客戶姓名", "工號", "工單號"}
+
+// cannedVariable finds {{name}} placeholders.
+var cannedVariable = regexp.MustCompile(`\{\{\s*([^{}]*?)\s*\}\}`)
+
+// checkCanned trims and checks a canned reply's fields.
+func checkCanned(c *CannedReply) error {
+	c.Title, c.Text, c.ArticleID = strings.TrimSpace(c.Title), strings.TrimSpace(c.Text), strings.TrimSpace(c.ArticleID)
+	switch {
+	case len(c.ArticleID) > maxCannedArticleID || !ValidText(c.ArticleID):
+		return Errorf(CodeInvalid, "the article id is not valid")
+	case c.Title == "" || c.Text == "":
+		return Errorf(CodeInvalid, "a canned reply needs a title and a text")
+	case !ValidText(c.Title) || !ValidText(c.Text):
+		return Errorf(CodeInvalid, "title and text must be valid UTF-8 without NUL characters")
+	case utf8.RuneCountInString(c.Title) > maxCannedTitleRunes:
+		return Errorf(CodeInvalid, "the title is longer than %d characters", maxCannedTitleRunes)
+	case len(c.Text) > maxCannedTextBytes:
+		return Errorf(CodeTooLarge, "the text is larger than %d bytes", maxCannedTextBytes)
+	}
+	for _, m := range cannedVariable.FindAllStringSubmatch(c.Text, -1) {
+		if !slices.Contains(CannedVariables, m[1]) {
+			return Errorf(CodeInvalid, "unknown variable {{%s}}; use one of {{%s}}", m[1], strings.Join(CannedVariables, "}}, {{"))
+		}
+	}
+	return nil
+}
+
 // CreateCannedReply stores a canned reply; supervisors and admins only.
 func (s *Service) CreateCannedReply(ctx context.Context, actor Actor, c CannedReply) (CannedReply, error) {
 	if actor.Agent == nil || !actor.Agent.Role.AtLeast(RoleSupervisor) {
 		return CannedReply{}, Errorf(CodeForbidden, "only supervisors and admins manage canned replies")
 	}
-	c.Title, c.Text, c.ArticleID = strings.TrimSpace(c.Title), strings.TrimSpace(c.Text), strings.TrimSpace(c.ArticleID)
-	switch {
-	case len(c.ArticleID) > maxCannedArticleID || !ValidText(c.ArticleID):
-		return CannedReply{}, Errorf(CodeInvalid, "the article id is not valid")
-	case c.Title == "" || c.Text == "":
-		return CannedReply{}, Errorf(CodeInvalid, "a canned reply needs a title and a text")
-	case !ValidText(c.Title) || !ValidText(c.Text):
-		return CannedReply{}, Errorf(CodeInvalid, "title and text must be valid UTF-8 without NUL characters")
-	case utf8.RuneCountInString(c.Title) > maxCannedTitleRunes:
-		return CannedReply{}, Errorf(CodeInvalid, "the title is longer than %d characters", maxCannedTitleRunes)
-	case len(c.Text) > maxCannedTextBytes:
-		return CannedReply{}, Errorf(CodeTooLarge, "the text is larger than %d bytes", maxCannedTextBytes)
+	if err := checkCanned(&c); err != nil {
+		return CannedReply{}, err
 	}
 	c.ID, c.CreatedBy, c.CreatedAt = NewID(), actor.Agent.ID, s.now().UTC()
 	err := s.store.Tx(ctx, func(tx Tx) error {
@@ -80,6 +105,39 @@ func (s *Service) CreateCannedReply(ctx context.Context, actor Actor, c CannedRe
 		return CannedReply{}, fmt.Errorf("desk: create canned reply: %w", err)
 	}
 	return c, nil
+}
+
+// UpdateCannedReply changes a canned reply's team, title, text and
+// article; supervisors and admins only.
+func (s *Service) UpdateCannedReply(ctx context.Context, actor Actor, id string, c CannedReply) (CannedReply, error) {
+	if actor.Agent == nil || !actor.Agent.Role.AtLeast(RoleSupervisor) {
+		return CannedReply{}, Errorf(CodeForbidden, "only supervisors and admins manage canned replies")
+	}
+	if err := checkCanned(&c); err != nil {
+		return CannedReply{}, err
+	}
+	var out CannedReply
+	err := s.store.Tx(ctx, func(tx Tx) error {
+		cur, err := tx.CannedReply(ctx, id)
+		if err != nil {
+			return notFoundAs(err, "canned reply %s not found", id)
+		}
+		if c.TeamID != "" {
+			if _, err := tx.Team(ctx, c.TeamID); err != nil {
+				return notFoundAs(err, "team %s not found", c.TeamID)
+			}
+		}
+		out = cur
+		out.TeamID, out.Title, out.Text, out.ArticleID = c.TeamID, c.Title, c.Text, c.ArticleID
+		if err := tx.UpdateCannedReply(ctx, out); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, actor, "canned.update", id, out.Title)
+	})
+	if err != nil {
+		return CannedReply{}, fmt.Errorf("desk: update canned reply %s: %w", id, err)
+	}
+	return out, nil
 }
 
 // DeleteCannedReply removes a canned reply; supervisors and admins only.

@@ -139,6 +139,7 @@ type Tx interface {
 
 	InsertCannedReply(ctx context.Context, c CannedReply) error
 	DeleteCannedReply(ctx context.Context, id string) error
+	UpdateCannedReply(ctx context.Context, c CannedReply) error
 	InsertSite(ctx context.Context, s Site) error
 	UpdateSite(ctx context.Context, s Site) error
 

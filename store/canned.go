@@ -56,6 +56,12 @@ func (t *txn) InsertCannedReply(ctx context.Context, c desk.CannedReply) error {
 	return wrap(err, "insert canned reply %s", c.ID)
 }
 
+func (t *txn) UpdateCannedReply(ctx context.Context, c desk.CannedReply) error {
+	res, err := t.q.ExecContext(ctx, `UPDATE canned_replies SET team_id = $2, title = $3, text = $4, article_id = $5 WHERE id = $1`,
+		c.ID, c.TeamID, c.Title, c.Text, c.ArticleID)
+	return affected(res, err, "update canned reply %s", c.ID)
+}
+
 func (t *txn) DeleteCannedReply(ctx context.Context, id string) error {
 	res, err := t.q.ExecContext(ctx, `DELETE FROM canned_replies WHERE id = $1`, id)
 	return affected(res, err, "delete canned reply %s", id)

@@ -46,6 +46,22 @@ func (s *Server) createCanned(c echo.Context) error {
 	return c.JSON(http.StatusCreated, cr)
 }
 
+// updateCanned replaces a canned reply's team, title, text and article.
+func (s *Server) updateCanned(c echo.Context) error {
+	var req createCannedRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if err := s.cannedArticleExists(c, req.ArticleID); err != nil {
+		return err
+	}
+	cr, err := s.svc.UpdateCannedReply(c.Request().Context(), s.actor(c), c.Param("id"), desk.CannedReply{TeamID: req.TeamID, Title: req.Title, Text: req.Text, ArticleID: req.ArticleID})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, cr)
+}
+
 func (s *Server) deleteCanned(c echo.Context) error {
 	if err := s.svc.DeleteCannedReply(c.Request().Context(), s.actor(c), c.Param("id")); err != nil {
 		return err

@@ -59,6 +59,7 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 		"GET /api/v1/attachments/:id":                      {other: 404, own: 200, hidden: true},
 		"GET /api/v1/contacts/:id":                         {other: 404, own: 200, hidden: true},
 		"DELETE /api/v1/canned-replies/:id":                {other: 403, own: 204},
+		"PUT /api/v1/canned-replies/:id":                   {other: 403, own: 200, body: map[string]any{"title": "t2", "text": "您好 {{customer_name}}"}},
 		"PATCH /api/v1/agents/:id":                         {other: 403, own: 200, body: map[string]any{"name": "李娜"}},
 		"PATCH /api/v1/sites/:id":                          {other: 403, own: 200, body: map[string]any{"greeting": "hi"}},
 		"POST /api/v1/sites/:id/secret":                    {other: 403, own: 200},

@@ -2,9 +2,11 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"huiliu/desk"
 	"huiliu/i18n"
 )
 
@@ -18,7 +20,10 @@ func (s *Server) cannedPage(c echo.Context) error {
 	}
 	lang := pickLanguage(c.Request())
 	d := pageData{Lang: lang, Title: i18n.T(lang, "canned.title"), Page: "canned", Scripts: []string{"admin.js", "kb_admin.js"},
-		Data: struct{ Teams any }{teams}}
+		Data: struct {
+			Teams any
+			Vars  string
+		}{teams, "{{" + strings.Join(desk.CannedVariables, "}} {{") + "}}"}}
 	names := map[string]string{}
 	for _, t := range teams {
 		names[t.ID] = t.Name

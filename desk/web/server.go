@@ -179,6 +179,7 @@ func (s *Server) routes() {
 	e.GET(v1+"/canned-replies", s.listCanned, authed...)
 	e.POST(v1+"/canned-replies", s.createCanned, authed...)
 	e.DELETE(v1+"/canned-replies/:id", s.deleteCanned, authed...)
+	e.PUT(v1+"/canned-replies/:id", s.updateCanned, authed...)
 	e.GET(v1+"/events", s.events, authed...)
 	e.POST(v1+"/inbound", s.inbound, authed...)
 

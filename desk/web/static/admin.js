@@ -37,6 +37,14 @@
           if (c.article_id) td.appendChild(HL.el("a", { href: "/kb/articles/" + encodeURIComponent(c.article_id), "class": "muted", "data-hl": "canned-article-link" }, HL.t("kbdesk.js.canned_article", { id: c.article_id })));
           tr.appendChild(td);
           var act = HL.el("td");
+          var edit = HL.el("button", { type: "button", "data-hl": "canned-edit" }, HL.t("js.edit"));
+          edit.addEventListener("click", function () {
+            var f = cannedForm.elements;
+            f.id.value = c.id; f.team_id.value = c.team_id || ""; f.title.value = c.title; f.text.value = c.text; f.article_id.value = c.article_id || "";
+            cannedForm.querySelector('[data-hl="canned-save"]').textContent = HL.t("js.canned_save");
+            f.title.focus();
+          });
+          act.appendChild(edit);
           var del = HL.el("button", { type: "button", "data-hl": "canned-delete" }, HL.t("js.delete"));
           del.addEventListener("click", function () {
             if (!window.confirm(HL.t("js.confirm_delete", { name: c.title }))) return;
@@ -55,12 +63,18 @@
     cannedForm.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var f = cannedForm.elements;
-      HL.api("POST", "/api/v1/canned-replies", { team_id: f.team_id.value, title: f.title.value, text: f.text.value, article_id: f.article_id.value.trim() }).then(function (res) {
+      var body = { team_id: f.team_id.value, title: f.title.value, text: f.text.value, article_id: f.article_id.value.trim() };
+      var req = f.id.value ? HL.api("PUT", "/api/v1/canned-replies/" + encodeURIComponent(f.id.value), body) : HL.api("POST", "/api/v1/canned-replies", body);
+      req.then(function (res) {
         if (!res.ok) { failed(res); return; }
         cannedForm.reset();
         say(HL.t("js.saved"));
         loadCanned();
       });
+    });
+    cannedForm.addEventListener("reset", function () {
+      cannedForm.elements.id.value = "";
+      cannedForm.querySelector('[data-hl="canned-save"]').textContent = HL.t("js.canned_add");
     });
     loadCanned();
   }

@@ -248,15 +248,53 @@
       groups[g].appendChild(HL.el("option", { value: c.id }, c.title));
     });
   });
+  // fillCanned writes the variables of a canned reply (desk.CannedVariables)
+  // with this ticket's and this agent's values; an unknown one stays.
+  function fillCanned(text) {
+    var me = (P.agents && P.agents[P.me]) || {};
+    var vals = { customer_name: P.contact_name || "", agent_name: me.name || "", employee_no: me.employee_no || "", ticket_number: String(P.ticket_number || "") };
+    vals["客户姓名"] = vals["客戶姓名"] = vals.customer_name; vals["客服姓名"] = vals.agent_name;
+    vals["工号"] = vals["工號"] = vals.employee_no; vals["工单号"] = vals["工單號"] = vals.ticket_number;
+    return text.replace(/\{\{\s*([^{}]*?)\s*\}\}/g, function (m, name) {
+      return Object.prototype.hasOwnProperty.call(vals, name) ? vals[name] : m;
+    });
+  }
+  function insertCanned(c) {
+    if (!c) return;
+    var text = fillCanned(c.text);
+    var start = input.selectionStart || 0, end = input.selectionEnd || 0;
+    input.value = input.value.slice(0, start) + text + input.value.slice(end);
+    input.focus();
+    input.setSelectionRange(start + text.length, start + text.length);
+    key = null;
+  }
   canned.addEventListener("change", function () {
     var c = cannedByID[canned.value];
     canned.value = "";
-    if (!c) return;
-    var start = input.selectionStart || 0, end = input.selectionEnd || 0;
-    input.value = input.value.slice(0, start) + c.text + input.value.slice(end);
-    input.focus();
-    input.setSelectionRange(start + c.text.length, start + c.text.length);
-    key = null;
+    insertCanned(c);
+  });
+  // The search box narrows the list by title and text; Enter inserts the
+  // first reply still shown.
+  var cannedSearch = q("canned-search");
+  function cannedMatches() {
+    var words = cannedSearch.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    var first = null;
+    canned.querySelectorAll("option[value]").forEach(function (o) {
+      if (!o.value) return;
+      var c = cannedByID[o.value];
+      var hay = (c.title + " " + c.text).toLowerCase();
+      var ok = words.every(function (w) { return hay.indexOf(w) >= 0; });
+      o.hidden = !ok;
+      if (ok && !first) first = c;
+    });
+    return first;
+  }
+  cannedSearch.addEventListener("input", cannedMatches);
+  cannedSearch.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Enter") return;
+    ev.preventDefault();
+    var c = cannedMatches();
+    if (c) { cannedSearch.value = ""; cannedMatches(); insertCanned(c); }
   });
 
   // ---- actions -------------------------------------------------------------------
