@@ -30,11 +30,31 @@ func complaintRowOf(lang string, c desk.Complaint, names map[string]desk.Agent, 
 		if c.FirstResponseAt == nil && c.DeadlineFirstResponse != nil && d.Equal(*c.DeadlineFirstResponse) {
 			r.NextLabel = i18n.T(lang, "complaints.deadline.first_response")
 		}
-		// Deadlines are instants already counted on the working-day
-		// calendar; what is left is plain time until then.
-		r.Countdown = countdownText(lang, d.Sub(now).Round(time.Minute))
+		r.Countdown = complaintCountdown(lang, d.Sub(now))
 	}
 	return r
+}
+
+// complaintCountdown says the time left until a deadline (negative: the
+// overrun) in days, hours and minutes. A deadline is an instant already
+// counted on the working-day calendar, so what is left is plain time —
+// unlike the SLA panel's business-time countdown.
+func complaintCountdown(lang string, d time.Duration) string {
+	key := "complaints.left"
+	if d < 0 {
+		key, d = "complaints.over", -d
+	}
+	m := int64(d / time.Minute)
+	var txt string
+	switch {
+	case m >= 24*60:
+		txt = i18n.T(lang, "complaints.dur_dh", "d", strconv.FormatInt(m/(24*60), 10), "h", strconv.FormatInt(m%(24*60)/60, 10))
+	case m >= 60:
+		txt = i18n.T(lang, "sla.dur_hm", "h", strconv.FormatInt(m/60, 10), "m", strconv.FormatInt(m%60, 10))
+	default:
+		txt = i18n.T(lang, "sla.dur_m", "m", strconv.FormatInt(m, 10))
+	}
+	return i18n.T(lang, key, "d", txt)
 }
 
 // complaintsView is the register page.
