@@ -117,7 +117,8 @@ func (s *Service) UpdateComplaint(ctx context.Context, a Agent, ticketID string,
 		set("regulator_ref", &in.RegulatorRef, u.RegulatorRef)
 		set("summary", &in.Summary, u.Summary)
 		set("wants", &in.Wants, u.Wants)
-		if in.Source != SourceRegulator {
+		if u.Source != nil && in.Source != SourceRegulator && u.RegulatorRef == nil {
+			// No longer a referral: its reference and deadline go with it.
 			in.RegulatorRef, in.RegulatorDue = "", time.Time{}
 		}
 		if err := in.normalize(); err != nil {

@@ -436,3 +436,41 @@ func TestComplaintRegister(t *testing.T) {
 		t.Fatalf("bad sort: %v", err)
 	}
 }
+
+func TestUpdateComplaint(t *testing.T) {
+	svc, db, _ := complaintService(t, time.Date(2026, 3, 2, 10, 0, 0, 0, shanghai))
+	ctx := context.Background()
+	li := mkAgent(t, svc, "li@example.com", "李雷", desk.RoleAgent)
+	han := mkAgent(t, svc, "han@example.com", "韩梅梅", desk.RoleAgent)
+	id := customerWrites(t, svc, "c1", "m1", "投诉")
+	filed, err := svc.FileComplaint(ctx, desk.AgentActor(li), id, desk.ComplaintInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := svc.UpdateComplaint(ctx, li, id, desk.ComplaintUpdate{Severity: ptr(desk.SeverityCritical), Summary: ptr("  押金  "), OwnerID: &han.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Severity != desk.SeverityCritical || c.Summary != "押金" || c.OwnerID != han.ID ||
+		!c.DeadlineResolution.Equal(*filed.DeadlineResolution) || !c.AcceptedAt.Equal(*filed.AcceptedAt) {
+		t.Fatalf("updated %+v", c)
+	}
+	if got := actions(t, db, id); got[len(got)-1] != "complaint_changed" {
+		t.Fatalf("timeline %v", got)
+	}
+	for _, u := range []desk.ComplaintUpdate{{Severity: ptr(desk.Severity("huge"))}, {OwnerID: ptr("")}, {OwnerID: ptr("nobody")},
+		{RegulatorRef: ptr("12315")}} {
+		if _, err := svc.UpdateComplaint(ctx, li, id, u); desk.CodeOf(err) != desk.CodeInvalid && desk.CodeOf(err) != desk.CodeNotFound {
+			t.Fatalf("update %+v: %v", u, err)
+		}
+	}
+	if _, err := svc.AcceptComplaint(ctx, li, id); desk.CodeOf(err) != desk.CodeConflict {
+		t.Fatalf("accepting another's complaint: %v", err)
+	}
+	if _, err := svc.WithdrawComplaint(ctx, han, id, "重复登记"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.UpdateComplaint(ctx, han, id, desk.ComplaintUpdate{Severity: ptr(desk.SeverityLow)}); desk.CodeOf(err) != desk.CodeConflict {
+		t.Fatalf("updating a withdrawn complaint: %v", err)
+	}
+}
