@@ -42,57 +42,71 @@ func (w *ComplaintWatcher) AfterCommit(ctx context.Context, c Change) error {
 	return nil
 }
 
-// track moves the complaint's row after a change of its ticket. It reads
-// the row in the transaction and writes only when something moved.
+// track moves the complaint's row after a change of its ticket. A read
+// outside a transaction skips the common case, a change that moves nothing
+// (a note, a tag); a move is re-read and written in one transaction.
 func (w *ComplaintWatcher) track(ctx context.Context, c Change) error {
 	s := w.s
-	err := s.store.Tx(ctx, func(tx Tx) error {
-		cp, err := tx.Complaint(ctx, c.Ticket.ID)
+	moved := func(r Reader) (Complaint, bool, error) {
+		cp, err := r.Complaint(ctx, c.Ticket.ID)
 		if errors.Is(err, ErrNotFound) {
-			return nil
+			return cp, false, nil
 		}
 		if err != nil || cp.Status == ComplaintWithdrawn {
-			return err
+			return cp, false, err
 		}
-		t, err := tx.Ticket(ctx, c.Ticket.ID)
+		t, err := r.Ticket(ctx, c.Ticket.ID)
 		if err != nil {
-			return err
+			return cp, false, err
 		}
-		before := cp
-		now := s.now().UTC()
-		if m := c.Message; c.Kind == ChangePosted && m != nil && m.Direction == DirOut && m.AuthorKind == AuthorAgent &&
-			cp.FirstResponseAt == nil && !m.CreatedAt.Before(cp.CreatedAt) {
-			at := m.CreatedAt.UTC()
-			cp.FirstResponseAt = &at
-		}
-		switch t.Status {
-		case StatusResolved, StatusClosed:
-			if cp.ResolvedAt == nil {
-				cp.ResolvedAt = &now
+		next := progress(cp, t, c, s.now().UTC())
+		return next, !sameProgress(cp, next), nil
+	}
+	_, ok, err := moved(s.store)
+	if err == nil && ok {
+		err = s.store.Tx(ctx, func(tx Tx) error {
+			cp, ok, err := moved(tx)
+			if err != nil || !ok {
+				return err
 			}
-		default:
-			// Reopened by the customer or an agent: not resolved any more.
-			cp.ResolvedAt = nil
-		}
-		cp.TeamID = t.TeamID
-		switch {
-		case cp.ResolvedAt != nil:
-			cp.Status = ComplaintResolved
-		case cp.FirstResponseAt != nil:
-			cp.Status = ComplaintResponded
-		default:
-			cp.Status = ComplaintOpen
-		}
-		if sameProgress(before, cp) {
-			return nil
-		}
-		cp.UpdatedAt = now
-		return tx.PutComplaint(ctx, cp)
-	})
+			return tx.PutComplaint(ctx, cp)
+		})
+	}
 	if err != nil {
 		return fmt.Errorf("desk: complaint of ticket %s: %w", c.Ticket.ID, err)
 	}
 	return nil
+}
+
+// progress is cp after change c of its ticket t (as now stored): the first
+// public agent reply after filing is the first response, a resolved or
+// closed ticket resolves it and any other status takes that back, and the
+// team is the ticket's.
+func progress(cp Complaint, t Ticket, c Change, now time.Time) Complaint {
+	if m := c.Message; c.Kind == ChangePosted && m != nil && m.Direction == DirOut && m.AuthorKind == AuthorAgent &&
+		cp.FirstResponseAt == nil && !m.CreatedAt.Before(cp.CreatedAt) {
+		at := m.CreatedAt.UTC()
+		cp.FirstResponseAt = &at
+	}
+	switch t.Status {
+	case StatusResolved, StatusClosed:
+		if cp.ResolvedAt == nil {
+			cp.ResolvedAt = &now
+		}
+	default:
+		cp.ResolvedAt = nil
+	}
+	cp.TeamID = t.TeamID
+	switch {
+	case cp.ResolvedAt != nil:
+		cp.Status = ComplaintResolved
+	case cp.FirstResponseAt != nil:
+		cp.Status = ComplaintResponded
+	default:
+		cp.Status = ComplaintOpen
+	}
+	cp.UpdatedAt = now
+	return cp
 }
 
 func sameProgress(a, b Complaint) bool {
