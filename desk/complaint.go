@@ -215,13 +215,6 @@ func (s *Service) FileComplaint(ctx context.Context, actor Actor, ticketID strin
 		if cur.Status == StatusClosed {
 			return Errorf(CodeConflict, "ticket %d is closed", cur.Number).Say("complaints.err.closed")
 		}
-		old, err := tx.Complaint(ctx, ticketID)
-		switch {
-		case err == nil && old.Status != ComplaintWithdrawn:
-			return Errorf(CodeConflict, "ticket %d is a complaint already", cur.Number).Say("complaints.err.already")
-		case err != nil && !errors.Is(err, ErrNotFound):
-			return err
-		}
 		now := s.now().UTC()
 		owner, err := complaintOwner(ctx, tx, actor, cur, in.OwnerID)
 		if err != nil {
@@ -242,6 +235,16 @@ func (s *Service) FileComplaint(ctx context.Context, actor Actor, ticketID strin
 			f.Priority = &p
 		}
 		if t, err = tx.SetTicketFields(ctx, ticketID, f, now); err != nil {
+			return err
+		}
+		// Read after the ticket's row is written (and so locked, on
+		// PostgreSQL): a concurrent filing of the same ticket waits for it
+		// and then finds this one.
+		old, err := tx.Complaint(ctx, ticketID)
+		switch {
+		case err == nil && old.Status != ComplaintWithdrawn:
+			return Errorf(CodeConflict, "ticket %d is a complaint already", cur.Number).Say("complaints.err.already")
+		case err != nil && !errors.Is(err, ErrNotFound):
 			return err
 		}
 		c = Complaint{TicketID: t.ID, TicketNumber: t.Number, Subject: t.Subject, Source: in.Source, RegulatorRef: in.RegulatorRef,

@@ -474,3 +474,39 @@ func TestUpdateComplaint(t *testing.T) {
 		t.Fatalf("updating a withdrawn complaint: %v", err)
 	}
 }
+
+func TestConcurrentFilingsRegisterOneComplaint(t *testing.T) {
+	svc, db, _ := complaintService(t, time.Date(2026, 3, 2, 10, 0, 0, 0, shanghai))
+	ctx := context.Background()
+	id := customerWrites(t, svc, "c1", "m1", "投诉")
+	// The defaults are made once before the race, as on a running desk.
+	if _, err := svc.FileComplaint(ctx, desk.SystemActor("warm-up"), customerWrites(t, svc, "c0", "m0", "hi"), desk.ComplaintInput{}); err != nil {
+		t.Fatal(err)
+	}
+	const n = 5
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			_, err := svc.FileComplaint(ctx, desk.SystemActor("race"), id, desk.ComplaintInput{})
+			errs <- err
+		}()
+	}
+	ok := 0
+	for range n {
+		switch err := <-errs; {
+		case err == nil:
+			ok++
+		case desk.CodeOf(err) != desk.CodeConflict:
+			t.Fatalf("filing: %v", err)
+		}
+	}
+	filed := 0
+	for _, a := range actions(t, db, id) {
+		if a == "complaint_filed" {
+			filed++
+		}
+	}
+	if ok != 1 || filed != 1 {
+		t.Fatalf("%d filings succeeded, %d timeline entries; want one", ok, filed)
+	}
+}
