@@ -60,10 +60,9 @@ func TestBrowserComplaintFlagConfirmRegister(t *testing.T) {
 		agent.waitFor(path+" loaded", `document.readyState === 'complete' && document.querySelector('main')`)
 		var width int
 		agent.eval(`document.documentElement.scrollWidth`, &width)
+		agent.screenshot("complaint-390-" + sanitizeName(strings.TrimPrefix(path, "/")))
 		if width > 390 {
-			agent.screenshot("complaint-390-" + sanitizeName(strings.TrimPrefix(path, "/")))
 			t.Errorf("%s is %d px wide on a 390 px screen", path, width)
 		}
 	}
-	agent.screenshot("complaint-register-390")
 }
