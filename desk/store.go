@@ -28,6 +28,7 @@ type Reader interface {
 	FactsReader
 	RetentionReader
 	OfficialReader
+	ComplaintReader
 
 	Ticket(ctx context.Context, id string) (Ticket, error)
 	// ActiveTicket is the newest ticket of contact on (channel, threadKey)
@@ -101,6 +102,7 @@ type Tx interface {
 	FactsWriter
 	RetentionWriter
 	OfficialWriter
+	ComplaintWriter
 
 	InsertContact(ctx context.Context, c Contact) error
 	InsertIdentity(ctx context.Context, id Identity) error

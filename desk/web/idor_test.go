@@ -96,6 +96,14 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 		"GET /api/v1/tickets/:id/verification":        {other: 404, own: 200, hidden: true},
 		"POST /api/v1/tickets/:id/verification/codes": {other: 404, own: 200, hidden: true, body: map[string]any{"kind": "sms"}},
 		"POST /api/v1/tickets/:id/verification/check": {other: 404, own: 400, hidden: true, body: map[string]any{"kind": "sms", "code": "000000"}},
+		// :id is a complaint ticket nobody owns (complaintFixture): the
+		// POSTs before the deferred DELETE make the agent its owner.
+		"GET /api/v1/tickets/:id/complaint":                    {other: 404, own: 200, hidden: true},
+		"POST /api/v1/tickets/:id/complaint":                   {other: 404, own: 409, hidden: true, body: map[string]any{"severity": "high"}},
+		"PATCH /api/v1/tickets/:id/complaint":                  {other: 404, own: 200, hidden: true, body: map[string]any{"severity": "high"}},
+		"DELETE /api/v1/tickets/:id/complaint":                 {other: 404, own: 200, hidden: true, body: map[string]any{"reason": "r"}},
+		"POST /api/v1/tickets/:id/complaint/accept":            {other: 404, own: 200, hidden: true},
+		"POST /api/v1/tickets/:id/complaint-suspicion/dismiss": {other: 404, own: 409, hidden: true},
 	}
 	// Which object each route's :id names, when it is not the ticket.
 	kindOf := map[string]string{
@@ -106,6 +114,8 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 		"/api/v1/kb/articles/:id/reply-text": ":kb-published",
 		"/api/v1/kb/articles/:id":            ":kb-draft", "/api/v1/kb/articles/:id/submit": ":kb-submit",
 		"/api/v1/kb/articles/:id/review": ":kb-review", "/api/v1/kb/categories/:id": ":kb-category",
+		"/api/v1/tickets/:id/complaint": ":complaint", "/api/v1/tickets/:id/complaint/accept": ":complaint",
+		"/api/v1/tickets/:id/complaint-suspicion/dismiss": ":complaint",
 	}
 
 	srv := web.New(web.Options{Service: h.svc})
@@ -204,6 +214,7 @@ func idorFixture(t *testing.T, h *harness) map[string]string {
 		t.Fatalf("contact of the fixture: %v %+v", err, contact)
 	}
 	ids[":identity"] = contact.Identities[0].ID
+	ids[":complaint"] = complaintFixture(t, h)
 	for _, m := range ms {
 		if len(m.Attachments) > 0 {
 			ids[":attachment"] = m.Attachments[0].ID
