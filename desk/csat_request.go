@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"huiliu/i18n"
 )
@@ -174,3 +175,19 @@ func (c *CSAT) SurveyLink(ctx context.Context, messageID string) (token, url str
 	token = surveyToken(c.key, sv.ID)
 	return token, c.URL(token), nil
 }
+
+// Question is the wording of sv's question in lang (the survey page).
+func (c *CSAT) Question(ctx context.Context, sv Survey, lang string) string {
+	st, err := c.store()
+	if err != nil {
+		return i18n.T(lang, "csat.question")
+	}
+	set, err := c.settings(ctx, st, sv.TeamID)
+	if err != nil {
+		c.log.Warn("desk: csat settings", "err", err)
+	}
+	return set.question(lang)
+}
+
+// Now is the service's clock, for callers judging expiry.
+func (c *CSAT) Now() time.Time { return c.s.now() }
