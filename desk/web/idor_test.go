@@ -92,6 +92,11 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 		"GET /api/v1/tickets/:id/verification":        {other: 404, own: 200, hidden: true},
 		"POST /api/v1/tickets/:id/verification/codes": {other: 404, own: 200, hidden: true, body: map[string]any{"kind": "sms"}},
 		"POST /api/v1/tickets/:id/verification/check": {other: 404, own: 400, hidden: true, body: map[string]any{"kind": "sms", "code": "000000"}},
+		"GET /api/v1/tickets/:id/survey":               {other: 404, own: 200, hidden: true},
+		"DELETE /api/v1/csat/settings/:id":             {other: 403, own: 204},
+		// The survey token is the credential, not the caller: a forged
+		// one is not found for everyone (csat_web_test.go answers real ones).
+		"POST /api/v1/public/surveys/:token": {other: 404, own: 404, body: map[string]any{"score": 5}},
 	}
 	// Which object each route's :id names, when it is not the ticket.
 	kindOf := map[string]string{
@@ -102,6 +107,7 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 		"/api/v1/kb/articles/:id/reply-text": ":kb-published",
 		"/api/v1/kb/articles/:id":            ":kb-draft", "/api/v1/kb/articles/:id/submit": ":kb-submit",
 		"/api/v1/kb/articles/:id/review": ":kb-review", "/api/v1/kb/categories/:id": ":kb-category",
+		"/api/v1/csat/settings/:id": ":team",
 	}
 
 	srv := web.New(web.Options{Service: h.svc})
