@@ -38,6 +38,8 @@ type app struct {
 	// email path, which serve points at the email channel.
 	otp       *desk.OTP
 	mailCodes *mailCodes
+	// csat asks for satisfaction ratings (cmd/huiliu/csat.go).
+	csat *desk.CSAT
 }
 
 // openApp connects the store and the queue backend and builds the service.
@@ -77,11 +79,20 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		db.Close()
 		return nil, err
 	}
+	csat, err := newCSAT(ctx, db, cfg.PublicURL, log)
+	if err != nil {
+		q.Close()
+		if local != q {
+			local.Close()
+		}
+		db.Close()
+		return nil, err
+	}
 	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: loginLimiter(q, local, log), Logger: log, Presence: q.Presence(),
-		Observers: []desk.Observer{router, slaWorker, desk.NewVerificationKeeper(cfg.Verification.VerifiedFor)},
+		Observers: []desk.Observer{router, slaWorker, desk.NewVerificationKeeper(cfg.Verification.VerifiedFor), csat},
 		Mailboxes: mailboxDirectory{boxes: cfg.Mailboxes, db: db, log: log},
 		Facts:     facts, FactPolicy: cfg.Verification.Policy, VerifiedFor: cfg.Verification.VerifiedFor})
-	a := &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc, router: router, sla: slaWorker}
+	a := &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc, router: router, sla: slaWorker, csat: csat}
 	if a.otp, err = a.newOTP(ctx); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("one-time codes: %w", err)
