@@ -106,10 +106,9 @@ func (c *CSAT) Answer(ctx context.Context, token string, score int, comment stri
 			}
 			args["notified"] = strconv.Itoa(len(notified))
 		}
+		// The comment stays out of the text, which the audit log keeps
+		// unmasked; the entry's args (masked on the way out) carry it.
 		text := fmt.Sprintf("Customer rating %d/5", score)
-		if comment != "" {
-			text += ": " + comment
-		}
 		m, err := c.s.recordEntry(ctx, tx, &t, actor, AuthorSystem, SystemEvent{Action: "csat_answer", Args: args}, text, now)
 		if err != nil {
 			return err
@@ -200,4 +199,25 @@ func (c *CSAT) TicketSurveys(ctx context.Context, a Agent, ticketID string) ([]S
 		list[i].Comment = pii.Mask(list[i].Comment)
 	}
 	return list, nil
+}
+
+// PurgeContact lets the retention purge remove what customers wrote in
+// their surveys once their tickets are purged (Options.Purgers); scores
+// stay for the KPIs.
+func (c *CSAT) PurgeContact(ctx context.Context, contactID string, _ []Identity, dryRun bool) (int, error) {
+	var n int
+	err := c.s.store.Tx(ctx, func(dtx Tx) error {
+		var err error
+		if n, err = dtx.(CSATTx).PurgeSurveyComments(ctx, contactID, PurgeMarker); err != nil {
+			return err
+		}
+		if dryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errDryRun) {
+		return 0, fmt.Errorf("desk: purge survey comments of %s: %w", contactID, err)
+	}
+	return n, nil
 }

@@ -31,6 +31,10 @@ type CSATWriter interface {
 	// AnswerSurvey records the answer of an open survey; answered is false
 	// (and nothing changes) when it was answered before or expired at at.
 	AnswerSurvey(ctx context.Context, id string, score int, comment string, at time.Time) (answered bool, err error)
+	// PurgeSurveyComments replaces with marker the comments of the
+	// surveys of contactID's tickets (the retention purge calls it once
+	// every one of them is purged); it counts them.
+	PurgeSurveyComments(ctx context.Context, contactID, marker string) (int, error)
 	PutCSATSettings(ctx context.Context, c CSATSettings) error
 	DeleteCSATSettings(ctx context.Context, scope string) error
 }

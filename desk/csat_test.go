@@ -321,3 +321,31 @@ func TestSurveyOutboundCarriesTheLink(t *testing.T) {
 		}
 	}
 }
+
+// TestRetentionPurgesSurveyComments: once a contact's tickets are purged,
+// their survey comments go too; the scores stay for the KPIs.
+func TestRetentionPurgesSurveyComments(t *testing.T) {
+	f := newCSATFixture(t)
+	f.svc = desk.NewService(desk.Options{Store: f.db, Now: f.clock.now, Observers: []desk.Observer{f.csat},
+		Purgers: []desk.PersonalDataPurger{f.csat}})
+	ctx := context.Background()
+	id := f.resolvedTicket(t, "api", "g1")
+	sv := f.surveys(t, id)[0]
+	if _, err := f.csat.Answer(ctx, f.token(t, sv), 4, "我的手机 13800138000"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.ChangeTicket(ctx, f.agent, id, desk.TicketChange{Status: ptr(desk.StatusClosed)}); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.add(400 * 24 * time.Hour)
+	for _, dry := range []bool{true, false} {
+		rep, err := f.svc.PurgeClosed(ctx, desk.Actor{}, 365, dry)
+		if err != nil || rep.Other != 1 {
+			t.Fatalf("purge (dry %v): %+v, %v", dry, rep, err)
+		}
+		got := f.surveys(t, id)[0]
+		if want := map[bool]string{true: "我的手机 13800138000", false: desk.PurgeMarker}[dry]; got.Comment != want || got.Score != 4 {
+			t.Fatalf("after the purge (dry %v): %+v", dry, got)
+		}
+	}
+}

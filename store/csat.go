@@ -156,3 +156,13 @@ func (t *txn) DeleteCSATSettings(ctx context.Context, scope string) error {
 	_, err := t.q.ExecContext(ctx, `DELETE FROM csat_settings WHERE scope = $1`, scope)
 	return wrap(err, "delete csat settings %q", scope)
 }
+
+func (t *txn) PurgeSurveyComments(ctx context.Context, contactID, marker string) (int, error) {
+	res, err := t.q.ExecContext(ctx, `UPDATE csat_surveys SET comment = $2 WHERE comment <> '' AND comment <> $2
+		AND ticket_id IN (SELECT id FROM tickets WHERE contact_id = $1)`, contactID, marker)
+	if err != nil {
+		return 0, wrap(err, "purge survey comments of contact %s", contactID)
+	}
+	n, err := res.RowsAffected()
+	return int(n), wrap(err, "purge survey comments of contact %s", contactID)
+}

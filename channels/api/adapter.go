@@ -165,7 +165,7 @@ type payload struct {
 }
 
 // surveyPayload lets the integration ask its customer: open url, or post
-// the score with token to /api/v1/public/surveys/{token}.
+// the score with token to /api/v1/public/survey-answers.
 type surveyPayload struct {
 	Token string `json:"token"`
 	URL   string `json:"url"`

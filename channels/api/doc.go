@@ -19,7 +19,7 @@
 // more fields, "kind": "survey.requested" and "survey": {"token": "…",
 // "url": "…"}: show the customer the url (the text ends with it), or take
 // their score (1–5) and post {"score": n, "comment": "…"} to
-// /api/v1/public/surveys/{token} (answered once; 7 days; docs/csat.md).
+// /api/v1/public/survey-answers with the token (answered once; 7 days; docs/csat.md).
 //
 // and the headers Content-Type: application/json, User-Agent: huiliu and
 // Idempotency-Key. The desk delivers at least once: after a timeout or a

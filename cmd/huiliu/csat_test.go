@@ -120,7 +120,7 @@ func TestSurveyOnTheWidgetAndTheAPICallback(t *testing.T) {
 		t.Fatalf("callback survey %+v", survey)
 	}
 	for i, want := range []int{200, 409} {
-		if st := apiCall(t, base, "", "POST", "/api/v1/public/surveys/"+tok, `{"score":1,"comment":"没解决"}`, nil); st != want {
+		if st := apiCall(t, base, "", "POST", "/api/v1/public/survey-answers", `{"token":"`+tok+`","score":1,"comment":"没解决"}`, nil); st != want {
 			t.Fatalf("API answer %d: %d, want %d", i+1, st, want)
 		}
 	}

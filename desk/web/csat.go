@@ -19,7 +19,7 @@ func (s *Server) csatRoutes(v1 string, authed, admin []echo.MiddlewareFunc) {
 	e.GET(v1+"/csat/settings", s.csatSettings, admin...)
 	e.PUT(v1+"/csat/settings", s.saveCSATSettings, admin...)
 	e.DELETE(v1+"/csat/settings/:id", s.deleteCSATSettings, admin...)
-	e.POST(v1+"/public/surveys/:token", s.answerSurveyJSON)
+	e.POST(v1+"/public/survey-answers", s.answerSurveyJSON)
 
 	e.GET("/survey/:token", s.surveyPage, s.pageErrors)
 	e.POST("/survey/:token", s.surveySubmit, s.pageErrors)
@@ -102,8 +102,10 @@ func (s *Server) deleteCSATSettings(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-// surveyAnswer is a customer's answer.
+// surveyAnswer is a customer's answer. The token travels in the body, so
+// it stays out of URLs and access logs.
 type surveyAnswer struct {
+	Token   string `json:"token"`
 	Score   int    `json:"score"`
 	Comment string `json:"comment"`
 }
@@ -129,7 +131,7 @@ func (s *Server) answerSurveyJSON(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	sv, err := cs.Answer(c.Request().Context(), c.Param("token"), req.Score, req.Comment)
+	sv, err := cs.Answer(c.Request().Context(), req.Token, req.Score, req.Comment)
 	if err != nil {
 		return err
 	}

@@ -131,14 +131,14 @@ func TestSurveyAPIAnswer(t *testing.T) {
 	var ans struct {
 		Score int `json:"score"`
 	}
-	if resp := h.call("POST", "/api/v1/public/surveys/"+tok, "", map[string]any{"score": 3, "comment": "ok"}, &ans); resp.StatusCode != 200 || ans.Score != 3 {
+	if resp := h.call("POST", "/api/v1/public/survey-answers", "", map[string]any{"token": tok, "score": 3, "comment": "ok"}, &ans); resp.StatusCode != 200 || ans.Score != 3 {
 		t.Fatalf("answer: %d %+v", resp.StatusCode, ans)
 	}
 	var e apiError
-	if resp := h.call("POST", "/api/v1/public/surveys/"+tok, "", map[string]any{"score": 5}, &e); resp.StatusCode != http.StatusConflict || e.Error.Code != "conflict" {
+	if resp := h.call("POST", "/api/v1/public/survey-answers", "", map[string]any{"token": tok, "score": 5}, &e); resp.StatusCode != http.StatusConflict || e.Error.Code != "conflict" {
 		t.Fatalf("second answer: %d %+v", resp.StatusCode, e)
 	}
-	if resp := h.call("POST", "/api/v1/public/surveys/"+tok, "", map[string]any{"score": 5, "extra": 1}, &e); resp.StatusCode != http.StatusBadRequest {
+	if resp := h.call("POST", "/api/v1/public/survey-answers", "", map[string]any{"token": tok, "score": 5, "extra": 1}, &e); resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("unknown field: %d", resp.StatusCode)
 	}
 }
