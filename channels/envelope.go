@@ -163,6 +163,18 @@ type Outbound struct {
 	// Channels that must not answer machines (email, RFC 3834) mark or
 	// hold it back.
 	Automatic bool
+	// Survey, when set, asks for a satisfaction rating: channels with
+	// buttons (Telegram) or a callback (API) offer the scores; Text
+	// already ends with the survey page's URL for the others.
+	Survey *SurveyRequest
+}
+
+// SurveyRequest is a satisfaction survey to answer with a score 1–5.
+type SurveyRequest struct {
+	// Token identifies the survey to the desk (its answer routes).
+	Token string
+	// URL is the public survey page.
+	URL string
 }
 
 // Adapter delivers outbound messages on one channel.

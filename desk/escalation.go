@@ -126,13 +126,19 @@ func (e *escalation) recipients(ctx context.Context, who []string) []string {
 // default team, or none of its supervisors active, every supervisor is
 // told, so an unrouted breach never goes unseen.
 func (e *escalation) supervisors(ctx context.Context) ([]string, error) {
-	agents, err := e.tx.Agents(ctx)
+	return teamSupervisors(ctx, e.tx, e.t.TeamID)
+}
+
+// teamSupervisors is the rule above for a ticket of teamID; low-score
+// surveys tell the same people (desk/csat_answer.go).
+func teamSupervisors(ctx context.Context, r Reader, teamID string) ([]string, error) {
+	agents, err := r.Agents(ctx)
 	if err != nil {
 		return nil, err
 	}
-	team := e.t.TeamID
+	team := teamID
 	if team == "" {
-		routings, err := e.tx.TeamRoutings(ctx)
+		routings, err := r.TeamRoutings(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -152,7 +158,7 @@ func (e *escalation) supervisors(ctx context.Context) ([]string, error) {
 		return ids
 	}
 	ids := pick(team)
-	if len(ids) == 0 && e.t.TeamID == "" && team != "" {
+	if len(ids) == 0 && teamID == "" && team != "" {
 		ids = pick("")
 	}
 	return ids, nil

@@ -24,6 +24,9 @@ const (
 	// EventSLABreached: a ticket's SLA target was missed (data:
 	// SLAEventData).
 	EventSLABreached = "sla.breached"
+	// EventCSATLowScore: a customer gave a low satisfaction score (data:
+	// CSATEventData; Recipients are the team's supervisors).
+	EventCSATLowScore = "csat.low_score"
 )
 
 // eventTypes are all the types published on StreamDesk; live views switch
@@ -36,6 +39,7 @@ var eventTypes = map[string]bool{
 	EventTicketUpdated:  true,
 	EventSLAWarning:     true,
 	EventSLABreached:    true,
+	EventCSATLowScore:   true,
 }
 
 // StreamDesk is the stream every agent desk follows, filtering by what its

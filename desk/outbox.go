@@ -182,6 +182,14 @@ func (snd *Sender) outbound(ctx context.Context, it OutboxItem) (channels.Outbou
 		HTML:            m.HTML,
 		Automatic:       m.AuthorKind == AuthorBot || m.AuthorKind == AuthorSystem,
 	}
+	if m.Kind == MessageKindSurvey && snd.svc.csat != nil {
+		token, url, err := snd.svc.csat.SurveyLink(ctx, m.ID)
+		if err != nil {
+			return channels.Outbound{}, err
+		}
+		out.Survey = &channels.SurveyRequest{Token: token, URL: url}
+		out.Text += "\n" + url
+	}
 	if ident.Kind == IdentityEmail {
 		if err := snd.threadMail(ctx, t, m, &out); err != nil {
 			return channels.Outbound{}, err

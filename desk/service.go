@@ -53,6 +53,9 @@ type Service struct {
 	purgers []PersonalDataPurger
 	// mailboxes lists the email mailboxes (desk/email_start.go); nil: none.
 	mailboxes MailboxDirectory
+	// csat, when a CSAT step is among the observers, asks for ratings
+	// (desk/csat_request.go).
+	csat *CSAT
 }
 
 // Options configures a Service.

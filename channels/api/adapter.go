@@ -158,7 +158,21 @@ type payload struct {
 	Text           string `json:"text"`
 	IdempotencyKey string `json:"idempotency_key"`
 	Attempt        int    `json:"attempt"`
+	// Kind is "survey.requested" for a satisfaction survey (with Survey);
+	// absent for replies.
+	Kind   string         `json:"kind,omitempty"`
+	Survey *surveyPayload `json:"survey,omitempty"`
 }
+
+// surveyPayload lets the integration ask its customer: open url, or post
+// the score with token to /api/v1/public/survey-answers.
+type surveyPayload struct {
+	Token string `json:"token"`
+	URL   string `json:"url"`
+}
+
+// KindSurveyRequested marks a callback asking for a satisfaction rating.
+const KindSurveyRequested = "survey.requested"
 
 type party struct {
 	Kind  string `json:"kind"`
@@ -185,6 +199,8 @@ func (a *Adapter) Send(ctx context.Context, out channels.Outbound) (string, erro
 		Text:           out.Text,
 		IdempotencyKey: key,
 		Attempt:        out.Attempt,
+		Kind:           surveyKind(out),
+		Survey:         surveyOf(out),
 	})
 	if err != nil {
 		return "", channels.Permanent(fmt.Errorf("api callback: encode message %s: %w", out.MessageID, err))
@@ -339,4 +355,18 @@ func validHeaderValue(v string) bool {
 		}
 	}
 	return true
+}
+
+func surveyKind(out channels.Outbound) string {
+	if out.Survey == nil {
+		return ""
+	}
+	return KindSurveyRequested
+}
+
+func surveyOf(out channels.Outbound) *surveyPayload {
+	if out.Survey == nil {
+		return nil
+	}
+	return &surveyPayload{Token: out.Survey.Token, URL: out.Survey.URL}
 }

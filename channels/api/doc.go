@@ -15,6 +15,12 @@
 //	  "attempt": 1
 //	}
 //
+// A satisfaction survey after a resolution comes the same way with two
+// more fields, "kind": "survey.requested" and "survey": {"token": "…",
+// "url": "…"}: show the customer the url (the text ends with it), or take
+// their score (1–5) and post {"score": n, "comment": "…"} to
+// /api/v1/public/survey-answers with the token (answered once; 7 days; docs/csat.md).
+//
 // and the headers Content-Type: application/json, User-Agent: huiliu and
 // Idempotency-Key. The desk delivers at least once: after a timeout or a
 // crash the same message is posted again with the same Idempotency-Key, so

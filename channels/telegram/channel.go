@@ -58,6 +58,9 @@ type Deps struct {
 	// Codes runs one-time code verification in private chats (/code, the
 	// code button, the code typed back); nil: those are ordinary messages.
 	Codes CodeFlow
+	// Survey records a satisfaction score tapped on a survey's buttons
+	// (survey.go); nil: the taps are only acknowledged.
+	Survey SurveyAnswer
 }
 
 // ReportQuery is one /report: what happened, in the customer's words,

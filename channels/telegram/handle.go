@@ -30,6 +30,9 @@ var errUndecodable = errors.New("undecodable update")
 // failed; in the latter case the update must be offered again, never
 // acknowledged.
 func (c *Channel) handleUpdate(ctx context.Context, b *bot, sink channels.Sink, raw []byte) (updateID int, err error) {
+	if id, ok := c.handleCallback(ctx, b, raw); ok {
+		return id, nil
+	}
 	log := c.log.With("bot", b.cfg.Name)
 	u, partial, err := decodeUpdate(raw)
 	if err != nil {

@@ -14,8 +14,9 @@ import (
 	"huiliu/channels/poller"
 )
 
-// allowedUpdates are the update kinds we ask for: messages and their edits.
-var allowedUpdates = []string{"message", "edited_message"}
+// allowedUpdates are the update kinds we ask for: messages, their edits
+// and button taps (satisfaction surveys, survey.go).
+var allowedUpdates = []string{"message", "edited_message", "callback_query"}
 
 const (
 	pollLimit    = 100

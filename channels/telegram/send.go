@@ -129,6 +129,9 @@ func (c *Channel) Send(ctx context.Context, out channels.Outbound) (string, erro
 		if out.RequestContact && i == last {
 			markup = contactKeyboard()
 		}
+		if out.Survey != nil && i == last {
+			markup = surveyKeyboard(out.Survey.Token)
+		}
 		m, err := c.sendPart(ctx, b, chat, parts[i], markup)
 		if err != nil {
 			switch {

@@ -19,6 +19,8 @@ func FuzzClientFrame(f *testing.F) {
 		`{"type":"verify_code","kind":"email","code":"012345"}`,
 		`{"type":"message","client_msg_id":"x","text":"\u0000"}`,
 		`{"type":5}`,
+		`{"type":"csat","token":"01M8YDC6GD2RAPXJ5YGDP34W0V.pNtpA6NOaUd2_K8-pEZIpQ","score":4,"comment":"好","lang":"zh-CN"}`,
+		`{"type":"csat","token":"t","score":6}`,
 		"\xff",
 	} {
 		f.Add([]byte(s))
@@ -47,6 +49,11 @@ func FuzzClientFrame(f *testing.F) {
 		case frameVerifySend, frameVerifyCode:
 			if fr.Kind != VerifySMS && fr.Kind != VerifyEmail ||
 				fr.Type == frameVerifyCode && (fr.Code == "" || len(fr.Code) > maxCode) {
+				t.Fatalf("accepted %+v", fr)
+			}
+		case frameSurvey:
+			if fr.Token == "" || len(fr.Token) > maxSurveyToken || fr.Score < 1 || fr.Score > 5 ||
+				len(fr.Comment) > maxSurveyComment || strings.IndexByte(fr.Comment, 0) >= 0 {
 				t.Fatalf("accepted %+v", fr)
 			}
 		default:

@@ -20,6 +20,9 @@ type Message struct {
 	// the widget shows with its verify card.
 	Kind string    `json:"kind,omitempty"`
 	At   time.Time `json:"at"`
+	// Survey is the token of a satisfaction survey (kind csat_request),
+	// which the widget shows as its rating card.
+	Survey string `json:"survey,omitempty"`
 }
 
 // History reads the customer-visible timeline from the record (SQL).

@@ -82,5 +82,7 @@ func (c *conn) handleFrame(in inFrame) {
 		c.handleTyping()
 	case frameVerifySend, frameVerifyCode:
 		c.handleVerify(f)
+	case frameSurvey:
+		c.handleSurvey(f)
 	}
 }

@@ -23,6 +23,9 @@ type Options struct {
 	// Verifier sends and checks one-time codes for the widget's verify
 	// card; nil answers verify frames "unavailable".
 	Verifier Verifier
+	// Surveys records answers of the widget's rating card (survey.go);
+	// nil answers csat frames "unavailable".
+	Surveys Surveys
 	// Limiter counts messages per visitor across nodes; LocalLimiter (the
 	// queue layer's in-process one) counts on this node instead while the
 	// shared one fails, so a Redis outage never blocks customers. With

@@ -21,6 +21,9 @@ const (
 	// (verify.go); the server answers both with a verify frame.
 	frameVerifySend = "verify_send"
 	frameVerifyCode = "verify_code"
+	// csat answers a satisfaction survey (survey.go); the server answers
+	// with a csat frame too.
+	frameSurvey = "csat"
 	// server → client (plus frameMessage and frameTyping)
 	frameWelcome = "welcome"
 	frameAck     = "ack"
@@ -57,6 +60,9 @@ const (
 	maxTicketID    = 64
 	maxLang        = 35
 	maxCode        = 16
+	// A survey's token and comment (the desk's limits, desk/csat.go).
+	maxSurveyToken   = 80
+	maxSurveyComment = 2000
 )
 
 var clientMsgIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
@@ -80,6 +86,11 @@ type clientFrame struct {
 	// verify_send, verify_code
 	Kind string `json:"kind"`
 	Code string `json:"code"`
+
+	// csat (with Lang, the widget's language)
+	Token   string `json:"token"`
+	Score   int    `json:"score"`
+	Comment string `json:"comment"`
 }
 
 // refusal is a refused client frame, answered with an error frame.
@@ -148,6 +159,17 @@ func decodeClientFrame(raw []byte, maxText int) (clientFrame, *refusal) {
 		}
 		if f.Type == frameVerifyCode && (f.Code == "" || len(f.Code) > maxCode) {
 			return f, invalidf("code must be 1 to %d bytes", maxCode)
+		}
+	case frameSurvey:
+		switch {
+		case f.Token == "" || len(f.Token) > maxSurveyToken:
+			return f, invalidf("token must be 1 to %d bytes", maxSurveyToken)
+		case f.Score < 1 || f.Score > 5:
+			return f, invalidf("score must be 1 to 5")
+		case len(f.Comment) > maxSurveyComment || strings.IndexByte(f.Comment, 0) >= 0:
+			return f, invalidf("comment must be at most %d bytes without NUL characters", maxSurveyComment)
+		case len(f.Lang) > maxLang:
+			return f, invalidf("lang is longer than %d bytes", maxLang)
 		}
 	case "":
 		return f, invalidf("frame has no type")

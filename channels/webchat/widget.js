@@ -120,6 +120,9 @@
     '.vc-code{width:9em;padding:8px;border:1px solid #c9ced6;border-radius:8px;font-size:16px;letter-spacing:3px}' +
     '.vcard [hidden]{display:none}.vc-err{color:#a3262a}.vc-open{display:block;margin-top:6px;border:1px solid #1664ff;background:#fff;color:#1664ff;border-radius:8px;padding:4px 10px;cursor:pointer}';
   /* ---- end of verify card styles ---- */
+  /* ---- rating card styles (CSAT) ---- */
+  css += '.rate{margin-top:8px}.rate [hidden]{display:none}.rate textarea{display:block;width:100%;box-sizing:border-box;margin:6px 0}' +
+    '.rate-n{border:1px solid #1664ff;background:#fff;color:#1664ff;border-radius:8px;padding:4px 9px;cursor:pointer}.rate-n[aria-pressed=true]{background:#1664ff;color:#fff}';
   // A constructed sheet is not subject to the host page's CSP style-src, so
   // the widget keeps its looks on pages that forbid inline styles.
   try {
@@ -397,6 +400,52 @@
   })();
   /* ---- end of verify card ---- */
 
+  /* ---- rating card (CSAT): a survey message (kind csat_request) carries
+   * 1–5 buttons and a comment; the answer goes as a csat frame with the
+   * survey's token and the server's csat frame says how it went. */
+  var rateCards = {};
+  function rateCard(e, token) {
+    var box = el('div', 'rate', 'csat-card'), row = el('div', 'vc-row'), picked = 0, btns = [];
+    box.setAttribute('role', 'group');
+    box.setAttribute('aria-label', T.csat_title);
+    var note = el('textarea', '', 'csat-comment');
+    note.maxLength = 600;
+    note.placeholder = T.csat_comment;
+    note.setAttribute('aria-label', T.csat_comment);
+    var send = el('button', 'vc-primary', 'csat-send', T.csat_send);
+    var msg = el('p', 'muted', 'csat-note');
+    msg.setAttribute('role', 'status');
+    send.type = 'button';
+    send.disabled = true;
+    [1, 2, 3, 4, 5].forEach(function (n) {
+      var b = el('button', 'rate-n', 'csat-score-' + n, n + '\u2605');
+      b.type = 'button';
+      b.setAttribute('aria-pressed', 'false');
+      b.addEventListener('click', function () {
+        picked = n;
+        btns.forEach(function (x, j) { x.setAttribute('aria-pressed', String(j + 1 === n)); });
+        send.disabled = false;
+      });
+      btns.push(b);
+      row.appendChild(b);
+    });
+    send.addEventListener('click', function () {
+      if (!picked) return;
+      if (sendFrame({ type: 'csat', token: token, score: picked, comment: note.value, lang: lang })) send.disabled = true;
+      else msg.textContent = T.vc_unavailable;
+    });
+    [el('strong', '', '', T.csat_title), row, note, send, msg].forEach(function (n) { box.appendChild(n); });
+    e.appendChild(box);
+    rateCards[token] = { msg: msg, send: send, rest: [row, note, send] };
+  }
+  function rateDone(f) {
+    var c = rateCards[f.token];
+    if (!c) return;
+    if (!f.done) { c.send.disabled = false; c.msg.textContent = T.vc_unavailable; return; }
+    c.msg.textContent = f.text || T.csat_thanks;
+    c.rest.forEach(function (n) { n.hidden = true; });
+  }
+
   function showSite(site) {
     if (!site) return;
     if (site.name) title.textContent = site.name;
@@ -461,6 +510,7 @@
     }
     if (Array.isArray(m.files)) m.files.forEach(function (f) { addFile(e, f); });
     if (m.kind === 'verify_request' && m.from !== 'customer') verifyCard.attach(e, m);
+    if (m.kind === 'csat_request' && typeof m.survey === 'string' && !rateCards[m.survey]) rateCard(e, m.survey);
     e.setAttribute('data-id', m.id);
     e.setAttribute('data-seq', String(m.seq || 0));
     e.setAttribute('data-ticket', String(m.ticket_id || ''));
@@ -646,6 +696,9 @@
         break;
       case 'verify':
         verifyCard.onFrame(f);
+        break;
+      case 'csat':
+        rateDone(f);
         break;
     }
   }

@@ -41,6 +41,8 @@ type app struct {
 	// mailboxesChanged is signalled when an admin saved a mailbox on this
 	// node, so its email channel reloads at once (followMailboxes).
 	mailboxesChanged chan struct{}
+	// csat asks for satisfaction ratings (cmd/huiliu/csat.go).
+	csat *desk.CSAT
 }
 
 // openApp connects the store and the queue backend and builds the service.
@@ -80,12 +82,22 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		db.Close()
 		return nil, err
 	}
+	csat, err := newCSAT(ctx, db, cfg.PublicURL, log)
+	if err != nil {
+		q.Close()
+		if local != q {
+			local.Close()
+		}
+		db.Close()
+		return nil, err
+	}
 	mailboxesChanged := make(chan struct{}, 1)
 	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: loginLimiter(q, local, log), Logger: log, Presence: q.Presence(),
-		Observers: []desk.Observer{router, slaWorker, desk.NewVerificationKeeper(cfg.Verification.VerifiedFor), desk.NewComplaintWatcher()},
+		Observers: []desk.Observer{router, slaWorker, desk.NewVerificationKeeper(cfg.Verification.VerifiedFor), desk.NewComplaintWatcher(), csat},
+		Purgers:   []desk.PersonalDataPurger{csat},
 		Mailboxes: mailboxDirectory{boxes: cfg.Mailboxes, db: db, log: log, changed: mailboxesChanged},
 		Facts:     facts, FactPolicy: cfg.Verification.Policy, VerifiedFor: cfg.Verification.VerifiedFor})
-	a := &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc, router: router, sla: slaWorker, mailboxesChanged: mailboxesChanged}
+	a := &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc, router: router, sla: slaWorker, mailboxesChanged: mailboxesChanged, csat: csat}
 	if a.otp, err = a.newOTP(ctx); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("one-time codes: %w", err)

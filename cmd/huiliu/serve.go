@@ -106,6 +106,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		KB:            a.kb,
 		PublicURL:     cfg.PublicURL,
 		OTP:           a.otp,
+		CSAT:          a.csat,
 	})
 	srv := &http.Server{
 		Handler:           handler,

@@ -49,6 +49,9 @@ func (a *app) telegramChannel() (*telegram.Channel, error) {
 		ReportImpostor: a.reportImpostor,
 		HelpSearch:     a.helpSearch,
 		Codes:          telegramCodes{svc: a.svc, otp: a.otp},
+		Survey: func(ctx context.Context, token string, score int, lang string) (string, error) {
+			return a.answerSurvey(ctx, token, score, "", lang, "csat.tg_thanks")
+		},
 	})
 }
 

@@ -21,7 +21,8 @@ func (a *app) newWebchat() *webchat.Server {
 	return webchat.New(webchat.Options{
 		Sites:             chatSites{db: a.db},
 		Sink:              a.svc,
-		History:           chatHistory{svc: a.svc},
+		History:           chatHistory{svc: a.svc, csat: a.csat},
+		Surveys:           chatSurveys{a},
 		Files:             chatFiles{svc: a.svc},
 		CheckAgent:        a.chatCheckAgent,
 		Verifier:          chatVerifier{otp: a.otp},
@@ -56,7 +57,11 @@ func (s chatSites) SiteByKey(ctx context.Context, key string) (webchat.Site, err
 
 // chatHistory gives the widget the customer's view of a ticket
 // (desk.Service.CustomerTimeline holds the rule) in the widget's terms.
-type chatHistory struct{ svc *desk.Service }
+type chatHistory struct {
+	svc *desk.Service
+	// csat gives a survey message its token for the rating card; nil: none.
+	csat *desk.CSAT
+}
 
 func (h chatHistory) ActiveTicket(ctx context.Context, siteKey, visitorID string) (string, error) {
 	return h.svc.ConversationTicket(ctx, desk.IdentityWebchat, visitorID, webchat.ChannelName, siteKey)
@@ -82,6 +87,11 @@ func (h chatHistory) Messages(ctx context.Context, ticketID string, after int64,
 		}
 		for _, f := range m.Files {
 			v.Files = append(v.Files, chatFile(f))
+		}
+		if m.Kind == desk.MessageKindSurvey && h.csat != nil {
+			if v.Survey, _, err = h.csat.SurveyLink(ctx, m.ID); err != nil {
+				return nil, err
+			}
 		}
 		out[i] = v
 	}

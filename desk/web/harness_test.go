@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -39,6 +40,8 @@ type harness struct {
 	bus queue.Bus
 	// kb is the knowledge base behind the desk's article pages.
 	kb *kb.Service
+	// csat runs the satisfaction surveys.
+	csat *desk.CSAT
 	// codes receives the one-time codes the desk sends.
 	codes *codeSink
 }
@@ -74,6 +77,9 @@ func newHarnessWith(t testing.TB, db *store.DB, o desk.Options, configure ...fun
 	q := memory.New()
 	t.Cleanup(func() { q.Close() })
 	o.Store, o.Events, o.Limiter = db, q.Bus(), q.Limiter()
+	// Satisfaction surveys run as they do in the product (desk/web/csat.go).
+	csat := desk.NewCSAT(desk.CSATOptions{Key: []byte(strings.Repeat("c", 32)), PublicURL: "https://desk.example.com"})
+	o.Observers = append(slices.Clone(o.Observers), csat)
 	svc := desk.NewService(o)
 	know, err := kb.Open(context.Background(), kb.Options{Store: db, Bus: q.Bus()})
 	if err != nil {
@@ -81,13 +87,13 @@ func newHarnessWith(t testing.TB, db *store.DB, o desk.Options, configure ...fun
 	}
 	t.Cleanup(func() { know.Close() })
 	now := o.Now
-	h := &harness{t: t, svc: svc, db: db, now: now, bus: q.Bus(), kb: know}
+	h := &harness{t: t, svc: svc, db: db, now: now, bus: q.Bus(), kb: know, csat: csat}
 	h.codes = &codeSink{}
 	otp, err := desk.NewOTP(svc, desk.OTPOptions{Codes: q.Codes(), Limiter: q.Limiter(), Sender: h.codes, Key: []byte(strings.Repeat("k", 32))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := web.Options{Service: svc, Events: q.Bus(), KB: know, OTP: otp, Ready: []web.Check{{Name: "database", Ping: db.Ping}, {Name: "queue", Ping: q.Ping}}}
+	opts := web.Options{Service: svc, Events: q.Bus(), KB: know, OTP: otp, CSAT: csat, Ready: []web.Check{{Name: "database", Ping: db.Ping}, {Name: "queue", Ping: q.Ping}}}
 	for _, f := range configure {
 		f(&opts)
 	}

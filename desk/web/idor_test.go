@@ -104,6 +104,8 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 		"DELETE /api/v1/tickets/:id/complaint":                 {other: 404, own: 200, hidden: true, body: map[string]any{"reason": "r"}},
 		"POST /api/v1/tickets/:id/complaint/accept":            {other: 404, own: 200, hidden: true},
 		"POST /api/v1/tickets/:id/complaint-suspicion/dismiss": {other: 404, own: 409, hidden: true},
+		"GET /api/v1/tickets/:id/survey":                       {other: 404, own: 200, hidden: true},
+		"DELETE /api/v1/csat/settings/:id":                     {other: 403, own: 204},
 	}
 	// Which object each route's :id names, when it is not the ticket.
 	kindOf := map[string]string{
@@ -116,6 +118,7 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 		"/api/v1/kb/articles/:id/review": ":kb-review", "/api/v1/kb/categories/:id": ":kb-category",
 		"/api/v1/tickets/:id/complaint": ":complaint", "/api/v1/tickets/:id/complaint/accept": ":complaint",
 		"/api/v1/tickets/:id/complaint-suspicion/dismiss": ":complaint",
+		"/api/v1/csat/settings/:id":                       ":team",
 	}
 
 	srv := web.New(web.Options{Service: h.svc})

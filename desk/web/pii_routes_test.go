@@ -92,6 +92,15 @@ func TestNoRouteShowsRawPersonalData(t *testing.T) {
 		}
 	}
 
+	// A survey answered with personal data in its comment: the timeline
+	// entry and the survey API mask it like messages.
+	if _, err := h.svc.ChangeTicket(ctx, h.agentA, tk.ID, desk.TicketChange{Status: ptr(desk.StatusResolved)}); err != nil {
+		t.Fatal(err)
+	}
+	surveyToken := h.surveyToken(tk.ID, 0)
+	if _, err := h.csat.Answer(ctx, surveyToken, 5, "回电 "+piiRaw["mobile"]+" 卡 "+piiRaw["bank card"]); err != nil {
+		t.Fatal(err)
+	}
 	var phoneID string
 	c, err := h.db.Contact(ctx, tk.ContactID)
 	if err != nil {
@@ -109,16 +118,19 @@ func TestNoRouteShowsRawPersonalData(t *testing.T) {
 		"/desk/messages/:id/entry": m.ID, "/desk/messages/:id/html": m.ID,
 		"/api/v1/tickets/:id/verification": tk.ID, "/api/v1/tickets/:id/kb-suggestions": tk.ID,
 		"/api/v1/tickets/:id/complaint": tk.ID, "/tickets/:id/complaint": tk.ID,
+		"/api/v1/tickets/:id/survey": tk.ID,
 	}
 	// Routes that show no customer data, or stream, or are not pages.
 	skip := map[string]bool{"/static/*": true, "/desk/ws": true, "/api/v1/events": true, "/api/v1/attachments/:id": true,
 		// Knowledge-base articles hold no customer's data (a reply made
 		// into a draft is masked when the draft is made, kbdesk's tests).
-		"/api/v1/kb/articles/:id/reply-text": true, "/kb/articles/:id": true, "/kb/articles/:id/versions/:v": true}
+		"/api/v1/kb/articles/:id/reply-text": true, "/kb/articles/:id": true, "/kb/articles/:id/versions/:v": true,
+		// Walked with its real token below.
+		"/survey/:token": true}
 	extra := []string{
 		"/api/v1/tickets?q=" + piiRaw["mobile"], "/api/v1/tickets/" + tk.ID + "/export?format=json",
 		"/api/v1/contacts?kind=phone&value=" + piiRaw["mobile"], "/api/v1/contacts?kind=email&value=" + url.QueryEscape(piiRaw["email"]),
-		"/inbox?view=all",
+		"/inbox?view=all", "/survey/" + surveyToken,
 	}
 	srv := web.New(web.Options{Service: h.svc})
 	var paths []string

@@ -78,6 +78,9 @@ type Options struct {
 	// OTP sends and checks one-time codes for the verification panel;
 	// nil answers its routes 503.
 	OTP *desk.OTP
+	// CSAT runs satisfaction surveys (desk/web/csat.go); nil answers
+	// their routes 503.
+	CSAT *desk.CSAT
 }
 
 // Server holds the handlers.
@@ -206,5 +209,6 @@ func (s *Server) routes() {
 	s.emailAPIRoutes(v1, authed, admin)
 	s.kbRoutes(v1, authed)
 	s.complaintRoutes(v1, authed)
+	s.csatRoutes(v1, authed, admin)
 	s.pageRoutes()
 }

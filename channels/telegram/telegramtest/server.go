@@ -78,6 +78,7 @@ type Server struct {
 	calls         map[string]int
 	webhookURL    string
 	webhookSecret string
+	answers       []CallbackAnswer
 	faults        []*Fault
 	blocked       map[int64]bool
 	missing       map[int64]bool
@@ -397,6 +398,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.send(w, "sendDocument", p, p["caption"], files["document"])
 	case "getfile":
 		s.getFile(w, p)
+	case "answercallbackquery":
+		s.answerCallback(w, p)
 	default:
 		writeError(w, http.StatusNotFound, "Not Found: method not found", 0)
 	}

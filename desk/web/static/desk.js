@@ -296,7 +296,7 @@
   function ownerToast(ev) {
     if (!ev || !page.me || ev.owner_id !== page.me || ev.ticket_id === page.ticket_id) return;
     if (ev.type === "message.updated") return; // delivery states are the sender's business
-    if (ev.type === "sla.warning" || ev.type === "sla.breached") return; // slaToast says those
+    if (ev.type === "sla.warning" || ev.type === "sla.breached" || ev.type === "csat.low_score") return; // slaToast and csatToast say those
     var d = ev.data || {}, m = d.message, tk = d.ticket || d;
     if (m && m.author_id === page.me) return;
     var args = { n: tk.number || "", text: "" };
@@ -319,6 +319,15 @@
     showToast(ev.ticket_id, HL.t(key, { n: (d.ticket && d.ticket.number) || "", target: HL.tv("sla.target.", d.target) }));
   }
   HL.on("event", slaToast);
+
+  // A low satisfaction score reaches the team's supervisors the same way.
+  function csatToast(ev) {
+    if (!ev || !page.me || ev.type !== "csat.low_score") return;
+    var d = ev.data || {};
+    if ((d.recipients || []).indexOf(page.me) < 0) return;
+    showToast(ev.ticket_id, HL.t("js.csat_toast", { n: (d.ticket && d.ticket.number) || "", score: String(d.score) }));
+  }
+  HL.on("event", csatToast);
 
   function showToast(ticketID, text) {
     if (!toastBox) {

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestSurveyOnTheWidgetAndTheAPICallback runs a real server: resolving a
+// web chat ticket puts a rating card in the widget, answered once over the
+// socket; resolving an API ticket posts survey.requested to the
+// integration's callback, whose token answers once through the public API.
+func TestSurveyOnTheWidgetAndTheAPICallback(t *testing.T) {
+	var mu sync.Mutex
+	var callbacks []map[string]any
+	cb := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		var m map[string]any
+		_ = json.Unmarshal(body, &m)
+		mu.Lock()
+		callbacks = append(callbacks, m)
+		mu.Unlock()
+		_, _ = io.WriteString(w, `{}`)
+	}))
+	defer cb.Close()
+	env := append(sharedBackends(t), "HUILIU_API_CALLBACK_URL="+cb.URL, "HUILIU_ALLOW_PRIVATE_CALLBACKS=true",
+		"HUILIU_PUBLIC_URL=https://desk.example.com")
+	token := adminToken(t, env, "ops@example.com")
+	base := node(t, env)
+	resolve := func(ticket string) {
+		t.Helper()
+		if st := apiCall(t, base, token, "PATCH", "/api/v1/tickets/"+ticket, `{"status":"resolved"}`, nil); st != http.StatusOK {
+			t.Fatalf("resolve %s: %d", ticket, st)
+		}
+	}
+
+	// The widget.
+	const shop = "http://shop.example"
+	var site struct {
+		Key string `json:"key"`
+	}
+	if st := apiCall(t, base, token, "POST", "/api/v1/sites", `{"name":"商城","origins":["`+shop+`"]}`, &site); st != http.StatusCreated {
+		t.Fatalf("create site: %d", st)
+	}
+	customer := chatTestDial(t, wsURL(base, "/webchat/ws?site="+site.Key), http.Header{"Origin": {shop}})
+	customer.send(map[string]string{"type": "hello", "lang": "zh-CN"})
+	customer.next("welcome", func(f chatTestFrame) bool { return f.Type == "welcome" })
+	customer.send(map[string]string{"type": "message", "client_msg_id": "c-1", "text": "押金退了吗"})
+	ack, _ := customer.next("ack", func(f chatTestFrame) bool { return f.Type == "ack" || f.Type == "error" })
+	if ack.Type != "ack" {
+		t.Fatalf("message: %s", ack.raw)
+	}
+	resolve(ack.TicketID)
+	var card struct {
+		Message struct {
+			Kind   string `json:"kind"`
+			Survey string `json:"survey"`
+			Text   string `json:"text"`
+		} `json:"message"`
+	}
+	f, _ := customer.next("the survey", func(f chatTestFrame) bool { return f.Type == "message" && strings.Contains(f.raw, "csat_request") })
+	if err := json.Unmarshal([]byte(f.raw), &card); err != nil || card.Message.Survey == "" || strings.Contains(card.Message.Text, card.Message.Survey) {
+		t.Fatalf("survey frame %s", f.raw)
+	}
+	type answer struct {
+		Type  string `json:"type"`
+		Token string `json:"token"`
+		Text  string `json:"text"`
+		Done  bool   `json:"done"`
+	}
+	for i, want := range []string{"感谢", "已经回答过"} {
+		customer.send(map[string]any{"type": "csat", "token": card.Message.Survey, "score": 5 - i, "comment": "很快", "lang": "zh-CN"})
+		f, _ := customer.next("the answer", func(f chatTestFrame) bool { return f.Type == "csat" || f.Type == "error" })
+		var a answer
+		if err := json.Unmarshal([]byte(f.raw), &a); err != nil || !a.Done || a.Token != card.Message.Survey || !strings.Contains(a.Text, want) {
+			t.Fatalf("answer %d: %s", i+1, f.raw)
+		}
+	}
+	var surveys struct {
+		Surveys []struct {
+			Score   int    `json:"score"`
+			Channel string `json:"channel"`
+		} `json:"surveys"`
+	}
+	if st := apiCall(t, base, token, "GET", "/api/v1/tickets/"+ack.TicketID+"/survey", "", &surveys); st != 200 ||
+		len(surveys.Surveys) != 1 || surveys.Surveys[0].Score != 5 || surveys.Surveys[0].Channel != "webchat" {
+		t.Fatalf("widget survey: %d %+v", st, surveys)
+	}
+
+	// The API channel.
+	var rc struct {
+		TicketID string `json:"ticket_id"`
+	}
+	if st := apiCall(t, base, token, "POST", "/api/v1/inbound", `{"external_id":"x1","thread_key":"loan-9","from":{"kind":"api","value":"cust-9"},"text":"我要办理延期"}`, &rc); st >= 300 {
+		t.Fatalf("inbound: %d", st)
+	}
+	resolve(rc.TicketID)
+	var survey map[string]any
+	deadline := time.Now().Add(30 * time.Second)
+	for survey == nil {
+		mu.Lock()
+		for _, c := range callbacks {
+			if c["kind"] == "survey.requested" && c["ticket_id"] == rc.TicketID {
+				survey, _ = c["survey"].(map[string]any)
+			}
+		}
+		mu.Unlock()
+		if time.Now().After(deadline) {
+			t.Fatalf("no survey.requested callback: %+v", callbacks)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	tok, _ := survey["token"].(string)
+	if url, _ := survey["url"].(string); url != "https://desk.example.com/survey/"+tok || tok == "" {
+		t.Fatalf("callback survey %+v", survey)
+	}
+	for i, want := range []int{200, 409} {
+		if st := apiCall(t, base, "", "POST", "/api/v1/public/survey-answers", `{"token":"`+tok+`","score":1,"comment":"没解决"}`, nil); st != want {
+			t.Fatalf("API answer %d: %d, want %d", i+1, st, want)
+		}
+	}
+	// The low score tagged the ticket (the default settings flag it).
+	var tk struct {
+		Ticket struct {
+			Tags []string `json:"tags"`
+		} `json:"ticket"`
+	}
+	if st := apiCall(t, base, token, "GET", "/api/v1/tickets/"+rc.TicketID, "", &tk); st != 200 || strings.Join(tk.Ticket.Tags, ",") != "low-csat" {
+		t.Fatalf("ticket after a low score: %d %+v", st, tk)
+	}
+}
