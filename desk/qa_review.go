@@ -200,4 +200,3 @@ func (s *Service) GetQAReview(ctx context.Context, a Agent, id string) (QAReview
 	}
 	return s.visibleQAReview(ctx, r, a, id)
 }
-
