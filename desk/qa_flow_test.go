@@ -140,7 +140,7 @@ func TestQAAcknowledge(t *testing.T) {
 	ctx := context.Background()
 	f := newQAFixture(t)
 	rv := f.sampleOne(t)
-	card, err := f.svc.QAScorecard(ctx, "default", 0)
+	card, err := f.svc.QAScorecard(ctx, f.admin, "default", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +160,7 @@ func TestQAAcknowledge(t *testing.T) {
 func TestQAScorecardVersions(t *testing.T) {
 	ctx := context.Background()
 	f := newQAFixture(t)
-	def, err := f.svc.QAScorecard(ctx, "default", 0)
+	def, err := f.svc.QAScorecard(ctx, f.admin, "default", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,10 +194,10 @@ func TestQAScorecardVersions(t *testing.T) {
 	if err != nil || got.ScorecardVersion != 1 || got.Total != 100 {
 		t.Fatalf("%v %+v", err, got)
 	}
-	if cur, err := f.svc.QAScorecard(ctx, "default", 0); err != nil || cur.Version != 2 || len(cur.Criteria) != 2 {
+	if cur, err := f.svc.QAScorecard(ctx, f.admin, "default", 0); err != nil || cur.Version != 2 || len(cur.Criteria) != 2 {
 		t.Fatalf("current: %v %+v", err, cur)
 	}
-	if old, err := f.svc.QAScorecard(ctx, "default", 1); err != nil || len(old.Criteria) != 7 {
+	if old, err := f.svc.QAScorecard(ctx, f.admin, "default", 1); err != nil || len(old.Criteria) != 7 {
 		t.Fatalf("version 1: %v %+v", err, old)
 	}
 }
@@ -224,7 +224,7 @@ func TestQACalibrationSpread(t *testing.T) {
 	if _, err := f.svc.QACalibrationResult(ctx, f.alice, cal.ID); !isCode(err, desk.CodeNotFound) {
 		t.Fatalf("alice saw the calibration: %v", err)
 	}
-	card, _ := f.svc.QAScorecard(ctx, "default", 0)
+	card, _ := f.svc.QAScorecard(ctx, f.admin, "default", 0)
 	by := map[string]int{f.sup1.ID: 5, f.sup2.ID: 3, f.bob.ID: 1}
 	for _, rv := range reviews {
 		reviewer := f.sup1

@@ -29,9 +29,12 @@ func (s *Service) QAScorecards(ctx context.Context, actor Actor) ([]QAScorecard,
 	return list, nil
 }
 
-// QAScorecard reads one card at version (0: current). Anyone who may see
-// a review may see its card; the card itself holds nothing personal.
-func (s *Service) QAScorecard(ctx context.Context, id string, version int) (QAScorecard, error) {
+// QAScorecard reads one card at version (0: current), for reviewers and
+// supervisors; a reviewed agent sees their review's card with the review.
+func (s *Service) QAScorecard(ctx context.Context, actor Actor, id string, version int) (QAScorecard, error) {
+	if err := requireQAReviewer(actor); err != nil {
+		return QAScorecard{}, err
+	}
 	r, err := s.qaReader()
 	if err != nil {
 		return QAScorecard{}, err

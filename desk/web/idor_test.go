@@ -93,6 +93,10 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 		"POST /api/v1/tickets/:id/verification/codes": {other: 404, own: 200, hidden: true, body: map[string]any{"kind": "sms"}},
 		"POST /api/v1/tickets/:id/verification/check": {other: 404, own: 400, hidden: true, body: map[string]any{"kind": "sms", "code": "000000"}},
 	}
+	qaTable, qaKinds := qaAccessCases(ids)
+	for k, v := range qaTable {
+		table[k] = v
+	}
 	// Which object each route's :id names, when it is not the ticket.
 	kindOf := map[string]string{
 		"/api/v1/attachments/:id": ":attachment", "/api/v1/contacts/:id": ":contact", "/api/v1/canned-replies/:id": ":canned",
@@ -102,6 +106,9 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 		"/api/v1/kb/articles/:id/reply-text": ":kb-published",
 		"/api/v1/kb/articles/:id":            ":kb-draft", "/api/v1/kb/articles/:id/submit": ":kb-submit",
 		"/api/v1/kb/articles/:id/review": ":kb-review", "/api/v1/kb/categories/:id": ":kb-category",
+	}
+	for k, v := range qaKinds {
+		kindOf[k] = v
 	}
 
 	srv := web.New(web.Options{Service: h.svc})
@@ -223,6 +230,7 @@ func idorFixture(t *testing.T, h *harness) map[string]string {
 	create(":calendar", "/api/v1/sla/calendars", map[string]any{"name": "24x7", "timezone": "UTC", "always_open": true})
 	create(":policy", "/api/v1/sla/policies", map[string]any{"name": "p", "calendar_id": ids[":calendar"], "first_response": "1h"})
 	kbFixture(t, h, ids)
+	qaIDFixture(t, h, ids)
 	for k, v := range ids {
 		if v == "" {
 			t.Fatalf("fixture %s has no id", k)

@@ -109,6 +109,9 @@ func TestNoRouteShowsRawPersonalData(t *testing.T) {
 		"/desk/messages/:id/entry": m.ID, "/desk/messages/:id/html": m.ID,
 		"/api/v1/tickets/:id/verification": tk.ID, "/api/v1/tickets/:id/kb-suggestions": tk.ID,
 	}
+	for k, v := range qaPIIFixture(t, h, tk.ID) {
+		params[k] = v
+	}
 	// Routes that show no customer data, or stream, or are not pages.
 	skip := map[string]bool{"/static/*": true, "/desk/ws": true, "/api/v1/events": true, "/api/v1/attachments/:id": true,
 		// Knowledge-base articles hold no customer's data (a reply made
