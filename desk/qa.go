@@ -179,7 +179,8 @@ type QACandidate struct {
 	Handoff    bool
 	// ClosedAt is when the ticket last changed (it is resolved or closed).
 	ClosedAt time.Time
-	// Workers are the agents who wrote on the ticket.
+	// Workers are the agents who wrote to the customer or a note on the
+	// ticket (not those who only moved or closed it).
 	Workers []string
 	// SLAClocks is the ticket's ticket_sla row (JSON), "" none.
 	SLAClocks string
@@ -212,7 +213,8 @@ type QAReader interface {
 	// QALowCSAT returns which of the tickets have an answered survey
 	// scoring at most maxScore.
 	QALowCSAT(ctx context.Context, ticketIDs []string, maxScore int) (map[string]bool, error)
-	// QATicketWorkers lists the agents who wrote on a ticket.
+	// QATicketWorkers lists the agents who wrote replies or notes on a
+	// ticket; system entries (a transfer, a close) do not count.
 	QATicketWorkers(ctx context.Context, ticketID string) ([]string, error)
 	QAReview(ctx context.Context, id string) (QAReview, error)
 	QAReviews(ctx context.Context, f QAReviewFilter) ([]QAReview, error)

@@ -187,7 +187,7 @@ func (r reader) QACandidates(ctx context.Context, from, to time.Time, teamID str
 		for j, c := range part {
 			ids[j], at[c.TicketID] = c.TicketID, i+j
 		}
-		q, args := inList(`SELECT DISTINCT ticket_id, author_id FROM messages WHERE author_kind = 'agent' AND author_id <> '' AND ticket_id IN `, ids)
+		q, args := inList(`SELECT DISTINCT ticket_id, author_id FROM messages WHERE author_kind = 'agent' AND author_id <> '' AND direction <> 'system' AND ticket_id IN `, ids)
 		err := eachRow(ctx, r.q, q, args, func(rows scanner) error {
 			var tid, aid string
 			if err := rows.Scan(&tid, &aid); err != nil {
@@ -259,7 +259,7 @@ func (r reader) QALowCSAT(ctx context.Context, ticketIDs []string, maxScore int)
 
 func (r reader) QATicketWorkers(ctx context.Context, ticketID string) ([]string, error) {
 	out := []string{}
-	err := eachRow(ctx, r.q, `SELECT DISTINCT author_id FROM messages WHERE ticket_id = $1 AND author_kind = 'agent' AND author_id <> ''`,
+	err := eachRow(ctx, r.q, `SELECT DISTINCT author_id FROM messages WHERE ticket_id = $1 AND author_kind = 'agent' AND author_id <> '' AND direction <> 'system'`,
 		[]any{ticketID}, func(rows scanner) error {
 			var id string
 			if err := rows.Scan(&id); err != nil {

@@ -98,13 +98,13 @@ func qaAccessCases(ids map[string]string) (map[string]idorCase, map[string]strin
 		"POST /api/v1/qa/plans/:id/run": {other: 403, own: 200},
 		// A review is its reviewer's, the reviewed agent's once scored,
 		// and supervisors'; to anyone else it does not exist.
-		"GET /api/v1/qa/reviews/:id":             {other: 404, own: 200, hidden: true},
-		"POST /api/v1/qa/reviews/:id/comments":   {other: 404, own: 403, hidden: true, body: map[string]any{"message_id": ids[":message"], "text": "x"}},
-		"POST /api/v1/qa/reviews/:id/submit":     {other: 404, own: 403, hidden: true, body: map[string]any{"scores": []any{}}},
+		"GET /api/v1/qa/reviews/:id":              {other: 404, own: 200, hidden: true},
+		"POST /api/v1/qa/reviews/:id/comments":    {other: 404, own: 403, hidden: true, body: map[string]any{"message_id": ids[":message"], "text": "x"}},
+		"POST /api/v1/qa/reviews/:id/submit":      {other: 404, own: 403, hidden: true, body: map[string]any{"scores": []any{}}},
 		"POST /api/v1/qa/reviews/:id/acknowledge": {other: 404, own: 200, hidden: true},
-		"POST /api/v1/qa/reviews/:id/dispute":    {other: 404, own: 200, hidden: true, body: map[string]any{"reason": "录音可证"}},
-		"POST /api/v1/qa/reviews/:id/settle":     {other: 403, own: 200, body: map[string]any{"outcome": "upheld", "note": "维持"}},
-		"GET /api/v1/qa/calibrations/:id":        {other: 404, own: 200, hidden: true},
+		"POST /api/v1/qa/reviews/:id/dispute":     {other: 404, own: 200, hidden: true, body: map[string]any{"reason": "录音可证"}},
+		"POST /api/v1/qa/reviews/:id/settle":      {other: 403, own: 200, body: map[string]any{"outcome": "upheld", "note": "维持"}},
+		"GET /api/v1/qa/calibrations/:id":         {other: 404, own: 200, hidden: true},
 	}
 	kinds := map[string]string{
 		"/api/v1/qa/scorecards/:id": ":qa-scorecard", "/api/v1/qa/plans/:id": ":qa-plan", "/api/v1/qa/plans/:id/run": ":qa-plan",
