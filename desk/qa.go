@@ -230,6 +230,8 @@ type QAWriter interface {
 	PutQAScorecardVersion(ctx context.Context, c QAScorecard) error
 	InsertQAPlan(ctx context.Context, p QAPlan) error
 	UpdateQAPlan(ctx context.Context, p QAPlan) error
+	// SetQAPlanCursor moves a plan's round-robin position only.
+	SetQAPlanCursor(ctx context.Context, id string, next int) error
 	// InsertQARun records a plan's week; ErrConflict when it ran already.
 	InsertQARun(ctx context.Context, r QARun) error
 	InsertQAReview(ctx context.Context, r QAReview) error

@@ -1,9 +1,6 @@
 package desk
 
-import (
-	"context"
-	"fmt"
-)
+import "context"
 
 // CanReviewQA reports whether the agent may score quality samples:
 // supervisors and admins by role, agents by the qa.review grant.
@@ -64,14 +61,4 @@ func canSeeQAReview(a Agent, rv QAReview) bool {
 		return rv.Status != QAAssigned && rv.CalibrationID == ""
 	}
 	return false
-}
-
-func qaErr(what string, err error) error {
-	if err == nil {
-		return nil
-	}
-	if _, ok := err.(*Error); ok {
-		return err
-	}
-	return fmt.Errorf("desk: qa %s: %w", what, err)
 }

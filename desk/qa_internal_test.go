@@ -67,7 +67,7 @@ func TestQAPickStratified(t *testing.T) {
 		}
 		return s
 	}
-	if pick(1) != pick(1) {
+	if first, again := pick(1), pick(1); first != again {
 		t.Fatal("the same seed picked differently")
 	}
 	seen := map[string]bool{}

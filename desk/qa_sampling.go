@@ -105,7 +105,6 @@ func (s *Service) RunQAPlan(ctx context.Context, actor Actor, planID, week strin
 	}
 	_, by := actor.kindID()
 	res.Run = QARun{PlanID: plan.ID, Week: week, Samples: len(res.Reviews), StartedBy: by, CreatedAt: now}
-	plan.RRNext = pick.rr
 	err = s.qaTx(ctx, func(tx QATx) error {
 		if err := tx.InsertQARun(ctx, res.Run); err != nil {
 			return err
@@ -115,7 +114,7 @@ func (s *Service) RunQAPlan(ctx context.Context, actor Actor, planID, week strin
 				return err
 			}
 		}
-		if err := tx.UpdateQAPlan(ctx, plan); err != nil {
+		if err := tx.SetQAPlanCursor(ctx, plan.ID, pick.rr); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, actor, "qa.plan.run", plan.ID, fmt.Sprintf("%s: %d samples %v, %d without a reviewer", week, len(res.Reviews), res.ByReason, res.Skipped))

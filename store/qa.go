@@ -141,6 +141,11 @@ func (t *txn) UpdateQAPlan(ctx context.Context, p desk.QAPlan) error {
 	return affected(res, err, "update qa plan %s", p.ID)
 }
 
+func (t *txn) SetQAPlanCursor(ctx context.Context, id string, next int) error {
+	res, err := t.q.ExecContext(ctx, `UPDATE qa_plans SET rr_next = $2 WHERE id = $1`, id, next)
+	return affected(res, err, "qa plan cursor %s", id)
+}
+
 func (r reader) QARun(ctx context.Context, planID, week string) (desk.QARun, error) {
 	run := desk.QARun{PlanID: planID, Week: week}
 	var created int64

@@ -169,6 +169,9 @@ func (s *Server) qaReviewPage(c echo.Context) error {
 		byMsg[cm.MessageID] = append(byMsg[cm.MessageID], qaCommentRow{QAComment: cm, Author: v.Agents[cm.AuthorID]})
 	}
 	for _, m := range v.Messages {
+		if m.Direction == desk.DirSystem {
+			m.Text = systemText(lang, m)
+		}
 		author := m.AuthorName
 		if m.AuthorKind == desk.AuthorAgent {
 			author = cmp.Or(v.Agents[m.AuthorID], author)
