@@ -99,3 +99,21 @@ func TestQAWeeks(t *testing.T) {
 		t.Errorf("Monday 00:30 CST: %s", w)
 	}
 }
+
+// FuzzQAWeek: a week name from a request either is refused or names a
+// week that starts on a Monday in China time, lasts seven days and is
+// named the same way back.
+func FuzzQAWeek(f *testing.F) {
+	for _, s := range []string{"2026-W48", "2020-W53", "2026-W00", "", "9999-W52", "2026-W5\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, week string) {
+		from, to, err := QAWeekRange(week)
+		if err != nil {
+			return
+		}
+		if QAWeekOf(from) != week || to.Sub(from) != 7*24*time.Hour || from.In(QAZone).Weekday() != time.Monday {
+			t.Fatalf("%q: %v – %v", week, from, to)
+		}
+	})
+}
