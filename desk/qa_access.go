@@ -1,6 +1,10 @@
 package desk
 
-import "context"
+import (
+	"context"
+
+	"huiliu/desk/pii"
+)
 
 // CanReviewQA reports whether the agent may score quality samples:
 // supervisors and admins by role, agents by the qa.review grant.
@@ -61,4 +65,24 @@ func canSeeQAReview(a Agent, rv QAReview) bool {
 		return rv.Status != QAAssigned && rv.CalibrationID == ""
 	}
 	return false
+}
+
+// maskQAReview masks personal data in what people wrote on a review (a
+// reviewer may quote the customer), as every text leaving desk is.
+func maskQAReview(rv QAReview) QAReview {
+	rv.Note, rv.DisputeReason, rv.SettleNote = pii.Mask(rv.Note), pii.Mask(rv.DisputeReason), pii.Mask(rv.SettleNote)
+	scores := make([]QAScore, len(rv.Scores))
+	for i, sc := range rv.Scores {
+		sc.Note = pii.Mask(sc.Note)
+		scores[i] = sc
+	}
+	rv.Scores = scores
+	return rv
+}
+
+func maskQAReviews(list []QAReview) []QAReview {
+	for i := range list {
+		list[i] = maskQAReview(list[i])
+	}
+	return list
 }

@@ -120,7 +120,7 @@ func (s *Service) QACalibrationResult(ctx context.Context, a Agent, id string) (
 	if err != nil {
 		return QACalibrationResult{}, err
 	}
-	res := QACalibrationResult{Calibration: cal, Scorecard: card, Reviews: reviews, Agents: map[string]string{}}
+	res := QACalibrationResult{Calibration: cal, Scorecard: card, Reviews: maskQAReviews(reviews), Agents: map[string]string{}}
 	var done []QAReview
 	for _, rv := range reviews {
 		if ag, err := s.store.Agent(ctx, rv.ReviewerID); err == nil {

@@ -54,7 +54,7 @@ func (s *Service) qaAgentAnswer(ctx context.Context, a Agent, id, reason string,
 	if err != nil {
 		return QAReview{}, fmt.Errorf("desk: answer qa review %s: %w", id, err)
 	}
-	return out, nil
+	return maskQAReview(out), nil
 }
 
 // SettleQAReview settles a dispute: a supervisor who neither scored nor
@@ -102,5 +102,5 @@ func (s *Service) SettleQAReview(ctx context.Context, a Agent, id, outcome strin
 	if err != nil {
 		return QAReview{}, fmt.Errorf("desk: settle qa review %s: %w", id, err)
 	}
-	return out, nil
+	return maskQAReview(out), nil
 }

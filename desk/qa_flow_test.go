@@ -92,9 +92,9 @@ func TestQAReviewDisputeFlow(t *testing.T) {
 	if _, err := f.svc.DisputeQAReview(ctx, f.bob, rv.ID, "不是我的"); err == nil {
 		t.Fatal("bob disputed alice's result")
 	}
-	d, err := f.svc.DisputeQAReview(ctx, f.alice, rv.ID, "客户是老客户,已在上一通电话中核实身份")
-	if err != nil || d.Status != desk.QADisputed {
-		t.Fatalf("dispute: %v %+v", err, d)
+	d, err := f.svc.DisputeQAReview(ctx, f.alice, rv.ID, "客户是老客户,已在上一通电话 13800138000 中核实身份")
+	if err != nil || d.Status != desk.QADisputed || strings.Contains(d.DisputeReason, "13800138000") || !strings.Contains(d.DisputeReason, "核实身份") {
+		t.Fatalf("dispute (personal data masked on the way out): %v %+v", err, d)
 	}
 	if _, err := f.svc.AcknowledgeQAReview(ctx, f.alice, rv.ID); !isCode(err, desk.CodeConflict) {
 		t.Fatalf("acknowledge after dispute: %v", err)

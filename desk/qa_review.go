@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"huiliu/desk/pii"
 )
 
 // QAReviewView is the review screen: the review, its card at the review's
@@ -60,7 +62,7 @@ func (s *Service) QAReviewQueue(ctx context.Context, a Agent) (todo, disputes []
 			return nil, nil, fmt.Errorf("desk: qa disputes: %w", err)
 		}
 	}
-	return todo, disputes, nil
+	return maskQAReviews(todo), maskQAReviews(disputes), nil
 }
 
 // MyQAResults lists the agent's own scored reviews, newest first.
@@ -73,7 +75,7 @@ func (s *Service) MyQAResults(ctx context.Context, a Agent) ([]QAReview, error) 
 	if err != nil {
 		return nil, fmt.Errorf("desk: qa results of %s: %w", a.ID, err)
 	}
-	return list, nil
+	return maskQAReviews(list), nil
 }
 
 // QAReviewScreen reads everything the review screen shows. The reviewer
@@ -87,7 +89,7 @@ func (s *Service) QAReviewScreen(ctx context.Context, a Agent, id string) (QARev
 	if err != nil {
 		return QAReviewView{}, err
 	}
-	v := QAReviewView{Review: rv, May: qaActions(a, rv), Agents: map[string]string{}}
+	v := QAReviewView{Review: maskQAReview(rv), May: qaActions(a, rv), Agents: map[string]string{}}
 	if v.Scorecard, err = found(r.QAScorecard(ctx, rv.ScorecardID, rv.ScorecardVersion))("scorecard", rv.ScorecardID); err != nil {
 		return QAReviewView{}, err
 	}
@@ -102,6 +104,9 @@ func (s *Service) QAReviewScreen(ctx context.Context, a Agent, id string) (QARev
 	maskMessages(v.Messages)
 	if v.Comments, err = r.QAComments(ctx, id); err != nil {
 		return QAReviewView{}, fmt.Errorf("desk: qa comments %s: %w", id, err)
+	}
+	for i := range v.Comments {
+		v.Comments[i].Text = pii.Mask(v.Comments[i].Text)
 	}
 	ids := []string{rv.AgentID, rv.ReviewerID, rv.SettledBy}
 	for _, m := range v.Messages {
@@ -160,7 +165,7 @@ func (s *Service) SubmitQAReview(ctx context.Context, a Agent, id string, scores
 	if err != nil {
 		return QAReview{}, fmt.Errorf("desk: submit qa review %s: %w", id, err)
 	}
-	return out, nil
+	return maskQAReview(out), nil
 }
 
 // CommentQAMessage adds the reviewer's comment on one message of the
@@ -189,6 +194,7 @@ func (s *Service) CommentQAMessage(ctx context.Context, a Agent, id, messageID, 
 	if err != nil {
 		return QAComment{}, fmt.Errorf("desk: comment qa review %s: %w", id, err)
 	}
+	out.Text = pii.Mask(out.Text)
 	return out, nil
 }
 
@@ -198,5 +204,6 @@ func (s *Service) GetQAReview(ctx context.Context, a Agent, id string) (QAReview
 	if err != nil {
 		return QAReview{}, err
 	}
-	return s.visibleQAReview(ctx, r, a, id)
+	rv, err := s.visibleQAReview(ctx, r, a, id)
+	return maskQAReview(rv), err
 }
