@@ -13,7 +13,7 @@ import (
 const PermPIIReveal = "pii.reveal"
 
 // Permissions are the ones an admin may grant to an agent.
-var Permissions = []string{PermPIIReveal}
+var Permissions = []string{PermPIIReveal, PermQAReview}
 
 // Can reports whether the agent holds a permission.
 func (a Agent) Can(perm string) bool {

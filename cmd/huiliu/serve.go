@@ -163,6 +163,7 @@ func (a *app) nodeServices(adapters []channels.Adapter, tg *telegram.Channel, ch
 	list = append(list, a.slaServices()...)
 	list = append(list, a.routingServices()...)
 	list = append(list, a.retentionServices()...)
+	list = append(list, a.qaServices()...)
 	if tg != nil {
 		list = append(list, services.Service{Name: "telegram", Run: func(ctx context.Context) error { return a.runTelegram(ctx, tg) }})
 	}

@@ -107,6 +107,10 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 		"GET /api/v1/tickets/:id/survey":                       {other: 404, own: 200, hidden: true},
 		"DELETE /api/v1/csat/settings/:id":                     {other: 403, own: 204},
 	}
+	qaTable, qaKinds := qaAccessCases(ids)
+	for k, v := range qaTable {
+		table[k] = v
+	}
 	// Which object each route's :id names, when it is not the ticket.
 	kindOf := map[string]string{
 		"/api/v1/attachments/:id": ":attachment", "/api/v1/contacts/:id": ":contact", "/api/v1/canned-replies/:id": ":canned",
@@ -119,6 +123,9 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 		"/api/v1/tickets/:id/complaint": ":complaint", "/api/v1/tickets/:id/complaint/accept": ":complaint",
 		"/api/v1/tickets/:id/complaint-suspicion/dismiss": ":complaint",
 		"/api/v1/csat/settings/:id":                       ":team",
+	}
+	for k, v := range qaKinds {
+		kindOf[k] = v
 	}
 
 	srv := web.New(web.Options{Service: h.svc})
@@ -242,6 +249,7 @@ func idorFixture(t *testing.T, h *harness) map[string]string {
 	create(":calendar", "/api/v1/sla/calendars", map[string]any{"name": "24x7", "timezone": "UTC", "always_open": true})
 	create(":policy", "/api/v1/sla/policies", map[string]any{"name": "p", "calendar_id": ids[":calendar"], "first_response": "1h"})
 	kbFixture(t, h, ids)
+	qaIDFixture(t, h, ids)
 	for k, v := range ids {
 		if v == "" {
 			t.Fatalf("fixture %s has no id", k)

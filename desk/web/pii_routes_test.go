@@ -120,6 +120,9 @@ func TestNoRouteShowsRawPersonalData(t *testing.T) {
 		"/api/v1/tickets/:id/complaint": tk.ID, "/tickets/:id/complaint": tk.ID,
 		"/api/v1/tickets/:id/survey": tk.ID,
 	}
+	for k, v := range qaPIIFixture(t, h, tk.ID) {
+		params[k] = v
+	}
 	// Routes that show no customer data, or stream, or are not pages.
 	skip := map[string]bool{"/static/*": true, "/desk/ws": true, "/api/v1/events": true, "/api/v1/attachments/:id": true,
 		// Knowledge-base articles hold no customer's data (a reply made

@@ -40,7 +40,8 @@ const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-sr
 var pageFiles = []string{"login.html", "error.html", "inbox.html", "ticket.html", "admin_canned.html", "admin_sites.html", "admin_routing.html", "supervisor.html", "admin_sla.html", "verify_agent.html", "admin_verification.html", "admin_official.html", "email_new.html", "admin_mailboxes.html",
 	"admin_agents.html", "admin_tokens.html", "admin_audit.html",
 	"kb_list.html", "kb_editor.html", "kb_version.html", "kb_review.html", "kb_categories.html", "kb_synonyms.html", "kb_analytics.html",
-	"complaints.html", "survey.html", "admin_csat.html"}
+	"complaints.html", "survey.html", "admin_csat.html",
+	"qa_queue.html", "qa_mine.html", "qa_review.html", "qa_calibration.html", "qa_scorecards.html"}
 
 // assets maps a static file name to a short hash of its bytes; pages link
 // to /static/NAME?v=HASH so a new build is fetched at once and an old one

@@ -210,5 +210,6 @@ func (s *Server) routes() {
 	s.kbRoutes(v1, authed)
 	s.complaintRoutes(v1, authed)
 	s.csatRoutes(v1, authed, admin)
+	s.qaRoutes(v1, authed)
 	s.pageRoutes()
 }

@@ -1,0 +1,12 @@
+-- The default scorecard (质检评分表) from the product brief's seeds, so a
+-- desk has a card to sample with from the start. It is version 1 of
+-- the card 'default'; editing it writes version 2 and keeps this one for
+-- the reviews scored on it.
+
+-- +goose Up
+INSERT INTO qa_scorecards (id, name, version, created_at, updated_at) VALUES ('default', '服务质检 Service quality', 1, 0, 0);
+INSERT INTO qa_scorecard_versions (scorecard_id, version, criteria, created_by, created_at) VALUES ('default', 1, '[{"key":"greeting","weight":10,"name":{"zh-CN":"问候与礼貌用语","zh-TW":"問候與禮貌用語","en":"Greeting and polite language"},"description":{"zh-CN":"主动问候、自报工号,全程使用礼貌用语,结束时道别。","zh-TW":"主動問候、自報工號,全程使用禮貌用語,結束時道別。","en":"Greets the customer, gives their employee number, stays polite throughout and closes courteously."}},{"key":"identity","weight":20,"name":{"zh-CN":"先核实身份再披露","zh-TW":"先核實身分再披露","en":"Identity verified before disclosure"},"description":{"zh-CN":"在告知账户、合同、金额等信息前完成身份核实。","zh-TW":"在告知帳戶、合約、金額等資訊前完成身分核實。","en":"Verifies the customer before telling them anything about the account, contract or amounts."}},{"key":"accuracy","weight":20,"name":{"zh-CN":"信息准确","zh-TW":"資訊正確","en":"Accurate information"},"description":{"zh-CN":"所给信息、政策和金额准确无误,不猜测。","zh-TW":"所提供的資訊、政策與金額正確無誤,不臆測。","en":"Information, policies and amounts given are correct; nothing is guessed."}},{"key":"resolution","weight":15,"name":{"zh-CN":"解决问题或承诺下一步","zh-TW":"解決問題或承諾下一步","en":"Problem solved or next step promised"},"description":{"zh-CN":"问题当场解决,或明确告知下一步与时限。","zh-TW":"問題當場解決,或明確告知下一步與時限。","en":"Solves the problem, or tells the customer the next step and when it will happen."}},{"key":"compliance","weight":20,"name":{"zh-CN":"用语合规","zh-TW":"用語合規","en":"Compliant language"},"description":{"zh-CN":"无威胁、恐吓、辱骂,不泄露隐私,不向第三方透露欠款信息。","zh-TW":"無威脅、恐嚇、辱罵,不洩露隱私,不向第三方透露欠款資訊。","en":"No threats, intimidation or insults; no privacy breaches; no debt details to third parties."}},{"key":"timeliness","weight":10,"name":{"zh-CN":"响应及时","zh-TW":"回應及時","en":"Timeliness"},"description":{"zh-CN":"在服务时限内响应和回复,未让客户久等。","zh-TW":"在服務時限內回應與答覆,未讓客戶久候。","en":"Answers within the service times; the customer is not left waiting."}},{"key":"followup","weight":5,"name":{"zh-CN":"履行跟进承诺","zh-TW":"履行跟進承諾","en":"Follow-up kept"},"description":{"zh-CN":"答应回电或跟进的事项按时完成。","zh-TW":"答應回電或跟進的事項按時完成。","en":"Call-backs and follow-ups that were promised happen on time."}}]', '', 0);
+
+-- +goose Down
+DELETE FROM qa_scorecard_versions WHERE scorecard_id = 'default';
+DELETE FROM qa_scorecards WHERE id = 'default';
