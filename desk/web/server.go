@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"huiliu/desk"
+	"huiliu/desk/botadmin"
 	"huiliu/kb"
 	"huiliu/queue"
 )
@@ -78,6 +79,9 @@ type Options struct {
 	// OTP sends and checks one-time codes for the verification panel;
 	// nil answers its routes 503.
 	OTP *desk.OTP
+	// Bot is the bot's administration (settings, flows, try console,
+	// analytics, the ticket's bot panel); nil answers its routes 503.
+	Bot *botadmin.Service
 }
 
 // Server holds the handlers.
@@ -201,5 +205,6 @@ func (s *Server) routes() {
 	s.factsRoutes(e, v1, authed, admin)
 	s.emailAPIRoutes(v1, authed, admin)
 	s.kbRoutes(v1, authed)
+	s.botRoutes(v1, authed)
 	s.pageRoutes()
 }
