@@ -143,8 +143,10 @@ func (s *Service) calendar(ctx context.Context, id string) (*sla.Calendar, error
 
 // BotSettings implements bot.Settings: the site's own settings, else the
 // channel's (site key ""), else desk.ErrNotFound (the engine's default).
-// In off-hours mode the answer says Enabled false while the place is
-// within its business hours, so the engine needs no calendar of its own.
+// Off-hours mode is resolved here against the place's own hours, which
+// the engine does not know: within them the answer is Enabled false,
+// outside them Enabled true, and either way Mode always, so the engine's
+// desk-wide OpenHours does not judge the place a second time.
 func (s *Service) BotSettings(ctx context.Context, channel, siteKey string) (bot.SiteSettings, error) {
 	b, err := s.store.BotSettingsOf(ctx, channel, siteKey)
 	if errors.Is(err, desk.ErrNotFound) && siteKey != "" {
@@ -160,7 +162,7 @@ func (s *Service) BotSettings(ctx context.Context, channel, siteKey string) (bot
 		if err != nil {
 			return bot.SiteSettings{}, err
 		}
-		out.Enabled = !open
+		out.Enabled, out.Mode = !open, bot.ModeAlways
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package botadmin
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -19,14 +20,14 @@ const (
 // TryTurn is the engine's answer to one console turn: what the customer
 // would read and the decisions recorded.
 type TryTurn struct {
-	Replies   []string       `json:"replies"`
+	Reply     bot.Reply      `json:"reply"`
 	Decisions []bot.Decision `json:"decisions"`
 }
 
 // Tryer runs one turn of a conversation through the engine's production
-// path; cmd/huiliu adapts the engine to it.
+// path; *bot.Engine implements it.
 type Tryer interface {
-	Try(ctx context.Context, conversationKey, text, lang string) (TryTurn, error)
+	Try(ctx context.Context, conversationKey, text, lang string) (bot.Reply, []bot.Decision, error)
 }
 
 // Try runs one turn of the admin's test conversation key. Keys are kept
@@ -53,17 +54,14 @@ func (s *Service) Try(ctx context.Context, a desk.Agent, key, text, lang string)
 	if s.engine == nil {
 		return TryTurn{}, desk.Errorf(desk.CodeUnavailable, "the bot is not running on this node")
 	}
-	turn, err := s.engine.Try(ctx, "try:"+a.ID+":"+key, text, lang)
+	reply, ds, err := s.engine.Try(ctx, "try:"+a.ID+":"+key, text, lang)
 	if err != nil {
-		return TryTurn{}, err
+		return TryTurn{}, fmt.Errorf("botadmin: try: %w", err)
 	}
-	if turn.Replies == nil {
-		turn.Replies = []string{}
+	if ds == nil {
+		ds = []bot.Decision{}
 	}
-	if turn.Decisions == nil {
-		turn.Decisions = []bot.Decision{}
-	}
-	return turn, nil
+	return TryTurn{Reply: reply, Decisions: ds}, nil
 }
 
 // CanTry says whether this node runs the engine the console talks to.

@@ -112,8 +112,9 @@
       HL.api("POST", "/api/v1/bot/try", { key: key.value, text: words, lang: q(tryRoot, "bot-try-lang").value }).then(function (res) {
         if (!res.ok) { tsay(HL.errorText(res), true); return; }
         tsay("");
-        var replies = res.data.replies || [];
-        var li = line("bot", replies.length ? replies.join("\n\n") : HL.t("botdesk.js.silent"));
+        var reply = res.data.reply || {};
+        var li = line("bot", reply.silent || !reply.text ? HL.t("botdesk.js.silent") : reply.text);
+        if (reply.handed_off) li.appendChild(HL.el("span", { "class": "tag", "data-hl": "bot-try-handed-off" }, HL.t("botdesk.js.handed_off")));
         var ds = HL.el("ul", { "class": "bot-decisions", "aria-label": HL.t("botdesk.js.decisions") });
         (res.data.decisions || []).forEach(function (d) { ds.appendChild(decision(d)); });
         li.appendChild(ds);
