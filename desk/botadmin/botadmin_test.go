@@ -270,7 +270,7 @@ func TestTicketPanelMasksAndHides(t *testing.T) {
 	if err := f.db.InsertBotDecisions(ctx, []bot.Decision{
 		{ID: desk.NewID(), TicketID: id, Channel: "api", Kind: bot.KindGreet, CreatedAt: at},
 		{ID: desk.NewID(), TicketID: id, Channel: "api", Kind: bot.KindHandoff, Text: "我的电话 13812345678",
-			Detail: bot.Detail{Reason: bot.ReasonNegotiation, Flow: "repayment_plan", Fields: map[string]string{"phone": "13812345678", "months": "3"}},
+			Detail:    bot.Detail{Reason: bot.ReasonNegotiation, Flow: "repayment_plan", Fields: map[string]string{"phone": "13812345678", "months": "3"}},
 			CreatedAt: at.Add(time.Minute)},
 	}); err != nil {
 		t.Fatal(err)
