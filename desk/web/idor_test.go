@@ -92,6 +92,7 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 		"GET /api/v1/tickets/:id/verification":        {other: 404, own: 200, hidden: true},
 		"POST /api/v1/tickets/:id/verification/codes": {other: 404, own: 200, hidden: true, body: map[string]any{"kind": "sms"}},
 		"POST /api/v1/tickets/:id/verification/check": {other: 404, own: 400, hidden: true, body: map[string]any{"kind": "sms", "code": "000000"}},
+		"GET /api/v1/tickets/:id/bot":                 {other: 404, own: 200, hidden: true},
 	}
 	// Which object each route's :id names, when it is not the ticket.
 	kindOf := map[string]string{

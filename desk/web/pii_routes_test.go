@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"huiliu/bot"
 	"huiliu/channels"
 	"huiliu/desk"
 	"huiliu/desk/web"
@@ -50,6 +51,11 @@ func piiTicket(t *testing.T, h *harness) (desk.Ticket, desk.Message) {
 		t.Fatal(err)
 	}
 	h.moveToTeam(rc.TicketID, "A")
+	// The bot quoted the customer and collected a field (the bot panel).
+	if err := h.db.InsertBotDecisions(ctx, []bot.Decision{{ID: desk.NewID(), TicketID: rc.TicketID, Channel: "api", Kind: bot.KindHandoff,
+		Text: raw, Detail: bot.Detail{Flow: "complaint", Fields: map[string]string{"what": raw}}, CreatedAt: time.Now()}}); err != nil {
+		t.Fatal(err)
+	}
 	tk, err := h.db.Ticket(ctx, rc.TicketID)
 	if err != nil {
 		t.Fatal(err)
@@ -108,6 +114,7 @@ func TestNoRouteShowsRawPersonalData(t *testing.T) {
 		"/api/v1/routing/agents/:id": h.agentA.ID, "/api/v1/tickets/:id/facts": tk.ID,
 		"/desk/messages/:id/entry": m.ID, "/desk/messages/:id/html": m.ID,
 		"/api/v1/tickets/:id/verification": tk.ID, "/api/v1/tickets/:id/kb-suggestions": tk.ID,
+		"/api/v1/tickets/:id/bot": tk.ID,
 	}
 	// Routes that show no customer data, or stream, or are not pages.
 	skip := map[string]bool{"/static/*": true, "/desk/ws": true, "/api/v1/events": true, "/api/v1/attachments/:id": true,
