@@ -9,6 +9,7 @@ import (
 	"huiliu/channels"
 	"huiliu/channels/api"
 	"huiliu/desk"
+	"huiliu/desk/botadmin"
 	"huiliu/kb"
 	"huiliu/queue"
 	"huiliu/queue/memory"
@@ -38,6 +39,11 @@ type app struct {
 	// email path, which serve points at the email channel.
 	otp       *desk.OTP
 	mailCodes *mailCodes
+	// botAdmin keeps the bot's settings and flows (botdesk.go); the engine
+	// reads them through it. botEngine is the engine the try console
+	// talks to, set where the engine is built (nil: none on this node).
+	botAdmin  *botadmin.Service
+	botEngine botadmin.Tryer
 }
 
 // openApp connects the store and the queue backend and builds the service.
@@ -82,6 +88,7 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		Mailboxes: mailboxDirectory{boxes: cfg.Mailboxes, db: db, log: log},
 		Facts:     facts, FactPolicy: cfg.Verification.Policy, VerifiedFor: cfg.Verification.VerifiedFor})
 	a := &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc, router: router, sla: slaWorker}
+	a.botAdmin = a.newBotAdmin()
 	if a.otp, err = a.newOTP(ctx); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("one-time codes: %w", err)

@@ -111,6 +111,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		KB:            a.kb,
 		PublicURL:     cfg.PublicURL,
 		OTP:           a.otp,
+		Bot:           a.botAdmin,
 	})
 	srv := &http.Server{
 		Handler:           handler,
