@@ -73,7 +73,7 @@ type Options struct {
 }
 
 // DefaultThreshold is the KB score a hit needs to be answered with.
-const DefaultThreshold = 0.1
+const DefaultThreshold = 0.04
 
 // Choice is one numbered option of a reply (clarify, a flow's step).
 type Choice struct {

@@ -106,7 +106,9 @@ func (e *Engine) respond(ctx context.Context, tn *turn) error {
 	if st.Verify != nil {
 		return e.continueVerify(ctx, tn, s)
 	}
-	if st.Flow != nil && !strings.HasPrefix(in.name, flowIntentPrefix) && in.name != intentAccount {
+	if st.Flow != nil {
+		// Inside a flow an answer is an answer, even when it sounds like
+		// another flow's example ("they phone my family").
 		if f, ok := tn.flows.Get(st.Flow.ID); ok {
 			return e.continueFlow(ctx, tn, f, s)
 		}
@@ -134,7 +136,8 @@ func (e *Engine) respond(ctx context.Context, tn *turn) error {
 		e.greet(ctx, tn)
 		return nil
 	}
-	return e.answerFromKB(ctx, tn, tn.msg.Text)
+	// The knowledge base gets the text with slang and typos fixed.
+	return e.answerFromKB(ctx, tn, s)
 }
 
 // greet says the site's greeting.

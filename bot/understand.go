@@ -136,7 +136,7 @@ var (
 		"管理员模式", "开发者模式", "你现在是", "系统消息:", "系统:", "[系统]"}
 	abuseRule = rule{"傻逼", "傻b", "sb客服", "煞笔", "操你", "草你", "你妈", "滚蛋", "去死吧", "智障", "脑残", "狗东西",
 		"fuck", "idiot", "stupid bot", "moron", "shut up", "bitch", "asshole"}
-	legalRule = rule{"起诉", "律师", "法院", "告你们", "诉讼", "报警", "仲裁", "法律途径", "sue you", "lawyer", "court", "legal action", "attorney", "police"}
+	legalRule     = rule{"起诉", "律师", "法院", "告你们", "诉讼", "报警", "仲裁", "法律途径", "sue you", "lawyer", "court", "legal action", "attorney", "police"}
 	regulatorRule = rule{"银保监", "金融监管", "监管局", "监管部门", "12378", "消协", "12315", "人民银行", "投诉到监管", "黑猫投诉",
 		"regulator", "financial regulator", "consumer association"}
 	negotiationRule = rule{"减免", "免息", "免除", "少还", "罚息能不能", "罚息可以", "停止催收", "停催", "协商还款", "个性化分期",
@@ -149,9 +149,12 @@ var (
 		"帮朋友查", "替别人", "someone else", "my friend's", "my husband's", "my wife's", "another customer", "other customer",
 		"his account", "her account", "their account"}
 	offTopicRule = rule{"天气", "笑话", "写首诗", "写诗", "写代码", "股票", "彩票", "菜谱", "电影", "翻译一下", "比特币", "星座", "谁赢了",
-		"weather", "joke", "poem", "write code", "stock tip", "lottery", "recipe", "movie", "bitcoin", "horoscope", "football"}
+		"weather", "joke", "poem", "write code", "stock", "stocks", "lottery", "recipe", "movie", "bitcoin", "horoscope", "football"}
 	greetingRule = rule{"你好", "您好", "在吗", "在不在", "哈喽", "嗨", "早上好", "晚上好", "hi", "hello", "hey", "good morning", "有人吗"}
-	cancelRule   = rule{"取消", "算了", "不用了", "退出", "cancel", "never mind", "nevermind", "stop"}
+	// policyRule marks a question about the rules ("can the due date be
+	// changed?") rather than about the customer's own figures.
+	policyRule = rule{"能改", "修改", "更改", "怎么算", "怎么计算", "可以改", "change", "how is", "calculated"}
+	cancelRule = rule{"取消", "算了", "不用了", "退出", "cancel", "never mind", "nevermind", "stop"}
 )
 
 // account facts the bot answers after verification, by what the customer
@@ -199,9 +202,11 @@ func classify(s string, flows Flows) intent {
 	if id := flowByExample(s, flows); id != "" {
 		return intent{name: flowIntentPrefix + id}
 	}
-	for _, a := range accountRules {
-		if a.r.match(s) {
-			return intent{name: intentAccount, fact: a.fact}
+	if !policyRule.match(s) {
+		for _, a := range accountRules {
+			if a.r.match(s) {
+				return intent{name: intentAccount, fact: a.fact}
+			}
 		}
 	}
 	if employeePattern.MatchString(s) {
