@@ -8,6 +8,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -23,6 +24,7 @@ const TryChannel = "bot-try"
 // implements it.
 type Searcher interface {
 	Suggest(ctx context.Context, text, locale string, aud kb.Audience, n int) ([]kb.Hit, error)
+	Published(ctx context.Context, id, locale string, aud kb.Audience) (kb.Article, error)
 }
 
 // FlowSource gives the flows in force (botdesk keeps admin-edited versions
@@ -54,16 +56,24 @@ type Options struct {
 	// ModeOffHours site leaves open hours to people, and the callback flow
 	// runs outside them.
 	OpenHours func(t time.Time) bool
+	// ClarifyRatio: a second hit scoring at least this share of the best
+	// one makes the bot ask which was meant (default 0.85).
+	ClarifyRatio float64
+	// Location words promised times (default Asia/Shanghai).
+	Location *time.Location
+	// WaitPerTicket estimates the wait per ticket ahead in the queue
+	// (default 3 minutes).
+	WaitPerTicket time.Duration
 	// LLM optionally rephrases KB answers; nil keeps the article's words.
-	LLM  *LLM
-	Log  *slog.Logger
-	Now  func() time.Time
+	LLM *LLM
+	Log *slog.Logger
+	Now func() time.Time
 	// Workers run turns in the background (default 4).
 	Workers int
 }
 
 // DefaultThreshold is the KB score a hit needs to be answered with.
-const DefaultThreshold = 0.6
+const DefaultThreshold = 0.04
 
 // Choice is one numbered option of a reply (clarify, a flow's step).
 type Choice struct {
@@ -90,9 +100,15 @@ type Reply struct {
 // Engine runs the bot. It is a desk.Observer: AfterCommit queues a turn
 // for each customer message on a ticket in status bot; Run works the queue.
 type Engine struct {
-	o     Options
-	queue chan turnJob
+	o Options
+	// queues has one queue per worker; a ticket always goes to the same
+	// one, so its turns run in order.
+	queues []chan turnJob
 }
+
+// queueDepth bounds the turns waiting per worker; beyond it a turn is
+// handed to a person rather than left unanswered.
+const queueDepth = 256
 
 type turnJob struct {
 	ticket desk.Ticket
@@ -104,6 +120,28 @@ func New(o Options) (*Engine, error) {
 	if o.Threshold <= 0 {
 		o.Threshold = DefaultThreshold
 	}
+	if o.ClarifyRatio <= 0 || o.ClarifyRatio > 1 {
+		o.ClarifyRatio = 0.85
+	}
+	if o.Location == nil {
+		loc, err := time.LoadLocation("Asia/Shanghai")
+		if err != nil {
+			loc = time.FixedZone("CST", 8*3600)
+		}
+		o.Location = loc
+	}
+	if o.WaitPerTicket <= 0 {
+		o.WaitPerTicket = 3 * time.Minute
+	}
+	if o.Desk == nil || o.KB == nil || o.Decisions == nil || o.State == nil {
+		return nil, errors.New("bot: Desk, KB, Decisions and State are required")
+	}
+	if o.Default.Name == "" {
+		o.Default.Name = "小汇"
+	}
+	if o.Default.Mode == "" {
+		o.Default.Mode = ModeAlways
+	}
 	if o.Workers <= 0 {
 		o.Workers = 4
 	}
@@ -113,5 +151,9 @@ func New(o Options) (*Engine, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Engine{o: o, queue: make(chan turnJob, 1024)}, nil
+	e := &Engine{o: o}
+	for range o.Workers {
+		e.queues = append(e.queues, make(chan turnJob, queueDepth))
+	}
+	return e, nil
 }

@@ -62,10 +62,10 @@ type StepChoice struct {
 
 // Step asks for one field.
 type Step struct {
-	Field    string   `toml:"field" json:"field"`
-	Ask      Text     `toml:"ask" json:"ask"`
+	Field    string       `toml:"field" json:"field"`
+	Ask      Text         `toml:"ask" json:"ask"`
 	Choices  []StepChoice `toml:"choices" json:"choices,omitempty"`
-	MaxRunes int      `toml:"max_runes" json:"max_runes,omitempty"` // default 500
+	MaxRunes int          `toml:"max_runes" json:"max_runes,omitempty"` // default 500
 }
 
 // Task is what a collecting flow files on the ticket when it is done.
