@@ -28,6 +28,9 @@ func (c botConsole) Try(ctx context.Context, key, text, lang string) (bot.Reply,
 	return c.a.botEngine.Try(ctx, key, text, lang)
 }
 
+// Available says whether this node runs the engine.
+func (c botConsole) Available() bool { return c.a.botEngine != nil }
+
 var (
 	_ bot.Settings   = (*botadmin.Service)(nil)
 	_ bot.FlowSource = (*botadmin.Service)(nil)

@@ -64,5 +64,14 @@ func (s *Service) Try(ctx context.Context, a desk.Agent, key, text, lang string)
 	return TryTurn{Reply: reply, Decisions: ds}, nil
 }
 
+// availability is what a Tryer that may have no engine behind it on this
+// node (cmd/huiliu's) says about it.
+type availability interface{ Available() bool }
+
 // CanTry says whether this node runs the engine the console talks to.
-func (s *Service) CanTry() bool { return s.engine != nil }
+func (s *Service) CanTry() bool {
+	if a, ok := s.engine.(availability); ok {
+		return a.Available()
+	}
+	return s.engine != nil
+}

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestBrowserBotAdmin: an admin opens the bot's flows, saves a document
+// with a syntax error (the page lists the problem with its line and
+// nothing is saved), fixes it and saves version 1, compares the built-in
+// version with it, then talks to the bot in the try console: the bot's
+// reply appears with its decisions, and a second turn with the same
+// conversation key continues the conversation.
+func TestBrowserBotAdmin(t *testing.T) {
+	browser := startBrowser(t)
+	env := browserEnv(t, false)
+	admin := adminToken(t, env, "admin@example.com")
+	d := &browserDesk{t: t, env: env, url: node(t, env), admin: admin,
+		agent: deskAgent{Email: "admin@example.com", password: "long enough pw"}}
+	p := newPerson(t, browser, "admin")
+	d.login(p, "/admin/bot/flows")
+	p.do("open the flows", chromedp.Navigate(d.url+"/admin/bot/flows"))
+	p.waitFor("the editor with the built-in flows", `(document.querySelector('[data-hl="bot-flows-source"]') || {value: ''}).value.includes('[[flow]]')`)
+	p.waitFor("the built-in flows in force", `!document.querySelector('[data-hl="bot-flows-version"][data-version="1"]')`)
+
+	p.eval(`(function () { var s = document.querySelector('[data-hl="bot-flows-source"]'); s.value = s.value + '\n[[flow]\n'; })()`, nil)
+	p.do("save the broken document", chromedp.Click(chromedp.CSS(`[data-hl="bot-flows-save"]`)))
+	p.waitFor("the problem with its line", `(document.querySelector('[data-hl="bot-flows-problem"]') || {textContent: ''}).textContent.includes('line ')`)
+	p.screenshot("bot-flows-refused")
+
+	p.eval(`(function () { var s = document.querySelector('[data-hl="bot-flows-source"]'); s.value = s.value.replace('\n[[flow]\n', '\n# 浏览器测试改过\n'); })()`, nil)
+	p.do("focus the note", chromedp.Focus(chromedp.CSS(`[data-hl="bot-flows-note"]`)))
+	p.typeText("a note", "加一行注释")
+	p.do("save the fixed document", chromedp.Click(chromedp.CSS(`[data-hl="bot-flows-save"]`)))
+	p.waitFor("version 1 in the history", `document.querySelector('[data-hl="bot-flows-version"][data-version="1"]') && document.querySelector('[data-hl="bot-flows-current"]').textContent.includes('1')`)
+	p.do("view the built-in version", chromedp.Navigate(d.url+"/admin/bot/flows?v=0"))
+	p.waitFor("the comparison with the added line", `(document.querySelector('[data-hl="bot-flows-diff"] .diff-add') || {textContent: ''}).textContent.includes('浏览器测试改过')`)
+	p.screenshot("bot-flows-diff")
+
+	p.do("open the console", chromedp.Navigate(d.url+"/admin/bot/try"))
+	p.waitFor("the console", `document.querySelector('[data-hl="bot-try-form"]')`)
+	var unavailable bool
+	p.eval(`!!document.querySelector('[data-hl="bot-try-unavailable"]')`, &unavailable)
+	if unavailable {
+		// The engine runs in serve once it is wired (app.botEngine); until
+		// then the console has nothing to talk to.
+		t.Skip("the bot engine is not running in serve on this build; the console part of the journey needs it")
+	}
+	var key string
+	p.eval(`document.querySelector('[data-hl="bot-try-key"]').value`, &key)
+	if !strings.HasPrefix(key, "t-") {
+		t.Fatalf("conversation key %q", key)
+	}
+	p.do("focus the message", chromedp.Focus(chromedp.CSS(`[data-hl="bot-try-text"]`)))
+	p.typeText("a question", "押金什么时候退")
+	p.do("send it", chromedp.Click(chromedp.CSS(`[data-hl="bot-try-send"]`)))
+	p.waitFor("the bot's reply with its decisions", `document.querySelector('[data-hl="bot-try-bot"] [data-hl="bot-try-decision"]')`)
+	p.do("focus the message", chromedp.Focus(chromedp.CSS(`[data-hl="bot-try-text"]`)))
+	p.typeText("a request for a person", "转人工")
+	p.do("send it", chromedp.Click(chromedp.CSS(`[data-hl="bot-try-send"]`)))
+	p.waitFor("the hand-off decision on the second turn", `document.querySelectorAll('[data-hl="bot-try-bot"]').length === 2 && document.querySelector('[data-hl="bot-try-decision"][data-kind="handoff"]')`)
+	p.screenshot("bot-try")
+	var after string
+	p.eval(`document.querySelector('[data-hl="bot-try-key"]').value`, &after)
+	if after != key {
+		t.Fatalf("the conversation key changed between turns: %q → %q", key, after)
+	}
+}
