@@ -133,6 +133,11 @@ func TestBotAnalyticsAPIAndExport(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, ",api,1,0,1,0,1") {
 		t.Fatalf("rows export: %d %q", resp.StatusCode, body)
 	}
+	// "Create article" opens the editor with the question as the title.
+	resp, body = h.page(c, "/kb/articles/new?locale=zh-TW&title=%E6%8A%BC%E9%87%91%E6%80%8E%E9%BA%BC%E9%80%80")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `value="押金怎麼退"`) {
+		t.Fatalf("new article from a question: %d", resp.StatusCode)
+	}
 	// The admin pages are not a supervisor's.
 	if resp, _ := h.page(c, "/admin/bot/flows"); resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("supervisor opens the flows: %d", resp.StatusCode)
