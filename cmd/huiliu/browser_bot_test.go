@@ -39,6 +39,20 @@ func TestBrowserBotAdmin(t *testing.T) {
 	p.waitFor("the comparison with the added line", `(document.querySelector('[data-hl="bot-flows-diff"] .diff-add') || {textContent: ''}).textContent.includes('浏览器测试改过')`)
 	p.screenshot("bot-flows-diff")
 
+	// Usable on a phone: no bot page's content is wider than its column
+	// on a 390 px screen.
+	for _, path := range []string{"/admin/bot", "/admin/bot/flows?v=0", "/admin/bot/try", "/supervisor/bot"} {
+		p.do("a phone's viewport on "+path, chromedp.EmulateViewport(390, 844), chromedp.Navigate(d.url+path))
+		p.waitFor(path+" at 390 px", `document.querySelector('[data-hl="bot-subnav"]') !== null`)
+		var over int
+		p.eval(`(function () { var m = document.querySelector('main'); return m.scrollWidth - m.clientWidth; })()`, &over)
+		if over > 0 {
+			p.screenshot("narrow" + strings.ReplaceAll(path, "/", "-"))
+			t.Errorf("%s overflows its column by %d px on a 390 px screen", path, over)
+		}
+	}
+	p.do("a desktop viewport", chromedp.EmulateViewport(1280, 900))
+
 	p.do("open the console", chromedp.Navigate(d.url+"/admin/bot/try"))
 	p.waitFor("the console", `document.querySelector('[data-hl="bot-try-form"]')`)
 	var unavailable bool
