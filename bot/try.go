@@ -63,3 +63,11 @@ func (e *Engine) TryAs(ctx context.Context, conversationKey, text, lang, custome
 	}
 	return e.process(ctx, t, m)
 }
+
+// TryAdapter is the console channel's outbound side: the console reads
+// the bot's replies from Try, so the outbox has nothing to deliver.
+type TryAdapter struct{}
+
+func (TryAdapter) Name() string { return TryChannel }
+
+func (TryAdapter) Send(context.Context, channels.Outbound) (string, error) { return "", nil }

@@ -44,6 +44,9 @@ type app struct {
 	// talks to, set where the engine is built (nil: none on this node).
 	botAdmin  *botadmin.Service
 	botEngine botadmin.Tryer
+	// botHook is the bot's after-commit step; serve binds the engine
+	// (cmd/huiliu/bot.go).
+	botHook *botHook
 }
 
 // openApp connects the store and the queue backend and builds the service.
@@ -83,11 +86,13 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		db.Close()
 		return nil, err
 	}
+	hook := &botHook{}
 	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: loginLimiter(q, local, log), Logger: log, Presence: q.Presence(),
-		Observers: []desk.Observer{router, slaWorker, desk.NewVerificationKeeper(cfg.Verification.VerifiedFor)},
+		Observers: []desk.Observer{router, slaWorker, desk.NewVerificationKeeper(cfg.Verification.VerifiedFor), hook},
 		Mailboxes: mailboxDirectory{boxes: cfg.Mailboxes, db: db, log: log},
-		Facts:     facts, FactPolicy: cfg.Verification.Policy, VerifiedFor: cfg.Verification.VerifiedFor})
-	a := &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc, router: router, sla: slaWorker}
+		Facts:     facts, FactPolicy: cfg.Verification.Policy, VerifiedFor: cfg.Verification.VerifiedFor,
+		BotChannels: cfg.Bot.botChannels()})
+	a := &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc, router: router, sla: slaWorker, botHook: hook}
 	a.botAdmin = a.newBotAdmin()
 	if a.otp, err = a.newOTP(ctx); err != nil {
 		a.Close()
