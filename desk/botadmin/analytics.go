@@ -59,7 +59,7 @@ func (c Containment) Rate() float64 {
 func (c Containment) Percent() int { return int(c.Rate()*100 + 0.5) }
 
 // Question is a customer question the bot could not answer: a hand-off
-// for reason unknown or a clarifying question. Text is the customer's
+// for reason unknown or a clarifying question for want of understanding. Text is the customer's
 // words with personal data masked, grouped case- and space-insensitively.
 type Question struct {
 	Text    string    `json:"text"`
@@ -208,10 +208,17 @@ func (s *Service) Analytics(ctx context.Context, a desk.Agent, p Period) (Report
 	return r, nil
 }
 
+// clarifyNotUnderstood is the reason of the engine's low-confidence
+// clarifying question ("could you say it another way?"); its other
+// clarifications (which article, a bad choice in a flow) had an answer
+// in sight.
+const clarifyNotUnderstood = "not_understood"
+
 // unanswered says whether a decision marks a question the knowledge base
 // did not answer.
 func unanswered(d DecisionRow) bool {
-	return (d.Kind == bot.KindHandoff && d.Detail.Reason == bot.ReasonUnknown) || d.Kind == bot.KindClarify
+	return (d.Kind == bot.KindHandoff && d.Detail.Reason == bot.ReasonUnknown) ||
+		(d.Kind == bot.KindClarify && d.Detail.Reason == clarifyNotUnderstood)
 }
 
 func orUnknown(reason string) string {

@@ -14,8 +14,8 @@ import (
 // The figures of a small data set, counted by hand:
 //
 //	T1 webchat closed   03-01 greet, answer              contained
-//	T2 webchat resolved 03-01 clarify, handoff(human)    handed off
-//	T3 telegram open    03-02 answer                     neither (still open)
+//	T2 webchat resolved 03-01 clarify(not understood), handoff(human): handed off
+//	T3 telegram open    03-02 answer, clarify(candidates) neither (still open)
 //	T4 telegram closed  03-02 handoff(unknown), refuse(off_topic)
 //	T5 webchat closed   03-02 handoff(unknown), refuse(abuse)
 //	T6 webchat closed   03-05 answer                     outside the period
@@ -45,9 +45,11 @@ func TestAnalyticsFigures(t *testing.T) {
 	ds := []bot.Decision{
 		dec(1, "webchat", d1, bot.KindGreet, "", ""),
 		dec(1, "webchat", d1.Add(time.Minute), bot.KindAnswer, "", "押金多久退"),
-		dec(2, "webchat", d1.Add(time.Hour), bot.KindClarify, "", "押金怎么退 13812345678"),
+		dec(2, "webchat", d1.Add(time.Hour), bot.KindClarify, "not_understood", "押金怎么退 13812345678"),
 		dec(2, "webchat", d1.Add(2*time.Hour), bot.KindHandoff, bot.ReasonHumanRequest, "转人工"),
 		dec(3, "telegram", d2, bot.KindAnswer, "", "怎么还款"),
+		// Which of two articles: not an unanswered question.
+		dec(3, "telegram", d2.Add(time.Second), bot.KindClarify, "", "还款"),
 		dec(4, "telegram", d2.Add(time.Minute), bot.KindHandoff, bot.ReasonUnknown, "ABC  xyz"),
 		dec(4, "telegram", d2.Add(2*time.Minute), bot.KindRefuse, bot.RefuseOffTopic, "天气"),
 		dec(5, "webchat", d2.Add(3*time.Minute), bot.KindHandoff, bot.ReasonUnknown, "abc xyz"),
@@ -62,19 +64,19 @@ func TestAnalyticsFigures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := botadmin.Containment{Tickets: 5, Contained: 1, HandedOff: 3, Decisions: 9}
+	want := botadmin.Containment{Tickets: 5, Contained: 1, HandedOff: 3, Decisions: 10}
 	if r.Total != want || r.Total.Percent() != 20 {
 		t.Fatalf("total %+v, want %+v", r.Total, want)
 	}
 	wantDays := []botadmin.Containment{
 		{Day: "2026-03-01", Tickets: 2, Contained: 1, HandedOff: 1, Decisions: 4},
-		{Day: "2026-03-02", Tickets: 3, Contained: 0, HandedOff: 2, Decisions: 5},
+		{Day: "2026-03-02", Tickets: 3, Contained: 0, HandedOff: 2, Decisions: 6},
 	}
 	if len(r.Days) != 2 || r.Days[0] != wantDays[0] || r.Days[1] != wantDays[1] {
 		t.Fatalf("days %+v", r.Days)
 	}
 	wantChannels := []botadmin.Containment{
-		{Channel: "telegram", Tickets: 2, Contained: 0, HandedOff: 1, Decisions: 3},
+		{Channel: "telegram", Tickets: 2, Contained: 0, HandedOff: 1, Decisions: 4},
 		{Channel: "webchat", Tickets: 3, Contained: 1, HandedOff: 2, Decisions: 6},
 	}
 	if len(r.Channels) != 2 || r.Channels[0] != wantChannels[0] || r.Channels[1] != wantChannels[1] {
@@ -87,7 +89,7 @@ func TestAnalyticsFigures(t *testing.T) {
 	for _, k := range r.Kinds {
 		kinds[k.Key] = k.N
 	}
-	if len(r.Kinds) != len(bot.Kinds) || kinds["greet"] != 1 || kinds["answer"] != 2 || kinds["clarify"] != 1 || kinds["handoff"] != 3 ||
+	if len(r.Kinds) != len(bot.Kinds) || kinds["greet"] != 1 || kinds["answer"] != 2 || kinds["clarify"] != 2 || kinds["handoff"] != 3 ||
 		kinds["refuse"] != 2 || kinds["disclose"] != 0 {
 		t.Fatalf("kinds %+v", r.Kinds)
 	}
@@ -104,7 +106,7 @@ func TestAnalyticsFigures(t *testing.T) {
 
 	p.Channel = "telegram"
 	r, err = f.bot.Analytics(ctx, f.admin, p)
-	if err != nil || r.Total != (botadmin.Containment{Tickets: 2, HandedOff: 1, Decisions: 3}) || len(r.Unanswered) != 1 {
+	if err != nil || r.Total != (botadmin.Containment{Tickets: 2, HandedOff: 1, Decisions: 4}) || len(r.Unanswered) != 1 {
 		t.Fatalf("telegram only: %+v %v", r.Total, err)
 	}
 	// Days follow the zone asked for: 09:00 UTC on 03-01 is still 03-01
