@@ -202,7 +202,7 @@ func (s *Server) botAnalytics(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := botPeriod(c, time.Now())
+	p, err := botPeriod(c, s.svc.Now())
 	if err != nil {
 		return err
 	}
