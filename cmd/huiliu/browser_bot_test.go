@@ -10,9 +10,10 @@ import (
 // TestBrowserBotAdmin: an admin opens the bot's flows, saves a document
 // with a syntax error (the page lists the problem with its line and
 // nothing is saved), fixes it and saves version 1, compares the built-in
-// version with it, then talks to the bot in the try console: the bot's
-// reply appears with its decisions, and a second turn with the same
-// conversation key continues the conversation.
+// version with it, names the web chat's bot and makes it answer off hours
+// only, then talks to the bot in the try console: the bot's reply appears
+// with its decisions, and a second turn with the same conversation key
+// continues the conversation.
 func TestBrowserBotAdmin(t *testing.T) {
 	browser := startBrowser(t)
 	env := browserEnv(t, false)
@@ -38,6 +39,27 @@ func TestBrowserBotAdmin(t *testing.T) {
 	p.do("view the built-in version", chromedp.Navigate(d.url+"/admin/bot/flows?v=0"))
 	p.waitFor("the comparison with the added line", `(document.querySelector('[data-hl="bot-flows-diff"] .diff-add') || {textContent: ''}).textContent.includes('浏览器测试改过')`)
 	p.screenshot("bot-flows-diff")
+
+	// Settings: the whole webchat channel gets a named bot, off hours only.
+	p.do("open the settings", chromedp.Navigate(d.url+"/admin/bot?channel=webchat&site_key="))
+	p.waitFor("the settings form", `document.querySelector('[data-hl="bot-settings-form"][data-channel="webchat"]')`)
+	p.do("turn the bot on", chromedp.Click(chromedp.CSS(`[data-hl="bot-enabled"]`)))
+	p.do("focus the name", chromedp.Focus(chromedp.CSS(`[data-hl="bot-name"]`)))
+	p.typeText("the name", "小汇")
+	p.eval(`(function () { document.querySelector('[data-hl="bot-mode"]').value = 'off_hours'; document.querySelector('[data-hl="bot-hours"][data-day="mon"]').value = '09:00-18:00'; })()`, nil)
+	p.do("save the settings", chromedp.Click(chromedp.CSS(`[data-hl="bot-settings-save"]`)))
+	p.waitFor("the settings saved", `document.querySelector('[data-hl="admin-status"]').textContent.includes('已保存')`)
+	var saved struct {
+		Settings []struct {
+			Channel, Name, Mode string
+			Enabled             bool
+			Hours               map[string]string
+		}
+	}
+	if st := apiCall(t, d.url, admin, "GET", "/api/v1/bot/settings", "", &saved); st != 200 || len(saved.Settings) != 1 ||
+		saved.Settings[0].Name != "小汇" || !saved.Settings[0].Enabled || saved.Settings[0].Mode != "off_hours" || saved.Settings[0].Hours["mon"] != "09:00-18:00" {
+		t.Fatalf("settings saved from the page: %d %+v", st, saved)
+	}
 
 	// Usable on a phone: no bot page's content is wider than its column
 	// on a 390 px screen.
