@@ -143,7 +143,7 @@ func TestTurnRunsOncePerMessage(t *testing.T) {
 
 func newEngineOn(t *testing.T, r *rig) *bot.Engine {
 	t.Helper()
-	e, err := bot.New(bot.Options{Desk: r.svc, KB: r.kb, Decisions: r.db, State: r.db, Now: r.clock.Now,
+	e, err := bot.New(bot.Options{Desk: r.svc, KB: r.kb, State: r.db, Now: r.clock.Now,
 		Default: bot.SiteSettings{Enabled: true}, Channels: []string{"webchat"}})
 	if err != nil {
 		t.Fatal(err)

@@ -123,7 +123,7 @@ func newRigWith(t testing.TB, mod func(*bot.Options), articles fs.FS) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := bot.Options{Desk: svc, OTP: otp, KB: ks, Decisions: db, State: db, Now: clk.Now,
+	o := bot.Options{Desk: svc, OTP: otp, KB: ks, State: db, Now: clk.Now,
 		Default: bot.SiteSettings{Enabled: true, Name: "小汇"}, Channels: []string{"webchat"}}
 	if mod != nil {
 		mod(&o)
