@@ -111,4 +111,6 @@ type StateStore interface {
 	ClaimBotTurn(ctx context.Context, messageID, ticketID string, at time.Time) (bool, error)
 	BotState(ctx context.Context, ticketID string) (string, error)
 	SaveBotState(ctx context.Context, ticketID, state string, at time.Time) error
+	// SaveBotTurn stores a turn's decisions and the new state in one commit.
+	SaveBotTurn(ctx context.Context, ticketID, state string, ds []Decision, at time.Time) error
 }

@@ -38,12 +38,11 @@ type Options struct {
 	Desk *desk.Service
 	// OTP sends and checks one-time codes; without it account questions
 	// hand off to a person.
-	OTP       *desk.OTP
-	KB        Searcher
-	Decisions DecisionStore
-	State     StateStore
-	Settings  Settings   // nil: Default for every site
-	Flows     FlowSource // nil: DefaultFlows
+	OTP      *desk.OTP
+	KB       Searcher
+	State    StateStore
+	Settings Settings   // nil: Default for every site
+	Flows    FlowSource // nil: DefaultFlows
 	// Default is the [bot] configuration: used where nothing is stored.
 	Default SiteSettings
 	// Channels the bot answers on (the [bot] channels); TryChannel is
@@ -133,8 +132,8 @@ func New(o Options) (*Engine, error) {
 	if o.WaitPerTicket <= 0 {
 		o.WaitPerTicket = 3 * time.Minute
 	}
-	if o.Desk == nil || o.KB == nil || o.Decisions == nil || o.State == nil {
-		return nil, errors.New("bot: Desk, KB, Decisions and State are required")
+	if o.Desk == nil || o.KB == nil || o.State == nil {
+		return nil, errors.New("bot: Desk, KB and State are required")
 	}
 	if o.Default.Name == "" {
 		o.Default.Name = "小汇"

@@ -36,6 +36,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // bot in the background, as a bot, with its decision in the table; after a
 // hand-off the bot says nothing more.
 func TestObserverAnswersWebchatThenStaysSilentAfterHandOff(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -109,6 +110,7 @@ func TestObserverAnswersWebchatThenStaysSilentAfterHandOff(t *testing.T) {
 
 // A message is answered once even when two nodes hear it.
 func TestTurnRunsOncePerMessage(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, nil)
 	other := newEngineOn(t, r)
 	ctx := context.Background()
@@ -141,7 +143,7 @@ func TestTurnRunsOncePerMessage(t *testing.T) {
 
 func newEngineOn(t *testing.T, r *rig) *bot.Engine {
 	t.Helper()
-	e, err := bot.New(bot.Options{Desk: r.svc, KB: r.kb, Decisions: r.db, State: r.db, Now: r.clock.Now,
+	e, err := bot.New(bot.Options{Desk: r.svc, KB: r.kb, State: r.db, Now: r.clock.Now,
 		Default: bot.SiteSettings{Enabled: true}, Channels: []string{"webchat"}})
 	if err != nil {
 		t.Fatal(err)
@@ -157,6 +159,7 @@ func (offSettings) BotSettings(context.Context, string, string) (bot.SiteSetting
 }
 
 func TestSiteWithBotOffGoesStraightToTheDesk(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, func(o *bot.Options) { o.Settings = offSettings{} })
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -180,6 +183,7 @@ func TestSiteWithBotOffGoesStraightToTheDesk(t *testing.T) {
 // Five wrong codes lock the conversation: the right code afterwards does
 // not verify, nothing is disclosed, and a person takes over.
 func TestLockHoldsAgainstTheRightCode(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, nil)
 	ctx := context.Background()
 	r.say(t, "lock", "我是C10023，我还欠多少钱")
@@ -213,6 +217,7 @@ func TestLockHoldsAgainstTheRightCode(t *testing.T) {
 // The optional language model rephrases the article, sees no facts and
 // decides nothing; when it fails the article is quoted.
 func TestLanguageModelOnlyRephrasesArticles(t *testing.T) {
+	t.Parallel()
 	var calls atomic.Int32
 	var fail atomic.Bool
 	var seen atomic.Value
@@ -266,6 +271,7 @@ func TestLanguageModelOnlyRephrasesArticles(t *testing.T) {
 // Clarify choices can be answered by number; queue position is told at
 // hand-off; decisions carry the flow's fields.
 func TestRepaymentPlanFilesTaskWithFollowup(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, nil)
 	ctx := context.Background()
 	r.say(t, "plan", "我想申请延期还款")

@@ -16,7 +16,8 @@ import (
 // guards it: at least 90 % of the expected decisions, and not one fact
 // disclosed before verification.
 func TestEvalSet(t *testing.T) {
-	r := newRig(t, nil)
+	t.Parallel()
+	r := newFullRig(t)
 	ctx := context.Background()
 	qs := readJSONL[bot.EvalQuestion](t, "questions.jsonl")
 	ds := readJSONL[bot.EvalDialogue](t, "dialogues.jsonl")

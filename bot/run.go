@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -144,10 +145,11 @@ func (e *Engine) commit(ctx context.Context, tn *turn) (Reply, []Decision, error
 		d.ID, d.TicketID, d.MessageID, d.Channel = desk.NewID(), tn.t.ID, tn.msg.ID, tn.t.Channel
 		d.Lang, d.Text, d.CreatedAt = tn.lang, text, now
 	}
-	if err := e.o.Decisions.InsertBotDecisions(ctx, tn.decisions); err != nil {
-		return r, nil, err
+	raw, err := json.Marshal(tn.st)
+	if err != nil {
+		return r, nil, fmt.Errorf("bot: state of %s: %w", tn.t.ID, err)
 	}
-	if err := e.saveState(ctx, tn.t.ID, *tn.st); err != nil {
+	if err := e.o.State.SaveBotTurn(ctx, tn.t.ID, string(raw), tn.decisions, now); err != nil {
 		return r, nil, err
 	}
 	return r, tn.decisions, nil

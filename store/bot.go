@@ -23,21 +23,34 @@ func (db *DB) InsertBotDecisions(ctx context.Context, ds []bot.Decision) error {
 	if len(ds) == 0 {
 		return nil
 	}
+	return db.Tx(ctx, func(tx desk.Tx) error { return insertBotDecisions(ctx, tx.(*txn), ds) })
+}
+
+// SaveBotTurn stores a turn's decisions and the conversation's new state
+// in one commit.
+func (db *DB) SaveBotTurn(ctx context.Context, ticketID, state string, ds []bot.Decision, at time.Time) error {
 	return db.Tx(ctx, func(tx desk.Tx) error {
-		for _, d := range ds {
-			detail, err := json.Marshal(d.Detail)
-			if err != nil {
-				return wrap(err, "bot decision %s", d.ID)
-			}
-			if _, err := tx.(*txn).q.ExecContext(ctx, `INSERT INTO bot_decisions
-				(id, ticket_id, message_id, channel, kind, detail, lang, text, created_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-				d.ID, d.TicketID, d.MessageID, d.Channel, string(d.Kind), string(detail), d.Lang, d.Text, ms(d.CreatedAt)); err != nil {
-				return wrap(err, "insert bot decision %s", d.ID)
-			}
+		if err := insertBotDecisions(ctx, tx.(*txn), ds); err != nil {
+			return err
 		}
-		return nil
+		return saveBotState(ctx, tx.(*txn), ticketID, state, at)
 	})
+}
+
+func insertBotDecisions(ctx context.Context, tx *txn, ds []bot.Decision) error {
+	for _, d := range ds {
+		detail, err := json.Marshal(d.Detail)
+		if err != nil {
+			return wrap(err, "bot decision %s", d.ID)
+		}
+		if _, err := tx.q.ExecContext(ctx, `INSERT INTO bot_decisions
+			(id, ticket_id, message_id, channel, kind, detail, lang, text, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			d.ID, d.TicketID, d.MessageID, d.Channel, string(d.Kind), string(detail), d.Lang, d.Text, ms(d.CreatedAt)); err != nil {
+			return wrap(err, "insert bot decision %s", d.ID)
+		}
+	}
+	return nil
 }
 
 // BotDecisions lists decisions, oldest first.
@@ -123,10 +136,12 @@ func (db *DB) BotState(ctx context.Context, ticketID string) (string, error) {
 
 // SaveBotState stores a ticket's conversation state.
 func (db *DB) SaveBotState(ctx context.Context, ticketID, state string, at time.Time) error {
-	return db.Tx(ctx, func(tx desk.Tx) error {
-		_, err := tx.(*txn).q.ExecContext(ctx, `INSERT INTO bot_states (ticket_id, state, updated_at) VALUES ($1, $2, $3)
-			ON CONFLICT (ticket_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
-			ticketID, state, ms(at))
-		return wrap(err, "save bot state %s", ticketID)
-	})
+	return db.Tx(ctx, func(tx desk.Tx) error { return saveBotState(ctx, tx.(*txn), ticketID, state, at) })
+}
+
+func saveBotState(ctx context.Context, tx *txn, ticketID, state string, at time.Time) error {
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO bot_states (ticket_id, state, updated_at) VALUES ($1, $2, $3)
+		ON CONFLICT (ticket_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+		ticketID, state, ms(at))
+	return wrap(err, "save bot state %s", ticketID)
 }

@@ -107,7 +107,7 @@ func (a *app) newBot() (*bot.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	o := bot.Options{Desk: a.svc, OTP: a.otp, KB: a.kb, Decisions: a.db, State: a.db, Log: a.log,
+	o := bot.Options{Desk: a.svc, OTP: a.otp, KB: a.kb, State: a.db, Log: a.log,
 		Default:   bot.SiteSettings{Enabled: c.Enabled, Mode: c.Mode, Name: c.Name, Greeting: c.Greeting},
 		Channels:  c.channels(),
 		Threshold: c.Threshold, OpenHours: hours, WaitPerTicket: c.WaitPerTicket,
