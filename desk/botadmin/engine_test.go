@@ -30,7 +30,7 @@ func TestEngineFollowsSavedFlows(t *testing.T) {
 	ba := botadmin.New(botadmin.Options{Store: db, Desk: svc, Engine: tryerFunc(func(ctx context.Context, key, text, lang string) (bot.Reply, []bot.Decision, error) {
 		return eng.Try(ctx, key, text, lang)
 	})})
-	if eng, err = bot.New(bot.Options{Desk: svc, KB: ks, Decisions: db, State: db, Settings: ba, Flows: ba,
+	if eng, err = bot.New(bot.Options{Desk: svc, KB: ks, State: db, Settings: ba, Flows: ba,
 		Default: bot.SiteSettings{Enabled: true, Name: "小汇"}}); err != nil {
 		t.Fatal(err)
 	}
