@@ -117,3 +117,11 @@ func latinWords(s string) []string {
 		return !(r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)))
 	})
 }
+
+// Fold is the folding the index applies (Traditional → Simplified,
+// full-width → half-width, case), for callers that match text against
+// words of their own, like the bot's intents.
+func Fold(s string) string { return fold(s) }
+
+// HasTraditional says whether s holds a Traditional Chinese character.
+func HasTraditional(s string) bool { return hasTraditional(s) }

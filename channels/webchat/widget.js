@@ -474,7 +474,7 @@
     if (m.from === 'agent') {
       who = m.agent_name || T.agent;
       if (m.employee_no) who += ' \u00B7 ' + T.staff_no + ' ' + m.employee_no;
-    } else if (m.from === 'bot') who = m.agent_name || T.bot;
+    } else if (m.from === 'bot') who = m.agent_name ? m.agent_name + ' \u00B7 ' + T.bot : T.bot;
     else who = T.you;
     var t = fmtTime(m.at);
     return t ? who + ' ' + t : who;

@@ -9,6 +9,7 @@ import (
 	"huiliu/channels"
 	"huiliu/channels/api"
 	"huiliu/desk"
+	"huiliu/desk/botadmin"
 	"huiliu/kb"
 	"huiliu/queue"
 	"huiliu/queue/memory"
@@ -43,6 +44,14 @@ type app struct {
 	mailboxesChanged chan struct{}
 	// csat asks for satisfaction ratings (cmd/huiliu/csat.go).
 	csat *desk.CSAT
+	// botAdmin keeps the bot's settings and flows (botdesk.go); the engine
+	// reads them through it. botEngine is the engine the try console
+	// talks to, set where the engine is built (nil: none on this node).
+	botAdmin  *botadmin.Service
+	botEngine botadmin.Tryer
+	// botHook is the bot's after-commit step; serve binds the engine
+	// (cmd/huiliu/bot.go).
+	botHook *botHook
 }
 
 // openApp connects the store and the queue backend and builds the service.
@@ -92,12 +101,15 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	mailboxesChanged := make(chan struct{}, 1)
+	hook := &botHook{}
 	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: loginLimiter(q, local, log), Logger: log, Presence: q.Presence(),
-		Observers: []desk.Observer{router, slaWorker, desk.NewVerificationKeeper(cfg.Verification.VerifiedFor), desk.NewComplaintWatcher(), csat},
+		Observers: []desk.Observer{router, slaWorker, desk.NewVerificationKeeper(cfg.Verification.VerifiedFor), desk.NewComplaintWatcher(), csat, hook},
 		Purgers:   []desk.PersonalDataPurger{csat},
 		Mailboxes: mailboxDirectory{boxes: cfg.Mailboxes, db: db, log: log, changed: mailboxesChanged},
-		Facts:     facts, FactPolicy: cfg.Verification.Policy, VerifiedFor: cfg.Verification.VerifiedFor})
-	a := &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc, router: router, sla: slaWorker, mailboxesChanged: mailboxesChanged, csat: csat}
+		Facts:     facts, FactPolicy: cfg.Verification.Policy, VerifiedFor: cfg.Verification.VerifiedFor,
+		BotChannels: cfg.Bot.botChannels()})
+	a := &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc, router: router, sla: slaWorker, mailboxesChanged: mailboxesChanged, csat: csat, botHook: hook}
+	a.botAdmin = a.newBotAdmin()
 	if a.otp, err = a.newOTP(ctx); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("one-time codes: %w", err)

@@ -13,6 +13,9 @@ import (
 )
 
 func runBench(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "bot" {
+		return runBenchBot(ctx, args[1:], stdout, stderr)
+	}
 	err := bench.Run(ctx, bench.Options{OpenDesk: openBenchDesk, RaiseOpenFiles: raiseOpenFiles}, args, stdout, stderr)
 	var u bench.UsageError
 	if errors.As(err, &u) {

@@ -83,6 +83,8 @@ type Config struct {
 	telegramEnv TelegramBot
 	// One-time codes and verification (config_verify.go).
 	VerifyConfig
+	// Bot is the [bot] table (cmd/huiliu/bot.go, docs/bot.md).
+	Bot BotConfig `toml:"bot"`
 }
 
 // TelegramBot configures one Telegram bot. Secrets can come from files so

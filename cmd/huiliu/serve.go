@@ -13,6 +13,7 @@ import (
 	"slices"
 	"time"
 
+	"huiliu/bot"
 	"huiliu/channels"
 	"huiliu/channels/telegram"
 	"huiliu/channels/webchat"
@@ -81,6 +82,11 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return err
 	}
 	defer a.kb.Close()
+	engine, err := a.newBot()
+	if err != nil {
+		return err
+	}
+	adapters = append(adapters, bot.TryAdapter{})
 	mounts = append(mounts, a.helpMounts()...)
 	chat := a.newWebchat()
 	adapters = append(adapters, chat.Adapter())
@@ -107,6 +113,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		PublicURL:     cfg.PublicURL,
 		OTP:           a.otp,
 		CSAT:          a.csat,
+		Bot:           a.botAdmin,
 	})
 	srv := &http.Server{
 		Handler:           handler,
@@ -146,7 +153,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	fmt.Fprintf(stdout, "huiliu %s listening on http://%s (%s, %s)\n", version, ln.Addr(), store, queues)
 	fmt.Fprintf(stdout, "next: create an admin with 'huiliu agent add --email you@example.com --name You --role admin', then see http://%s/api/v1/openapi.json\n", ln.Addr())
 
-	return services.Manager{Logger: log, ShutdownTimeout: cfg.ShutdownTimeout}.Run(ctx, append(a.nodeServices(adapters, tg, chat, srv, ln), a.emailServices(em)...)...)
+	return services.Manager{Logger: log, ShutdownTimeout: cfg.ShutdownTimeout}.Run(ctx, append(append(a.nodeServices(adapters, tg, chat, srv, ln), a.emailServices(em)...), a.botServices(engine)...)...)
 }
 
 // nodeServices are the node's long-running parts in start order; they stop

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"huiliu/desk"
+	"huiliu/desk/botadmin"
 	"huiliu/desk/web"
 	"huiliu/kb"
 	"huiliu/queue"
@@ -93,7 +94,7 @@ func newHarnessWith(t testing.TB, db *store.DB, o desk.Options, configure ...fun
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := web.Options{Service: svc, Events: q.Bus(), KB: know, OTP: otp, CSAT: csat, Ready: []web.Check{{Name: "database", Ping: db.Ping}, {Name: "queue", Ping: q.Ping}}}
+	opts := web.Options{Service: svc, Events: q.Bus(), KB: know, OTP: otp, CSAT: csat, Bot: botadmin.New(botadmin.Options{Store: db, Desk: svc}), Ready: []web.Check{{Name: "database", Ping: db.Ping}, {Name: "queue", Ping: q.Ping}}}
 	for _, f := range configure {
 		f(&opts)
 	}

@@ -106,6 +106,7 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 		"POST /api/v1/tickets/:id/complaint-suspicion/dismiss": {other: 404, own: 409, hidden: true},
 		"GET /api/v1/tickets/:id/survey":                       {other: 404, own: 200, hidden: true},
 		"DELETE /api/v1/csat/settings/:id":                     {other: 403, own: 204},
+		"GET /api/v1/tickets/:id/bot":                          {other: 404, own: 200, hidden: true},
 	}
 	qaTable, qaKinds := qaAccessCases(ids)
 	for k, v := range qaTable {

@@ -223,6 +223,14 @@ func (s *Server) kbNewPage(c echo.Context) error {
 			return desk.Errorf(desk.CodeInvalid, "unknown locale %q", v.Article.Locale)
 		}
 	}
+	// The bot's unanswered questions link here with the question as the
+	// title and its language (supervisors write the missing article).
+	if title := strings.TrimSpace(c.QueryParam("title")); title != "" && v.Source == nil {
+		v.Article.Title = title
+		if l := c.QueryParam("locale"); slices.Contains(kb.Locales, l) {
+			v.Article.Locale = l
+		}
+	}
 	if tid, mid := c.QueryParam("ticket"), c.QueryParam("message"); tid != "" || mid != "" {
 		text, err := s.replyForDraft(c, tid, mid)
 		if err != nil {

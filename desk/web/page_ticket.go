@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"huiliu/desk"
+	"huiliu/desk/botadmin"
 	"huiliu/i18n"
 	"huiliu/internal/filetype"
 )
@@ -61,6 +62,8 @@ type ticketView struct {
 	CanReveal bool
 	// MailReply prefills the subject and Cc of an email ticket's reply.
 	MailReply *mailReply
+	// Bot is the bot's part in the ticket (nil: the bot never took it).
+	Bot *botadmin.Panel
 }
 
 func (s *Server) ticketPage(c echo.Context) error {
@@ -130,6 +133,11 @@ func (s *Server) ticketPage(c echo.Context) error {
 	if t.Channel == "email" && !head {
 		v.MailReply = mailReplyOf(msgs)
 		if v.MailReply.Bounce, err = s.svc.TicketBounce(ctx, p.Agent, t.ID); err != nil {
+			return err
+		}
+	}
+	if !head {
+		if v.Bot, err = s.botPanel(ctx, p.Agent, t.ID); err != nil {
 			return err
 		}
 	}

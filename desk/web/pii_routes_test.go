@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"huiliu/bot"
 	"huiliu/channels"
 	"huiliu/desk"
 	"huiliu/desk/web"
@@ -50,6 +51,11 @@ func piiTicket(t *testing.T, h *harness) (desk.Ticket, desk.Message) {
 		t.Fatal(err)
 	}
 	h.moveToTeam(rc.TicketID, "A")
+	// The bot quoted the customer and collected a field (the bot panel).
+	if err := h.db.InsertBotDecisions(ctx, []bot.Decision{{ID: desk.NewID(), TicketID: rc.TicketID, Channel: "api", Kind: bot.KindHandoff,
+		Text: raw, Detail: bot.Detail{Flow: "complaint", Fields: map[string]string{"what": raw}}, CreatedAt: time.Now()}}); err != nil {
+		t.Fatal(err)
+	}
 	tk, err := h.db.Ticket(ctx, rc.TicketID)
 	if err != nil {
 		t.Fatal(err)
@@ -119,6 +125,7 @@ func TestNoRouteShowsRawPersonalData(t *testing.T) {
 		"/api/v1/tickets/:id/verification": tk.ID, "/api/v1/tickets/:id/kb-suggestions": tk.ID,
 		"/api/v1/tickets/:id/complaint": tk.ID, "/tickets/:id/complaint": tk.ID,
 		"/api/v1/tickets/:id/survey": tk.ID,
+		"/api/v1/tickets/:id/bot":    tk.ID,
 	}
 	for k, v := range qaPIIFixture(t, h, tk.ID) {
 		params[k] = v

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"huiliu/desk"
+	"huiliu/desk/botadmin"
 	"huiliu/kb"
 	"huiliu/queue"
 )
@@ -81,6 +82,9 @@ type Options struct {
 	// CSAT runs satisfaction surveys (desk/web/csat.go); nil answers
 	// their routes 503.
 	CSAT *desk.CSAT
+	// Bot is the bot's administration (settings, flows, try console,
+	// analytics, the ticket's bot panel); nil answers its routes 503.
+	Bot *botadmin.Service
 }
 
 // Server holds the handlers.
@@ -211,5 +215,6 @@ func (s *Server) routes() {
 	s.complaintRoutes(v1, authed)
 	s.csatRoutes(v1, authed, admin)
 	s.qaRoutes(v1, authed)
+	s.botRoutes(v1, authed)
 	s.pageRoutes()
 }
