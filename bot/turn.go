@@ -124,8 +124,10 @@ func (e *Engine) respond(ctx context.Context, tn *turn) error {
 	}
 	switch {
 	case strings.HasPrefix(in.name, flowIntentPrefix):
-		f, _ := tn.flows.Get(strings.TrimPrefix(in.name, flowIntentPrefix))
-		return e.startFlow(ctx, tn, f)
+		// An admin may have removed the built-in flow a rule points at.
+		if f, ok := tn.flows.Get(strings.TrimPrefix(in.name, flowIntentPrefix)); ok {
+			return e.startFlow(ctx, tn, f)
+		}
 	case in.name == intentAccount:
 		return e.askFact(ctx, tn, in.fact, "")
 	case in.name == intentOffTopic:
