@@ -53,6 +53,8 @@ type Service struct {
 	purgers []PersonalDataPurger
 	// mailboxes lists the email mailboxes (desk/email_start.go); nil: none.
 	mailboxes MailboxDirectory
+	// callbackWithin is each phone line's callback time (desk/phone.go).
+	callbackWithin map[string]time.Duration
 }
 
 // Options configures a Service.
@@ -86,6 +88,9 @@ type Options struct {
 	// Mailboxes lists the email mailboxes agents send from and admins see
 	// (desk/email_start.go, desk/email_mailboxes.go); nil: no email.
 	Mailboxes MailboxDirectory
+	// CallbackWithin is the business time to call back a missed caller,
+	// per phone line (default DefaultCallbackWithin; desk/phone.go).
+	CallbackWithin map[string]time.Duration
 }
 
 // NewService builds the desk service.
@@ -111,6 +116,8 @@ func NewService(o Options) *Service {
 		verifiedFor: o.VerifiedFor,
 		purgers:     o.Purgers,
 		mailboxes:   o.Mailboxes,
+
+		callbackWithin: o.CallbackWithin,
 	}
 	if s.verifiedFor <= 0 {
 		s.verifiedFor = defaultOTPIdle
