@@ -41,6 +41,12 @@ type Problem struct {
 	Err  string `json:"error"`
 }
 
+// Record is one good row: its line in the file and the call it says.
+type Record struct {
+	Line int
+	Call channels.Call
+}
+
 func (p Problem) String() string { return fmt.Sprintf("line %d: %s", p.Line, p.Err) }
 
 // internalNumber: PBX extensions are short; anything longer is a
@@ -55,7 +61,7 @@ var channelPeer = regexp.MustCompile(`^[A-Za-z0-9]+/([0-9]{2,6})-`)
 // call event (state ended, missed or voicemail); a bad row is reported
 // with its line number and left out whole. An error is returned only for
 // an unknown format, an unreadable header or too many rows.
-func ReadCDR(r io.Reader, format string, line Line) ([]channels.Call, []Problem, error) {
+func ReadCDR(r io.Reader, format string, line Line) ([]Record, []Problem, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = false
@@ -76,7 +82,7 @@ func ReadCDR(r io.Reader, format string, line Line) ([]channels.Call, []Problem,
 	default:
 		return nil, nil, fmt.Errorf("format %q is unknown; use asterisk, freeswitch or generic", format)
 	}
-	var calls []channels.Call
+	var calls []Record
 	var bad []Problem
 	for rows := 0; ; rows++ {
 		rec, err := cr.Read()
@@ -112,7 +118,7 @@ func ReadCDR(r io.Reader, format string, line Line) ([]channels.Call, []Problem,
 			continue
 		}
 		c.Source = "import"
-		calls = append(calls, c)
+		calls = append(calls, Record{Line: n, Call: c})
 	}
 	return calls, bad, nil
 }

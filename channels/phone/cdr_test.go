@@ -16,9 +16,13 @@ func readFixture(t *testing.T, name, format string) ([]channels.Call, []Problem)
 		t.Fatal(err)
 	}
 	defer f.Close()
-	calls, bad, err := ReadCDR(f, format, testLine(t, ""))
+	recs, bad, err := ReadCDR(f, format, testLine(t, ""))
 	if err != nil {
 		t.Fatal(err)
+	}
+	var calls []channels.Call
+	for _, r := range recs {
+		calls = append(calls, r.Call)
 	}
 	return calls, bad
 }

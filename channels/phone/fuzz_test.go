@@ -51,8 +51,8 @@ func FuzzReadCDR(f *testing.F) {
 				t.Fatalf("problem without a line: %+v", p)
 			}
 		}
-		for _, c := range calls {
-			if c.CallID == "" || channels.CallStateRank(c.State) != 3 {
+		for _, r := range calls {
+			if c := r.Call; r.Line <= 0 || c.CallID == "" || channels.CallStateRank(c.State) != 3 {
 				t.Fatalf("accepted %+v", c)
 			}
 		}

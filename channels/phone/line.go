@@ -6,6 +6,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // Line is one configured phone line ([[phone_line]] in the configuration):
@@ -31,6 +32,8 @@ type Line struct {
 	// CallbackWithin is the business time allowed to call back a missed
 	// caller ("2h", the default); counted on the ticket's SLA calendar.
 	CallbackWithin string `toml:"callback_within"`
+	// Callback is CallbackWithin read by Prepare.
+	Callback time.Duration `toml:"-"`
 }
 
 var lineName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,39}$`)
@@ -66,6 +69,14 @@ func (l *Line) Prepare() error {
 			return fmt.Errorf("phone line %q: recording_hosts[%d] %q: give a host name such as rec.example.com", l.Name, i, h)
 		}
 		l.RecordingHosts[i] = h
+	}
+	l.Callback = 2 * time.Hour
+	if l.CallbackWithin != "" {
+		d, err := time.ParseDuration(l.CallbackWithin)
+		if err != nil || d <= 0 || d > 30*24*time.Hour {
+			return fmt.Errorf("phone line %q: callback_within %q: write a duration such as 2h or 90m, at most 720h", l.Name, l.CallbackWithin)
+		}
+		l.Callback = d
 	}
 	if l.ClickToCallURL != "" {
 		u, err := url.Parse(l.ClickToCallURL)

@@ -80,7 +80,8 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: loginLimiter(q, local, log), Logger: log, Presence: q.Presence(),
 		Observers: []desk.Observer{router, slaWorker, desk.NewVerificationKeeper(cfg.Verification.VerifiedFor)},
 		Mailboxes: mailboxDirectory{boxes: cfg.Mailboxes, db: db, log: log},
-		Facts:     facts, FactPolicy: cfg.Verification.Policy, VerifiedFor: cfg.Verification.VerifiedFor})
+		Facts:     facts, FactPolicy: cfg.Verification.Policy, VerifiedFor: cfg.Verification.VerifiedFor,
+		CallbackWithin: cfg.callbackWithin()})
 	a := &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc, router: router, sla: slaWorker}
 	if a.otp, err = a.newOTP(ctx); err != nil {
 		a.Close()

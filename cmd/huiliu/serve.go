@@ -93,6 +93,11 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		mounts = append(mounts, web.Mount{Method: http.MethodGet, Path: p, Handler: chat.Handler()})
 	}
 	mounts = append(mounts, web.Mount{Method: http.MethodPost, Path: "/webchat/agent-check", Handler: chat.Handler()})
+	phoneMounts, err := a.phoneMounts()
+	if err != nil {
+		return err
+	}
+	mounts = append(mounts, phoneMounts...)
 
 	metrics := a.metricsGatherer(tg)
 	handler := web.New(web.Options{
