@@ -32,7 +32,7 @@ func commands() []command {
 		{"email", "email channel: email import --mailbox NAME FILE|DIR… (.eml, mbox)", runEmail},
 		{"facts", "customer records: facts import FILE.json|csv", runFacts},
 		{"phone", "phone channel: phone import --line NAME FILE.csv | phone extension --agent EMAIL EXT", runPhone},
-		{"bench", "measure: bench ingest | telegram | chat | timers | email (huiliu bench -h)", runBench},
+		{"bench", "measure: bench ingest | telegram | chat | timers | email | phone (huiliu bench -h)", runBench},
 		{"retention", "purge personal data of long-closed tickets: retention purge [--dry-run] [--days N]", runRetention},
 		{"version", "print the version", runVersion},
 	}
