@@ -418,3 +418,24 @@ func validateCall(c *channels.Call) error {
 	}
 	return nil
 }
+
+// CallRecording is the call whose recording an agent asks to play: only
+// for agents who may see its ticket, and only when it has one. The
+// recording's address never leaves the desk; the web proxy fetches it.
+func (s *Service) CallRecording(ctx context.Context, a Agent, callID string) (CallRecord, error) {
+	ps, err := s.phoneStore()
+	if err != nil {
+		return CallRecord{}, err
+	}
+	rec, err := ps.CallByID(ctx, callID)
+	if err != nil {
+		return CallRecord{}, notFoundAs(err, "recording not found")
+	}
+	if _, err := s.VisibleTicket(ctx, a, rec.TicketID); err != nil {
+		return CallRecord{}, Errorf(CodeNotFound, "recording not found")
+	}
+	if rec.RecordingURL == "" {
+		return CallRecord{}, Errorf(CodeNotFound, "recording not found")
+	}
+	return rec, nil
+}

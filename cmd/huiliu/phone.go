@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -86,6 +87,24 @@ func (a *app) phoneMounts() ([]web.Mount, error) {
 			Handler: phone.Handler(l, phoneSink{a.svc}, time.Now, a.log)})
 	}
 	return out, nil
+}
+
+// phoneRecordings is the recording proxy's fetcher and link key; none
+// without lines.
+func (a *app) phoneRecordings(ctx context.Context) (web.RecordingFetcher, []byte, error) {
+	lines, err := a.cfg.phoneLines()
+	if err != nil || len(lines) == 0 {
+		return nil, nil, err
+	}
+	fresh := make([]byte, 32)
+	if _, err := rand.Read(fresh); err != nil {
+		return nil, nil, err
+	}
+	key, err := a.db.ServerKey(ctx, "phone_recordings", fresh)
+	if err != nil {
+		return nil, nil, fmt.Errorf("recording link key: %w", err)
+	}
+	return phone.NewRecordings(lines, false), key, nil
 }
 
 // runPhone is `huiliu phone import --line NAME [--format F] FILE.csv` and

@@ -98,6 +98,10 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return err
 	}
 	mounts = append(mounts, phoneMounts...)
+	recordings, recordingKey, err := a.phoneRecordings(ctx)
+	if err != nil {
+		return err
+	}
 
 	metrics := a.metricsGatherer(tg)
 	handler := web.New(web.Options{
@@ -116,6 +120,8 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		KB:            a.kb,
 		PublicURL:     cfg.PublicURL,
 		OTP:           a.otp,
+		Recordings:    recordings,
+		RecordingKey:  recordingKey,
 	})
 	srv := &http.Server{
 		Handler:           handler,

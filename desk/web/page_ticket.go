@@ -33,6 +33,8 @@ type entryView struct {
 	Files                                             []fileView
 	// Mail is the header and folded text of an email message.
 	Mail *mailEntry
+	// Call is a telephone call (page_call.go).
+	Call *callEntry
 }
 
 type identityView struct {
@@ -127,6 +129,7 @@ func (s *Server) ticketPage(c echo.Context) error {
 	for _, m := range msgs {
 		v.Entries = append(v.Entries, entryOf(lang, m, contact, names))
 	}
+	s.signCallEntries(p.Agent.ID, v.Entries)
 	if t.Channel == "email" && !head {
 		v.MailReply = mailReplyOf(msgs)
 	}
@@ -202,6 +205,7 @@ func entryOf(lang string, m desk.Message, contact desk.Contact, names map[string
 		e.Text = systemText(lang, m)
 	}
 	e.Mail = mailEntryOf(m)
+	e.Call = callEntryOf(lang, m)
 	for _, f := range m.Attachments {
 		e.Files = append(e.Files, fileView{
 			URL: "/api/v1/attachments/" + f.ID, Name: f.Name, Size: humanSize(f.Size), Image: filetype.Picture(f.MIME),

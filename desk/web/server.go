@@ -78,6 +78,10 @@ type Options struct {
 	// OTP sends and checks one-time codes for the verification panel;
 	// nil answers its routes 503.
 	OTP *desk.OTP
+	// Recordings relays call recordings to agents through signed links
+	// made with RecordingKey (page_call.go); nil: recordings do not play.
+	Recordings   RecordingFetcher
+	RecordingKey []byte
 }
 
 // Server holds the handlers.
