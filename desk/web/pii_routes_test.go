@@ -108,6 +108,7 @@ func TestNoRouteShowsRawPersonalData(t *testing.T) {
 		"/api/v1/routing/agents/:id": h.agentA.ID, "/api/v1/tickets/:id/facts": tk.ID,
 		"/desk/messages/:id/entry": m.ID, "/desk/messages/:id/html": m.ID,
 		"/api/v1/tickets/:id/verification": tk.ID, "/api/v1/tickets/:id/kb-suggestions": tk.ID,
+		"/desk/recordings/:id": "no-such-call",
 	}
 	// Routes that show no customer data, or stream, or are not pages.
 	skip := map[string]bool{"/static/*": true, "/desk/ws": true, "/api/v1/events": true, "/api/v1/attachments/:id": true,

@@ -1,0 +1,81 @@
+package web_test
+
+import (
+	"context"
+	"html"
+	"io"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"huiliu/channels"
+	"huiliu/desk"
+	"huiliu/desk/web"
+	"huiliu/store/storetest"
+)
+
+// fakeRecordings stands in for the call platform behind the proxy.
+type fakeRecordings struct{ urls []string }
+
+func (f *fakeRecordings) Fetch(_ context.Context, line, url string) (io.ReadCloser, string, error) {
+	f.urls = append(f.urls, line+" "+url)
+	return io.NopCloser(strings.NewReader("ID3-audio")), "audio/mpeg", nil
+}
+
+var audioSrc = regexp.MustCompile(`<audio[^>]* src="([^"]+)"`)
+
+// TestCallEntryAndRecordingProxy: the ticket page shows the call with its
+// facts and an <audio> whose signed link plays for that agent only, while
+// they may see the ticket; the platform's address never reaches the page.
+func TestCallEntryAndRecordingProxy(t *testing.T) {
+	rec := &fakeRecordings{}
+	h := newHarnessWith(t, storetest.New(t), desk.Options{}, func(o *web.Options) {
+		o.Recordings, o.RecordingKey = rec, []byte(strings.Repeat("r", 32))
+	})
+	ctx := context.Background()
+	at := time.Now().Add(-10 * time.Minute).UTC()
+	var rc channels.CallReceipt
+	for _, c := range []channels.Call{
+		{Line: "hotline", CallID: "r-1", Direction: "in", Customer: "+8613800138000", State: channels.CallAnswered, At: at, Source: "webhook"},
+		{Line: "hotline", CallID: "r-1", Direction: "in", Customer: "+8613800138000", State: channels.CallEnded, At: at.Add(95 * time.Second),
+			Disposition: "还款日咨询", RecordingURL: "https://rec.example.com/secret-path/r-1.mp3", Source: "webhook"},
+	} {
+		var err error
+		if rc, err = h.svc.RecordCall(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	browser := h.signIn("li@example.com")
+	_, body := h.page(browser, "/tickets/"+rc.TicketID)
+	wantContains(t, body, `data-hl="call"`, "还款日咨询", "1 分 35 秒", "来电")
+	wantLacks(t, body, "rec.example.com", "secret-path")
+	m := audioSrc.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no <audio> on the page:\n%s", body)
+	}
+	link := html.UnescapeString(m[1])
+	if !strings.HasPrefix(link, "/desk/recordings/") {
+		t.Fatalf("audio link %q", link)
+	}
+	resp, audio := h.page(browser, link)
+	if resp.StatusCode != 200 || audio != "ID3-audio" || resp.Header.Get("Content-Type") != "audio/mpeg" {
+		t.Fatalf("recording: %d %q %q", resp.StatusCode, resp.Header.Get("Content-Type"), audio)
+	}
+	if len(rec.urls) != 1 || rec.urls[0] != "hotline https://rec.example.com/secret-path/r-1.mp3" {
+		t.Fatalf("fetched %v", rec.urls)
+	}
+	if resp, _ := h.page(browser, strings.Replace(link, "sig=", "sig=0", 1)); resp.StatusCode != 404 {
+		t.Errorf("tampered link: %d", resp.StatusCode)
+	}
+	// Another agent holding the link gets nothing: it is signed for li.
+	h.createAgent("wang@example.com", "王五", desk.RoleAgent, "B")
+	if resp, _ := h.page(h.signIn("wang@example.com"), link); resp.StatusCode != 404 {
+		t.Errorf("someone else's link: %d", resp.StatusCode)
+	}
+	// li loses sight of the ticket: the link stops playing.
+	h.moveToTeam(rc.TicketID, "B")
+	if resp, _ := h.page(browser, link); resp.StatusCode != 404 || len(rec.urls) != 1 {
+		t.Errorf("link after the ticket moved away: %d, fetched %d", resp.StatusCode, len(rec.urls))
+	}
+}
