@@ -208,3 +208,69 @@ func TestRecordCallRefusesBadEvents(t *testing.T) {
 		}
 	}
 }
+
+// TestLogCallAndWrapUp: an agent logs a call by hand (an internal entry of
+// kind call that keeps the open callback when it reached the customer)
+// and wraps up a platform call; agents of other teams see neither.
+func TestLogCallAndWrapUp(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.New(t)
+	clock := newSLAClock(cstAt("2026-11-05 10:00"))
+	svc := desk.NewService(desk.Options{Store: db, Now: clock.Now})
+	li := mkAgent(t, svc, "li@example.com", "李客服", desk.RoleAgent, "A")
+	other := mkAgent(t, svc, "wang@example.com", "王五", desk.RoleAgent, "B")
+	missed := callEvent("m-9", channels.CallMissed, clock.Now())
+	rc, err := svc.RecordCall(ctx, missed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	teams, err := svc.Teams(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tm := range teams {
+		if tm.Name == "A" {
+			if _, err := svc.ChangeTicket(ctx, li, rc.TicketID, desk.TicketChange{TeamID: ptr(tm.ID)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+
+	if _, err := svc.LogCall(ctx, other, rc.TicketID, desk.LoggedCall{Number: "13800138000", Direction: "out", Reached: true}); desk.CodeOf(err) != desk.CodeNotFound {
+		t.Fatalf("a stranger logged a call: %v", err)
+	}
+	if _, err := svc.LogCall(ctx, li, rc.TicketID, desk.LoggedCall{Number: "call me", Direction: "out"}); desk.CodeOf(err) != desk.CodeInvalid {
+		t.Fatalf("bad number: %v", err)
+	}
+	logged, err := svc.LogCall(ctx, li, rc.TicketID, desk.LoggedCall{Number: "138 0013 8000", Direction: "out", Reached: true,
+		Talk: 2 * time.Minute, Notes: "约定下周一还款", Disposition: "promise-to-pay"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if logged.Line != desk.LineManual || logged.State != channels.CallEnded || logged.TalkTime() != 2*time.Minute {
+		t.Fatalf("logged %+v", logged)
+	}
+	fs, _ := db.Followups(ctx, rc.TicketID)
+	if len(fs) != 1 || fs[0].DoneAt.IsZero() {
+		t.Fatalf("the callback stayed open after a reached call: %+v", fs)
+	}
+	m, err := db.Message(ctx, logged.MessageID)
+	if err != nil || m.Direction != desk.DirNote || m.Kind != desk.MessageKindCall || m.Event.Args["notes"] != "约定下周一还款" || m.Event.Args["call"] != logged.ID {
+		t.Fatalf("logged entry %+v %v", m, err)
+	}
+
+	rec, err := db.CallByCallID(ctx, "hotline", "m-9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.WrapUpCall(ctx, other, rec.ID, "x", "y"); desk.CodeOf(err) != desk.CodeNotFound {
+		t.Fatalf("a stranger wrapped up: %v", err)
+	}
+	if _, err := svc.WrapUpCall(ctx, li, rec.ID, "客户未接，已短信提醒", "no-answer"); err != nil {
+		t.Fatal(err)
+	}
+	m, _ = db.Message(ctx, rec.MessageID)
+	if m.Event.Args["notes"] != "客户未接，已短信提醒" || m.Event.Args["disposition"] != "no-answer" {
+		t.Fatalf("entry after wrap-up %+v", m.Event)
+	}
+}

@@ -48,6 +48,8 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 	due := time.Now().Add(time.Hour).Format(time.RFC3339)
 
 	table := map[string]idorCase{
+		"POST /api/v1/tickets/:id/calls":                   {other: 404, own: 201, hidden: true, body: map[string]any{"number": "13800138000", "direction": "out"}},
+		"POST /api/v1/calls/:id/wrap-up":                   {other: 404, own: 200, hidden: true, body: map[string]any{"notes": "n"}},
 		"GET /api/v1/tickets/:id":                          {other: 404, own: 200, hidden: true},
 		"PATCH /api/v1/tickets/:id":                        {other: 404, own: 200, hidden: true, body: map[string]any{"priority": "high"}},
 		"POST /api/v1/tickets/:id/outcome-confirmation":    {other: 404, own: 409, hidden: true, body: map[string]any{"note": "told"}},
@@ -102,6 +104,7 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 		"/api/v1/kb/articles/:id/reply-text": ":kb-published",
 		"/api/v1/kb/articles/:id":            ":kb-draft", "/api/v1/kb/articles/:id/submit": ":kb-submit",
 		"/api/v1/kb/articles/:id/review": ":kb-review", "/api/v1/kb/categories/:id": ":kb-category",
+		"/api/v1/calls/:id/wrap-up": ":call",
 	}
 
 	srv := web.New(web.Options{Service: h.svc})
@@ -222,6 +225,7 @@ func idorFixture(t *testing.T, h *harness) map[string]string {
 	create(":site", "/api/v1/sites", map[string]any{"name": "shop", "origins": []string{"https://shop.example.com"}})
 	create(":calendar", "/api/v1/sla/calendars", map[string]any{"name": "24x7", "timezone": "UTC", "always_open": true})
 	create(":policy", "/api/v1/sla/policies", map[string]any{"name": "p", "calendar_id": ids[":calendar"], "first_response": "1h"})
+	create(":call", "/api/v1/tickets/"+tk.ID+"/calls", map[string]any{"number": "13800138000", "direction": "in"})
 	kbFixture(t, h, ids)
 	for k, v := range ids {
 		if v == "" {

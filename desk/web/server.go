@@ -205,5 +205,6 @@ func (s *Server) routes() {
 	s.factsRoutes(e, v1, authed, admin)
 	s.emailAPIRoutes(v1, authed, admin)
 	s.kbRoutes(v1, authed)
+	s.phoneRoutes(v1, authed)
 	s.pageRoutes()
 }
