@@ -24,6 +24,9 @@ const (
 	// EventSLABreached: a ticket's SLA target was missed (data:
 	// SLAEventData).
 	EventSLABreached = "sla.breached"
+	// EventCallRinging: a call rings for an agent's extension (data:
+	// CallRingingData); their desk pops the caller's context.
+	EventCallRinging = "call.ringing"
 )
 
 // eventTypes are all the types published on StreamDesk; live views switch
@@ -36,6 +39,7 @@ var eventTypes = map[string]bool{
 	EventTicketUpdated:  true,
 	EventSLAWarning:     true,
 	EventSLABreached:    true,
+	EventCallRinging:    true,
 }
 
 // StreamDesk is the stream every agent desk follows, filtering by what its

@@ -169,6 +169,9 @@ func (s *Service) RecordCall(ctx context.Context, c channels.Call) (channels.Cal
 	}
 	if !dup {
 		s.afterCall(ctx, merged, changed)
+		if c.State == channels.CallRinging && merged.State == channels.CallRinging && merged.AgentID != "" {
+			s.screenPop(ctx, merged)
+		}
 	}
 	return callReceipt(merged, dup), nil
 }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"html"
 	"io"
 	"regexp"
@@ -77,5 +78,46 @@ func TestCallEntryAndRecordingProxy(t *testing.T) {
 	h.moveToTeam(rc.TicketID, "B")
 	if resp, _ := h.page(browser, link); resp.StatusCode != 404 || len(rec.urls) != 1 {
 		t.Errorf("link after the ticket moved away: %d, fetched %d", resp.StatusCode, len(rec.urls))
+	}
+}
+
+// TestScreenPopOverTheDeskSocket: a call ringing on an agent's extension
+// reaches their desk socket as call.ringing, addressed to them, with the
+// caller's number masked, verification state and open tickets.
+func TestScreenPopOverTheDeskSocket(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	if err := h.svc.SetAgentExtension(ctx, desk.Actor{}, h.agentA.ID, "801"); err != nil {
+		t.Fatal(err)
+	}
+	conn := h.mustDialWS(h.sessionCookie("li@example.com"), "?after="+h.pos(0))
+	rc, err := h.svc.RecordCall(ctx, channels.Call{Line: "hotline", CallID: "pop-1", Direction: "in", Customer: "+8613800138000",
+		Agent: "801", State: channels.CallRinging, Source: "webhook"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pop *desk.Event
+	var seen []string
+	for pop == nil && len(seen) < 6 {
+		f := readFrames(t, conn, 1)[0]
+		if f.Event == nil {
+			continue
+		}
+		seen = append(seen, f.Event.Type)
+		if f.Event.Type == desk.EventCallRinging {
+			pop = f.Event
+		}
+	}
+	if pop == nil {
+		t.Fatalf("no call.ringing among %v", seen)
+	}
+	raw, _ := json.Marshal(pop.Data)
+	var d desk.CallRingingData
+	if err := json.Unmarshal(raw, &d); err != nil {
+		t.Fatal(err)
+	}
+	if pop.TicketID != rc.TicketID || len(d.Recipients) != 1 || d.Recipients[0] != h.agentA.ID || d.Verified ||
+		d.Number == "" || strings.Contains(d.Number, "13800138000") || len(d.OpenTickets) != 1 || d.OpenTickets[0].ID != rc.TicketID {
+		t.Fatalf("pop %s", raw)
 	}
 }
