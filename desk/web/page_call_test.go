@@ -49,7 +49,7 @@ func TestCallEntryAndRecordingProxy(t *testing.T) {
 	}
 	browser := h.signIn("li@example.com")
 	_, body := h.page(browser, "/tickets/"+rc.TicketID)
-	wantContains(t, body, `data-hl="call"`, "还款日咨询", "1 分 35 秒", "来电")
+	wantContains(t, body, `data-hl="call"`, "还款日咨询", "1 分 35 秒", "来电", `data-hl="call-log-form"`, "phone_ticket.js", "记录一通电话")
 	wantLacks(t, body, "rec.example.com", "secret-path")
 	m := audioSrc.FindStringSubmatch(body)
 	if m == nil {

@@ -145,7 +145,7 @@ func (s *Server) ticketPage(c echo.Context) error {
 	}
 	title := fmt.Sprintf("#%d %s", t.Number, t.Subject)
 	d := pageData{
-		Lang: lang, Title: strings.TrimSpace(title), Page: "ticket", Scripts: []string{"ticket.js", "facts.js", "pii.js", "emaildesk.js", "kb_ticket.js", "ticket_verify.js"}, Data: v,
+		Lang: lang, Title: strings.TrimSpace(title), Page: "ticket", Scripts: []string{"ticket.js", "facts.js", "pii.js", "emaildesk.js", "kb_ticket.js", "ticket_verify.js", "phone_ticket.js"}, Data: v,
 		PageJSON: map[string]any{
 			"ticket_id": t.ID, "last_id": lastID, "contact_name": contact.Name,
 			"agents": agents, "teams": teamNames,
