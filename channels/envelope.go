@@ -50,6 +50,9 @@ type Inbound struct {
 	// Email is the mail's header as the email channel read it; nil on
 	// other channels. The desk stores it with the message.
 	Email *Email
+	// Call is the telephone call this message stands for on the timeline
+	// (the phone channel); nil on other channels.
+	Call *Call
 }
 
 // Email is what a mail says beyond its text: stored with the message

@@ -32,9 +32,14 @@ func (e *escalation) take(ctx context.Context, st slaStep) error {
 		return err
 	}
 	if st.f != nil {
-		e.notes = append(e.notes, SystemEvent{Action: "sla_followup_due", Args: map[string]string{
+		action, who := "sla_followup_due", []string{"owner", "assignee"}
+		if st.f.Kind == FollowupCallback {
+			// A broken callback promise is the team's, not one agent's.
+			action, who = "sla_callback_due", []string{"owner", "assignee", "supervisors"}
+		}
+		e.notes = append(e.notes, SystemEvent{Action: action, Args: map[string]string{
 			"note": st.f.Note, "due": st.f.DueAt.UTC().Format(time.RFC3339)}})
-		rcpt := e.recipients(ctx, []string{"owner", "assignee"})
+		rcpt := e.recipients(ctx, who)
 		if st.f.CreatedBy != "" && !slices.Contains(rcpt, st.f.CreatedBy) {
 			rcpt = append(rcpt, st.f.CreatedBy)
 		}
@@ -192,6 +197,8 @@ func slaEventText(n SystemEvent) string {
 		return s
 	case "sla_followup_due":
 		return fmt.Sprintf("promised follow-up due at %s is overdue: %s", a["due"], a["note"])
+	case "sla_callback_due":
+		return fmt.Sprintf("callback due at %s is overdue: %s", a["due"], a["note"])
 	case "followup_set":
 		return fmt.Sprintf("%s promised a follow-up by %s: %s", a["by"], a["due"], a["note"])
 	}

@@ -27,6 +27,9 @@ const (
 	// EventCSATLowScore: a customer gave a low satisfaction score (data:
 	// CSATEventData; Recipients are the team's supervisors).
 	EventCSATLowScore = "csat.low_score"
+	// EventCallRinging: a call rings for an agent's extension (data:
+	// CallRingingData); their desk pops the caller's context.
+	EventCallRinging = "call.ringing"
 )
 
 // eventTypes are all the types published on StreamDesk; live views switch
@@ -40,6 +43,7 @@ var eventTypes = map[string]bool{
 	EventSLAWarning:     true,
 	EventSLABreached:    true,
 	EventCSATLowScore:   true,
+	EventCallRinging:    true,
 }
 
 // StreamDesk is the stream every agent desk follows, filtering by what its

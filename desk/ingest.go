@@ -220,8 +220,17 @@ func inboundMessage(in channels.Inbound, t Ticket, ident Identity, now time.Time
 		Text:       in.Text,
 		HTML:       in.HTML,
 		Email:      in.Email,
+		Kind:       inboundKind(in),
 		CreatedAt:  now,
 	}
+}
+
+// inboundKind marks a phone call's entry; RecordCall writes its event.
+func inboundKind(in channels.Inbound) string {
+	if in.Call != nil {
+		return MessageKindCall
+	}
+	return ""
 }
 
 // resolveIdentity finds the identity of the sender or creates a new contact

@@ -56,6 +56,8 @@ type Service struct {
 	// csat, when a CSAT step is among the observers, asks for ratings
 	// (desk/csat_request.go).
 	csat *CSAT
+	// callbackWithin is each phone line's callback time (desk/phone.go).
+	callbackWithin map[string]time.Duration
 }
 
 // Options configures a Service.
@@ -89,6 +91,9 @@ type Options struct {
 	// Mailboxes lists the email mailboxes agents send from and admins see
 	// (desk/email_start.go, desk/email_mailboxes.go); nil: no email.
 	Mailboxes MailboxDirectory
+	// CallbackWithin is the business time to call back a missed caller,
+	// per phone line (default DefaultCallbackWithin; desk/phone.go).
+	CallbackWithin map[string]time.Duration
 }
 
 // NewService builds the desk service.
@@ -114,6 +119,8 @@ func NewService(o Options) *Service {
 		verifiedFor: o.VerifiedFor,
 		purgers:     o.Purgers,
 		mailboxes:   o.Mailboxes,
+
+		callbackWithin: o.CallbackWithin,
 	}
 	if s.verifiedFor <= 0 {
 		s.verifiedFor = defaultOTPIdle

@@ -44,6 +44,9 @@ type Followup struct {
 	CreatedAt time.Time `json:"created_at"`
 	DoneAt    time.Time `json:"done_at,omitempty,omitzero"`
 	DoneBy    string    `json:"done_by,omitempty"`
+	// Kind is FollowupCallback for a missed call's callback (its SLA
+	// target is "callback"); empty for an agent's promise.
+	Kind string `json:"kind,omitempty"`
 }
 
 // replaySLA computes the clocks of policy p on ticket t from its timeline
@@ -232,7 +235,11 @@ func pendingSteps(p SLAPolicy, cal *sla.Calendar, ticketID string, clocks []SLAC
 	}
 	for i := range fs {
 		f := &fs[i]
-		k := EscalationKey{TicketID: ticketID, Target: TargetFollowup + ":" + f.ID}
+		target := TargetFollowup
+		if f.Kind == FollowupCallback {
+			target = TargetCallback
+		}
+		k := EscalationKey{TicketID: ticketID, Target: target + ":" + f.ID}
 		if f.DoneAt.IsZero() && !taken[k] {
 			out = append(out, slaStep{key: k, at: f.DueAt, f: f})
 		}

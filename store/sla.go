@@ -231,7 +231,7 @@ func (r reader) CountSLATimers(ctx context.Context) (int64, error) {
 	return n, wrap(err, "count sla timers")
 }
 
-const followupCols = `id, ticket_id, due_at, note, created_by, created_at, done_at, done_by`
+const followupCols = `id, ticket_id, due_at, note, created_by, created_at, done_at, done_by, kind`
 
 func (r reader) Followups(ctx context.Context, ticketID string) ([]desk.Followup, error) {
 	rows, err := r.q.QueryContext(ctx, `SELECT `+followupCols+` FROM ticket_followups WHERE ticket_id = $1
@@ -244,7 +244,7 @@ func (r reader) Followups(ctx context.Context, ticketID string) ([]desk.Followup
 	for rows.Next() {
 		var f desk.Followup
 		var due, created, done int64
-		if err := rows.Scan(&f.ID, &f.TicketID, &due, &f.Note, &f.CreatedBy, &created, &done, &f.DoneBy); err != nil {
+		if err := rows.Scan(&f.ID, &f.TicketID, &due, &f.Note, &f.CreatedBy, &created, &done, &f.DoneBy, &f.Kind); err != nil {
 			return nil, wrap(err, "follow-ups of ticket %s", ticketID)
 		}
 		f.DueAt, f.CreatedAt, f.DoneAt = fromMs(due), fromMs(created), fromMs(done)
@@ -254,8 +254,8 @@ func (r reader) Followups(ctx context.Context, ticketID string) ([]desk.Followup
 }
 
 func (t *txn) InsertFollowup(ctx context.Context, f desk.Followup) error {
-	_, err := t.q.ExecContext(ctx, `INSERT INTO ticket_followups (`+followupCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		f.ID, f.TicketID, ms(f.DueAt), f.Note, f.CreatedBy, ms(f.CreatedAt), ms(f.DoneAt), f.DoneBy)
+	_, err := t.q.ExecContext(ctx, `INSERT INTO ticket_followups (`+followupCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		f.ID, f.TicketID, ms(f.DueAt), f.Note, f.CreatedBy, ms(f.CreatedAt), ms(f.DoneAt), f.DoneBy, f.Kind)
 	return wrap(err, "insert follow-up %s", f.ID)
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"huiliu/channels/email"
+	"huiliu/channels/phone"
 	"huiliu/channels/webchat"
 	"huiliu/internal/piilog"
 )
@@ -73,6 +74,9 @@ type Config struct {
 	// Mailboxes are the email channel's [[mailbox]] tables
 	// (cmd/huiliu/config_email.go, docs/email.md).
 	Mailboxes []email.Mailbox `toml:"mailbox"`
+	// PhoneLines are the phone channel's [[phone_line]] tables
+	// (cmd/huiliu/phone.go, docs/phone.md).
+	PhoneLines []phone.Line `toml:"phone_line"`
 	// Customer facts and the [verification] table (config_facts.go).
 	FactsConfig
 	Verification VerificationConfig `toml:"verification"`
@@ -391,6 +395,9 @@ func (c Config) validate() error {
 		}
 	}
 	errs = append(errs, c.validateMailboxes()...)
+	if _, err := c.phoneLines(); err != nil {
+		errs = append(errs, err)
+	}
 	if err := c.VerifyConfig.validate(); err != nil {
 		errs = append(errs, err)
 	}
@@ -415,6 +422,7 @@ func (c Config) print(w io.Writer) error {
 	}
 	c.Telegram = bots
 	c.Mailboxes = maskedMailboxes(c.Mailboxes)
+	c.PhoneLines = maskedPhoneLines(c.PhoneLines)
 	enc := toml.NewEncoder(w)
 	enc.Indent = ""
 	if err := enc.Encode(c); err != nil {

@@ -32,7 +32,8 @@ func commands() []command {
 		{"email", "email channel: email import --mailbox NAME FILE|DIR… (.eml, mbox)", runEmail},
 		{"facts", "customer records: facts import FILE.json|csv", runFacts},
 		{"bot", "the bot: bot eval --questions FILE.jsonl [--dialogues FILE.jsonl]", runBot},
-		{"bench", "measure: bench ingest | telegram | chat | timers | email (huiliu bench -h)", runBench},
+		{"phone", "phone channel: phone import --line NAME FILE.csv | phone extension --agent EMAIL EXT", runPhone},
+		{"bench", "measure: bench ingest | telegram | chat | timers | kb | email | bot | phone (huiliu bench -h)", runBench},
 		{"retention", "purge personal data of long-closed tickets: retention purge [--dry-run] [--days N]", runRetention},
 		{"version", "print the version", runVersion},
 	}

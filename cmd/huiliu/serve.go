@@ -94,6 +94,15 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		mounts = append(mounts, web.Mount{Method: http.MethodGet, Path: p, Handler: chat.Handler()})
 	}
 	mounts = append(mounts, web.Mount{Method: http.MethodPost, Path: "/webchat/agent-check", Handler: chat.Handler()})
+	phoneMounts, err := a.phoneMounts()
+	if err != nil {
+		return err
+	}
+	mounts = append(mounts, phoneMounts...)
+	recordings, recordingKey, err := a.phoneRecordings(ctx)
+	if err != nil {
+		return err
+	}
 
 	metrics := a.metricsGatherer(tg)
 	handler := web.New(web.Options{
@@ -114,6 +123,8 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		OTP:           a.otp,
 		CSAT:          a.csat,
 		Bot:           a.botAdmin,
+		Recordings:    recordings,
+		RecordingKey:  recordingKey,
 	})
 	srv := &http.Server{
 		Handler:           handler,

@@ -48,6 +48,8 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 	due := time.Now().Add(time.Hour).Format(time.RFC3339)
 
 	table := map[string]idorCase{
+		"POST /api/v1/tickets/:id/calls":                   {other: 404, own: 201, hidden: true, body: map[string]any{"number": "13800138000", "direction": "out"}},
+		"POST /api/v1/calls/:id/wrap-up":                   {other: 404, own: 200, hidden: true, body: map[string]any{"notes": "n"}},
 		"GET /api/v1/tickets/:id":                          {other: 404, own: 200, hidden: true},
 		"PATCH /api/v1/tickets/:id":                        {other: 404, own: 200, hidden: true, body: map[string]any{"priority": "high"}},
 		"POST /api/v1/tickets/:id/outcome-confirmation":    {other: 404, own: 409, hidden: true, body: map[string]any{"note": "told"}},
@@ -124,6 +126,7 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 		"/api/v1/tickets/:id/complaint": ":complaint", "/api/v1/tickets/:id/complaint/accept": ":complaint",
 		"/api/v1/tickets/:id/complaint-suspicion/dismiss": ":complaint",
 		"/api/v1/csat/settings/:id":                       ":team",
+		"/api/v1/calls/:id/wrap-up":                       ":call",
 	}
 	for k, v := range qaKinds {
 		kindOf[k] = v
@@ -249,6 +252,7 @@ func idorFixture(t *testing.T, h *harness) map[string]string {
 	create(":token", "/api/v1/tokens", map[string]any{"agent_email": h.agentA.Email, "name": "crm"})
 	create(":calendar", "/api/v1/sla/calendars", map[string]any{"name": "24x7", "timezone": "UTC", "always_open": true})
 	create(":policy", "/api/v1/sla/policies", map[string]any{"name": "p", "calendar_id": ids[":calendar"], "first_response": "1h"})
+	create(":call", "/api/v1/tickets/"+tk.ID+"/calls", map[string]any{"number": "13800138000", "direction": "in"})
 	kbFixture(t, h, ids)
 	qaIDFixture(t, h, ids)
 	for k, v := range ids {

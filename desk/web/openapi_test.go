@@ -332,6 +332,7 @@ func TestOpenAPISchemasMatchStructs(t *testing.T) {
 		"ImportSummary":       desk.ImportSummary{},
 		"OfficialChannel":     desk.OfficialChannel{},
 		"OfficialChannelList": officialResponse{},
+		"Call":                callView{},
 	}
 	requests := map[string]any{
 		"LoginRequest":               loginRequest{},
@@ -355,6 +356,8 @@ func TestOpenAPISchemasMatchStructs(t *testing.T) {
 		"FactPolicyRequest":          factPolicyRequest{},
 		"RevealRequest":              revealRequest{},
 		"SetOfficialChannelsRequest": setOfficialRequest{},
+		"LogCallRequest":             logCallRequest{},
+		"WrapUpRequest":              wrapUpRequest{},
 	}
 	for _, set := range []struct {
 		types    map[string]any

@@ -34,6 +34,8 @@ type entryView struct {
 	Files                                             []fileView
 	// Mail is the header and folded text of an email message.
 	Mail *mailEntry
+	// Call is a telephone call (page_call.go).
+	Call *callEntry
 }
 
 type identityView struct {
@@ -130,6 +132,7 @@ func (s *Server) ticketPage(c echo.Context) error {
 	for _, m := range msgs {
 		v.Entries = append(v.Entries, entryOf(lang, m, contact, names))
 	}
+	s.signCallEntries(p.Agent.ID, v.Entries)
 	if t.Channel == "email" && !head {
 		v.MailReply = mailReplyOf(msgs)
 		if v.MailReply.Bounce, err = s.svc.TicketBounce(ctx, p.Agent, t.ID); err != nil {
@@ -153,7 +156,7 @@ func (s *Server) ticketPage(c echo.Context) error {
 	}
 	title := fmt.Sprintf("#%d %s", t.Number, t.Subject)
 	d := pageData{
-		Lang: lang, Title: strings.TrimSpace(title), Page: "ticket", Scripts: []string{"ticket.js", "facts.js", "pii.js", "emaildesk.js", "kb_ticket.js", "ticket_verify.js", "complaints.js"}, Data: v,
+		Lang: lang, Title: strings.TrimSpace(title), Page: "ticket", Scripts: []string{"ticket.js", "facts.js", "pii.js", "emaildesk.js", "kb_ticket.js", "ticket_verify.js", "complaints.js", "phone_ticket.js"}, Data: v,
 		PageJSON: map[string]any{
 			"ticket_id": t.ID, "ticket_number": t.Number, "last_id": lastID, "contact_name": contact.Name,
 			"agents": agents, "teams": teamNames,
@@ -213,6 +216,7 @@ func entryOf(lang string, m desk.Message, contact desk.Contact, names map[string
 		e.Text = systemText(lang, m)
 	}
 	e.Mail = mailEntryOf(m)
+	e.Call = callEntryOf(lang, m)
 	for _, f := range m.Attachments {
 		e.Files = append(e.Files, fileView{
 			URL: "/api/v1/attachments/" + f.ID, Name: f.Name, Size: humanSize(f.Size), Image: filetype.Picture(f.MIME),

@@ -126,6 +126,7 @@ func TestNoRouteShowsRawPersonalData(t *testing.T) {
 		"/api/v1/tickets/:id/complaint": tk.ID, "/tickets/:id/complaint": tk.ID,
 		"/api/v1/tickets/:id/survey": tk.ID,
 		"/api/v1/tickets/:id/bot":    tk.ID,
+		"/desk/recordings/:id":       "no-such-call",
 	}
 	for k, v := range qaPIIFixture(t, h, tk.ID) {
 		params[k] = v

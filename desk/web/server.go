@@ -85,6 +85,10 @@ type Options struct {
 	// Bot is the bot's administration (settings, flows, try console,
 	// analytics, the ticket's bot panel); nil answers its routes 503.
 	Bot *botadmin.Service
+	// Recordings relays call recordings to agents through signed links
+	// made with RecordingKey (page_call.go); nil: recordings do not play.
+	Recordings   RecordingFetcher
+	RecordingKey []byte
 }
 
 // Server holds the handlers.
@@ -216,5 +220,6 @@ func (s *Server) routes() {
 	s.csatRoutes(v1, authed, admin)
 	s.qaRoutes(v1, authed)
 	s.botRoutes(v1, authed)
+	s.phoneRoutes(v1, authed)
 	s.pageRoutes()
 }

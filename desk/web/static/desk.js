@@ -297,6 +297,7 @@
     if (!ev || !page.me || ev.owner_id !== page.me || ev.ticket_id === page.ticket_id) return;
     if (ev.type === "message.updated") return; // delivery states are the sender's business
     if (ev.type === "sla.warning" || ev.type === "sla.breached" || ev.type === "csat.low_score") return; // slaToast and csatToast say those
+    if (ev.type === "call.ringing") return; // callToast says those
     var d = ev.data || {}, m = d.message, tk = d.ticket || d;
     if (m && m.author_id === page.me) return;
     var args = { n: tk.number || "", text: "" };
@@ -328,6 +329,18 @@
     showToast(ev.ticket_id, HL.t("js.csat_toast", { n: (d.ticket && d.ticket.number) || "", score: String(d.score) }));
   }
   HL.on("event", csatToast);
+  // A call ringing on the agent's extension pops the caller's context;
+  // opening it (click or Enter) goes to the call's ticket (phone channel).
+  function callToast(ev) {
+    if (!ev || !page.me || ev.type !== "call.ringing") return;
+    var d = ev.data || {};
+    if ((d.recipients || []).indexOf(page.me) < 0) return;
+    var open = (d.open_tickets || []).map(function (t) { return "#" + t.number; }).join(" ");
+    showToast(ev.ticket_id, HL.t("js.call_ringing", {
+      number: d.number || "", name: d.name || "", open: open || "—",
+      verified: HL.t(d.verified ? "js.call_verified" : "js.call_unverified") }));
+  }
+  HL.on("event", callToast);
 
   function showToast(ticketID, text) {
     if (!toastBox) {

@@ -1,0 +1,45 @@
+package desk
+
+import (
+	"context"
+	"time"
+)
+
+// PhoneReader holds the reads of the phone channel; store.DB and its
+// transactions implement it (migration 00039).
+type PhoneReader interface {
+	// CallByCallID is the call record of (line, callID) (ErrNotFound: none).
+	CallByCallID(ctx context.Context, line, callID string) (CallRecord, error)
+	// CallByID is the call record id (ErrNotFound: none).
+	CallByID(ctx context.Context, id string) (CallRecord, error)
+	// CallEventSeen reports whether (line, callID, state) was stored.
+	CallEventSeen(ctx context.Context, line, callID, state string) (bool, error)
+	// TicketCalls lists a ticket's calls, oldest first.
+	TicketCalls(ctx context.Context, ticketID string) ([]CallRecord, error)
+	// AgentIDByExtension is the active agent whose extension or employee
+	// number is ext (ErrNotFound: none).
+	AgentIDByExtension(ctx context.Context, ext string) (string, error)
+}
+
+// PhoneWriter holds the writes, inside Store.Tx.
+type PhoneWriter interface {
+	PhoneReader
+	// InsertCallEvent records (line, callID, state) once; false when it
+	// was there already (a redelivery).
+	InsertCallEvent(ctx context.Context, line, callID, state string, at, now time.Time) (bool, error)
+	// MergeCall inserts c or merges it into the stored record of its
+	// (line, call id): the state of the higher rank wins, times and
+	// durations already known stay, newer non-empty texts replace older
+	// ones. It returns the merged record.
+	MergeCall(ctx context.Context, c CallRecord) (CallRecord, error)
+	// SetCallCallback links the callback follow-up made for a call.
+	SetCallCallback(ctx context.Context, id, followupID string) error
+	// SetCallWrapUp stores an agent's notes and disposition.
+	SetCallWrapUp(ctx context.Context, id, notes, disposition string, at time.Time) error
+	// SetMessageEvent rewrites the text and event of a message (the call
+	// entry of a timeline, as the call moves on).
+	SetMessageEvent(ctx context.Context, messageID, text string, ev SystemEvent) error
+	// SetAgentExtension sets an agent's phone extension ("" clears it);
+	// ErrConflict when another agent has it.
+	SetAgentExtension(ctx context.Context, agentID, ext string) error
+}

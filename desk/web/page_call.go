@@ -1,0 +1,119 @@
+package web
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"huiliu/desk"
+	"huiliu/i18n"
+)
+
+// RecordingFetcher opens a call's recording from the call platform
+// (channels/phone.Recordings: the line's hosts only, SSRF-guarded).
+type RecordingFetcher interface {
+	Fetch(ctx context.Context, line, url string) (io.ReadCloser, string, error)
+}
+
+// recordingLinkTTL is how long a recording link in a rendered page plays.
+const recordingLinkTTL = 30 * time.Minute
+
+// callEntry is a call on the timeline, in the reader's language.
+type callEntry struct {
+	Title, Agent, Queue, Disposition, Notes, Talk string
+	Started, Answered, Ended                      time.Time
+	// Recording is the signed proxy link; empty without a recording.
+	Recording string
+}
+
+// callEntryOf reads a call entry's event; nil for other messages.
+func callEntryOf(lang string, m desk.Message) *callEntry {
+	if m.Kind != desk.MessageKindCall || m.Event == nil {
+		return nil
+	}
+	a := m.Event.Args
+	ce := &callEntry{Title: m.Text, Agent: a["agent"], Queue: a["queue"], Disposition: a["disposition"], Notes: a["notes"]}
+	if key := "sys." + m.Event.Action; i18n.Has(lang, key) {
+		ce.Title = i18n.T(lang, key, "number", a["number"])
+	}
+	for k, dst := range map[string]*time.Time{"started": &ce.Started, "answered": &ce.Answered, "ended": &ce.Ended} {
+		if t, err := time.Parse(time.RFC3339, a[k]); err == nil {
+			*dst = t
+		}
+	}
+	if n, err := strconv.Atoi(a["talk"]); err == nil && n > 0 {
+		ce.Talk = i18n.T(lang, "phone.seconds", "n", strconv.Itoa(n))
+		if n >= 60 {
+			ce.Talk = i18n.T(lang, "phone.minutes", "m", strconv.Itoa(n/60), "s", strconv.Itoa(n%60))
+		}
+	}
+	if a["recording"] == "1" {
+		ce.Recording = a["call"] // made a signed link by the page, which knows the reader
+	}
+	return ce
+}
+
+// recordingSig binds a link to the call, the agent and the expiry.
+func recordingSig(key []byte, agentID, callID string, exp int64) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(agentID + "\n" + callID + "\n" + strconv.FormatInt(exp, 10)))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// recordingLink is the signed, expiring proxy link of a call's recording
+// for agent; empty when the desk has no recording proxy.
+func (s *Server) recordingLink(agentID, callID string, now time.Time) string {
+	if s.opts.Recordings == nil || len(s.opts.RecordingKey) == 0 {
+		return ""
+	}
+	exp := now.Add(recordingLinkTTL).Unix()
+	return "/desk/recordings/" + callID + "?exp=" + strconv.FormatInt(exp, 10) + "&sig=" + recordingSig(s.opts.RecordingKey, agentID, callID, exp)
+}
+
+// signCallEntries turns the recordings of rendered call entries into
+// links for the reading agent.
+func (s *Server) signCallEntries(agentID string, entries []entryView) {
+	now := time.Now()
+	for i := range entries {
+		if c := entries[i].Call; c != nil && c.Recording != "" {
+			c.Recording = s.recordingLink(agentID, c.Recording, now)
+		}
+	}
+}
+
+// recording relays a call's recording to an agent holding a valid link
+// who may see the ticket; customers never get one.
+func (s *Server) recording(c echo.Context) error {
+	if s.opts.Recordings == nil || len(s.opts.RecordingKey) == 0 {
+		return desk.Errorf(desk.CodeNotFound, "recording not found")
+	}
+	agent := current(c).Agent
+	id := c.Param("id")
+	exp, err := strconv.ParseInt(c.QueryParam("exp"), 10, 64)
+	want := recordingSig(s.opts.RecordingKey, agent.ID, id, exp)
+	if err != nil || time.Now().Unix() > exp || !hmac.Equal([]byte(c.QueryParam("sig")), []byte(want)) {
+		return desk.Errorf(desk.CodeNotFound, "recording not found or the link expired; reload the ticket")
+	}
+	ctx := c.Request().Context()
+	rec, err := s.svc.CallRecording(ctx, agent, id)
+	if err != nil {
+		return err
+	}
+	body, ct, err := s.opts.Recordings.Fetch(ctx, rec.Line, rec.RecordingURL)
+	if err != nil {
+		s.log.Warn("web: recording", "call", id, "err", err)
+		return desk.Errorf(desk.CodeUnavailable, "the call platform did not give the recording")
+	}
+	defer body.Close()
+	h := c.Response().Header()
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Content-Disposition", "inline")
+	return c.Stream(http.StatusOK, ct, body)
+}

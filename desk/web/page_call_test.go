@@ -1,0 +1,123 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"html"
+	"io"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"huiliu/channels"
+	"huiliu/desk"
+	"huiliu/desk/web"
+	"huiliu/store/storetest"
+)
+
+// fakeRecordings stands in for the call platform behind the proxy.
+type fakeRecordings struct{ urls []string }
+
+func (f *fakeRecordings) Fetch(_ context.Context, line, url string) (io.ReadCloser, string, error) {
+	f.urls = append(f.urls, line+" "+url)
+	return io.NopCloser(strings.NewReader("ID3-audio")), "audio/mpeg", nil
+}
+
+var audioSrc = regexp.MustCompile(`<audio[^>]* src="([^"]+)"`)
+
+// TestCallEntryAndRecordingProxy: the ticket page shows the call with its
+// facts and an <audio> whose signed link plays for that agent only, while
+// they may see the ticket; the platform's address never reaches the page.
+func TestCallEntryAndRecordingProxy(t *testing.T) {
+	rec := &fakeRecordings{}
+	h := newHarnessWith(t, storetest.New(t), desk.Options{}, func(o *web.Options) {
+		o.Recordings, o.RecordingKey = rec, []byte(strings.Repeat("r", 32))
+	})
+	ctx := context.Background()
+	at := time.Now().Add(-10 * time.Minute).UTC()
+	var rc channels.CallReceipt
+	for _, c := range []channels.Call{
+		{Line: "hotline", CallID: "r-1", Direction: "in", Customer: "+8613800138000", State: channels.CallAnswered, At: at, Source: "webhook"},
+		{Line: "hotline", CallID: "r-1", Direction: "in", Customer: "+8613800138000", State: channels.CallEnded, At: at.Add(95 * time.Second),
+			Disposition: "还款日咨询", RecordingURL: "https://rec.example.com/secret-path/r-1.mp3", Source: "webhook"},
+	} {
+		var err error
+		if rc, err = h.svc.RecordCall(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	browser := h.signIn("li@example.com")
+	_, body := h.page(browser, "/tickets/"+rc.TicketID)
+	wantContains(t, body, `data-hl="call"`, "还款日咨询", "1 分 35 秒", "来电", `data-hl="call-log-form"`, "phone_ticket.js", "记录一通电话")
+	wantLacks(t, body, "rec.example.com", "secret-path")
+	m := audioSrc.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no <audio> on the page:\n%s", body)
+	}
+	link := html.UnescapeString(m[1])
+	if !strings.HasPrefix(link, "/desk/recordings/") {
+		t.Fatalf("audio link %q", link)
+	}
+	resp, audio := h.page(browser, link)
+	if resp.StatusCode != 200 || audio != "ID3-audio" || resp.Header.Get("Content-Type") != "audio/mpeg" {
+		t.Fatalf("recording: %d %q %q", resp.StatusCode, resp.Header.Get("Content-Type"), audio)
+	}
+	if len(rec.urls) != 1 || rec.urls[0] != "hotline https://rec.example.com/secret-path/r-1.mp3" {
+		t.Fatalf("fetched %v", rec.urls)
+	}
+	if resp, _ := h.page(browser, strings.Replace(link, "sig=", "sig=0", 1)); resp.StatusCode != 404 {
+		t.Errorf("tampered link: %d", resp.StatusCode)
+	}
+	// Another agent holding the link gets nothing: it is signed for li.
+	h.createAgent("wang@example.com", "王五", desk.RoleAgent, "B")
+	if resp, _ := h.page(h.signIn("wang@example.com"), link); resp.StatusCode != 404 {
+		t.Errorf("someone else's link: %d", resp.StatusCode)
+	}
+	// li loses sight of the ticket: the link stops playing.
+	h.moveToTeam(rc.TicketID, "B")
+	if resp, _ := h.page(browser, link); resp.StatusCode != 404 || len(rec.urls) != 1 {
+		t.Errorf("link after the ticket moved away: %d, fetched %d", resp.StatusCode, len(rec.urls))
+	}
+}
+
+// TestScreenPopOverTheDeskSocket: a call ringing on an agent's extension
+// reaches their desk socket as call.ringing, addressed to them, with the
+// caller's number masked, verification state and open tickets.
+func TestScreenPopOverTheDeskSocket(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	if err := h.svc.SetAgentExtension(ctx, desk.Actor{}, h.agentA.ID, "801"); err != nil {
+		t.Fatal(err)
+	}
+	conn := h.mustDialWS(h.sessionCookie("li@example.com"), "?after="+h.pos(0))
+	rc, err := h.svc.RecordCall(ctx, channels.Call{Line: "hotline", CallID: "pop-1", Direction: "in", Customer: "+8613800138000",
+		Agent: "801", State: channels.CallRinging, Source: "webhook"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pop *desk.Event
+	var seen []string
+	for pop == nil && len(seen) < 6 {
+		f := readFrames(t, conn, 1)[0]
+		if f.Event == nil {
+			continue
+		}
+		seen = append(seen, f.Event.Type)
+		if f.Event.Type == desk.EventCallRinging {
+			pop = f.Event
+		}
+	}
+	if pop == nil {
+		t.Fatalf("no call.ringing among %v", seen)
+	}
+	raw, _ := json.Marshal(pop.Data)
+	var d desk.CallRingingData
+	if err := json.Unmarshal(raw, &d); err != nil {
+		t.Fatal(err)
+	}
+	if pop.TicketID != rc.TicketID || len(d.Recipients) != 1 || d.Recipients[0] != h.agentA.ID || d.Verified ||
+		d.Number == "" || strings.Contains(d.Number, "13800138000") || len(d.OpenTickets) != 1 || d.OpenTickets[0].ID != rc.TicketID {
+		t.Fatalf("pop %s", raw)
+	}
+}

@@ -1,0 +1,65 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"huiliu/desk"
+)
+
+func (s *Server) phoneRoutes(v1 string, authed []echo.MiddlewareFunc) {
+	s.echo.POST(v1+"/tickets/:id/calls", s.logCall, authed...)
+	s.echo.POST(v1+"/calls/:id/wrap-up", s.wrapUpCall, authed...)
+}
+
+// callView is a call record on the API, talk time in seconds.
+type callView struct {
+	desk.CallRecord
+	TalkSeconds int `json:"talk_seconds"`
+}
+
+func viewCall(r desk.CallRecord) callView {
+	return callView{CallRecord: r, TalkSeconds: int(r.TalkTime() / time.Second)}
+}
+
+type logCallRequest struct {
+	Number          string `json:"number"`
+	Direction       string `json:"direction"`
+	Reached         bool   `json:"reached"`
+	DurationSeconds int    `json:"duration_seconds"`
+	Notes           string `json:"notes"`
+	Disposition     string `json:"disposition"`
+}
+
+func (s *Server) logCall(c echo.Context) error {
+	var req logCallRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	r, err := s.svc.LogCall(c.Request().Context(), current(c).Agent, c.Param("id"), desk.LoggedCall{
+		Number: req.Number, Direction: req.Direction, Reached: req.Reached, Talk: time.Duration(req.DurationSeconds) * time.Second,
+		Notes: req.Notes, Disposition: req.Disposition})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, viewCall(r))
+}
+
+type wrapUpRequest struct {
+	Notes       string `json:"notes"`
+	Disposition string `json:"disposition"`
+}
+
+func (s *Server) wrapUpCall(c echo.Context) error {
+	var req wrapUpRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	r, err := s.svc.WrapUpCall(c.Request().Context(), current(c).Agent, c.Param("id"), req.Notes, req.Disposition)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, viewCall(r))
+}
