@@ -236,3 +236,15 @@ func (k *KPI) name(ctx context.Context, teams, agents []GroupRow) error {
 	}
 	return nil
 }
+
+// Agents lists the agents a supervisor may pick in the report's filter.
+func (k *KPI) Agents(ctx context.Context, a Agent) ([]Agent, error) {
+	if !a.Role.AtLeast(RoleSupervisor) {
+		return nil, Errorf(CodeForbidden, "only supervisors pick among agents")
+	}
+	as, err := k.s.store.Agents(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("desk: report agents: %w", err)
+	}
+	return as, nil
+}

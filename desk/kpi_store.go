@@ -26,9 +26,11 @@ type KPIStore interface {
 	KPIExtras(ctx context.Context, f KPIFilter, from, to time.Time) (KPIExtra, error)
 	// Contacts counts the customers on record.
 	CountContacts(ctx context.Context) (int, error)
-	// ClaimWeeklySummary records that week's summary is being sent; false
-	// if it already was (by any node).
-	ClaimWeeklySummary(ctx context.Context, week string, at time.Time) (bool, error)
+	// ClaimWeeklySummary claims sending week's summary at at: true if
+	// nobody claimed it, or a claim from before stale never finished.
+	ClaimWeeklySummary(ctx context.Context, week string, at, stale time.Time) (bool, error)
+	// FinishWeeklySummary records that week's summary went out.
+	FinishWeeklySummary(ctx context.Context, week string, at time.Time) error
 }
 
 // KPITx is what a roll-up sync does inside its transaction.

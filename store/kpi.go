@@ -175,11 +175,12 @@ func (r reader) CountContacts(ctx context.Context) (int, error) {
 	return n, wrap(err, "count contacts")
 }
 
-func (db *DB) ClaimWeeklySummary(ctx context.Context, week string, at time.Time) (bool, error) {
+func (db *DB) ClaimWeeklySummary(ctx context.Context, week string, at, stale time.Time) (bool, error) {
 	var claimed bool
 	err := db.Tx(ctx, func(tx desk.Tx) error {
 		res, err := tx.(*txn).q.ExecContext(ctx, `INSERT INTO kpi_weekly_mail (week, claimed_at) VALUES ($1, $2)
-			ON CONFLICT (week) DO NOTHING`, week, ms(at))
+			ON CONFLICT (week) DO UPDATE SET claimed_at = excluded.claimed_at
+			WHERE kpi_weekly_mail.sent_at = 0 AND kpi_weekly_mail.claimed_at < $3`, week, ms(at), ms(stale))
 		if err != nil {
 			return err
 		}
@@ -188,6 +189,14 @@ func (db *DB) ClaimWeeklySummary(ctx context.Context, week string, at time.Time)
 		return err
 	})
 	return claimed, wrap(err, "claim weekly summary %s", week)
+}
+
+func (db *DB) FinishWeeklySummary(ctx context.Context, week string, at time.Time) error {
+	err := db.Tx(ctx, func(tx desk.Tx) error {
+		_, err := tx.(*txn).q.ExecContext(ctx, `UPDATE kpi_weekly_mail SET sent_at = $2 WHERE week = $1`, week, ms(at))
+		return err
+	})
+	return wrap(err, "finish weekly summary %s", week)
 }
 
 // tableExists reports whether the named table exists, so the reports can

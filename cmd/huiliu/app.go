@@ -38,6 +38,8 @@ type app struct {
 	// email path, which serve points at the email channel.
 	otp       *desk.OTP
 	mailCodes *mailCodes
+	// kpi keeps the report roll-ups (an observer) and answers reports.
+	kpi *desk.KPI
 }
 
 // openApp connects the store and the queue backend and builds the service.
@@ -77,11 +79,12 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		db.Close()
 		return nil, err
 	}
+	kpi := desk.NewKPI(db, reportZone(cfg))
 	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: loginLimiter(q, local, log), Logger: log, Presence: q.Presence(),
-		Observers: []desk.Observer{router, slaWorker, desk.NewVerificationKeeper(cfg.Verification.VerifiedFor)},
+		Observers: []desk.Observer{router, slaWorker, desk.NewVerificationKeeper(cfg.Verification.VerifiedFor), kpi},
 		Mailboxes: mailboxDirectory{boxes: cfg.Mailboxes, db: db, log: log},
 		Facts:     facts, FactPolicy: cfg.Verification.Policy, VerifiedFor: cfg.Verification.VerifiedFor})
-	a := &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc, router: router, sla: slaWorker}
+	a := &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc, router: router, sla: slaWorker, kpi: kpi}
 	if a.otp, err = a.newOTP(ctx); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("one-time codes: %w", err)

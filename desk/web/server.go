@@ -78,6 +78,8 @@ type Options struct {
 	// OTP sends and checks one-time codes for the verification panel;
 	// nil answers its routes 503.
 	OTP *desk.OTP
+	// KPI answers the reports and the dashboard; nil answers them 503.
+	KPI *desk.KPI
 }
 
 // Server holds the handlers.
@@ -201,5 +203,6 @@ func (s *Server) routes() {
 	s.factsRoutes(e, v1, authed, admin)
 	s.emailAPIRoutes(v1, authed, admin)
 	s.kbRoutes(v1, authed)
+	s.reportRoutes(v1, authed)
 	s.pageRoutes()
 }
