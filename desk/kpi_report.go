@@ -32,11 +32,11 @@ type Report struct {
 	Days []DayPoint `json:"days"`
 	// HourOfWeek counts tickets created per weekday (Monday first) and
 	// hour of day in the current period.
-	HourOfWeek [7][24]int64 `json:"hour_of_week"`
-	ByChannel  []GroupRow   `json:"by_channel"`
-	ByCategory []GroupRow   `json:"by_category"`
-	ByTeam     []GroupRow   `json:"by_team"`
-	ByAgent    []GroupRow   `json:"by_agent"`
+	HourOfWeek [][]int64  `json:"hour_of_week"`
+	ByChannel  []GroupRow `json:"by_channel"`
+	ByCategory []GroupRow `json:"by_category"`
+	ByTeam     []GroupRow `json:"by_team"`
+	ByAgent    []GroupRow `json:"by_agent"`
 	// Backlog is open and pending now, whatever the period.
 	Open    int `json:"open"`
 	Pending int `json:"pending"`
@@ -105,7 +105,11 @@ func (k *KPI) Report(ctx context.Context, a Agent, q ReportQuery) (Report, error
 	default:
 		return Report{}, Errorf(CodeInvalid, "unknown period %q (day, week, month or custom)", q.Period).Say("kpi.err.period")
 	}
-	r := Report{Period: q.Period, Current: cur, Previous: previous(q.Period, cur), Filter: q.Filter, Zone: k.zone.String()}
+	r := Report{Period: q.Period, Current: cur, Previous: previous(q.Period, cur), Filter: q.Filter, Zone: k.zone.String(),
+		HourOfWeek: make([][]int64, 7)}
+	for i := range r.HourOfWeek {
+		r.HourOfWeek[i] = make([]int64, 24)
+	}
 
 	spans := make([]Span, TrendPeriods)
 	spans[TrendPeriods-1] = cur

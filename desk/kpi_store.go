@@ -48,10 +48,10 @@ type KPITx interface {
 
 // KPIFilter narrows the roll-ups; empty fields match all.
 type KPIFilter struct {
-	AgentID  string
-	TeamID   string
-	Channel  string
-	Category string
+	AgentID  string `json:"agent_id"`
+	TeamID   string `json:"team_id"`
+	Channel  string `json:"channel"`
+	Category string `json:"category"`
 }
 
 // KPIGroup is one group of KPISums.

@@ -109,7 +109,7 @@ func daysChart(lang string, days []desk.DayPoint) template.HTML {
 }
 
 // heatChart draws tickets created per weekday and hour.
-func heatChart(lang string, how [7][24]int64) template.HTML {
+func heatChart(lang string, how [][]int64) template.HTML {
 	const cell, left, top = 20, 44, 18
 	w, h := left+24*cell+4, top+7*cell+4
 	var peak int64 = 1

@@ -38,7 +38,8 @@ const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-sr
 // partials (ticket_facts.html for ticket.html) into its own set, because
 // every screen defines its own "content".
 var pageFiles = []string{"login.html", "error.html", "inbox.html", "ticket.html", "admin_canned.html", "admin_sites.html", "admin_routing.html", "supervisor.html", "admin_sla.html", "verify_agent.html", "admin_verification.html", "admin_official.html", "email_new.html", "admin_mailboxes.html",
-	"kb_list.html", "kb_editor.html", "kb_version.html", "kb_review.html", "kb_categories.html", "kb_synonyms.html", "kb_analytics.html"}
+	"kb_list.html", "kb_editor.html", "kb_version.html", "kb_review.html", "kb_categories.html", "kb_synonyms.html", "kb_analytics.html",
+	"reports.html"}
 
 // assets maps a static file name to a short hash of its bytes; pages link
 // to /static/NAME?v=HASH so a new build is fetched at once and an old one
