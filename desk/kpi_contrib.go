@@ -30,7 +30,8 @@ func DayOf(t time.Time, zone *time.Location) int {
 	return y*10000 + int(m)*100 + d
 }
 
-func (c Contribution) add(k KPIKey, m int, v int64) {
+// Add adds v to column m of row k.
+func (c Contribution) Add(k KPIKey, m int, v int64) {
 	n := c[k]
 	if n == nil {
 		n = &Counts{}
@@ -100,7 +101,7 @@ func UnmarshalContribution(s string) (Contribution, error) {
 			if i < 0 || i >= MCount {
 				return nil, fmt.Errorf("desk: kpi contribution: column %d", i)
 			}
-			c.add(e.Key, i, n)
+			c.Add(e.Key, i, n)
 		}
 	}
 	return c, nil
@@ -128,13 +129,13 @@ func contribution(t Ticket, msgs []Message, clocks []SLAClock, cal *sla.Calendar
 	add := func(at time.Time, m int, v int64) {
 		k := dims
 		k.Day = DayOf(at, zone)
-		out.add(k, m, v)
+		out.Add(k, m, v)
 	}
 	sample := func(at time.Time, n, sum, hist int, d time.Duration) {
 		d = max(d, 0)
 		add(at, n, 1)
 		add(at, sum, d.Milliseconds())
-		add(at, hist+histBucket(d), 1)
+		add(at, hist+HistBucket(d), 1)
 	}
 	add(t.CreatedAt, MCreated, 1)
 	add(t.CreatedAt, MHour+t.CreatedAt.In(zone).Hour(), 1)

@@ -84,8 +84,8 @@ func (c *Counts) Sub(o *Counts) {
 
 func (c *Counts) zero() bool { return *c == Counts{} }
 
-// histBucket is the bucket of duration d.
-func histBucket(d time.Duration) int {
+// HistBucket is the histogram bucket of duration d.
+func HistBucket(d time.Duration) int {
 	for i, b := range HistBounds {
 		if d <= b {
 			return i

@@ -142,13 +142,13 @@ func (k *KPI) Report(ctx context.Context, a Agent, q ReportQuery) (Report, error
 	if err != nil {
 		return r, fmt.Errorf("desk: report: %w", err)
 	}
+	extras, err := k.store.KPIExtras(ctx, q.Filter, spans)
+	if err != nil {
+		return r, fmt.Errorf("desk: report: %w", err)
+	}
 	for i, s := range spans {
 		c := sum(s)
-		x, err := k.store.KPIExtras(ctx, q.Filter, s.From, s.To)
-		if err != nil {
-			return r, fmt.Errorf("desk: report: %w", err)
-		}
-		f := figures(&c, x, customers)
+		f := figures(&c, extras[i], customers)
 		r.Trend = append(r.Trend, TrendPoint{Span: s, Created: f.Created, Timely: f.Timely,
 			SatisfactionAvg: f.SatisfactionAvg, Satisfied: f.Satisfied, ComplaintsPer1000: f.ComplaintsPer1000})
 		switch i {

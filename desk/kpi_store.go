@@ -22,8 +22,8 @@ type KPIStore interface {
 	// last one listed.
 	TicketsUpdatedSince(ctx context.Context, since time.Time, limit int) ([]string, time.Time, error)
 	// KPIExtras counts satisfaction surveys, complaints and quality reviews
-	// of [from, to) matching f.
-	KPIExtras(ctx context.Context, f KPIFilter, from, to time.Time) (KPIExtra, error)
+	// matching f in each of the consecutive spans.
+	KPIExtras(ctx context.Context, f KPIFilter, spans []Span) ([]KPIExtra, error)
 	// Contacts counts the customers on record.
 	CountContacts(ctx context.Context) (int, error)
 	// ClaimWeeklySummary claims sending week's summary at at: true if

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -15,20 +13,28 @@ import (
 var _ desk.KPIStore = (*DB)(nil)
 var _ desk.KPITx = (*txn)(nil)
 
-// kpiUpsert adds a delta to one kpi_daily row: an insert, or increments of
-// every column of the existing row, in one statement on both databases.
-var kpiUpsert = func() string {
+// kpiUpsert adds a delta to one row of table keyed by keys: an insert, or
+// increments of every column of the existing row, in one statement on
+// both databases.
+func kpiUpsert(table string, keys []string) string {
 	cols := strings.Join(desk.KPIColumns, ", ")
-	ph := make([]string, len(desk.KPIColumns))
+	ph := make([]string, len(keys)+len(desk.KPIColumns))
+	for i := range ph {
+		ph[i] = "$" + strconv.Itoa(i+1)
+	}
 	sets := make([]string, len(desk.KPIColumns))
 	for i, c := range desk.KPIColumns {
-		ph[i] = "$" + strconv.Itoa(i+6)
-		sets[i] = c + " = kpi_daily." + c + " + excluded." + c
+		sets[i] = c + " = " + table + "." + c + " + excluded." + c
 	}
-	return `INSERT INTO kpi_daily (day, agent_id, team_id, channel, category, ` + cols + `)
-		VALUES ($1, $2, $3, $4, $5, ` + strings.Join(ph, ", ") + `)
-		ON CONFLICT (day, agent_id, team_id, channel, category) DO UPDATE SET ` + strings.Join(sets, ", ")
-}()
+	k := strings.Join(keys, ", ")
+	return `INSERT INTO ` + table + ` (` + k + `, ` + cols + `) VALUES (` + strings.Join(ph, ", ") + `)
+		ON CONFLICT (` + k + `) DO UPDATE SET ` + strings.Join(sets, ", ")
+}
+
+var (
+	kpiDailyUpsert = kpiUpsert("kpi_daily", []string{"day", "agent_id", "team_id", "channel", "category"})
+	kpiTeamUpsert  = kpiUpsert("kpi_team_days", []string{"day", "team_id", "channel"})
+)
 
 // kpiSums is the SUM of every column, in Counts order.
 var kpiSums = func() string {
@@ -67,14 +73,21 @@ func (t *txn) PutKPITicket(ctx context.Context, id, contrib string, ticketUpdate
 	return wrap(err, "put kpi of ticket %s", id)
 }
 
+// AddKPICounts adds d to the row of k in kpi_daily and to its day, team
+// and channel in kpi_team_days.
 func (t *txn) AddKPICounts(ctx context.Context, k desk.KPIKey, d *desk.Counts) error {
 	args := make([]any, 0, 5+len(d))
 	args = append(args, k.Day, k.AgentID, k.TeamID, k.Channel, k.Category)
 	for _, v := range d {
 		args = append(args, v)
 	}
-	_, err := t.q.ExecContext(ctx, kpiUpsert, args...)
-	return wrap(err, "add kpi counts of day %d", k.Day)
+	if _, err := t.q.ExecContext(ctx, kpiDailyUpsert, args...); err != nil {
+		return wrap(err, "add kpi counts of day %d", k.Day)
+	}
+	args = append(args[:3:3], args[5:]...)
+	args[1], args[2] = k.TeamID, k.Channel
+	_, err := t.q.ExecContext(ctx, kpiTeamUpsert, args...)
+	return wrap(err, "add kpi team counts of day %d", k.Day)
 }
 
 // kpiGroups are the columns KPISums may group by.
@@ -100,6 +113,12 @@ func (r reader) KPISums(ctx context.Context, f desk.KPIFilter, from, to int, gro
 	if !kpiGroups[group] {
 		return nil, fmt.Errorf("store: kpi sums: unknown group %q", group)
 	}
+	// Without an agent or category the few rows per day of kpi_team_days
+	// hold the same sums.
+	table := "kpi_daily"
+	if f.AgentID == "" && f.Category == "" && group != "agent_id" && group != "category" {
+		table = "kpi_team_days"
+	}
 	where, args := kpiWhere(f, []any{from, to})
 	key := "''"
 	tail := ""
@@ -107,7 +126,7 @@ func (r reader) KPISums(ctx context.Context, f desk.KPIFilter, from, to int, gro
 		key = "CAST(" + group + " AS TEXT)"
 		tail = " GROUP BY " + group + " ORDER BY " + group
 	}
-	rows, err := r.q.QueryContext(ctx, `SELECT `+key+`, `+kpiSums+` FROM kpi_daily
+	rows, err := r.q.QueryContext(ctx, `SELECT `+key+`, `+kpiSums+` FROM `+table+`
 		WHERE day >= $1 AND day < $2`+where+tail, args...)
 	if err != nil {
 		return nil, wrap(err, "kpi sums")
@@ -197,28 +216,4 @@ func (db *DB) FinishWeeklySummary(ctx context.Context, week string, at time.Time
 		return err
 	})
 	return wrap(err, "finish weekly summary %s", week)
-}
-
-// tableExists reports whether the named table exists, so the reports can
-// count the satisfaction, complaint and quality tables where their
-// features are installed.
-func (r reader) tableExists(ctx context.Context, name string) (bool, error) {
-	q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1`
-	if r.d.dialect == DialectPostgres {
-		q = `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`
-	}
-	var n int
-	if err := r.q.QueryRowContext(ctx, q, name).Scan(&n); err != nil {
-		return false, wrap(err, "table %s", name)
-	}
-	return n > 0, nil
-}
-
-// scanOptional scans one row of an aggregate, treating no rows as zeros.
-func scanOptional(row *sql.Row, dest ...any) error {
-	err := row.Scan(dest...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	return err
 }
