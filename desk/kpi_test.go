@@ -277,3 +277,41 @@ func TestKPIReportRefusesBadPeriods(t *testing.T) {
 		t.Fatalf("month spans %+v %+v", r.Current, r.Previous)
 	}
 }
+
+// TestKPIConcurrentSyncsCountOnce: several nodes syncing the same ticket
+// for the first time at once add its contribution once (the row lock on
+// PostgreSQL; one writer on SQLite).
+func TestKPIConcurrentSyncsCountOnce(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.New(t)
+	clock := newSLAClock(cstAt("2026-09-29 09:00"))
+	plain := desk.NewService(desk.Options{Store: db, Now: clock.Now})
+	rc, err := plain.Ingest(ctx, channels.Inbound{Channel: "api", ExternalID: "x", ThreadKey: "t",
+		From: channels.Party{Kind: "api", Value: "c"}, Text: "你好"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ks []*desk.KPI
+	for range 4 {
+		k := desk.NewKPI(db, cstZone)
+		desk.NewService(desk.Options{Store: db, Now: clock.Now, Observers: []desk.Observer{k}})
+		ks = append(ks, k)
+	}
+	errs := make(chan error, len(ks))
+	for _, k := range ks {
+		go func() { errs <- k.Sync(ctx, rc.TicketID) }()
+	}
+	for range ks {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	admin := desk.Agent{Role: desk.RoleAdmin}
+	r, err := ks[0].Report(ctx, admin, desk.ReportQuery{Period: desk.PeriodDay, At: cstAt("2026-09-29 12:00")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Cur.Created != 1 || r.Open != 1 {
+		t.Fatalf("created %d open %d after concurrent syncs, want 1 1", r.Cur.Created, r.Open)
+	}
+}
