@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -22,40 +23,46 @@ func (s *Server) reportRoutes(v1 string, authed []echo.MiddlewareFunc) {
 	e.GET("/me/reports", s.reportsPage, page...)
 }
 
-// reportQuery reads period, at, from, to (dates as YYYY-MM-DD in the
-// desk's zone) and the team, agent, channel and category filters.
-func (s *Server) reportQuery(c echo.Context) (desk.ReportQuery, error) {
-	zone := s.opts.KPI.Zone()
-	q := desk.ReportQuery{Period: c.QueryParam("period"), Filter: desk.KPIFilter{
-		TeamID: c.QueryParam("team"), AgentID: c.QueryParam("agent"),
-		Channel: c.QueryParam("channel"), Category: c.QueryParam("category")}}
+// parseReportQuery reads period, at, from, to (dates as YYYY-MM-DD in
+// zone) and the team, agent, channel and category filters.
+func parseReportQuery(v url.Values, zone *time.Location) (desk.ReportQuery, error) {
+	q := desk.ReportQuery{Period: v.Get("period"), Filter: desk.KPIFilter{
+		TeamID: v.Get("team"), AgentID: v.Get("agent"), Channel: v.Get("channel"), Category: v.Get("category")}}
+	switch q.Period {
+	case "", desk.PeriodDay, desk.PeriodWeek, desk.PeriodMonth, desk.PeriodCustom:
+	default:
+		return q, desk.Errorf(desk.CodeInvalid, "unknown period (day, week, month or custom)").Say("kpi.err.period")
+	}
 	for _, p := range []struct {
 		name string
 		dst  *time.Time
 	}{{"at", &q.At}, {"from", &q.From}, {"to", &q.To}} {
-		v := c.QueryParam(p.name)
-		if v == "" {
+		s := v.Get(p.name)
+		if s == "" {
 			continue
 		}
-		t, err := time.ParseInLocation("2006-01-02", v, zone)
-		if err != nil {
+		t, err := time.ParseInLocation("2006-01-02", s, zone)
+		if err != nil || t.Year() < 2000 || t.Year() > 2200 {
 			return q, desk.Errorf(desk.CodeInvalid, "%s must be a date as YYYY-MM-DD", p.name).Say("kpi.err.date", "name", p.name)
 		}
 		*p.dst = t
 	}
-	for _, v := range []string{q.Filter.TeamID, q.Filter.AgentID, q.Filter.Channel, q.Filter.Category} {
-		if len(v) > 100 {
-			return q, desk.Errorf(desk.CodeInvalid, "filters are at most 100 bytes each")
+	for _, s := range []string{q.Filter.TeamID, q.Filter.AgentID, q.Filter.Channel, q.Filter.Category} {
+		if len(s) > maxReportFilter {
+			return q, desk.Errorf(desk.CodeInvalid, "filters are at most %d bytes each", maxReportFilter)
 		}
 	}
 	return q, nil
 }
 
+// maxReportFilter bounds each filter value.
+const maxReportFilter = 100
+
 func (s *Server) report(c echo.Context) (desk.Report, error) {
 	if s.opts.KPI == nil {
 		return desk.Report{}, desk.Errorf(desk.CodeUnavailable, "reports are not set up on this node").Say("kpi.err.unavailable")
 	}
-	q, err := s.reportQuery(c)
+	q, err := parseReportQuery(c.QueryParams(), s.opts.KPI.Zone())
 	if err != nil {
 		return desk.Report{}, err
 	}
