@@ -28,7 +28,15 @@ type KPI struct {
 	cals map[string]cachedCalendar
 	// healed is where the next Heal pass starts.
 	healed time.Time
+	// customers is the count of customers on record as of customersAt:
+	// a denominator that moves slowly, counted at most every
+	// customersTTL rather than on every report.
+	customers   int
+	customersAt time.Time
 }
+
+// customersTTL is how long a count of the customers on record is used.
+const customersTTL = 10 * time.Minute
 
 // NewKPI makes the roll-up keeper; zone is the desk's zone, in which days
 // and hours are counted. List it in Options.Observers.

@@ -138,9 +138,9 @@ func (k *KPI) Report(ctx context.Context, a Agent, q ReportQuery) (Report, error
 		}
 		return c
 	}
-	customers, err := k.store.CountContacts(ctx)
+	customers, err := k.customerCount(ctx)
 	if err != nil {
-		return r, fmt.Errorf("desk: report: %w", err)
+		return r, err
 	}
 	extras, err := k.store.KPIExtras(ctx, q.Filter, spans)
 	if err != nil {
@@ -251,4 +251,22 @@ func (k *KPI) Agents(ctx context.Context, a Agent) ([]Agent, error) {
 		return nil, fmt.Errorf("desk: report agents: %w", err)
 	}
 	return as, nil
+}
+
+func (k *KPI) customerCount(ctx context.Context) (int, error) {
+	now := time.Now()
+	k.mu.Lock()
+	n, at := k.customers, k.customersAt
+	k.mu.Unlock()
+	if !at.IsZero() && now.Sub(at) < customersTTL {
+		return n, nil
+	}
+	n, err := k.store.CountContacts(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("desk: report: %w", err)
+	}
+	k.mu.Lock()
+	k.customers, k.customersAt = n, now
+	k.mu.Unlock()
+	return n, nil
 }
