@@ -169,7 +169,7 @@ func TestKPIFiguresMatchAHandComputedWeek(t *testing.T) {
 	if !near(f.FirstContactResolution, 1.0/3) {
 		t.Fatalf("first-contact resolution %v, want 1/3 (only A)", *f.FirstContactResolution)
 	}
-	if f.SatisfactionAvg != nil || f.Complaints != 0 {
+	if f.SatisfactionAvg != nil || f.Complaints != 0 || f.ComplaintsPer1000 != nil {
 		t.Fatalf("satisfaction without surveys: %v", f.SatisfactionAvg)
 	}
 

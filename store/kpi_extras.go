@@ -45,6 +45,11 @@ func (r reader) KPIExtras(ctx context.Context, f desk.KPIFilter, spans []desk.Sp
 		if !ok {
 			continue
 		}
+		if s.table == "complaints" {
+			for i := range out {
+				out[i].HasComplaints = true
+			}
+		}
 		// Spans are consecutive: the row's period is the last start at or
 		// before its time.
 		at := "x." + s.at

@@ -65,8 +65,8 @@ func TestKPIExtrasCountTheFeatureTables(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want0 := desk.KPIExtra{SurveysSent: 4, SurveysAnswered: 3, ScoreSum: 11, Satisfied: 2, Complaints: 1, Reviews: 2, ReviewSum: 140}
-	want1 := desk.KPIExtra{SurveysSent: 1, SurveysAnswered: 1, ScoreSum: 1}
+	want0 := desk.KPIExtra{SurveysSent: 4, SurveysAnswered: 3, ScoreSum: 11, Satisfied: 2, Complaints: 1, Reviews: 2, ReviewSum: 140, HasComplaints: true}
+	want1 := desk.KPIExtra{SurveysSent: 1, SurveysAnswered: 1, ScoreSum: 1, HasComplaints: true}
 	if x[0] != want0 || x[1] != want1 {
 		t.Fatalf("extras\n got %+v\n     %+v\nwant %+v\n     %+v", x[0], x[1], want0, want1)
 	}
@@ -76,7 +76,7 @@ func TestKPIExtrasCountTheFeatureTables(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := desk.KPIExtra{SurveysSent: 1, SurveysAnswered: 1, ScoreSum: 4, Satisfied: 1, Reviews: 1, ReviewSum: 60}
+		want := desk.KPIExtra{SurveysSent: 1, SurveysAnswered: 1, ScoreSum: 4, Satisfied: 1, Reviews: 1, ReviewSum: 60, HasComplaints: true}
 		if x[0] != want {
 			t.Fatalf("%+v: %+v, want %+v", f, x[0], want)
 		}
