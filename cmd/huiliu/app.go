@@ -52,6 +52,8 @@ type app struct {
 	// botHook is the bot's after-commit step; serve binds the engine
 	// (cmd/huiliu/bot.go).
 	botHook *botHook
+	// kpi keeps the report roll-ups (an observer) and answers reports.
+	kpi *desk.KPI
 }
 
 // openApp connects the store and the queue backend and builds the service.
@@ -102,13 +104,14 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	}
 	mailboxesChanged := make(chan struct{}, 1)
 	hook := &botHook{}
+	kpi := desk.NewKPI(db, reportZone(cfg))
 	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: loginLimiter(q, local, log), Logger: log, Presence: q.Presence(),
-		Observers: []desk.Observer{router, slaWorker, desk.NewVerificationKeeper(cfg.Verification.VerifiedFor), desk.NewComplaintWatcher(), csat, hook},
+		Observers: []desk.Observer{router, slaWorker, desk.NewVerificationKeeper(cfg.Verification.VerifiedFor), desk.NewComplaintWatcher(), csat, hook, kpi},
 		Purgers:   []desk.PersonalDataPurger{csat},
 		Mailboxes: mailboxDirectory{boxes: cfg.Mailboxes, db: db, log: log, changed: mailboxesChanged},
 		Facts:     facts, FactPolicy: cfg.Verification.Policy, VerifiedFor: cfg.Verification.VerifiedFor,
 		BotChannels: cfg.Bot.botChannels(), CallbackWithin: cfg.callbackWithin()})
-	a := &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc, router: router, sla: slaWorker, mailboxesChanged: mailboxesChanged, csat: csat, botHook: hook}
+	a := &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc, router: router, sla: slaWorker, mailboxesChanged: mailboxesChanged, csat: csat, botHook: hook, kpi: kpi}
 	a.botAdmin = a.newBotAdmin()
 	if a.otp, err = a.newOTP(ctx); err != nil {
 		a.Close()

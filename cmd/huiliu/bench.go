@@ -53,6 +53,7 @@ func openBenchDesk(ctx context.Context, name string, args []string, stderr io.Wr
 		Offsets: channelOffsets{db: a.db, prefix: "bench-telegram:"},
 		Email:   a.emailDeps(),
 		KB:      a.db,
+		KPI:     a.kpi, History: a.db,
 	}
 	return d, func() { a.Close(); cleanup() }, nil
 }

@@ -83,6 +83,9 @@ type Config struct {
 	// RetentionDays purges the personal data of tickets closed longer ago
 	// than this, once a day (cmd/huiliu/retention.go); 0: off.
 	RetentionDays int `toml:"retention_days"`
+	// ReportsTimezone is the zone report days and hours are counted in
+	// (docs/supervisors.md).
+	ReportsTimezone string `toml:"reports_timezone"`
 	// telegramEnv holds the single bot given by environment or flags.
 	telegramEnv TelegramBot
 	// One-time codes and verification (config_verify.go).
@@ -127,6 +130,8 @@ func defaultConfig() Config {
 		WebchatMaxIngests:            webchat.DefaultMaxIngests,
 
 		VerifyConfig: defaultVerifyConfig(),
+
+		ReportsTimezone: "Asia/Shanghai",
 	}
 }
 
@@ -249,6 +254,8 @@ func settings() []setting {
 			c.RetentionDays = n
 			return nil
 		}), "int")
+	g, s = str(func(c *Config) *string { return &c.ReportsTimezone })
+	add(mk("reports-timezone", "HUILIU_REPORTS_TIMEZONE", "IANA zone report days and the weekly summary are counted in", false, g, s), "string")
 	g, s = str(func(c *Config) *string { return &c.PublicURL })
 	add(mk("public-url", "HUILIU_PUBLIC_URL", "public base URL of this desk, for webhooks", false, g, s), "string")
 	g, s = str(func(c *Config) *string { return &c.telegramEnv.Token })
@@ -379,6 +386,9 @@ func (c Config) validate() error {
 	}
 	if c.RetentionDays < 0 {
 		errs = append(errs, fmt.Errorf("retention_days %d must be 0 (off) or a number of days", c.RetentionDays))
+	}
+	if _, err := time.LoadLocation(c.ReportsTimezone); err != nil || c.ReportsTimezone == "" {
+		errs = append(errs, fmt.Errorf("reports_timezone %q is not an IANA zone such as Asia/Shanghai", c.ReportsTimezone))
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log_format %q must be text or json", c.LogFormat))

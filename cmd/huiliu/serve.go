@@ -125,6 +125,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		Bot:           a.botAdmin,
 		Recordings:    recordings,
 		RecordingKey:  recordingKey,
+		KPI:           a.kpi,
 	})
 	srv := &http.Server{
 		Handler:           handler,
@@ -182,6 +183,7 @@ func (a *app) nodeServices(adapters []channels.Adapter, tg *telegram.Channel, ch
 	list = append(list, a.routingServices()...)
 	list = append(list, a.retentionServices()...)
 	list = append(list, a.qaServices()...)
+	list = append(list, a.reportServices()...)
 	if tg != nil {
 		list = append(list, services.Service{Name: "telegram", Run: func(ctx context.Context) error { return a.runTelegram(ctx, tg) }})
 	}

@@ -42,7 +42,8 @@ var pageFiles = []string{"login.html", "error.html", "inbox.html", "ticket.html"
 	"kb_list.html", "kb_editor.html", "kb_version.html", "kb_review.html", "kb_categories.html", "kb_synonyms.html", "kb_analytics.html",
 	"complaints.html", "survey.html", "admin_csat.html",
 	"qa_queue.html", "qa_mine.html", "qa_review.html", "qa_calibration.html", "qa_scorecards.html",
-	"bot_settings.html", "bot_flows.html", "bot_try.html", "bot_analytics.html"}
+	"bot_settings.html", "bot_flows.html", "bot_try.html", "bot_analytics.html",
+	"reports.html"}
 
 // assets maps a static file name to a short hash of its bytes; pages link
 // to /static/NAME?v=HASH so a new build is fetched at once and an old one

@@ -89,6 +89,8 @@ type Options struct {
 	// made with RecordingKey (page_call.go); nil: recordings do not play.
 	Recordings   RecordingFetcher
 	RecordingKey []byte
+	// KPI answers the reports and the dashboard; nil answers them 503.
+	KPI *desk.KPI
 }
 
 // Server holds the handlers.
@@ -221,5 +223,6 @@ func (s *Server) routes() {
 	s.qaRoutes(v1, authed)
 	s.botRoutes(v1, authed)
 	s.phoneRoutes(v1, authed)
+	s.reportRoutes(v1, authed)
 	s.pageRoutes()
 }

@@ -38,10 +38,13 @@ func Run(ctx context.Context, o Options, args []string, stdout, stderr io.Writer
 	if len(args) > 0 && args[0] == "phone" {
 		return runBenchPhone(ctx, o, args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "reports" {
+		return runBenchReports(ctx, o, args[1:], stdout, stderr)
+	}
 	if len(args) > 0 && args[0] == "ingest" {
 		return runBenchIngest(ctx, args[1:], stdout, stderr)
 	}
-	return usagef("usage: huiliu bench ingest --url URL --token T [--clients 32] [--duration 20s] [--customers 1000]\n       huiliu bench telegram [--updates 20000] [--users 500] [--replies 2000]\n       huiliu bench chat --url URL --token T [--customers 200] [--agents 4] [--rate 1000] [--duration 20s] [--idle N]\n       huiliu bench timers [--timers 1000000] [--spread 2m] [--redis-url URL]\n       huiliu bench email [--messages 2000] [--threads 200] [--imap imap://user:password@host:port]\n       huiliu bench kb [--articles 10000] [--searches 5000]\n       huiliu bench phone [--calls 2000] [--clients 16] [--customers 500]\n         (start the desk with --webchat-messages-per-minute 100000 for bench chat)")
+	return usagef("usage: huiliu bench ingest --url URL --token T [--clients 32] [--duration 20s] [--customers 1000]\n       huiliu bench telegram [--updates 20000] [--users 500] [--replies 2000]\n       huiliu bench chat --url URL --token T [--customers 200] [--agents 4] [--rate 1000] [--duration 20s] [--idle N]\n       huiliu bench timers [--timers 1000000] [--spread 2m] [--redis-url URL]\n       huiliu bench email [--messages 2000] [--threads 200] [--imap imap://user:password@host:port]\n       huiliu bench kb [--articles 10000] [--searches 5000]\n       huiliu bench phone [--calls 2000] [--clients 16] [--customers 500]\n       huiliu bench reports [--tickets 1000000] [--requests 200]\n         (start the desk with --webchat-messages-per-minute 100000 for bench chat)")
 }
 
 // Options are what the benches need from the command's wiring.
@@ -68,6 +71,9 @@ type LocalDesk struct {
 	Email email.Deps
 	// KB is the knowledge base's record (bench kb).
 	KB kb.Store
+	// KPI answers reports; History loads synthetic history (bench reports).
+	KPI     *desk.KPI
+	History HistoryLoader
 }
 
 // UsageError is a mistake in how a bench was called (exit status 2).
