@@ -166,6 +166,9 @@ type Outbound struct {
 	// Channels that must not answer machines (email, RFC 3834) mark or
 	// hold it back.
 	Automatic bool
+	// BotName names the bot that wrote the message (empty for anyone
+	// else), so channels without a bot label of their own say who speaks.
+	BotName string
 	// Survey, when set, asks for a satisfaction rating: channels with
 	// buttons (Telegram) or a callback (API) offer the scores; Text
 	// already ends with the survey page's URL for the others.

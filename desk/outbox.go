@@ -182,6 +182,9 @@ func (snd *Sender) outbound(ctx context.Context, it OutboxItem) (channels.Outbou
 		HTML:            m.HTML,
 		Automatic:       m.AuthorKind == AuthorBot || m.AuthorKind == AuthorSystem,
 	}
+	if m.AuthorKind == AuthorBot {
+		out.BotName = m.AuthorName
+	}
 	if m.Kind == MessageKindSurvey && snd.svc.csat != nil {
 		token, url, err := snd.svc.csat.SurveyLink(ctx, m.ID)
 		if err != nil {

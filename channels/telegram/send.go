@@ -154,12 +154,18 @@ func (c *Channel) Send(ctx context.Context, out channels.Outbound) (string, erro
 // needs the agent's name and employee number to check them on the
 // desk's /verify-agent page. Every reply is signed, not only the first
 // after a change of agent, because each one may be forwarded or seen on
-// its own.
+// its own. The chatbot's replies say they come from the chatbot, since
+// agents answer through the same Telegram bot.
 func signed(out channels.Outbound) string {
-	if out.AgentEmployeeNo == "" {
+	var sig string
+	switch {
+	case out.AgentEmployeeNo != "":
+		sig = i18n.T(i18n.Default, "telegram.agent_signature", "name", out.AgentName, "no", out.AgentEmployeeNo)
+	case out.BotName != "":
+		sig = i18n.T(i18n.Default, "telegram.bot_signature", "name", out.BotName)
+	default:
 		return out.Text
 	}
-	sig := i18n.T(i18n.Default, "telegram.agent_signature", "name", out.AgentName, "no", out.AgentEmployeeNo)
 	if strings.TrimSpace(out.Text) == "" {
 		return sig
 	}

@@ -13,7 +13,8 @@ import (
 
 // TestSendSignsAgentReplies: a Telegram message shows only the bot, so an
 // agent's reply starts with the agent's name and employee number (from the
-// catalog) and a bot's reply goes out as written.
+// catalog), the chatbot's with its name as a chatbot, and a system
+// message goes out as written.
 func TestSendSignsAgentReplies(t *testing.T) {
 	f := newFixture(t)
 	c := f.channel(t, nil)
@@ -25,15 +26,23 @@ func TestSendSignsAgentReplies(t *testing.T) {
 	if _, err := c.Send(context.Background(), outbound("m2", "main:1001", "bot text")); err != nil {
 		t.Fatal(err)
 	}
+	byBot := outbound("m3", "main:1001", "押金会在归还后 7 个工作日内退回。")
+	byBot.BotName = "小汇"
+	if _, err := c.Send(context.Background(), byBot); err != nil {
+		t.Fatal(err)
+	}
 	sent := f.fake.SentTo(1001)
-	if len(sent) != 2 {
+	if len(sent) != 3 {
 		t.Fatalf("sent %+v", sent)
 	}
 	if want := "客服 小王（工号 HL101024）：\n您的退款已处理"; sent[0].Text != want {
 		t.Errorf("agent reply = %q, want %q", sent[0].Text, want)
 	}
 	if sent[1].Text != "bot text" {
-		t.Errorf("bot reply = %q, want it unsigned", sent[1].Text)
+		t.Errorf("system message = %q, want it unsigned", sent[1].Text)
+	}
+	if want := "小汇（智能助手）：\n押金会在归还后 7 个工作日内退回。"; sent[2].Text != want {
+		t.Errorf("chatbot reply = %q, want %q", sent[2].Text, want)
 	}
 }
 
