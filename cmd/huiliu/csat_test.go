@@ -1,14 +1,18 @@
 package main
 
 import (
+	"database/sql"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"huiliu/store"
 )
 
 // TestSurveyOnTheWidgetAndTheAPICallback runs a real server: resolving a
@@ -92,6 +96,31 @@ func TestSurveyOnTheWidgetAndTheAPICallback(t *testing.T) {
 		t.Fatalf("widget survey: %d %+v", st, surveys)
 	}
 
+	// The customer writes again, the ticket is resolved again: a new card,
+	// which after its 7 days (aged in SQL: the server's clock is real)
+	// refuses the answer over the socket and records nothing.
+	customer.send(map[string]string{"type": "message", "client_msg_id": "c-2", "text": "还有一个问题"})
+	if f, _ := customer.next("ack 2", func(f chatTestFrame) bool { return f.Type == "ack" || f.Type == "error" }); f.Type != "ack" {
+		t.Fatalf("second message: %s", f.raw)
+	}
+	resolve(ack.TicketID)
+	f, _ = customer.next("the second survey", func(f chatTestFrame) bool {
+		return f.Type == "message" && strings.Contains(f.raw, "csat_request") && !strings.Contains(f.raw, card.Message.Survey)
+	})
+	if err := json.Unmarshal([]byte(f.raw), &card); err != nil || card.Message.Survey == "" {
+		t.Fatalf("second survey frame %s", f.raw)
+	}
+	ageSurveys(t, env, ack.TicketID)
+	customer.send(map[string]any{"type": "csat", "token": card.Message.Survey, "score": 1, "lang": "zh-CN"})
+	f, _ = customer.next("the expired answer", func(f chatTestFrame) bool { return f.Type == "csat" || f.Type == "error" })
+	if !strings.Contains(f.raw, "已过期") {
+		t.Fatalf("answer to an expired survey: %s", f.raw)
+	}
+	if st := apiCall(t, base, token, "GET", "/api/v1/tickets/"+ack.TicketID+"/survey", "", &surveys); st != 200 ||
+		len(surveys.Surveys) != 2 || surveys.Surveys[0].Score+surveys.Surveys[1].Score != 5 {
+		t.Fatalf("surveys after the expired answer: %d %+v", st, surveys)
+	}
+
 	// The API channel.
 	var rc struct {
 		TicketID string `json:"ticket_id"`
@@ -132,5 +161,34 @@ func TestSurveyOnTheWidgetAndTheAPICallback(t *testing.T) {
 	}
 	if st := apiCall(t, base, token, "GET", "/api/v1/tickets/"+rc.TicketID, "", &tk); st != 200 || strings.Join(tk.Ticket.Tags, ",") != "low-csat" {
 		t.Fatalf("ticket after a low score: %d %+v", st, tk)
+	}
+}
+
+// ageSurveys moves the unanswered surveys of a ticket past their expiry,
+// straight in the node's database.
+func ageSurveys(t *testing.T, env []string, ticketID string) {
+	t.Helper()
+	driver, dsn := "sqlite", ""
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		switch {
+		case k == "DATABASE_URL" && v != "":
+			driver, dsn = "pgx", v
+		case k == "HUILIU_DATA" && dsn == "":
+			dsn = "file:" + filepath.Join(v, store.SQLiteFile) + "?_pragma=busy_timeout(10000)"
+		}
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	res, err := db.Exec(`UPDATE csat_surveys SET expires_at = $1 WHERE ticket_id = $2 AND answered_at IS NULL`,
+		time.Now().Add(-time.Hour).UnixMilli(), ticketID)
+	if err != nil {
+		t.Fatalf("age the survey of %s: %v", ticketID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		t.Fatalf("age the survey of %s: %d rows, %v", ticketID, n, err)
 	}
 }
