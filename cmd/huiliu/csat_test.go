@@ -7,11 +7,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"huiliu/channels/telegram/telegramtest"
 	"huiliu/store"
 )
 
@@ -190,5 +192,81 @@ func ageSurveys(t *testing.T, env []string, ticketID string) {
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		t.Fatalf("age the survey of %s: %d rows, %v", ticketID, n, err)
+	}
+}
+
+// TestSurveyOnTelegram runs a real server with the fake Bot API: a resolved
+// Telegram ticket gets the survey with five score buttons; a tap answers
+// it once, a second tap is told it was answered, and a tap on a survey
+// past its 7 days is told it expired and records nothing.
+func TestSurveyOnTelegram(t *testing.T) {
+	const token = "123456:TEST-csat"
+	fake := telegramtest.New(t, token)
+	env := append(sharedBackends(t), "HUILIU_TELEGRAM_TOKEN="+token, "HUILIU_TELEGRAM_API_ENDPOINT="+fake.Endpoint(),
+		"HUILIU_TELEGRAM_FILE_ENDPOINT="+fake.FileEndpoint())
+	tok := adminToken(t, env, "csat@example.com")
+	base := node(t, env)
+	const user = 555003
+	eventually := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s", what)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	var ticketID string
+	ask := func(text string, sent int) string {
+		t.Helper()
+		fake.Push(telegramtest.Private(user, "Li", text))
+		eventually("the ticket", func() bool {
+			var page struct{ Tickets []struct{ ID, Preview string } }
+			apiCall(t, base, tok, "GET", "/api/v1/tickets?channel=telegram&status=open", "", &page)
+			if len(page.Tickets) == 1 && page.Tickets[0].Preview == text {
+				ticketID = page.Tickets[0].ID
+				return true
+			}
+			return false
+		})
+		if st := apiCall(t, base, tok, "PATCH", "/api/v1/tickets/"+ticketID, `{"status":"resolved"}`, nil); st != http.StatusOK {
+			t.Fatalf("resolve: %d", st)
+		}
+		eventually("the survey in the chat", func() bool { return len(fake.SentTo(user)) == sent })
+		var markup struct {
+			InlineKeyboard [][]struct {
+				CallbackData string `json:"callback_data"`
+			} `json:"inline_keyboard"`
+		}
+		if err := json.Unmarshal([]byte(fake.SentTo(user)[sent-1].ReplyMarkup), &markup); err != nil || len(markup.InlineKeyboard) != 1 || len(markup.InlineKeyboard[0]) != 5 {
+			t.Fatalf("survey keyboard %q: %v", fake.SentTo(user)[sent-1].ReplyMarkup, err)
+		}
+		return markup.InlineKeyboard[0][4].CallbackData // score 5
+	}
+	tap := func(update int, data, want string) {
+		t.Helper()
+		n := len(fake.Answers())
+		fake.PushRaw(telegramtest.Callback(update, user, "q"+strconv.Itoa(update), data, "zh-hans"))
+		eventually("the tap's answer", func() bool { return len(fake.Answers()) == n+1 })
+		if got := fake.Answers()[n].Text; !strings.Contains(got, want) {
+			t.Fatalf("tap %d answered %q, want %q", update, got, want)
+		}
+	}
+	five := ask("押金什么时候退", 1)
+	tap(9001, five, "5/5")
+	tap(9002, five, "回答过")
+
+	five = ask("还有一个问题", 2)
+	ageSurveys(t, env, ticketID)
+	tap(9003, five, "已过期")
+	var surveys struct {
+		Surveys []struct {
+			Score int `json:"score"`
+		} `json:"surveys"`
+	}
+	if st := apiCall(t, base, tok, "GET", "/api/v1/tickets/"+ticketID+"/survey", "", &surveys); st != 200 || len(surveys.Surveys) != 2 ||
+		surveys.Surveys[0].Score+surveys.Surveys[1].Score != 5 {
+		t.Fatalf("surveys: %d %+v", st, surveys)
 	}
 }
