@@ -222,7 +222,9 @@ func TestSurveyOnTelegram(t *testing.T) {
 		t.Helper()
 		fake.Push(telegramtest.Private(user, "Li", text))
 		eventually("the ticket", func() bool {
-			var page struct{ Tickets []struct{ ID, Preview string } }
+			var page struct {
+				Tickets []struct{ ID, Preview string }
+			}
 			apiCall(t, base, tok, "GET", "/api/v1/tickets?channel=telegram&status=open", "", &page)
 			if len(page.Tickets) == 1 && page.Tickets[0].Preview == text {
 				ticketID = page.Tickets[0].ID
