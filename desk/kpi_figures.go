@@ -83,9 +83,6 @@ func figures(c *Counts, x KPIExtra, customers int) Figures {
 		QAAvg:                  ratio(x.ReviewSum, x.Reviews, 1),
 		QAReviews:              x.Reviews,
 	}
-	if !x.HasComplaints {
-		f.ComplaintsPer1000, f.ComplaintsPer10000C = nil, nil
-	}
 	f.FirstResponseMedian = seconds(c.Percentile(MFRHist, 0.5))
 	f.FirstResponseP90 = seconds(c.Percentile(MFRHist, 0.9))
 	f.NextResponseMedian = seconds(c.Percentile(MNRHist, 0.5))

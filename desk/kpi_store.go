@@ -71,7 +71,4 @@ type KPIExtra struct {
 	Complaints      int64 // filed, not withdrawn
 	Reviews         int64 // quality reviews submitted
 	ReviewSum       int64 // their totals, 0–100 each
-	// HasComplaints: the complaint register is installed, so no
-	// complaints is a rate of zero rather than no figure.
-	HasComplaints bool
 }

@@ -169,8 +169,8 @@ func TestKPIFiguresMatchAHandComputedWeek(t *testing.T) {
 	if !near(f.FirstContactResolution, 1.0/3) {
 		t.Fatalf("first-contact resolution %v, want 1/3 (only A)", *f.FirstContactResolution)
 	}
-	if f.SatisfactionAvg != nil || f.Complaints != 0 || f.ComplaintsPer1000 != nil {
-		t.Fatalf("satisfaction without surveys: %v", f.SatisfactionAvg)
+	if f.SatisfactionAvg != nil || f.Complaints != 0 || f.ComplaintsPer1000 == nil || *f.ComplaintsPer1000 != 0 {
+		t.Fatalf("satisfaction without surveys %v, complaints %d per 1,000 %v", f.SatisfactionAvg, f.Complaints, f.ComplaintsPer1000)
 	}
 
 	pf := r.Prev

@@ -80,3 +80,21 @@ func TestWeeklySummaryOncePerWeekAcrossNodes(t *testing.T) {
 		t.Fatalf("next week: %v %v", sent, err)
 	}
 }
+
+// A desk with nothing to report mails nothing (a new install does not
+// send an empty week) and does not try again that week.
+func TestWeeklySummarySkipsAnEmptyDesk(t *testing.T) {
+	ctx := context.Background()
+	d := newKPIDesk(t)
+	mkAgent(t, d.svc, "sup@example.com", "组长", desk.RoleSupervisor, "Support")
+	m := &mailbox{}
+	d.at("2026-10-05 09:00")
+	for range 2 {
+		if sent, err := d.kpi.WeeklySummary(ctx, m.send, ""); sent || err != nil {
+			t.Fatalf("empty desk: %v %v", sent, err)
+		}
+	}
+	if len(m.to) != 0 {
+		t.Fatalf("mailed %v about an empty week", m.to)
+	}
+}

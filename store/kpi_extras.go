@@ -4,15 +4,13 @@ import (
 	"context"
 	"strconv"
 	"strings"
-	"sync"
 
 	"huiliu/desk"
 )
 
 // KPIExtras counts the satisfaction surveys, complaints and quality reviews
 // of each span from their own tables (each indexed by time, and small next
-// to the tickets), where those features are installed: one query per
-// table for all spans. Channel and category come from the ticket; agent
+// to the tickets): one query per table for all spans. Channel and category come from the ticket; agent
 // and team from the row itself.
 func (r reader) KPIExtras(ctx context.Context, f desk.KPIFilter, spans []desk.Span) ([]desk.KPIExtra, error) {
 	out := make([]desk.KPIExtra, len(spans))
@@ -38,18 +36,6 @@ func (r reader) KPIExtras(ctx context.Context, f desk.KPIFilter, spans []desk.Sp
 			`COUNT(*), COALESCE(SUM(x.total), 0)`,
 			func(x *desk.KPIExtra) []any { return []any{&x.Reviews, &x.ReviewSum} }},
 	} {
-		ok, err := r.tableExists(ctx, s.table)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			continue
-		}
-		if s.table == "complaints" {
-			for i := range out {
-				out[i].HasComplaints = true
-			}
-		}
 		// Spans are consecutive: the row's period is the last start at or
 		// before its time.
 		at := "x." + s.at
@@ -114,34 +100,4 @@ func (r reader) KPIExtras(ctx context.Context, f desk.KPIFilter, spans []desk.Sp
 		}
 	}
 	return out, nil
-}
-
-// installed remembers the tables found per database: features' tables
-// appear with migrations at start and never go away while running.
-var installed sync.Map // tableKey → true
-
-type tableKey struct {
-	db   *DB
-	name string
-}
-
-// tableExists reports whether the named table exists, so the reports can
-// count the satisfaction, complaint and quality tables where their
-// features are installed.
-func (r reader) tableExists(ctx context.Context, name string) (bool, error) {
-	if _, ok := installed.Load(tableKey{r.d, name}); ok {
-		return true, nil
-	}
-	q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1`
-	if r.d.dialect == DialectPostgres {
-		q = `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`
-	}
-	var n int
-	if err := r.q.QueryRowContext(ctx, q, name).Scan(&n); err != nil {
-		return false, wrap(err, "table %s", name)
-	}
-	if n > 0 {
-		installed.Store(tableKey{r.d, name}, true)
-	}
-	return n > 0, nil
 }
