@@ -25,10 +25,9 @@ type MailFunc func(ctx context.Context, to, subject, body string) error
 // WeeklySummary mails last week's seed KPIs to every active supervisor and
 // admin with an address, once per ISO week across all nodes: the week's
 // row in kpi_weekly_mail is the lease. It does nothing before Monday 09:00
-// or once the week was sent, and sends nothing for a desk with nothing to
-// report (no ticket created or resolved last week, none open or pending:
-// a new install does not mail an empty week). link is the dashboard's
-// address ("" none).
+// or once the week was sent, and sends nothing for a week without a
+// ticket created or resolved (a new install does not mail an empty week).
+// link is the dashboard's address ("" none).
 func (k *KPI) WeeklySummary(ctx context.Context, send MailFunc, link string) (bool, error) {
 	now := k.s.now().In(k.zone)
 	this := PeriodSpan(PeriodWeek, now, k.zone)
@@ -45,7 +44,7 @@ func (k *KPI) WeeklySummary(ctx context.Context, send MailFunc, link string) (bo
 	if err != nil {
 		return false, err
 	}
-	if r.Cur.Created == 0 && r.Cur.Resolved == 0 && r.Open == 0 && r.Pending == 0 {
+	if r.Cur.Created == 0 && r.Cur.Resolved == 0 {
 		return false, k.store.FinishWeeklySummary(ctx, week, now)
 	}
 	agents, err := k.s.store.Agents(ctx)

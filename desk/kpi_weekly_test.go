@@ -74,20 +74,23 @@ func TestWeeklySummaryOncePerWeekAcrossNodes(t *testing.T) {
 			t.Fatalf("body lacks %q:\n%s", want, m.body[0])
 		}
 	}
-	// The next week is due again the next Monday.
+	// The next week, with a ticket of its own, is due again the next Monday.
+	d.customer(t, "2026-10-06 10:00", "b", "押金什么时候退")
 	d.at("2026-10-12 09:05")
 	if sent, err := d.kpi.WeeklySummary(ctx, m.send, ""); !sent || err != nil {
 		t.Fatalf("next week: %v %v", sent, err)
 	}
 }
 
-// A desk with nothing to report mails nothing (a new install does not
-// send an empty week) and does not try again that week.
+// A week without a ticket created or resolved mails nothing (a new
+// install does not send an empty week, even with a ticket open since) and
+// is not tried again.
 func TestWeeklySummarySkipsAnEmptyDesk(t *testing.T) {
 	ctx := context.Background()
 	d := newKPIDesk(t)
 	mkAgent(t, d.svc, "sup@example.com", "组长", desk.RoleSupervisor, "Support")
 	m := &mailbox{}
+	d.customer(t, "2026-10-05 08:00", "a", "怎么还款")
 	d.at("2026-10-05 09:00")
 	for range 2 {
 		if sent, err := d.kpi.WeeklySummary(ctx, m.send, ""); sent || err != nil {
