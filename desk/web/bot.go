@@ -198,15 +198,7 @@ func (s *Server) botTry(c echo.Context) error {
 }
 
 func (s *Server) botAnalytics(c echo.Context) error {
-	b, err := s.botAdmin()
-	if err != nil {
-		return err
-	}
-	p, err := botPeriod(c, s.svc.Now())
-	if err != nil {
-		return err
-	}
-	r, err := b.Analytics(c.Request().Context(), current(c).Agent, p)
+	r, _, err := s.botReport(c)
 	if err != nil {
 		return err
 	}
@@ -218,6 +210,21 @@ const botDefaultDays = 7
 
 // botPeriod reads ?from=YYYY-MM-DD&to=YYYY-MM-DD (both days included, in
 // the server's zone; default the last 7 days) and ?channel=.
+// botReport reads the bot's analytics for the request's period and
+// channel (the API, the page and the CSV export alike).
+func (s *Server) botReport(c echo.Context) (botadmin.Report, botadmin.Period, error) {
+	b, err := s.botAdmin()
+	if err != nil {
+		return botadmin.Report{}, botadmin.Period{}, err
+	}
+	p, err := botPeriod(c, s.svc.Now())
+	if err != nil {
+		return botadmin.Report{}, botadmin.Period{}, err
+	}
+	r, err := b.Analytics(c.Request().Context(), current(c).Agent, p)
+	return r, p, err
+}
+
 func botPeriod(c echo.Context, now time.Time) (botadmin.Period, error) {
 	zone := time.Local
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, zone)

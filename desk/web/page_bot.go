@@ -244,15 +244,7 @@ type botAnalyticsView struct {
 // refusals, decisions by kind and the unanswered questions, per channel
 // and per day.
 func (s *Server) botAnalyticsPage(c echo.Context) error {
-	b, err := s.botAdmin()
-	if err != nil {
-		return err
-	}
-	p, err := botPeriod(c, s.svc.Now())
-	if err != nil {
-		return err
-	}
-	r, err := b.Analytics(c.Request().Context(), current(c).Agent, p)
+	r, p, err := s.botReport(c)
 	if err != nil {
 		return err
 	}
@@ -303,10 +295,6 @@ func chart(cs []botadmin.Count, prefix, unit string) botChart {
 // desk/export (cells defused): ?table=rows (per day and channel, the
 // default) or ?table=unanswered.
 func (s *Server) botAnalyticsExport(c echo.Context) error {
-	b, err := s.botAdmin()
-	if err != nil {
-		return err
-	}
 	table := c.QueryParam("table")
 	if table == "" {
 		table = "rows"
@@ -314,11 +302,7 @@ func (s *Server) botAnalyticsExport(c echo.Context) error {
 	if !slices.Contains([]string{"rows", "unanswered"}, table) {
 		return desk.Errorf(desk.CodeInvalid, "table must be rows or unanswered")
 	}
-	p, err := botPeriod(c, s.svc.Now())
-	if err != nil {
-		return err
-	}
-	r, err := b.Analytics(c.Request().Context(), current(c).Agent, p)
+	r, p, err := s.botReport(c)
 	if err != nil {
 		return err
 	}
