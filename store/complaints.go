@@ -50,19 +50,7 @@ func (r reader) Complaints(ctx context.Context, f desk.ComplaintFilter) ([]desk.
 		return "$" + strconv.Itoa(len(args))
 	}
 	if v := f.Visibility; v != nil {
-		or := []string{"t.team_id = ''"}
-		if len(v.TeamIDs) > 0 {
-			ps := make([]string, len(v.TeamIDs))
-			for i, id := range v.TeamIDs {
-				ps[i] = arg(id)
-			}
-			or = append(or, "t.team_id IN ("+strings.Join(ps, ", ")+")")
-		}
-		if v.AgentID != "" {
-			a := arg(v.AgentID)
-			or = append(or, "t.assignee_id = "+a, "t.owner_id = "+a)
-		}
-		where = append(where, "("+strings.Join(or, " OR ")+")")
+		where = append(where, visibleTickets(v, arg))
 	}
 	if len(f.Status) > 0 {
 		ps := make([]string, len(f.Status))

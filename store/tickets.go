@@ -93,19 +93,7 @@ func ticketWhere(f desk.TicketFilter) (string, []any, error) {
 		where = append(where, "t.contact_id = "+arg(f.ContactID))
 	}
 	if v := f.Visible; v != nil {
-		or := []string{"t.team_id = ''"}
-		if len(v.TeamIDs) > 0 {
-			ps := make([]string, len(v.TeamIDs))
-			for i, id := range v.TeamIDs {
-				ps[i] = arg(id)
-			}
-			or = append(or, "t.team_id IN ("+strings.Join(ps, ", ")+")")
-		}
-		if v.AgentID != "" {
-			a := arg(v.AgentID)
-			or = append(or, "t.assignee_id = "+a, "t.owner_id = "+a)
-		}
-		where = append(where, "("+strings.Join(or, " OR ")+")")
+		where = append(where, visibleTickets(v, arg))
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		p := arg("%" + escapeLike(q) + "%")
@@ -307,4 +295,24 @@ func (t *txn) SetTicketFields(ctx context.Context, id string, f desk.TicketField
 	tk, err := scanTicket(t.q.QueryRowContext(ctx, `UPDATE tickets SET `+strings.Join(sets, ", ")+`
 		WHERE id = $1 AND status <> 'closed' RETURNING `+ticketColsBare, args...))
 	return tk, wrap(err, "set fields of ticket %s", id)
+}
+
+// visibleTickets is the SQL condition on tickets t of the agents' rule
+// (desk.Visibility): not yet routed to a team, of one of their teams, or
+// assigned to or owned by them. arg binds a value and returns its
+// placeholder.
+func visibleTickets(v *desk.Visibility, arg func(any) string) string {
+	or := []string{"t.team_id = ''"}
+	if len(v.TeamIDs) > 0 {
+		ps := make([]string, len(v.TeamIDs))
+		for i, id := range v.TeamIDs {
+			ps[i] = arg(id)
+		}
+		or = append(or, "t.team_id IN ("+strings.Join(ps, ", ")+")")
+	}
+	if v.AgentID != "" {
+		a := arg(v.AgentID)
+		or = append(or, "t.assignee_id = "+a, "t.owner_id = "+a)
+	}
+	return "(" + strings.Join(or, " OR ") + ")"
 }
