@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"testing"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -26,8 +27,24 @@ const (
 	MaxPasswordLen = 256
 )
 
+// argonCost is the cost HashPassword uses: the baseline above, except in test
+// binaries, where the race detector makes one baseline hash take most of a
+// second and the suites create and log in hundreds of agents. A hash records
+// its parameters, so CheckPassword verifies either kind anywhere.
+func argonCost() (memory, passes uint32) {
+	if testing.Testing() {
+		return 64, 1
+	}
+	return argonMemory, argonTime
+}
+
 // HashPassword returns a PHC-format argon2id hash of pw.
 func HashPassword(pw string) (string, error) {
+	memory, passes := argonCost()
+	return hashPassword(pw, memory, passes)
+}
+
+func hashPassword(pw string, memory, passes uint32) (string, error) {
 	if len(pw) < MinPasswordLen {
 		return "", Errorf(CodeInvalid, "password must have at least %d characters", MinPasswordLen)
 	}
@@ -38,10 +55,10 @@ func HashPassword(pw string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("desk: password salt: %w", err)
 	}
-	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	key := argon2.IDKey([]byte(pw), salt, passes, memory, argonThreads, argonKeyLen)
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
-		argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+		argon2.Version, memory, passes, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
 
 // CheckPassword reports whether pw matches the PHC hash. It reads the

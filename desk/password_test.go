@@ -6,7 +6,8 @@ import (
 )
 
 func TestPasswordHashing(t *testing.T) {
-	h, err := HashPassword("correct horse 电池")
+	// The production cost; HashPassword itself uses the floor in tests.
+	h, err := hashPassword("correct horse 电池", argonMemory, argonTime)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,7 +23,10 @@ func TestPasswordHashing(t *testing.T) {
 		}
 	}
 	h2, _ := HashPassword("correct horse 电池")
-	if h == h2 {
+	if !CheckPassword(h2, "correct horse 电池") || CheckPassword(h2, "correct horse") {
+		t.Fatal("a test-cost hash does not verify like a baseline one")
+	}
+	if h[strings.LastIndexByte(h, '$'):] == h2[strings.LastIndexByte(h2, '$'):] {
 		t.Fatal("two hashes of one password are equal: the salt is not random")
 	}
 	for _, bad := range []string{"", "plain", "$argon2id$v=19$m=0,t=2,p=1$c2FsdA$aGFzaA", "$argon2id$v=19$m=99999999,t=2,p=1$c2FsdA$aGFzaA", "$bcrypt$x$y$z$w"} {

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 
@@ -43,4 +45,24 @@ func (db *DB) Migrate(ctx context.Context) error {
 		db.log.Info("store: migrated", "dialect", db.dialect, "version", r.Source.Version, "took", r.Duration)
 	}
 	return nil
+}
+
+// SchemaDigest names the schema the migrations build: equal digests mean
+// equal migration files. Test helpers key migrated templates by it, so a
+// template is never reused across a schema change.
+func SchemaDigest() string {
+	h := sha256.New()
+	_ = fs.WalkDir(migrationFiles, "migrations", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := migrationFiles.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s %d\n", path, len(b))
+		h.Write(b)
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }
