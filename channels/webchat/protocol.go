@@ -257,6 +257,7 @@ type limitsInfo struct {
 	MaxTextBytes      int   `json:"max_text_bytes"`
 	MessagesPerMinute int   `json:"messages_per_minute"`
 	TypingIntervalMS  int64 `json:"typing_interval_ms"`
+	MaxUploadBytes    int64 `json:"max_upload_bytes"`
 }
 
 type ackFrame struct {
