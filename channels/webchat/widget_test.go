@@ -51,7 +51,7 @@ func TestWidgetSource(t *testing.T) {
 		}
 	}
 	for _, hook := range []string{"launcher", "panel", "close", "input", "send", "messages", "msg", "typing", "status", "greeting", "hours", "attach", "file-input", "resolved", "new-chat", "callback", "cb-phone", "retry", "preview"} {
-		if !regexp.MustCompile(`el\('[a-z0-9]+', '[a-z ]*', '` + hook + `'`).MatchString(src) {
+		if !regexp.MustCompile(`el\('[a-z0-9]+', '[a-z -]*', '` + hook + `'`).MatchString(src) {
 			t.Errorf("data-hl=%q missing", hook)
 		}
 	}
