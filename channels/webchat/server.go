@@ -95,6 +95,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /webchat/try", s.serveTry)
 	mux.HandleFunc("GET /webchat/file", s.serveFile)
 	mux.HandleFunc("POST /webchat/upload", s.serveUpload)
+	mux.HandleFunc("OPTIONS /webchat/upload", s.serveUploadPreflight)
 	mux.HandleFunc("POST /webchat/agent-check", s.serveAgentCheck)
 	return mux
 }

@@ -143,6 +143,18 @@ func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, body)
 }
 
+// serveUploadPreflight admits an upload from one of the site's pages:
+// browsers ask first because the widget follows the upload's progress.
+func (s *Server) serveUploadPreflight(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.corsSite(w, r); !ok {
+		return
+	}
+	h := w.Header()
+	h.Set("Access-Control-Allow-Methods", "POST")
+	h.Set("Access-Control-Max-Age", "600")
+	w.WriteHeader(http.StatusNoContent)
+}
+
 // readUpload reads the form's fields and its one file, streaming: a file
 // over MaxUploadBytes stops the read as soon as that shows.
 func (s *Server) readUpload(r *http.Request) (uploadForm, error) {

@@ -127,6 +127,22 @@ func TestUploadStoresFilesByTheirBytes(t *testing.T) {
 	if got := e.desk.stored(); len(got) != 2 {
 		t.Fatalf("a refused upload was stored: %+v", got[2:])
 	}
+
+	// Browsers ask before an upload whose progress a page follows.
+	for origin, want := range map[string]int{testOrigin: http.StatusNoContent, "https://evil.example": http.StatusForbidden} {
+		req, _ := http.NewRequest(http.MethodOptions, e.ts.URL+"/webchat/upload?site="+testSiteKey, nil)
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want || (want == http.StatusNoContent && (resp.Header.Get("Access-Control-Allow-Origin") != origin ||
+			resp.Header.Get("Access-Control-Allow-Methods") != "POST")) {
+			t.Errorf("preflight from %s: %d %v", origin, resp.StatusCode, resp.Header)
+		}
+	}
 }
 
 // The message that opens a ticket is followed by the state (queue place,
