@@ -908,7 +908,8 @@
     if (u.n) fd.append('new', '1');
     fd.append('file', u.file, u.file.name);
     x.upload.onprogress = function (ev) {
-      if (ev.lengthComputable) meta.textContent = fill(T.uploading, { p: Math.floor(ev.loaded * 100 / ev.total) });
+      // The stored message may come by the socket before the last progress.
+      if (ev.lengthComputable && u.e.getAttribute('data-state') === 'pending') meta.textContent = fill(T.uploading, { p: Math.floor(ev.loaded * 100 / ev.total) });
     };
     x.onload = function () {
       var r = {};
