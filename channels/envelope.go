@@ -44,6 +44,10 @@ type Inbound struct {
 	// ticket tag from a participant). The desk appends to it unless it is
 	// closed or resolved beyond the reopen window; then it opens a new one.
 	TicketID string
+	// NewConversation says the customer asked to start over (the web chat's
+	// "new conversation" after a resolved one): a resolved ticket is not
+	// reopened by this message; it is closed and a new one opened.
+	NewConversation bool
 	// DefaultTeam names the team a new ticket of this message goes to when
 	// routing leaves it without one (an email mailbox's default_team).
 	DefaultTeam string

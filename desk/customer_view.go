@@ -30,17 +30,28 @@ type CustomerMessage struct {
 	// check they talk to a genuine agent.
 	AuthorName string
 	EmployeeNo string
-	// Files are the attachments of what was sent to the customer (without
-	// bytes); the customer's own uploads stay on the desk.
+	// Files are the attachments of the message (without bytes): what was
+	// sent to the customer and what they sent themselves.
 	Files []Attachment
 	At    time.Time
-	// Kind is the message's kind (MessageKindVerifyRequest, or "").
+	// Kind is the message's kind (MessageKindVerifyRequest, or ""), or
+	// MessageKindResolved for the entry that resolved the ticket.
 	Kind string
 }
 
-// customerVisible says whether the customer of a ticket may see m.
+// MessageKindResolved marks, in the customer's view, the system entry that
+// resolved their ticket: the chat tells them and offers a new conversation.
+const MessageKindResolved = "resolved"
+
+// customerVisible says whether the customer of a ticket may see m: their
+// messages, what was sent to them, and that the ticket was resolved (never
+// who did it or any other system entry).
 func customerVisible(m Message) bool {
-	return m.Direction == DirIn || m.Direction == DirOut
+	return m.Direction == DirIn || m.Direction == DirOut || resolvedEntry(m)
+}
+
+func resolvedEntry(m Message) bool {
+	return m.Direction == DirSystem && m.Event != nil && m.Event.Action == "status" && m.Event.Args["status"] == string(StatusResolved)
 }
 
 // CustomerTimeline lists what the customer may see of ticket with Seq >
@@ -65,12 +76,14 @@ func (s *Service) CustomerTimeline(ctx context.Context, ticketID string, afterSe
 			}
 			v := CustomerMessage{ID: m.ID, TicketID: m.TicketID, Seq: m.Seq, From: m.AuthorKind, Text: m.Text,
 				AuthorName: m.AuthorName, At: m.CreatedAt, Kind: m.Kind}
-			if m.Direction == DirIn {
-				v.From, v.ExternalID = AuthorContact, m.ExternalID
+			switch {
+			case resolvedEntry(m):
+				v.From, v.Kind, v.Text, v.AuthorName = AuthorSystem, MessageKindResolved, "", ""
 				out = append(out, v)
 				continue
-			}
-			if m.AuthorKind == AuthorAgent {
+			case m.Direction == DirIn:
+				v.From, v.ExternalID = AuthorContact, m.ExternalID
+			case m.AuthorKind == AuthorAgent:
 				a, err := s.authorAgent(ctx, agents, m.AuthorID)
 				if err != nil {
 					return nil, fmt.Errorf("desk: customer timeline of %s: %w", ticketID, err)
@@ -78,7 +91,7 @@ func (s *Service) CustomerTimeline(ctx context.Context, ticketID string, afterSe
 				v.AuthorName, v.EmployeeNo = a.Name, a.EmployeeNo
 			}
 			// Read the ticket's file list once, on the first page that
-			// has something sent to the customer.
+			// has a message.
 			if files == nil {
 				if files, err = s.attachmentsByMessage(ctx, ticketID); err != nil {
 					return nil, err
@@ -120,8 +133,8 @@ func (s *Service) attachmentsByMessage(ctx context.Context, ticketID string) (ma
 }
 
 // CustomerFile is a file, with its bytes, that the customer of ticket may
-// download: one sent to them on that ticket. Any other file — of another
-// ticket, of a note, the customer's own upload, or none — is not found,
+// download: one sent to them on that ticket or one they sent on it. Any
+// other file — of another ticket, of a note, or none — is not found,
 // whatever link was forged.
 func (s *Service) CustomerFile(ctx context.Context, ticketID, attachmentID string) (Attachment, error) {
 	a, err := s.store.Attachment(ctx, attachmentID)
@@ -132,7 +145,7 @@ func (s *Service) CustomerFile(ctx context.Context, ticketID, attachmentID strin
 	if err != nil {
 		return Attachment{}, notFoundAs(fmt.Errorf("desk: customer file %s: %w", attachmentID, err), "file not found")
 	}
-	if m.TicketID != ticketID || m.Direction != DirOut {
+	if m.TicketID != ticketID || (m.Direction != DirOut && m.Direction != DirIn) {
 		return Attachment{}, Errorf(CodeNotFound, "file not found")
 	}
 	return a, nil

@@ -57,7 +57,7 @@ func TestCustomerTimelineHidesNotesAndSystemEntries(t *testing.T) {
 }
 
 // Only files sent to the customer on their own ticket are theirs to
-// download: not another ticket's, not a note's, not their own upload.
+// download: not another ticket's, not a note's; their own upload is theirs.
 func TestCustomerFileRefusesOtherFiles(t *testing.T) {
 	svc, db := newService(t)
 	ctx := context.Background()
@@ -80,6 +80,12 @@ func TestCustomerFileRefusesOtherFiles(t *testing.T) {
 	}
 	for _, f := range files {
 		got, err := svc.CustomerFile(ctx, mine, f.ID)
+		if f.Name == "shot.png" {
+			if err != nil || string(got.Data) != "png" {
+				t.Errorf("the customer's own upload: %+v %v", got, err)
+			}
+			continue
+		}
 		if f.MessageID == reply.ID {
 			if err != nil || string(got.Data) != "%PDF-1.7" {
 				t.Errorf("the reply's file: %+v %v", got, err)
@@ -97,7 +103,7 @@ func TestCustomerFileRefusesOtherFiles(t *testing.T) {
 		t.Errorf("missing file: %v", err)
 	}
 	tl, err := svc.CustomerTimeline(ctx, mine, 0, 50)
-	if err != nil || len(tl) != 2 || len(tl[0].Files) != 0 || len(tl[1].Files) != 1 || tl[1].Files[0].Name != "合同.pdf" {
+	if err != nil || len(tl) != 2 || len(tl[0].Files) != 1 || len(tl[1].Files) != 1 || tl[1].Files[0].Name != "合同.pdf" {
 		t.Fatalf("timeline files: %+v %v", tl, err)
 	}
 }

@@ -121,7 +121,7 @@ func (s *Service) knownConversation(ctx context.Context, in channels.Inbound, no
 		return Identity{}, Ticket{}, false // not found, or an error the full path reports
 	}
 	t, err := s.conversationTicket(ctx, s.store, in, ident)
-	if err != nil || (t.Status == StatusResolved && now.Sub(t.UpdatedAt) > ReopenWindow) {
+	if err != nil || (t.Status == StatusResolved && (in.NewConversation || now.Sub(t.UpdatedAt) > ReopenWindow)) {
 		return Identity{}, Ticket{}, false
 	}
 	return ident, t, true
@@ -270,10 +270,11 @@ func (s *Service) resolveIdentity(ctx context.Context, tx Tx, in channels.Inboun
 func (s *Service) threadTicket(ctx context.Context, tx Tx, in channels.Inbound, ident Identity, now time.Time) (Ticket, bool, error) {
 	t, err := s.conversationTicket(ctx, tx, in, ident)
 	switch {
-	case err == nil && (t.Status != StatusResolved || now.Sub(t.UpdatedAt) <= ReopenWindow):
+	case err == nil && (t.Status != StatusResolved || (!in.NewConversation && now.Sub(t.UpdatedAt) <= ReopenWindow)):
 		return t, false, nil // TouchTicket reopens a pending or resolved one
 	case err == nil:
-		// Resolved too long ago: close it, and the message starts anew.
+		// Resolved too long ago, or the customer started over: close it,
+		// and the message starts anew.
 		t.Status = StatusClosed
 		t.UpdatedAt = now
 		if err := tx.UpdateTicket(ctx, t); err != nil {

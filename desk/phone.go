@@ -306,22 +306,12 @@ func (s *Service) callbackDue(ctx context.Context, tx Tx, t Ticket, line string,
 	if within <= 0 {
 		within = DefaultCallbackWithin
 	}
-	cal := defaultCallbackCalendar()
-	policies, err := tx.SLAPolicies(ctx)
+	cal, err := s.ticketCalendar(ctx, tx, t)
 	if err != nil {
 		return time.Time{}, err
 	}
-	for _, p := range policies {
-		if p.Matches(t) {
-			c, err := tx.SLACalendar(ctx, p.CalendarID)
-			if err != nil {
-				return time.Time{}, err
-			}
-			if cal, err = c.Build(); err != nil {
-				return time.Time{}, err
-			}
-			break
-		}
+	if cal == nil {
+		cal = defaultCallbackCalendar()
 	}
 	due, err := cal.Add(now, within)
 	if err != nil {

@@ -15,7 +15,8 @@ import (
 	"huiliu/internal/filetype"
 )
 
-// File is a file on a customer-visible message (an agent's attachment).
+// File is a file on a customer-visible message: an agent's attachment or
+// the customer's own upload.
 // URL is filled in by the server when the message goes to a widget: a
 // link signed for that ticket that works for FileLinkTTL.
 type File struct {

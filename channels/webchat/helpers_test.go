@@ -395,6 +395,11 @@ type frame struct {
 	State        string   `json:"state"` // verify frames
 	Masked       string   `json:"masked"`
 	ResendAfter  int      `json:"resend_after"`
+	Status       string   `json:"status"` // state frames
+	Queue        int      `json:"queue"`
+	Open         bool     `json:"open"`
+	Done         bool     `json:"done"`  // callback frames
+	Error        string   `json:"error"` // callback frames
 	Msg          Message  `json:"-"`
 	Text         string   `json:"-"` // an error frame's message
 }

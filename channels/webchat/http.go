@@ -143,6 +143,7 @@ func (s *Server) limitsInfo() limitsInfo {
 		MaxTextBytes:      s.o.MaxTextBytes,
 		MessagesPerMinute: s.o.MessagesPerMinute,
 		TypingIntervalMS:  s.o.TypingInterval.Milliseconds(),
+		MaxUploadBytes:    s.o.MaxUploadBytes,
 	}
 }
 

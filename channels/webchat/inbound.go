@@ -35,8 +35,9 @@ func (c *conn) handleMessage(f clientFrame) {
 	}
 	defer release()
 	c.mu.Lock()
-	opens := c.ticket == ""
+	before := c.ticket
 	c.mu.Unlock()
+	opens := before == "" || f.New
 	if opens {
 		if ok, retry := c.s.allowNewTicket(&c.life, site.Key, c.remote); !ok {
 			c.push(encodeFrame(errorFrame{
@@ -53,6 +54,8 @@ func (c *conn) handleMessage(f clientFrame) {
 		From:       channels.Party{Kind: ChannelName, Value: c.visitorID},
 		Text:       f.Text,
 		ReceivedAt: c.s.now(),
+
+		NewConversation: f.New,
 	}
 	if c.ident != nil {
 		in.From.Name = c.ident.Name
@@ -92,6 +95,11 @@ func (c *conn) handleMessage(f clientFrame) {
 	}))
 	c.acked(rc, in, f.ClientMsgID)
 	c.adopt(rc.TicketID)
+	if rc.TicketID != before && !rc.Duplicate {
+		// The message opened the ticket: the acknowledgement (queue place,
+		// hours) follows its ack.
+		c.sendState(rc.TicketID)
+	}
 }
 
 // handleTyping tells the agents the customer types, at most once per

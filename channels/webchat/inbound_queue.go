@@ -84,5 +84,7 @@ func (c *conn) handleFrame(in inFrame) {
 		c.handleVerify(f)
 	case frameSurvey:
 		c.handleSurvey(f)
+	case frameCallback:
+		c.handleCallback(f)
 	}
 }

@@ -26,6 +26,11 @@ type Options struct {
 	// Surveys records answers of the widget's rating card (survey.go);
 	// nil answers csat frames "unavailable".
 	Surveys Surveys
+	// Conversations gives the acknowledgement after a first message (queue
+	// place, hours) and takes callback requests (state.go); nil: neither.
+	Conversations Conversations
+	// MaxUploadBytes bounds a customer's file (upload.go); default 10 MiB.
+	MaxUploadBytes int64
 	// Limiter counts messages per visitor across nodes; LocalLimiter (the
 	// queue layer's in-process one) counts on this node instead while the
 	// shared one fails, so a Redis outage never blocks customers. With
@@ -73,6 +78,7 @@ const (
 	DefaultPullConcurrency       = 32
 	DefaultIngestTimeout         = 30 * time.Second
 	DefaultMaxIngests            = 256
+	DefaultMaxUploadBytes        = 10 << 20
 	DefaultNewVisitorsPerAddress = 120
 	DefaultNewTicketsPerAddress  = 30
 	DefaultNewTicketsPerSite     = 600
@@ -108,6 +114,9 @@ func (o Options) withDefaults() Options {
 	def(&o.PullConcurrency, DefaultPullConcurrency)
 	defDur(&o.IngestTimeout, DefaultIngestTimeout)
 	def(&o.MaxIngests, DefaultMaxIngests)
+	if o.MaxUploadBytes <= 0 {
+		o.MaxUploadBytes = DefaultMaxUploadBytes
+	}
 	zero := func(v *int, d int) {
 		if *v == 0 {
 			*v = d

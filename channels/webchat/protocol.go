@@ -24,6 +24,9 @@ const (
 	// csat answers a satisfaction survey (survey.go); the server answers
 	// with a csat frame too.
 	frameSurvey = "csat"
+	// callback leaves a name and number to be called back (state.go); the
+	// server answers with a callback frame too.
+	frameCallback = "callback"
 	// server → client (plus frameMessage and frameTyping)
 	frameWelcome = "welcome"
 	frameAck     = "ack"
@@ -31,6 +34,7 @@ const (
 	frameSynced  = "synced"
 	frameError   = "error"
 	frameVerify  = "verify"
+	frameState   = "state"
 )
 
 // Error codes of error frames.
@@ -43,6 +47,8 @@ const (
 	CodeUnavailable = "unavailable"  // the desk could not take it now; nothing lost, retry after retry_after seconds
 	CodeBadLink     = "bad_link"     // a file link with a wrong signature or past its time
 	CodeNoFile      = "no_file"      // no such file on that ticket
+	CodeBadType     = "bad_type"     // an upload that is not a picture or PDF by its bytes
+	CodeBadVisitor  = "bad_visitor"  // an upload without a valid visitor token
 )
 
 // Close codes besides the standard 1000/1001/1008/1009/1011.
@@ -82,6 +88,12 @@ type clientFrame struct {
 	// message
 	ClientMsgID string `json:"client_msg_id"`
 	Text        string `json:"text"`
+	// New starts a new conversation instead of reopening a resolved one.
+	New bool `json:"new"`
+
+	// callback
+	Name  string `json:"name"`
+	Phone string `json:"phone"`
 
 	// verify_send, verify_code
 	Kind string `json:"kind"`
@@ -171,6 +183,10 @@ func decodeClientFrame(raw []byte, maxText int) (clientFrame, *refusal) {
 		case len(f.Lang) > maxLang:
 			return f, invalidf("lang is longer than %d bytes", maxLang)
 		}
+	case frameCallback:
+		if len(f.Name) > maxCallbackName || len(f.Phone) > maxCallbackPhone || strings.TrimSpace(f.Phone) == "" {
+			return f, invalidf("callback needs a phone of at most %d bytes and a name of at most %d", maxCallbackPhone, maxCallbackName)
+		}
 	case "":
 		return f, invalidf("frame has no type")
 	default:
@@ -241,6 +257,7 @@ type limitsInfo struct {
 	MaxTextBytes      int   `json:"max_text_bytes"`
 	MessagesPerMinute int   `json:"messages_per_minute"`
 	TypingIntervalMS  int64 `json:"typing_interval_ms"`
+	MaxUploadBytes    int64 `json:"max_upload_bytes"`
 }
 
 type ackFrame struct {

@@ -40,6 +40,8 @@ type Server struct {
 	pullSlots chan struct{} // bounds History calls so a feed loss does not storm SQL
 	// ingestSlots bounds Sink.Ingest calls in flight (tryIngest).
 	ingestSlots chan struct{}
+	// uploadSlots bounds customer files held in memory (upload.go).
+	uploadSlots chan struct{}
 
 	feedRetryBase time.Duration
 	pullRetry     time.Duration
@@ -61,6 +63,7 @@ func New(o Options) *Server {
 		hub:           newHub(),
 		pullSlots:     make(chan struct{}, o.PullConcurrency),
 		ingestSlots:   make(chan struct{}, o.MaxIngests),
+		uploadSlots:   make(chan struct{}, uploadSlots),
 		feedRetryBase: defaultFeedRetryBase,
 		pullRetry:     defaultPullRetry,
 		ownWait:       ownNoticeWait,
@@ -81,8 +84,9 @@ func New(o Options) *Server {
 
 // Handler serves GET /widget.js, GET /webchat/ws (the customer websocket),
 // GET /webchat/config?site=KEY, GET /webchat/try?site=KEY (a preview page
-// with the widget on the desk's own origin) and GET /webchat/file (signed
-// links to agents' attachments).
+// with the widget on the desk's own origin), GET /webchat/file (signed
+// links to the conversation's files) and POST /webchat/upload (a
+// customer's file).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /widget.js", s.serveWidget)
@@ -90,6 +94,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /webchat/config", s.serveConfig)
 	mux.HandleFunc("GET /webchat/try", s.serveTry)
 	mux.HandleFunc("GET /webchat/file", s.serveFile)
+	mux.HandleFunc("POST /webchat/upload", s.serveUpload)
+	mux.HandleFunc("OPTIONS /webchat/upload", s.serveUploadPreflight)
 	mux.HandleFunc("POST /webchat/agent-check", s.serveAgentCheck)
 	return mux
 }

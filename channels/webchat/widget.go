@@ -41,11 +41,52 @@ var widgetJS = func() []byte {
 		panic(err)
 	}
 	const marker = "/*CATALOG*/{}"
-	if bytes.Count(widgetSource, []byte(marker)) != 1 {
+	src := compact(widgetSource)
+	if bytes.Count(src, []byte(marker)) != 1 {
 		panic("webchat: widget.js lacks its catalog marker")
 	}
-	return bytes.Replace(widgetSource, []byte(marker), b, 1)
+	return bytes.Replace(src, []byte(marker), b, 1)
 }()
+
+// compact drops what browsers never need from the script as served:
+// indentation, blank lines, comments on lines of their own (// lines, and
+// /* */ blocks that start a line), a trailing // comment after code that
+// has no quote or slash, and the line break after a line that ends in
+// { ; , ( or + (where a break never ends a statement) and has no // in it.
+// Code is never rewritten, so the source stays readable and nothing can
+// break: the script has no template literals, and a line that starts with
+// // or /* is never inside a string.
+func compact(src []byte) []byte {
+	var out bytes.Buffer
+	out.Grow(len(src))
+	inBlock, joinNext := false, false
+	for line := range bytes.Lines(src) {
+		t := bytes.TrimSpace(line)
+		if inBlock || (bytes.HasPrefix(t, []byte("/*")) && !bytes.HasPrefix(t, []byte("/*CATALOG*/"))) {
+			end := bytes.Index(t, []byte("*/"))
+			if inBlock = end < 0; inBlock {
+				continue
+			}
+			t = bytes.TrimSpace(t[end+2:])
+		}
+		if len(t) == 0 || bytes.HasPrefix(t, []byte("//")) {
+			continue
+		}
+		if i := bytes.Index(t, []byte(" // ")); i > 0 && !bytes.ContainsAny(t[:i], "'\"/`") {
+			t = bytes.TrimSpace(t[:i])
+		}
+		if joinNext && (t[0] == '+' || t[0] == '-') {
+			out.WriteByte(' ') // "a +" and "+b" must not become "a ++b"
+		}
+		out.Write(t)
+		last := t[len(t)-1]
+		joinNext = bytes.IndexByte([]byte("{;,(+"), last) >= 0 && !bytes.Contains(t, []byte("//"))
+		if !joinNext {
+			out.WriteByte('\n')
+		}
+	}
+	return out.Bytes()
+}
 
 // widgetETag lets browsers revalidate the script cheaply after its short
 // max-age, so a new version reaches every page within minutes.

@@ -37,13 +37,16 @@
 
   // State kept across page loads: visitor token, resume point, outbox.
   var storeKey = 'huiliu:' + siteKey;
-  var state = { visitor: '', ticket: '', after: 0, outbox: [] };
+  // read: the last seq of the ticket the customer saw with the panel open,
+  // so a returning visitor's badge counts only what is new.
+  var state = { visitor: '', ticket: '', after: 0, read: 0, outbox: [] };
   try {
     var saved = JSON.parse(localStorage.getItem(storeKey) || 'null');
     if (saved && typeof saved === 'object') {
       state.visitor = typeof saved.visitor === 'string' ? saved.visitor : '';
       state.ticket = typeof saved.ticket === 'string' ? saved.ticket : '';
       state.after = typeof saved.after === 'number' ? saved.after : 0;
+      state.read = typeof saved.read === 'number' ? saved.read : 0;
       state.outbox = Array.isArray(saved.outbox) ? saved.outbox.filter(function (m) {
         return m && typeof m.id === 'string' && typeof m.text === 'string';
       }) : [];
@@ -86,7 +89,8 @@
   // !important inside the shadow tree beats the page's !important on the host.
   var css = ':host{all:initial!important;display:block!important;position:static!important;visibility:visible!important}*{box-sizing:border-box;font-family:-apple-system,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif}' +
     '.hl{position:fixed;right:20px;bottom:20px;z-index:2147483000;font-size:14px;line-height:1.45;color:#1f2329}' +
-    '.launcher{width:56px;height:56px;border-radius:50%;border:0;background:#1664ff;color:#fff;font-size:24px;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25)}' +
+    '.launcher{width:56px;height:56px;border-radius:50%;border:0;background:#1664ff;color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);display:flex;align-items:center;justify-content:center;position:relative}' +
+    'svg{width:26px;height:26px;fill:none;stroke:currentColor;stroke-width:2;stroke-linejoin:round}' +
     '.launcher:focus-visible,button:focus-visible,textarea:focus-visible{outline:3px solid #ffb020;outline-offset:2px}' +
     '.badge{position:absolute;top:-2px;right:-2px;min-width:18px;height:18px;border-radius:9px;background:#e5484d;color:#fff;font-size:11px;text-align:center;line-height:18px;padding:0 4px}' +
     '.panel{position:absolute;right:0;bottom:0;width:360px;height:540px;max-height:calc(100vh - 40px);display:flex;flex-direction:column;background:#fff;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.3);overflow:hidden}' +
@@ -121,6 +125,12 @@
     '.vcard [hidden]{display:none}.vc-err{color:#a3262a}.vc-open{display:block;margin-top:6px;border:1px solid #1664ff;background:#fff;color:#1664ff;border-radius:8px;padding:4px 10px;cursor:pointer}';
   /* ---- end of verify card styles ---- */
   /* ---- rating card styles (CSAT) ---- */
+  /* ---- files, acknowledgement, callback, resolved (issue 17) ---- */
+  css += '.att{border:0;background:none;color:#1664ff;cursor:pointer;padding:0}.att svg{width:22px}' +
+    '.sys{align-self:center;max-width:94%;text-align:center;font-size:12px;color:#3a4250;background:#eef2f8;border-radius:8px;padding:6px 10px}' +
+    '.sys form{display:flex;flex-wrap:wrap;gap:6px;margin-top:6px}.sys input{flex:1;min-width:7em;padding:6px;border:1px solid #c9ced6;border-radius:6px}' +
+    '.pv{max-width:200px;max-height:200px;border-radius:8px;display:block}.drop .msgs{outline:2px dashed #1664ff;outline-offset:-6px}' +
+    '.bubble:empty{display:none}.intro.min{cursor:pointer}.intro.min>*{display:none}.intro.min>:first-child{display:block}';
   css += '.rate{margin-top:8px}.rate [hidden]{display:none}.rate textarea{display:block;width:100%;box-sizing:border-box;margin:6px 0}' +
     '.rate-n{border:1px solid #1664ff;background:#fff;color:#1664ff;border-radius:8px;padding:4px 9px;cursor:pointer}.rate-n[aria-pressed=true]{background:#1664ff;color:#fff}';
   // A constructed sheet is not subject to the host page's CSP style-src, so
@@ -143,7 +153,17 @@
     return e;
   }
   var wrap = el('div', 'hl', 'root');
-  var launcher = el('button', 'launcher', 'launcher', '\uD83D\uDCAC');
+  // An inline icon: an emoji draws as an empty box without emoji fonts.
+  function icon(d) {
+    var n = 'http://www.w3.org/2000/svg', v = document.createElementNS(n, 'svg'), p = document.createElementNS(n, 'path');
+    v.setAttribute('viewBox', '0 0 24 24');
+    v.setAttribute('aria-hidden', 'true');
+    p.setAttribute('d', d);
+    v.appendChild(p);
+    return v;
+  }
+  var launcher = el('button', 'launcher', 'launcher');
+  launcher.appendChild(icon('M4 5h16v11H10l-5 4v-4H4z'));
   launcher.type = 'button';
   launcher.setAttribute('aria-label', T.open);
   launcher.setAttribute('aria-expanded', 'false');
@@ -246,6 +266,17 @@
   input.rows = 1;
   var sendBtn = el('button', 'send', 'send', T.send);
   sendBtn.type = 'button';
+  var attachBtn = el('button', 'att', 'attach');
+  attachBtn.type = 'button';
+  attachBtn.title = T.attach;
+  attachBtn.setAttribute('aria-label', T.attach);
+  attachBtn.appendChild(icon('M16 7l-7.5 7.5a2 2 0 0 0 3 3L19 10a4 4 0 0 0-6-6l-7.5 7.5a6 6 0 0 0 8.5 8.5L20 14'));
+  var fileIn = el('input', '', 'file-input');
+  fileIn.type = 'file';
+  fileIn.hidden = true;
+  fileIn.accept = 'image/jpeg,image/png,image/gif,image/webp,application/pdf';
+  compose.appendChild(attachBtn);
+  compose.appendChild(fileIn);
   compose.appendChild(input);
   compose.appendChild(sendBtn);
   [head, intro, status, list, typingEl, notice, compose].forEach(function (n) { panel.appendChild(n); });
@@ -464,10 +495,18 @@
   var unread = 0;
   var isOpen = false;
 
+  // Bubbles of another day carry the date, of another year the year too.
   function fmtTime(at) {
-    var d = at ? new Date(at) : new Date();
+    var d = at ? new Date(at) : new Date(), now = new Date();
     if (isNaN(d.getTime()) || d.getFullYear() < 2000) return '';
-    return ('0' + d.getHours()).slice(-2) + ':' + ('0' + d.getMinutes()).slice(-2);
+    var t = ('0' + d.getHours()).slice(-2) + ':' + ('0' + d.getMinutes()).slice(-2);
+    if (d.toDateString() === now.toDateString()) return t;
+    var o = { month: 'short', day: 'numeric' };
+    if (d.getFullYear() !== now.getFullYear()) o.year = 'numeric';
+    return d.toLocaleDateString(lang, o) + ' ' + t;
+  }
+  function fmtWhen(at) {
+    return new Date(at).toLocaleString(lang, { weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
   }
   function metaText(m) {
     var who;
@@ -502,9 +541,24 @@
   function showMessage(m) {
     if (!m || typeof m.id !== 'string' || byID[m.id]) return;
     var e = m.client_msg_id && byCmid[m.client_msg_id];
+    if (m.kind === 'resolved') {
+      // The desk resolved the ticket: say so, and offer to start over.
+      e = el('div', 'sys', 'resolved', T.resolved + ' ');
+      var nb = el('button', 'vc-link', 'new-chat', T.new_chat);
+      nb.type = 'button';
+      nb.addEventListener('click', startOver);
+      e.appendChild(nb);
+      e.setAttribute('data-seq', String(m.seq || 0));
+      e.setAttribute('data-ticket', String(m.ticket_id || ''));
+      byID[m.id] = e;
+      place(e, String(m.ticket_id || ''), m.seq || 0);
+      scrollDown();
+      return;
+    }
     if (e) {
       delete byCmid[m.client_msg_id];
       if (e.parentNode) e.parentNode.removeChild(e);
+      e.children[1].textContent = String(m.text || ''); // drops an upload's local preview
     } else {
       e = makeMsg(m.from === 'customer' ? 'customer' : m.from === 'bot' ? 'bot' : 'agent', String(m.text || ''));
     }
@@ -518,10 +572,13 @@
     e.firstChild.textContent = metaText(m);
     byID[m.id] = e;
     place(e, String(m.ticket_id || ''), m.seq || 0);
-    if (m.from !== 'customer') {
+    var mine = m.ticket_id === state.ticket;
+    if (m.from === 'customer') intro.classList.add('min');
+    else {
       typingEl.textContent = '';
-      if (!isOpen) { unread++; badge.textContent = String(unread); badge.hidden = false; }
+      if (!isOpen && mine && m.seq > state.read) { unread++; badge.textContent = String(unread); badge.hidden = false; }
     }
+    if (isOpen && mine && m.seq > state.read) state.read = m.seq;
     scrollDown();
   }
   // addFile shows an agent's file: a picture for images, else a link. Only
@@ -539,7 +596,7 @@
       img.alt = String(f.name || '');
       a.appendChild(img);
     } else {
-      a.textContent = '\uD83D\uDCCE ' + String(f.name || T.file) + (f.size ? ' (' + fmtSize(f.size) + ')' : '');
+      a.textContent = String(f.name || T.file) + (f.size ? ' (' + fmtSize(f.size) + ')' : '');
     }
     e.appendChild(a);
   }
@@ -554,6 +611,7 @@
     e.firstChild.textContent = T.you + ' \u00B7 ' + T.sending;
     byCmid[item.id] = e;
     list.appendChild(e);
+    intro.classList.add('min');
     scrollDown();
   }
   function setNotice(text) {
@@ -628,7 +686,7 @@
   function flushOutbox() {
     if (!ready) return;
     for (var i = 0; i < state.outbox.length; i++) {
-      sendFrame({ type: 'message', client_msg_id: state.outbox[i].id, text: state.outbox[i].text });
+      sendFrame({ type: 'message', client_msg_id: state.outbox[i].id, text: state.outbox[i].text, new: !!state.outbox[i].n });
     }
   }
   function scheduleResend(ms) {
@@ -640,6 +698,26 @@
     save();
   }
 
+  function acked(f) {
+    busyStreak = 0;
+    fresh = false; // the desk has had the message that starts over
+    if (f.linked) identity = null; // the desk has it; stop re-sending it
+    dropFromOutbox(f.client_msg_id);
+    var p = byCmid[f.client_msg_id];
+    if (p && f.id && !byID[f.id]) {
+      delete byCmid[f.client_msg_id];
+      p.setAttribute('data-id', f.id);
+      p.setAttribute('data-seq', String(f.seq || 0));
+      p.setAttribute('data-ticket', String(f.ticket_id || ''));
+      p.setAttribute('data-state', 'sent');
+      p.firstChild.textContent = metaText({ from: 'customer' });
+      byID[f.id] = p;
+    } else if (p && byID[f.id]) {
+      delete byCmid[f.client_msg_id];
+      if (p.parentNode) p.parentNode.removeChild(p);
+    }
+    setNotice('');
+  }
   function handle(f) {
     switch (f.type) {
       case 'welcome':
@@ -648,12 +726,13 @@
         firstHello = false;
         setStatus('');
         if (f.visitor) state.visitor = f.visitor;
-        if ((f.ticket_id || '') !== state.ticket) { state.ticket = f.ticket_id || ''; state.after = 0; }
+        if ((f.ticket_id || '') !== state.ticket) { state.ticket = f.ticket_id || ''; state.after = state.read = 0; }
         if (f.identity === 'ignored') identity = null; // it will not get better by resending
         if (f.limits) limits = f.limits;
         showSite(f.site);
         save();
         flushOutbox();
+        Object.keys(uploads).forEach(function (id) { if (uploads[id].wait) sendUpload(id); });
         break;
       case 'message':
         var m = f.message;
@@ -665,26 +744,16 @@
         if (f.ticket_id === state.ticket && f.seq > state.after) { state.after = f.seq; save(); }
         break;
       case 'ticket':
-        if (f.ticket_id && f.ticket_id !== state.ticket) { state.ticket = f.ticket_id; state.after = 0; save(); }
+        if (f.ticket_id && f.ticket_id !== state.ticket) { state.ticket = f.ticket_id; state.after = state.read = 0; save(); }
         break;
       case 'ack':
-        busyStreak = 0;
-        if (f.linked) identity = null; // the desk has it; stop re-sending it
-        dropFromOutbox(f.client_msg_id);
-        var p = byCmid[f.client_msg_id];
-        if (p && f.id && !byID[f.id]) {
-          delete byCmid[f.client_msg_id];
-          p.setAttribute('data-id', f.id);
-          p.setAttribute('data-seq', String(f.seq || 0));
-          p.setAttribute('data-ticket', String(f.ticket_id || ''));
-          p.setAttribute('data-state', 'sent');
-          p.firstChild.textContent = metaText({ from: 'customer' });
-          byID[f.id] = p;
-        } else if (p && byID[f.id]) {
-          delete byCmid[f.client_msg_id];
-          if (p.parentNode) p.parentNode.removeChild(p);
-        }
-        setNotice('');
+        acked(f);
+        break;
+      case 'state':
+        showState(f);
+        break;
+      case 'callback':
+        callbackDone(f);
         break;
       case 'typing':
         typingEl.textContent = (f.agent_name ? fill(T.typing, { name: f.agent_name }) : T.agent_typing);
@@ -736,6 +805,158 @@
     if (item && !input.value) input.value = item.text;
   }
 
+  /* ---- files, acknowledgement, callback, start over (issue 17) ----------
+   * A photo or PDF (attach, paste or drop) goes by HTTP to /webchat/upload
+   * with the visitor token and its own client_msg_id, so a retry is never
+   * stored twice; the desk checks its type by its bytes. The answer is an
+   * ack; the upload that opened a ticket brings its state, as the state
+   * frame does after a first text message. */
+  var fresh = false; // the customer asked for a new conversation
+  var uploads = {}; // by client_msg_id: { file, e, n, wait }
+  var callback = null;
+  function sysRow(hl, text) {
+    var e = el('div', 'sys', hl, text);
+    e.setAttribute('role', 'status');
+    list.appendChild(e);
+    scrollDown();
+    return e;
+  }
+  function showState(f) {
+    if (f.open !== false || !f.next_open) {
+      sysRow('ack', f.queue > 0 ? fill(T.ack_queue, { n: f.queue }) : T.ack_got);
+      return;
+    }
+    var when = fmtWhen(f.next_open), r = sysRow('closed', fill(T.closed, { t: when }));
+    var form = el('form', '', 'callback'), out = el('p', 'vc-err', 'cb-note'), go = el('button', 'vc-primary', 'cb-send', T.cb_send);
+    var nm = el('input', '', 'cb-name'), ph = el('input', '', 'cb-phone');
+    [[nm, T.cb_name, 'name'], [ph, T.cb_phone, 'tel']].forEach(function (x) {
+      x[0].placeholder = x[1];
+      x[0].setAttribute('aria-label', x[1]);
+      x[0].autocomplete = x[2];
+      x[0].maxLength = 40;
+      form.appendChild(x[0]);
+    });
+    ph.type = 'tel';
+    form.appendChild(go);
+    out.setAttribute('role', 'alert');
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var n = ph.value.trim();
+      out.textContent = '';
+      if (!/^\+?[\d\s()-]{5,}$/.test(n)) { out.textContent = T.cb_bad; ph.focus(); return; }
+      go.disabled = true;
+      if (!sendFrame({ type: 'callback', name: nm.value.trim(), phone: n })) { go.disabled = false; out.textContent = T.vc_unavailable; }
+    });
+    r.appendChild(form);
+    r.appendChild(out);
+    callback = { form: form, out: out, go: go, when: when };
+  }
+  function callbackDone(f) {
+    if (!callback) return;
+    callback.go.disabled = false;
+    if (!f.done) { callback.out.textContent = f.error === 'invalid' ? T.cb_bad : T.vc_unavailable; return; }
+    callback.form.remove();
+    callback.out.className = '';
+    callback.out.textContent = fill(T.cb_done, { t: callback.when });
+  }
+  function startOver() {
+    fresh = true;
+    list.querySelectorAll('[data-hl=new-chat]').forEach(function (b) { b.hidden = true; });
+    intro.classList.remove('min');
+    input.focus();
+  }
+  // rejoin reconnects at once, so the socket follows the ticket an upload opened.
+  function rejoin() {
+    var o = ws;
+    ws = null;
+    ready = false;
+    if (o) { o.onclose = null; o.close(); }
+    connect();
+  }
+  function pickFiles(files) {
+    for (var i = 0; i < files.length; i++) upload(files[i]);
+  }
+  function upload(file) {
+    var max = limits.max_upload_bytes || 10485760;
+    if (!/^(image\/(jpeg|png|gif|webp)|application\/pdf)$/.test(file.type)) { setNotice(T.up_type); return; }
+    if (file.size > max) { setNotice(fill(T.up_size, { mb: Math.floor(max / 1048576) })); return; }
+    setNotice('');
+    var id = newClientMsgID(), e = makeMsg('customer', '');
+    e.setAttribute('data-id', 'pending:' + id);
+    if (/^image/.test(file.type)) {
+      var img = el('img', 'pv', 'preview');
+      img.src = URL.createObjectURL(file);
+      img.alt = file.name;
+      e.lastChild.appendChild(img);
+    } else e.lastChild.textContent = file.name + ' (' + fmtSize(file.size) + ')';
+    byCmid[id] = e;
+    list.appendChild(e);
+    intro.classList.add('min');
+    scrollDown();
+    uploads[id] = { file: file, e: e, n: fresh };
+    sendUpload(id);
+  }
+  function sendUpload(id) {
+    var u = uploads[id], meta = u.e.firstChild, x = new XMLHttpRequest(), fd = new FormData();
+    u.e.setAttribute('data-state', 'pending');
+    meta.textContent = fill(T.uploading, { p: 0 });
+    // A first-time visitor gets a token with the welcome; it sends then.
+    if (!state.visitor) { u.wait = true; connect(); return; }
+    u.wait = false;
+    fd.append('visitor', state.visitor);
+    fd.append('client_msg_id', id);
+    if (u.n) fd.append('new', '1');
+    fd.append('file', u.file, u.file.name);
+    x.upload.onprogress = function (ev) {
+      // The stored message may come by the socket before the last progress.
+      if (ev.lengthComputable && u.e.getAttribute('data-state') === 'pending') meta.textContent = fill(T.uploading, { p: Math.floor(ev.loaded * 100 / ev.total) });
+    };
+    x.onload = function () {
+      var r = {};
+      try { r = JSON.parse(x.responseText) || {}; } catch (e) { /* not JSON: a proxy's page */ }
+      if (x.status === 200 && r.id) {
+        delete uploads[id];
+        acked(r);
+        if (r.ticket_id !== state.ticket) { state.ticket = r.ticket_id; state.after = state.read = 0; save(); rejoin(); }
+        if (r.state) showState(r.state);
+        return;
+      }
+      var c = r.error && r.error.code;
+      failUpload(id, c === 'bad_type' ? T.up_type : c === 'too_large' ? fill(T.up_size, { mb: Math.floor((limits.max_upload_bytes || 10485760) / 1048576) }) : T.up_fail, c !== 'bad_type' && c !== 'too_large');
+    };
+    x.onerror = function () { failUpload(id, T.up_fail, true); };
+    x.open('POST', deskOrigin + '/webchat/upload?site=' + encodeURIComponent(siteKey));
+    x.send(fd);
+  }
+  // failUpload marks an upload failed; one that may work again gets a retry
+  // button, which sends the same file under the same client_msg_id.
+  function failUpload(id, text, retry) {
+    var u = uploads[id];
+    u.e.setAttribute('data-state', 'failed');
+    u.e.firstChild.textContent = T.you + ' \u00B7 ' + text;
+    if (!retry) { delete uploads[id]; return; }
+    var b = el('button', 'vc-open', 'retry', T.retry);
+    b.type = 'button';
+    b.addEventListener('click', function () { b.remove(); sendUpload(id); });
+    u.e.appendChild(b);
+  }
+  attachBtn.addEventListener('click', function () { fileIn.click(); });
+  fileIn.addEventListener('change', function () { pickFiles(fileIn.files); fileIn.value = ''; });
+  input.addEventListener('paste', function (e) {
+    var f = e.clipboardData && e.clipboardData.files;
+    if (f && f.length) { e.preventDefault(); pickFiles(f); }
+  });
+  panel.addEventListener('dragover', function (e) {
+    if (e.dataTransfer && [].indexOf.call(e.dataTransfer.types, 'Files') >= 0) { e.preventDefault(); wrap.classList.add('drop'); }
+  });
+  panel.addEventListener('dragleave', function () { wrap.classList.remove('drop'); });
+  panel.addEventListener('drop', function (e) {
+    wrap.classList.remove('drop');
+    if (e.dataTransfer && e.dataTransfer.files.length) { e.preventDefault(); pickFiles(e.dataTransfer.files); }
+  });
+  intro.addEventListener('click', function () { intro.classList.remove('min'); });
+  /* ---- end of files, acknowledgement, callback, start over ---- */
+
   function utf8Length(s) {
     if (window.TextEncoder) return new TextEncoder().encode(s).length;
     return unescape(encodeURIComponent(s)).length;
@@ -744,13 +965,13 @@
     var text = input.value;
     if (!text.trim()) return;
     if (utf8Length(text) > (limits.max_text_bytes || 4096)) { setNotice(T.too_large); return; }
-    var item = { id: newClientMsgID(), text: text, at: Date.now() };
+    var item = { id: newClientMsgID(), text: text, at: Date.now(), n: fresh ? 1 : 0 };
     state.outbox.push(item);
     save();
     input.value = '';
     setNotice('');
     showPending(item);
-    if (ready) sendFrame({ type: 'message', client_msg_id: item.id, text: text });
+    if (ready) sendFrame({ type: 'message', client_msg_id: item.id, text: text, new: fresh });
     else connect();
   }
   function typed() {
@@ -768,6 +989,8 @@
     launcher.setAttribute('aria-expanded', 'true');
     unread = 0;
     badge.hidden = true;
+    state.read = Math.max(state.read, state.after);
+    save();
     connect();
     scrollDown();
     input.focus();
@@ -845,6 +1068,7 @@
 
   function mount() {
     document.body.appendChild(host);
+    if (state.ticket) intro.classList.add('min');
     state.outbox.forEach(showPending);
     // Returning visitors with an open conversation or unsent messages
     // connect at once; others only when they open the panel.

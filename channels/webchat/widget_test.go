@@ -50,8 +50,8 @@ func TestWidgetSource(t *testing.T) {
 			t.Errorf("widget.js uses %s", banned)
 		}
 	}
-	for _, hook := range []string{"launcher", "panel", "close", "input", "send", "messages", "msg", "typing", "status", "greeting", "hours"} {
-		if !regexp.MustCompile(`el\('[a-z0-9]+', '[a-z ]*', '` + hook + `'`).MatchString(src) {
+	for _, hook := range []string{"launcher", "panel", "close", "input", "send", "messages", "msg", "typing", "status", "greeting", "hours", "attach", "file-input", "resolved", "new-chat", "callback", "cb-phone", "retry", "preview"} {
+		if !regexp.MustCompile(`el\('[a-z0-9]+', '[a-z -]*', '` + hook + `'`).MatchString(src) {
 			t.Errorf("data-hl=%q missing", hook)
 		}
 	}
@@ -85,5 +85,32 @@ func TestWidgetStringsComeFromTheCatalog(t *testing.T) {
 	}
 	if strings.Contains(string(widgetJS), "/*CATALOG*/") || strings.Contains(string(widgetJS), "在线客服' :") {
 		t.Error("the served widget still has its marker or an inline string table")
+	}
+}
+
+// compact drops comments and layout, never code: what a browser runs is
+// the source's statements, with a line break kept wherever one may end a
+// statement.
+func TestCompactKeepsTheCode(t *testing.T) {
+	src := []byte(`/* header
+ * more */
+(function () {
+  'use strict';
+  // a comment line
+  var a = 1; // trailing
+  var u = 'http://x/y'; // kept: the line has a slash before it
+  var s = 'a' +
+    'b';
+  var n = a +
+    +1;
+  /* ---- block ---- */ var b = 2;
+  return a
+})();
+var CATALOG = /*CATALOG*/{};
+`)
+	want := "(function () {'use strict';var a = 1;var u = 'http://x/y'; // kept: the line has a slash before it\n" +
+		"var s = 'a' +'b';var n = a + +1;var b = 2;return a\n})();var CATALOG = /*CATALOG*/{};"
+	if got := string(compact(src)); got != want {
+		t.Fatalf("compact:\n%s\nwant:\n%s", got, want)
 	}
 }

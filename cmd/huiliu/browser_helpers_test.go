@@ -418,6 +418,7 @@ type shopServer struct {
 	siteKey string
 
 	mu       sync.Mutex
+	lang     string // the page's <html lang>; zh-CN unless a test sets it
 	identity *shopIdentity
 }
 
@@ -430,7 +431,7 @@ type shopIdentity struct {
 }
 
 var shopPage = template.Must(template.New("shop").Parse(`<!doctype html>
-<html lang="zh-CN">
+<html lang="{{.Lang}}">
 <head><meta charset="utf-8"><title>租机商城 · 我的订单</title>
 <style>body{font-family:"WenQuanYi Micro Hei",sans-serif;margin:40px;color:#222}</style></head>
 <body>
@@ -448,7 +449,7 @@ func newShop(t *testing.T, desk string) *shopServer {
 	if err != nil {
 		t.Skipf("this machine has no 127.0.0.2 loopback for the shop page: %v", err)
 	}
-	s := &shopServer{desk: desk}
+	s := &shopServer{desk: desk, lang: "zh-CN"}
 	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/" {
 			http.NotFound(w, r)
@@ -456,9 +457,9 @@ func newShop(t *testing.T, desk string) *shopServer {
 		}
 		s.mu.Lock()
 		data := struct {
-			Desk, Key string
-			Identity  *shopIdentity
-		}{s.desk, s.siteKey, s.identity}
+			Desk, Key, Lang string
+			Identity        *shopIdentity
+		}{s.desk, s.siteKey, s.lang, s.identity}
 		s.mu.Unlock()
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_ = shopPage.Execute(w, data)

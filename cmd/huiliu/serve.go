@@ -93,7 +93,11 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	for _, p := range webchatPaths {
 		mounts = append(mounts, web.Mount{Method: http.MethodGet, Path: p, Handler: chat.Handler()})
 	}
-	mounts = append(mounts, web.Mount{Method: http.MethodPost, Path: "/webchat/agent-check", Handler: chat.Handler()})
+	for _, p := range []string{"/webchat/agent-check", "/webchat/upload"} {
+		mounts = append(mounts, web.Mount{Method: http.MethodPost, Path: p, Handler: chat.Handler()})
+	}
+	// The widget follows an upload's progress, so browsers ask first.
+	mounts = append(mounts, web.Mount{Method: http.MethodOptions, Path: "/webchat/upload", Handler: chat.Handler()})
 	phoneMounts, err := a.phoneMounts()
 	if err != nil {
 		return err

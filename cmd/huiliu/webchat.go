@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"huiliu/channels/phone"
 	"huiliu/channels/webchat"
 	"huiliu/desk"
 	"huiliu/queue"
@@ -24,6 +25,7 @@ func (a *app) newWebchat() *webchat.Server {
 		History:           chatHistory{svc: a.svc, csat: a.csat},
 		Surveys:           chatSurveys{a},
 		Files:             chatFiles{svc: a.svc},
+		Conversations:     chatConversations{svc: a.svc},
 		CheckAgent:        a.chatCheckAgent,
 		Verifier:          chatVerifier{otp: a.otp},
 		Feed:              chatFeed{bus: a.queue.Bus(), svc: a.svc},
@@ -100,6 +102,30 @@ func (h chatHistory) Messages(ctx context.Context, ticketID string, after int64,
 
 func chatFile(a desk.Attachment) webchat.File {
 	return webchat.File{ID: a.ID, Name: a.Name, MIME: a.MIME, Size: a.Size}
+}
+
+// chatConversations gives the widget a ticket's state and takes callback
+// requests, reading the number as the phone channel does.
+type chatConversations struct{ svc *desk.Service }
+
+func (c chatConversations) State(ctx context.Context, ticketID string) (webchat.State, error) {
+	st, err := c.svc.ChatState(ctx, ticketID)
+	if err != nil {
+		return webchat.State{}, err
+	}
+	return webchat.State{Status: string(st.Status), Queue: st.Queue, Open: st.Open, NextOpen: st.NextOpen}, nil
+}
+
+func (c chatConversations) Callback(ctx context.Context, ticketID, name, number string) error {
+	e164, err := phone.Normalize(number, phone.DefaultRegion)
+	if err != nil {
+		return fmt.Errorf("callback number: %w", webchat.ErrBadCallback)
+	}
+	err = c.svc.ChatCallback(ctx, ticketID, name, e164)
+	if de := (*desk.Error)(nil); errors.As(err, &de) && de.Code == desk.CodeInvalid {
+		return fmt.Errorf("%w: %w", webchat.ErrBadCallback, err)
+	}
+	return err
 }
 
 // chatFiles gives the widget the bytes of a file its visitor may download

@@ -68,7 +68,7 @@ func TestEveryKeyTheTemplatesUseExists(t *testing.T) {
 	}
 	for _, a := range []string{"assign", "unassign", "transfer", "unroute", "status", "priority", "tag_add", "tag_remove",
 		"identity_verified", "merge_refused", "contacts_merged", "category",
-		"sla_escalation", "sla_followup_due", "followup_set"} {
+		"sla_escalation", "sla_followup_due", "followup_set", "callback_requested"} {
 		wantKey(t, "system entries", "sys."+a)
 	}
 	for _, a := range []string{"outcome_confirmed", "outcome_confirmed_for", "returned_to_owner", "owner_notified"} {

@@ -58,8 +58,10 @@ func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 // of desk.MaxAttachmentBytes and then some.
 const UploadLimit = 25 << 20
 
-// isUpload reports a multipart reply, the one request that carries files.
+// isUpload reports the requests that carry files: a multipart reply, and
+// a web chat customer's file (whose handler holds it to its own, smaller
+// limit).
 func isUpload(c echo.Context) bool {
-	return c.Request().Method == http.MethodPost && c.Path() == "/api/v1/tickets/:id/messages" &&
+	return c.Request().Method == http.MethodPost && (c.Path() == "/api/v1/tickets/:id/messages" || c.Path() == "/webchat/upload") &&
 		strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm)
 }
