@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
@@ -416,6 +417,50 @@ func (ix *index) alternates(id string, aud Audience) []Article {
 	for _, l := range Locales {
 		if a, ok := ix.inLocale(d.a.Group, l, aud); ok {
 			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// unknownWords returns the words of at least minRunes runes that, once
+// analysed (stemmed), are no term of a title or of tags: the only ones
+// worth a fuzzy match. On an index error every long word counts as unknown.
+func (ix *index) unknownWords(ctx context.Context, words []string, minRunes int) []string {
+	var long []string
+	for _, w := range words {
+		if utf8.RuneCountInString(w) >= minRunes {
+			long = append(long, w)
+		}
+	}
+	if len(long) == 0 {
+		return nil
+	}
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return long
+	}
+	rd, err := adv.Reader()
+	if err != nil {
+		return long
+	}
+	defer rd.Close()
+	has := func(term []byte, field string) bool {
+		tfr, err := rd.TermFieldReader(ctx, term, field, false, false, false)
+		if err != nil {
+			return false
+		}
+		defer tfr.Close()
+		return tfr.Count() > 0
+	}
+	an := ix.bi.Mapping().AnalyzerNamed(analyzerName)
+	var out []string
+	for _, w := range long {
+		known := false
+		for _, tok := range an.Analyze([]byte(w)) {
+			known = known || has(tok.Term, "title") || has(tok.Term, "tags")
+		}
+		if !known {
+			out = append(out, w)
 		}
 	}
 	return out
