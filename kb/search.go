@@ -32,7 +32,7 @@ func (s *Service) Search(ctx context.Context, q Query) ([]Hit, error) {
 	if q.Audience != AudienceAgent {
 		q.Audience = AudiencePublic
 	}
-	text := fold(strings.TrimSpace(cut(q.Text, MaxQuery)))
+	text := correctMisspellings(fold(strings.TrimSpace(cut(q.Text, MaxQuery))))
 	if strings.TrimSpace(text) == "" {
 		return []Hit{}, nil
 	}
