@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -39,8 +40,9 @@ const analyzerName = "kb"
 // few tens of megabytes.
 type doc struct {
 	a      Article // Body and HTML empty
-	text   string  // the body as plain text
-	folded string  // text folded rune for rune (foldRunes), for snippets
+	text   string   // the body as plain text
+	folded string   // text folded rune for rune (foldRunes), for snippets
+	images []string // ids of the pictures the body shows
 }
 
 // index is the search index of one node plus the metadata of every
@@ -217,7 +219,7 @@ func (ix *index) setGeneration(gen int64) error {
 // put records a published article's metadata (the caller indexes it).
 func (ix *index) put(a Article) {
 	text := plainText(a.HTML)
-	d := &doc{a: a, text: text, folded: foldRunes(text)}
+	d := &doc{a: a, text: text, folded: foldRunes(text), images: imageIDs(a.HTML)}
 	d.a.Body, d.a.HTML = "", ""
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -464,4 +466,16 @@ func (ix *index) unknownWords(ctx context.Context, words []string, minRunes int)
 		}
 	}
 	return out
+}
+
+// showsPublicly says whether a public published article shows the picture.
+func (ix *index) showsPublicly(imageID string) bool {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	for _, d := range ix.docs {
+		if d.a.Visibility == Public && slices.Contains(d.images, imageID) {
+			return true
+		}
+	}
+	return false
 }
