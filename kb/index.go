@@ -39,7 +39,7 @@ const analyzerName = "kb"
 // for hits and its plain text for snippets. Bodies of 10,000 articles are a
 // few tens of megabytes.
 type doc struct {
-	a      Article // Body and HTML empty
+	a      Article  // Body and HTML empty
 	text   string   // the body as plain text
 	folded string   // text folded rune for rune (foldRunes), for snippets
 	images []string // ids of the pictures the body shows
