@@ -55,6 +55,11 @@ type index struct {
 	docs   map[string]*doc
 	groups map[string][]string // group → article ids
 	gen    int64
+
+	// cache answers repeated searches; emptied by every change of the
+	// index (setGeneration) or of the synonyms.
+	cache   resultCache
+	noCache bool
 }
 
 func newMapping() (*mapping.IndexMappingImpl, error) {
@@ -201,6 +206,7 @@ func (ix *index) indexAll(all []Article) error {
 }
 
 func (ix *index) setGeneration(gen int64) error {
+	ix.cache.clear()
 	ix.mu.Lock()
 	if gen < ix.gen {
 		gen = ix.gen

@@ -36,6 +36,15 @@ func (s *Service) Search(ctx context.Context, q Query) ([]Hit, error) {
 	if strings.TrimSpace(text) == "" {
 		return []Hit{}, nil
 	}
+	key := cacheKey{text: text, locale: q.Locale, category: q.Category, audience: q.Audience, limit: q.Limit}
+	var epoch uint64
+	if !s.idx.noCache {
+		cached, e, ok := s.idx.cache.get(key)
+		if ok {
+			return cached, nil
+		}
+		epoch = e
+	}
 	s.synMu.RLock()
 	alts := s.syn.expand(text)
 	s.synMu.RUnlock()
@@ -117,6 +126,9 @@ func (s *Service) Search(ctx context.Context, q Query) ([]Hit, error) {
 	// fifth of a search, and up to four times more hits are collected.
 	for i := range hits {
 		hits[i].Snippet = snippet(s.idx.docs[hits[i].Article.ID], hits[i].Article.Summary, terms)
+	}
+	if !s.idx.noCache {
+		s.idx.cache.put(key, epoch, hits)
 	}
 	return hits, nil
 }

@@ -25,6 +25,9 @@ type Options struct {
 	IndexDir string
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// NoResultCache searches the index every time (bench kb, to time
+	// the index itself).
+	NoResultCache bool
 }
 
 // Service is the knowledge base of one node.
@@ -74,6 +77,7 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	idx.noCache = o.NoResultCache
 	s.idx = idx
 	return s, nil
 }
