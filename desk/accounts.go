@@ -452,11 +452,17 @@ func credErr(err error, bad *Error) error {
 }
 
 func (s *Service) audit(ctx context.Context, tx Tx, actor Actor, action, target, detail string) error {
+	return tx.InsertAudit(ctx, NewAuditEntry(actor, s.now(), action, target, detail))
+}
+
+// NewAuditEntry is the audit log's record of actor's action at a time, for
+// packages that store it in their own transaction (the knowledge base).
+func NewAuditEntry(actor Actor, at time.Time, action, target, detail string) AuditEntry {
 	kind, id := actor.kindID()
-	return tx.InsertAudit(ctx, AuditEntry{
-		ID: NewID(), At: s.now().UTC(), ActorKind: kind, ActorID: id,
+	return AuditEntry{
+		ID: NewID(), At: at.UTC(), ActorKind: kind, ActorID: id,
 		Action: action, Target: target, Detail: truncateRunes(detail, auditDetailMaxRunes), IP: actor.IP,
-	})
+	}
 }
 
 // auditNow records an entry in its own transaction; a failure is logged,

@@ -2,6 +2,8 @@ package kb
 
 import (
 	"context"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -9,9 +11,11 @@ import (
 	"huiliu/internal/filetype"
 )
 
-// Image is a picture an article shows, stored in SQL and served publicly
-// at ImageURL (articles are public text; an internal article's pictures
-// are reachable by whoever knows their random id).
+// Image is a picture an article shows, stored in SQL and served at
+// ImageURL: to anyone when a public published article shows it
+// (ShownPublicly), else to signed-in agents only, because a picture of an
+// internal article (a screenshot of a back-office tool) is as internal as
+// its text.
 type Image struct {
 	ID        string    `json:"id"`
 	Name      string    `json:"name"`
@@ -25,9 +29,31 @@ type Image struct {
 // MaxImage bounds one picture.
 const MaxImage = 5 << 20
 
-// ImageURL is where the help centre serves an image; Markdown bodies link
-// it as ![alt](/help/img/<id>).
-func ImageURL(id string) string { return "/help/img/" + id }
+// imagePath is where the help centre serves images; Markdown bodies link
+// them as ![alt](/help/img/<id>).
+const imagePath = "/help/img/"
+
+// ImageURL is where the help centre serves an image.
+func ImageURL(id string) string { return imagePath + id }
+
+// imageRef finds the ids in image addresses of rendered HTML, relative or
+// absolute (ids are lower-case desk ids, see SaveImage).
+var imageRef = regexp.MustCompile(`src="[^"]*?` + regexp.QuoteMeta(imagePath) + `([a-z0-9_-]{1,64})"`)
+
+// imageIDs lists the pictures rendered HTML shows.
+func imageIDs(html string) []string {
+	var out []string
+	for _, m := range imageRef.FindAllStringSubmatch(html, -1) {
+		if !slices.Contains(out, m[1]) {
+			out = append(out, m[1])
+		}
+	}
+	return out
+}
+
+// ShownPublicly says whether a public, published article shows the
+// picture, which is what lets the help centre serve it to anyone.
+func (s *Service) ShownPublicly(imageID string) bool { return s.idx.showsPublicly(imageID) }
 
 // ImageStore keeps the pictures; store.DB implements it.
 type ImageStore interface {

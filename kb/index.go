@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
@@ -37,9 +39,10 @@ const analyzerName = "kb"
 // for hits and its plain text for snippets. Bodies of 10,000 articles are a
 // few tens of megabytes.
 type doc struct {
-	a      Article // Body and HTML empty
-	text   string  // the body as plain text
-	folded string  // text folded rune for rune (foldRunes), for snippets
+	a      Article  // Body and HTML empty
+	text   string   // the body as plain text
+	folded string   // text folded rune for rune (foldRunes), for snippets
+	images []string // ids of the pictures the body shows
 }
 
 // index is the search index of one node plus the metadata of every
@@ -52,6 +55,11 @@ type index struct {
 	docs   map[string]*doc
 	groups map[string][]string // group → article ids
 	gen    int64
+
+	// cache answers repeated searches; emptied by every change of the
+	// index (setGeneration) or of the synonyms.
+	cache   resultCache
+	noCache bool
 }
 
 func newMapping() (*mapping.IndexMappingImpl, error) {
@@ -198,6 +206,7 @@ func (ix *index) indexAll(all []Article) error {
 }
 
 func (ix *index) setGeneration(gen int64) error {
+	ix.cache.clear()
 	ix.mu.Lock()
 	if gen < ix.gen {
 		gen = ix.gen
@@ -216,7 +225,7 @@ func (ix *index) setGeneration(gen int64) error {
 // put records a published article's metadata (the caller indexes it).
 func (ix *index) put(a Article) {
 	text := plainText(a.HTML)
-	d := &doc{a: a, text: text, folded: foldRunes(text)}
+	d := &doc{a: a, text: text, folded: foldRunes(text), images: imageIDs(a.HTML)}
 	d.a.Body, d.a.HTML = "", ""
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -419,4 +428,60 @@ func (ix *index) alternates(id string, aud Audience) []Article {
 		}
 	}
 	return out
+}
+
+// unknownWords returns the words of at least minRunes runes that, once
+// analysed (stemmed), are no term of a title or of tags: the only ones
+// worth a fuzzy match. On an index error every long word counts as unknown.
+func (ix *index) unknownWords(ctx context.Context, words []string, minRunes int) []string {
+	var long []string
+	for _, w := range words {
+		if utf8.RuneCountInString(w) >= minRunes {
+			long = append(long, w)
+		}
+	}
+	if len(long) == 0 {
+		return nil
+	}
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return long
+	}
+	rd, err := adv.Reader()
+	if err != nil {
+		return long
+	}
+	defer rd.Close()
+	has := func(term []byte, field string) bool {
+		tfr, err := rd.TermFieldReader(ctx, term, field, false, false, false)
+		if err != nil {
+			return false
+		}
+		defer tfr.Close()
+		return tfr.Count() > 0
+	}
+	an := ix.bi.Mapping().AnalyzerNamed(analyzerName)
+	var out []string
+	for _, w := range long {
+		known := false
+		for _, tok := range an.Analyze([]byte(w)) {
+			known = known || has(tok.Term, "title") || has(tok.Term, "tags")
+		}
+		if !known {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// showsPublicly says whether a public published article shows the picture.
+func (ix *index) showsPublicly(imageID string) bool {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	for _, d := range ix.docs {
+		if d.a.Visibility == Public && slices.Contains(d.images, imageID) {
+			return true
+		}
+	}
+	return false
 }

@@ -13,6 +13,8 @@ package kb
 import (
 	"context"
 	"time"
+
+	"huiliu/desk"
 )
 
 // Locales an article may be written in, in the order the help centre
@@ -198,7 +200,8 @@ type Store interface {
 	// copy published and returns the new generation, in one transaction.
 	KBPublish(ctx context.Context, a Article, v Version) (int64, error)
 	// KBUnpublish withdraws an article from readers (its versions stay).
-	KBUnpublish(ctx context.Context, id string, at time.Time) (int64, error)
+	// audit is recorded in the same transaction.
+	KBUnpublish(ctx context.Context, id string, at time.Time, audit desk.AuditEntry) (int64, error)
 	KBVersions(ctx context.Context, id string) ([]Version, error)
 	// KBPublishedDocs returns the published text of the given articles
 	// (every published article when ids is nil) as Articles.

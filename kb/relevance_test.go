@@ -2,6 +2,7 @@ package kb_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"huiliu/kb"
@@ -103,17 +104,42 @@ var relevance = []struct {
 	{"ＩＮＶＯＩＣＥ", "en", "invoice"},
 }
 
+// misspelled are queries with the wrong characters customers type: same
+// sound (压金, 换款) or look-alike (逾其, 摧收). They count in the relevance
+// table and must each find their article in the top 3.
+var misspelled = []struct {
+	q, locale, want string
+}{
+	{"压金什么时候退", "zh-CN", "deposit-refund"},
+	{"壓金退還", "zh-TW", "deposit-refund"},
+	{"换款方式", "zh-CN", "repay-methods"},
+	{"提前换款", "zh-CN", "early-repayment"},
+	{"逾其会怎样", "zh-CN", "overdue-consequences"},
+	{"愈期后果", "zh-CN", "overdue-consequences"},
+	{"帐单在哪看", "zh-CN", "bill-check"},
+	{"查张单", "zh-CN", "bill-check"},
+	{"申请分其", "zh-CN", "installment-plan"},
+	{"开发漂", "zh-CN", "invoice"},
+	{"续祖", "zh-CN", "rent-renew"},
+	{"证信", "zh-CN", "credit-report"},
+	{"注消账号", "zh-CN", "cancel-account"},
+	{"摧收打电话给我家人", "zh-CN", "collection-calls"},
+	{"炸骗", "zh-CN", "anti-fraud"},
+	{"我要投述", "zh-CN", "complaint"},
+}
+
 func TestRelevance(t *testing.T) {
 	ctx := context.Background()
 	s := open(t, storetest.New(t), nil, "")
 	if rep, err := s.Import(ctx, system, kb.Demo()); err != nil || len(rep.Failed) > 0 {
 		t.Fatalf("demo import: %v %v", rep.Failed, err)
 	}
-	if len(relevance) < 60 {
-		t.Fatalf("only %d queries", len(relevance))
+	all := append(relevance, misspelled...)
+	if len(all) < 60 {
+		t.Fatalf("only %d queries", len(all))
 	}
 	top1, top3 := 0, 0
-	for _, c := range relevance {
+	for _, c := range all {
 		hits, err := s.Search(ctx, kb.Query{Text: c.q, Locale: c.locale, Limit: 3})
 		if err != nil {
 			t.Fatal(err)
@@ -136,7 +162,7 @@ func TestRelevance(t *testing.T) {
 			t.Logf("%q: %s missing (%v)", c.q, c.want, groups(hits))
 		}
 	}
-	n := len(relevance)
+	n := len(all)
 	t.Logf("relevance over %d queries: top-1 %.1f %%, top-3 %.1f %%", n, 100*float64(top1)/float64(n), 100*float64(top3)/float64(n))
 	// Floors a little under what was measured, so a change that makes
 	// search worse fails here.
@@ -145,6 +171,23 @@ func TestRelevance(t *testing.T) {
 	}
 	if float64(top1) < 0.85*float64(n) {
 		t.Errorf("top-1 hit rate %d/%d is below 85 %%", top1, n)
+	}
+}
+
+func TestMisspelledQueriesFindTheArticle(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, storetest.New(t), nil, "")
+	if rep, err := s.Import(ctx, system, kb.Demo()); err != nil || len(rep.Failed) > 0 {
+		t.Fatalf("demo import: %v %v", rep.Failed, err)
+	}
+	for _, c := range misspelled {
+		hits, err := s.Search(ctx, kb.Query{Text: c.q, Locale: c.locale, Limit: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(groups(hits), c.want) {
+			t.Errorf("%q: %s not in the top 3 (%v)", c.q, c.want, groups(hits))
+		}
 	}
 }
 

@@ -32,9 +32,18 @@ func (s *Service) Search(ctx context.Context, q Query) ([]Hit, error) {
 	if q.Audience != AudienceAgent {
 		q.Audience = AudiencePublic
 	}
-	text := fold(strings.TrimSpace(cut(q.Text, MaxQuery)))
+	text := correctMisspellings(fold(strings.TrimSpace(cut(q.Text, MaxQuery))))
 	if strings.TrimSpace(text) == "" {
 		return []Hit{}, nil
+	}
+	key := cacheKey{text: text, locale: q.Locale, category: q.Category, audience: q.Audience, limit: q.Limit}
+	var epoch uint64
+	if !s.idx.noCache {
+		cached, e, ok := s.idx.cache.get(key)
+		if ok {
+			return cached, nil
+		}
+		epoch = e
 	}
 	s.synMu.RLock()
 	alts := s.syn.expand(text)
@@ -43,38 +52,25 @@ func (s *Service) Search(ctx context.Context, q Query) ([]Hit, error) {
 		text = t
 	}
 
-	var should []query.Query
-	for _, t := range append([]string{text}, alts...) {
-		w := 1.0
-		if t != text {
-			w = synonymWeight
-		}
-		for _, f := range fieldBoosts {
-			m := bleve.NewMatchQuery(t)
-			m.SetField(f.field)
-			m.Analyzer = analyzerName
-			m.SetBoost(f.boost * w)
-			should = append(should, m)
+	should := make([]query.Query, 0, (1+len(alts))*len(fieldBoosts)+2)
+	for _, f := range fieldBoosts {
+		should = append(should, match(f.field, text, f.boost))
+		for _, alt := range alts {
+			should = append(should, match(f.field, alt, f.boost*synonymWeight))
 		}
 	}
 	// Typo tolerance for Latin words only, after stemming: one edit in
 	// words of five letters or more ("refnd" is too short to guess safely;
-	// "invoce" is not). Chinese bigrams are left exact.
-	var long []string
-	for _, w := range latinWords(text) {
-		if utf8.RuneCountInString(w) >= 5 {
-			long = append(long, w)
-		}
-	}
-	if len(long) > 0 {
+	// "invoce" is not). Chinese bigrams are left exact. A word the index
+	// knows is taken as written: building a Levenshtein automaton per
+	// search was the costliest allocation of a search, and a known word
+	// is rarely a typo of another.
+	if long := s.idx.unknownWords(ctx, latinWords(text), 5); len(long) > 0 {
 		// Titles and tags only: expanding a typo over every body's terms
 		// costs more than it finds.
 		for _, f := range []string{"title", "tags"} {
-			m := bleve.NewMatchQuery(strings.Join(long, " "))
-			m.SetField(f)
-			m.Analyzer = analyzerName
+			m := match(f, strings.Join(long, " "), 0.3)
 			m.SetFuzziness(1)
-			m.SetBoost(0.3)
 			should = append(should, m)
 		}
 	}
@@ -112,7 +108,7 @@ func (s *Service) Search(ctx context.Context, q Query) ([]Hit, error) {
 				score *= 0.7
 			}
 		}
-		hits = append(hits, Hit{Article: a, Score: score, Snippet: snippet(s.idx.docs[a.ID], a.Summary, terms)})
+		hits = append(hits, Hit{Article: a, Score: score})
 	}
 	slices.SortStableFunc(hits, func(x, y Hit) int {
 		switch {
@@ -125,6 +121,14 @@ func (s *Service) Search(ctx context.Context, q Query) ([]Hit, error) {
 	})
 	if len(hits) > q.Limit {
 		hits = hits[:q.Limit]
+	}
+	// Snippets only for the hits returned: finding terms in a body is a
+	// fifth of a search, and up to four times more hits are collected.
+	for i := range hits {
+		hits[i].Snippet = snippet(s.idx.docs[hits[i].Article.ID], hits[i].Article.Summary, terms)
+	}
+	if !s.idx.noCache {
+		s.idx.cache.put(key, epoch, hits)
 	}
 	return hits, nil
 }
@@ -145,6 +149,14 @@ var fillers = strings.NewReplacer(
 	"多久", " ", "怎样", " ", "哪些", " ", "我的", " ", "一下", " ", "你们", " ",
 	"吗", " ", "呢", " ", "吧", " ", "啊", " ", "了", " ", "的", " ", "我", " ",
 )
+
+func match(field, text string, boost float64) *query.MatchQuery {
+	m := bleve.NewMatchQuery(text)
+	m.SetField(field)
+	m.Analyzer = analyzerName
+	m.SetBoost(boost)
+	return m
+}
 
 func term(field, value string) query.Query {
 	t := bleve.NewTermQuery(value)

@@ -25,6 +25,9 @@ type Options struct {
 	IndexDir string
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// NoResultCache searches the index every time (bench kb, to time
+	// the index itself).
+	NoResultCache bool
 }
 
 // Service is the knowledge base of one node.
@@ -74,6 +77,7 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	idx.noCache = o.NoResultCache
 	s.idx = idx
 	return s, nil
 }
@@ -310,16 +314,23 @@ func (s *Service) Reject(ctx context.Context, actor desk.Actor, id, reason strin
 	return a, nil
 }
 
-// Unpublish withdraws a published article from readers; its working copy
-// and versions stay.
+// Unpublish withdraws a published article from readers (help centre,
+// search, bot, widget, on every node); its working copy becomes a draft of
+// the last version and its versions stay, so approving it publishes it
+// again. Only supervisors and admins withdraw, and the audit log says who.
 func (s *Service) Unpublish(ctx context.Context, actor desk.Actor, id string) error {
 	if err := canReview(actor); err != nil {
 		return err
 	}
-	if _, err := s.Get(ctx, id); err != nil {
+	a, err := s.Get(ctx, id)
+	if err != nil {
 		return err
 	}
-	gen, err := s.store.KBUnpublish(ctx, id, s.now())
+	if a.PublishedAt.IsZero() {
+		return desk.Errorf(desk.CodeConflict, "only a published article can be unpublished")
+	}
+	now := s.now()
+	gen, err := s.store.KBUnpublish(ctx, id, now, desk.NewAuditEntry(actor, now, "kb.unpublish", id, a.Title))
 	if err != nil {
 		return err
 	}

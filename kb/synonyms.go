@@ -121,6 +121,9 @@ func (s *Service) reloadSynonyms(ctx context.Context) error {
 	s.synMu.Lock()
 	s.syn = syn
 	s.synMu.Unlock()
+	if s.idx != nil {
+		s.idx.cache.clear()
+	}
 	return nil
 }
 

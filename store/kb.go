@@ -152,16 +152,19 @@ func (db *DB) KBPublish(ctx context.Context, a kb.Article, v kb.Version) (int64,
 	return gen, err
 }
 
-// KBUnpublish hides an article from readers: its working copy becomes a
+// KBUnpublish hides an article from readers and records audit: its working copy becomes a
 // draft of the last version and readers see nothing until the next
 // approval.
-func (db *DB) KBUnpublish(ctx context.Context, id string, at time.Time) (int64, error) {
+func (db *DB) KBUnpublish(ctx context.Context, id string, at time.Time, audit desk.AuditEntry) (int64, error) {
 	var gen int64
 	err := db.Tx(ctx, func(tx desk.Tx) error {
 		t := tx.(*txn)
 		res, err := t.q.ExecContext(ctx, `UPDATE kb_articles SET published_at = 0, status = $2, updated_at = $3 WHERE id = $1`,
 			id, string(kb.Draft), ms(at))
 		if err := affected(res, err, "unpublish kb article %s", id); err != nil {
+			return err
+		}
+		if err := t.InsertAudit(ctx, audit); err != nil {
 			return err
 		}
 		gen, err = bumpKB(ctx, t)

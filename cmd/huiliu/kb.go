@@ -124,7 +124,8 @@ func loadDemoKB(ctx context.Context, a *app, stdout io.Writer) error {
 // helpMounts serve the public help centre on the desk's listener.
 func (a *app) helpMounts() []web.Mount {
 	h := help.New(help.Options{KB: a.kb, Limiter: a.queue.Limiter(), TrustProxy: a.cfg.TrustProxy,
-		PublicURL: a.cfg.PublicURL, Logger: a.log})
+		PublicURL: a.cfg.PublicURL, Logger: a.log,
+		Agent: func(r *http.Request) bool { _, ok := web.Identify(r); return ok }})
 	var out []web.Mount
 	for _, p := range help.Paths {
 		out = append(out, web.Mount{Method: http.MethodGet, Path: p, Handler: h}, web.Mount{Method: http.MethodPost, Path: p, Handler: h})

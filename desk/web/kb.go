@@ -36,6 +36,7 @@ func (s *Server) kbRoutes(v1 string, authed []echo.MiddlewareFunc) {
 	e.PUT(v1+"/kb/articles/:id", s.kbSaveArticle, authed...)
 	e.POST(v1+"/kb/articles/:id/submit", s.kbSubmitArticle, authed...)
 	e.POST(v1+"/kb/articles/:id/review", s.kbReviewArticle, sup...)
+	e.POST(v1+"/kb/articles/:id/unpublish", s.kbUnpublishArticle, sup...)
 	e.PUT(v1+"/kb/categories/:id", s.kbSaveCategory, sup...)
 	e.DELETE(v1+"/kb/categories/:id", s.kbDeleteCategory, sup...)
 	e.PUT(v1+"/kb/synonyms", s.kbSetSynonyms, sup...)
@@ -304,6 +305,24 @@ func (s *Server) kbReviewArticle(c echo.Context) error {
 	} else {
 		a, err = k.Reject(ctx, s.actor(c), c.Param("id"), req.Comment)
 	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, a)
+}
+
+// kbUnpublishArticle withdraws a published article from readers; the
+// answer is the working copy (a draft of the last version).
+func (s *Server) kbUnpublishArticle(c echo.Context) error {
+	k, err := s.knowledge()
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if err := k.Unpublish(ctx, s.actor(c), c.Param("id")); err != nil {
+		return err
+	}
+	a, err := k.Get(ctx, c.Param("id"))
 	if err != nil {
 		return err
 	}

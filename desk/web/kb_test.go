@@ -31,11 +31,13 @@ func (h *harness) publish(a kb.Article) kb.Article {
 }
 
 // kbFixture makes the articles and the category the IDOR table's kb routes
-// name: a published one, drafts to save and submit, one in review.
+// name: published ones (to read, to withdraw), drafts to save and submit,
+// one in review.
 func kbFixture(t *testing.T, h *harness, ids map[string]string) {
 	t.Helper()
 	ctx := context.Background()
 	ids[":kb-published"] = h.publish(kb.Article{ID: "deposit", Locale: "zh-CN", Title: "押金怎么退", Body: "还机后 7 个工作日内原路退回。", Visibility: kb.Public}).ID
+	ids[":kb-unpublish"] = h.publish(kb.Article{ID: "renew", Locale: "zh-CN", Title: "如何续租", Body: "到期前在订单页续租。", Visibility: kb.Public}).ID
 	for _, name := range []string{":kb-draft", ":kb-submit", ":kb-review"} {
 		a, err := h.kb.SaveDraft(ctx, desk.Actor{}, kb.Article{Locale: "zh-CN", Title: "草稿 " + name, Body: "正文"})
 		if err != nil {

@@ -163,7 +163,7 @@ func (s *Server) routes() {
 		e.GET("/metrics", metricsHandler(s.opts.MetricsToken, s.opts.Metrics))
 	}
 	for _, m := range s.opts.Mounts {
-		e.Add(m.Method, m.Path, echo.WrapHandler(m.Handler))
+		e.Add(m.Method, m.Path, echo.WrapHandler(s.identifying(m.Handler)))
 	}
 
 	// Middleware is attached per route, not per group: echo gives a group

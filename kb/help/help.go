@@ -48,7 +48,10 @@ type Options struct {
 	// PublicURL is the desk's external origin for canonical links
 	// (https://help.example.com); empty: the request's host.
 	PublicURL string
-	Logger    *slog.Logger
+	// Agent says whether a request comes from a signed-in agent, who may
+	// see the pictures of internal articles; nil: nobody is.
+	Agent  func(*http.Request) bool
+	Logger *slog.Logger
 }
 
 // Handler serves /help and everything under it.
@@ -162,9 +165,18 @@ func link(path, lang string, extra ...string) string {
 }
 
 // image serves an article's picture by its bytes' type (only pictures
-// were stored), cacheable for long: an id never changes its content.
+// were stored). Anyone gets a picture a public published article shows;
+// any other (of an internal article or a draft) only a signed-in agent,
+// and nobody else learns that it exists. Public pictures are cached for an
+// hour, not for good: an article can become internal or be withdrawn.
 func (h *Handler) image(w http.ResponseWriter, r *http.Request) {
-	img, err := h.o.KB.Image(r.Context(), r.PathValue("id"))
+	id := r.PathValue("id")
+	public := h.o.KB.ShownPublicly(id)
+	if !public && (h.o.Agent == nil || !h.o.Agent(r)) {
+		http.NotFound(w, r)
+		return
+	}
+	img, err := h.o.KB.Image(r.Context(), id)
 	if err != nil {
 		http.NotFound(w, r)
 		return
@@ -172,7 +184,11 @@ func (h *Handler) image(w http.ResponseWriter, r *http.Request) {
 	typ, disp := filetype.Serving(img.Data)
 	w.Header().Set("Content-Type", typ)
 	w.Header().Set("Content-Disposition", disp)
-	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	if public {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+	} else {
+		w.Header().Set("Cache-Control", "private, no-store")
+	}
 	_, _ = w.Write(img.Data)
 }
 

@@ -199,4 +199,47 @@ func TestArticleImages(t *testing.T) {
 	if resp, _ := get(t, srv.URL+"/help/img/nope"); resp.StatusCode != 404 {
 		t.Errorf("unknown image: %d", resp.StatusCode)
 	}
+
+	// A picture of an internal article, or of a draft, is for agents only.
+	secret, err := s.SaveImage(ctx, desk.SystemActor("test"), "backoffice.png", png)
+	if err != nil {
+		t.Fatal(err)
+	}
+	draft, err := s.SaveImage(ctx, desk.SystemActor("test"), "draft.png", png)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := s.SaveDraft(ctx, desk.SystemActor("test"), kb.Article{ID: "pic-internal", Locale: "zh-CN", Title: "后台减免操作",
+		Visibility: kb.Internal, Body: "![后台](" + kb.ImageURL(secret.ID) + ")"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Approve(ctx, desk.SystemActor("test"), in.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SaveDraft(ctx, desk.SystemActor("test"), kb.Article{ID: "pic-draft", Locale: "zh-CN", Title: "草稿",
+		Body: "![草稿](" + kb.ImageURL(draft.ID) + ")"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{secret.ID, draft.ID} {
+		if resp, got := get(t, srv.URL+kb.ImageURL(id)); resp.StatusCode != 404 || got == string(png) {
+			t.Errorf("anonymous visitor got agents' image %s: %d", id, resp.StatusCode)
+		}
+	}
+	agents := httptest.NewServer(help.New(help.Options{KB: s, Agent: func(r *http.Request) bool { return r.Header.Get("X-Agent") == "yes" }}))
+	defer agents.Close()
+	resp, got = get(t, agents.URL+kb.ImageURL(secret.ID), "X-Agent", "yes")
+	if resp.StatusCode != 200 || got != string(png) || resp.Header.Get("Cache-Control") != "private, no-store" {
+		t.Errorf("agent's view of an internal image: %d %q", resp.StatusCode, resp.Header.Get("Cache-Control"))
+	}
+	if resp, _ := get(t, agents.URL+kb.ImageURL(secret.ID), "X-Agent", "no"); resp.StatusCode != 404 {
+		t.Errorf("internal image without an agent: %d", resp.StatusCode)
+	}
+	// Withdrawn, the public article's picture is no longer public.
+	if err := s.Unpublish(ctx, desk.SystemActor("test"), a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := get(t, srv.URL+kb.ImageURL(img.ID)); resp.StatusCode != 404 {
+		t.Errorf("image of an unpublished article: %d", resp.StatusCode)
+	}
 }

@@ -76,6 +76,14 @@
         location.reload();
       });
     });
+    var unpublish = q("kb-unpublish");
+    if (unpublish) unpublish.addEventListener("click", function () {
+      if (!window.confirm(HL.t("kbdesk.js.unpublish_confirm"))) return;
+      HL.api("POST", "/api/v1/kb/articles/" + encodeURIComponent(P.article_id) + "/unpublish").then(function (res) {
+        if (!res.ok) { fail(res); return; }
+        location.reload();
+      });
+    });
     if (/[?&]saved=1/.test(location.search)) say(HL.t("js.saved"));
   }
 
