@@ -40,16 +40,6 @@ func TestTelegramBotAddedOnTheDesk(t *testing.T) {
 		raw, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(raw)
 	}
-	eventually := func(what string, cond func() bool) {
-		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for !cond() {
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s", what)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
 	type bots struct {
 		Bots []struct {
 			Name, Username, Mode, Source string
@@ -93,14 +83,14 @@ func TestTelegramBotAddedOnTheDesk(t *testing.T) {
 	}
 	const user = 660001
 	fake.Push(telegramtest.Private(user, "Chen", "新加的机器人能收到吗"))
-	eventually("the ticket from the added bot", func() bool {
+	waitUntil(t, "the ticket from the added bot", func() bool {
 		var page struct {
 			Tickets []struct{ Preview string } `json:"tickets"`
 		}
 		apiCall(t, base, tok, "GET", "/api/v1/tickets?channel=telegram", "", &page)
 		return len(page.Tickets) == 1 && page.Tickets[0].Preview == "新加的机器人能收到吗"
 	})
-	eventually("the bot's last update in its status", func() bool {
+	waitUntil(t, "the bot's last update in its status", func() bool {
 		b := list()
 		return len(b.Bots) == 1 && b.Bots[0].Status.Running && b.Bots[0].Status.LastUpdateAt != nil && b.Bots[0].Status.Webhook != nil
 	})
@@ -133,7 +123,7 @@ func TestTelegramBotAddedOnTheDesk(t *testing.T) {
 	if code, body := call("POST", "/api/v1/telegram-bots", `{"name":"sales","mode":"polling","disabled":true}`, ""); code != 200 {
 		t.Fatalf("disable: %d %s", code, body)
 	}
-	eventually("the disabled bot stopped", func() bool { b := list(); return len(b.Bots) == 1 && b.Bots[0].Disabled && !b.Bots[0].Status.Running })
+	waitUntil(t, "the disabled bot stopped", func() bool { b := list(); return len(b.Bots) == 1 && b.Bots[0].Disabled && !b.Bots[0].Status.Running })
 	if code, _ := call("POST", "/api/v1/telegram-bots/sales/test", `{"chat_id":"660001","text":"x"}`, ""); code != 404 {
 		t.Errorf("a test message from a disabled bot answered %d", code)
 	}

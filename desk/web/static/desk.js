@@ -404,6 +404,26 @@
   });
   if (help) help.addEventListener("click", function (ev) { if (ev.target === help) toggleHelp(false); });
 
+  // The settings menu: Escape closes it and returns focus to its button,
+  // a click elsewhere closes it, and the page it is on is marked.
+  var navMenu = document.querySelector('[data-hl="nav-admin"]');
+  if (navMenu) {
+    navMenu.querySelectorAll("a").forEach(function (a) {
+      if (a.pathname === location.pathname) a.setAttribute("aria-current", "page");
+    });
+    navMenu.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape" && navMenu.open) {
+        navMenu.open = false;
+        navMenu.querySelector("summary").focus();
+        ev.preventDefault();
+        ev.stopPropagation();
+      }
+    });
+    document.addEventListener("click", function (ev) {
+      if (navMenu.open && !navMenu.contains(ev.target)) navMenu.open = false;
+    });
+  }
+
   function typingInField(t) {
     return t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
   }
