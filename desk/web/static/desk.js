@@ -96,6 +96,17 @@
     return m || ("HTTP " + res.status);
   };
 
+  // HL.say puts text in a page's status line (role=status), in error
+  // style when isError; HL.sayFailed says why an API call failed there.
+  HL.say = function (el, text, isError) {
+    if (!el) return;
+    el.textContent = text || "";
+    el.classList.toggle("error", !!isError);
+  };
+  HL.sayFailed = function (el, res) {
+    HL.say(el, HL.t("js.failed", { reason: HL.errorText(res) }), true);
+  };
+
   HL.uuid = function () {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     var b = new Uint8Array(16);

@@ -8,14 +8,11 @@
   var form = HL && document.querySelector('[data-hl="tg-form"]');
   if (!form) return;
   var status = document.querySelector('[data-hl="admin-status"]');
-  function say(el, text, isError) {
-    el.textContent = text || "";
-    el.classList.toggle("error", !!isError);
-  }
+  var say = HL.say;
   function save(body, out) {
     say(out, HL.t("js.sending"));
     return HL.api("POST", "/api/v1/telegram-bots", body).then(function (res) {
-      if (!res.ok) { say(out, HL.t("js.failed", { reason: HL.errorText(res) }), true); return; }
+      if (!res.ok) { HL.sayFailed(out, res); return; }
       location.reload();
     });
   }
@@ -48,7 +45,7 @@
     }
     if (!window.confirm(HL.t("js.confirm_delete", { name: name }))) return;
     HL.api("DELETE", "/api/v1/telegram-bots/" + encodeURIComponent(name)).then(function (res) {
-      if (!res.ok) { say(out, HL.t("js.failed", { reason: HL.errorText(res) }), true); return; }
+      if (!res.ok) { HL.sayFailed(out, res); return; }
       location.reload();
     });
   });
