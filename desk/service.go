@@ -53,6 +53,8 @@ type Service struct {
 	purgers []PersonalDataPurger
 	// mailboxes lists the email mailboxes (desk/email_start.go); nil: none.
 	mailboxes MailboxDirectory
+	// telegramBots manages the Telegram bots (desk/telegram_bots.go); nil: none.
+	telegramBots TelegramBotDirectory
 	// csat, when a CSAT step is among the observers, asks for ratings
 	// (desk/csat_request.go).
 	csat *CSAT
@@ -91,6 +93,9 @@ type Options struct {
 	// Mailboxes lists the email mailboxes agents send from and admins see
 	// (desk/email_start.go, desk/email_mailboxes.go); nil: no email.
 	Mailboxes MailboxDirectory
+	// TelegramBots manages the Telegram bots on the admin page
+	// (desk/telegram_bots.go); nil: no Telegram page.
+	TelegramBots TelegramBotDirectory
 	// CallbackWithin is the business time to call back a missed caller,
 	// per phone line (default DefaultCallbackWithin; desk/phone.go).
 	CallbackWithin map[string]time.Duration
@@ -113,12 +118,13 @@ func NewService(o Options) *Service {
 		presence: o.Presence,
 		wake:     make(chan struct{}, 1),
 
-		botChannels: o.BotChannels,
-		facts:       o.Facts,
-		factPolicy:  o.FactPolicy,
-		verifiedFor: o.VerifiedFor,
-		purgers:     o.Purgers,
-		mailboxes:   o.Mailboxes,
+		botChannels:  o.BotChannels,
+		facts:        o.Facts,
+		factPolicy:   o.FactPolicy,
+		verifiedFor:  o.VerifiedFor,
+		purgers:      o.Purgers,
+		mailboxes:    o.Mailboxes,
+		telegramBots: o.TelegramBots,
 
 		callbackWithin: o.CallbackWithin,
 	}

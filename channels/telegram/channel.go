@@ -61,6 +61,10 @@ type Deps struct {
 	// Survey records a satisfaction score tapped on a survey's buttons
 	// (survey.go); nil: the taps are only acknowledged.
 	Survey SurveyAnswer
+	// PublicURL is the desk's public base URL: Run registers the webhook
+	// of every bot in webhook mode under it. Empty: webhooks are left as
+	// they are (SetWebhooks registers them).
+	PublicURL string
 }
 
 // ReportQuery is one /report: what happened, in the customer's words,
@@ -102,8 +106,11 @@ const (
 
 // Channel is the Telegram adapter for every configured bot.
 type Channel struct {
-	bots   map[string]*bot
-	order  []string // bot names in configuration order, for stable start-up
+	mu  sync.RWMutex
+	set botSet
+	// changed wakes Run after Replace, so pollers start and stop at once.
+	changed chan struct{}
+
 	deps   Deps
 	log    *slog.Logger
 	now    func() time.Time
@@ -118,10 +125,19 @@ type Channel struct {
 	progress *sendProgress
 }
 
+// botSet is the bots in force: Replace swaps it whole.
+type botSet struct {
+	byName map[string]*bot
+	order  []string // bot names in configuration order, for stable start-up
+}
+
 // bot is one configured bot and its runtime state.
 type bot struct {
 	cfg    Config
 	health health
+	// webhookSet: this node registered the bot's webhook (Run does it
+	// once per bot and settings).
+	webhookSet bool
 
 	mu           sync.Mutex
 	groupsTold   map[int64]bool // group chats already asked to write privately
@@ -150,8 +166,8 @@ func (b *bot) markGroupTold(chat int64) bool {
 // Telegram; Run and SetWebhooks do.
 func New(bots []Config, deps Deps) (*Channel, error) {
 	c := &Channel{
-		bots:            make(map[string]*bot, len(bots)),
 		deps:            deps,
+		changed:         make(chan struct{}, 1),
 		log:             deps.Logger,
 		now:             deps.Now,
 		client:          deps.HTTPClient,
@@ -172,6 +188,21 @@ func New(bots []Config, deps Deps) (*Channel, error) {
 		// and a long poll must be allowed to outlast a short timeout.
 		c.client = &http.Client{}
 	}
+	set, err := c.buildSet(bots, botSet{})
+	if err != nil {
+		return nil, err
+	}
+	c.set = set
+	id := make([]byte, 8)
+	_, _ = rand.Read(id) // crypto/rand.Read never fails on supported platforms
+	c.holder = hex.EncodeToString(id)
+	return c, nil
+}
+
+// buildSet checks bots; a bot whose configuration did not change keeps
+// its state from prev (health, poller, groups told), so it runs on.
+func (c *Channel) buildSet(bots []Config, prev botSet) (botSet, error) {
+	set := botSet{byName: make(map[string]*bot, len(bots))}
 	tokens := map[string]string{}
 	var errs []error
 	polling := false
@@ -181,7 +212,7 @@ func New(bots []Config, deps Deps) (*Channel, error) {
 			errs = append(errs, err)
 			continue
 		}
-		if _, dup := c.bots[cfg.Name]; dup {
+		if _, dup := set.byName[cfg.Name]; dup {
 			errs = append(errs, fmt.Errorf("telegram bot %q: configured twice", cfg.Name))
 			continue
 		}
@@ -191,19 +222,48 @@ func New(bots []Config, deps Deps) (*Channel, error) {
 		}
 		tokens[cfg.Token] = cfg.Name
 		polling = polling || cfg.Mode == ModePolling
-		c.bots[cfg.Name] = &bot{cfg: cfg, groupsTold: map[int64]bool{}}
-		c.order = append(c.order, cfg.Name)
+		b := prev.byName[cfg.Name]
+		if b == nil || b.cfg != cfg {
+			b = &bot{cfg: cfg, groupsTold: map[int64]bool{}}
+		}
+		set.byName[cfg.Name] = b
+		set.order = append(set.order, cfg.Name)
 	}
-	if polling && (deps.Offsets == nil || deps.Leases == nil) {
+	if polling && (c.deps.Offsets == nil || c.deps.Leases == nil) {
 		errs = append(errs, errors.New("telegram: Deps.Offsets and Deps.Leases are required for polling bots"))
 	}
 	if err := errors.Join(errs...); err != nil {
-		return nil, err
+		return botSet{}, err
 	}
-	id := make([]byte, 8)
-	_, _ = rand.Read(id) // crypto/rand.Read never fails on supported platforms
-	c.holder = hex.EncodeToString(id)
-	return c, nil
+	return set, nil
+}
+
+// Replace makes bots the channel's set: pollers of new or changed bots
+// start and webhooks of new or changed webhook bots are registered (when
+// Deps.PublicURL is set); pollers of removed or changed bots stop. On an
+// invalid set nothing changes.
+func (c *Channel) Replace(bots []Config) error {
+	c.mu.Lock()
+	set, err := c.buildSet(bots, c.set)
+	if err == nil {
+		c.set = set
+	}
+	c.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	select {
+	case c.changed <- struct{}{}:
+	default: // a wake-up is pending already
+	}
+	return nil
+}
+
+// current returns the bots in force now.
+func (c *Channel) current() botSet {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.set
 }
 
 // Name is the channel name the desk registers the adapter under.
@@ -228,6 +288,6 @@ func ParseThreadKey(key string) (bot string, chatID int64, err error) {
 }
 
 func (c *Channel) bot(name string) (*bot, bool) {
-	b, ok := c.bots[name]
+	b, ok := c.current().byName[name]
 	return b, ok
 }

@@ -206,7 +206,7 @@ func TestFailedDownloadsStoreTheMessageWithANote(t *testing.T) {
 			}
 			start := time.Now()
 			raw := rawUpdate(t, documentUpdate(9, "d1", "x.pdf", "application/pdf", tt.size))
-			if _, err := c.handleUpdate(context.Background(), c.bots["main"], f.sink, raw); err != nil {
+			if _, err := c.handleUpdate(context.Background(), c.set.byName["main"], f.sink, raw); err != nil {
 				t.Fatalf("handleUpdate: %v", err)
 			}
 			if d := time.Since(start); d > 3*time.Second {
@@ -246,7 +246,7 @@ func TestTransientDownloadErrorsAreRetried(t *testing.T) {
 	f.fake.AddFile("d1", "documents/x.pdf", []byte("%PDF-ok"))
 	f.fake.FailFile("d1", downloadAttempts-1)
 	c := f.channel(t, nil)
-	if _, err := c.handleUpdate(context.Background(), c.bots["main"], f.sink, rawUpdate(t, documentUpdate(9, "d1", "x.pdf", "application/pdf", 7))); err != nil {
+	if _, err := c.handleUpdate(context.Background(), c.set.byName["main"], f.sink, rawUpdate(t, documentUpdate(9, "d1", "x.pdf", "application/pdf", 7))); err != nil {
 		t.Fatal(err)
 	}
 	msgs := f.sink.messages()
@@ -285,7 +285,7 @@ func TestDownloadInterruptedByShutdownIsNotStored(t *testing.T) {
 	c := f.channel(t, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	_, err := c.handleUpdate(ctx, c.bots["main"], f.sink, rawUpdate(t, documentUpdate(9, "d1", "x.pdf", "application/pdf", 4)))
+	_, err := c.handleUpdate(ctx, c.set.byName["main"], f.sink, rawUpdate(t, documentUpdate(9, "d1", "x.pdf", "application/pdf", 4)))
 	if err == nil || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v", err)
 	}

@@ -30,6 +30,11 @@ var errUndecodable = errors.New("undecodable update")
 // failed; in the latter case the update must be offered again, never
 // acknowledged.
 func (c *Channel) handleUpdate(ctx context.Context, b *bot, sink channels.Sink, raw []byte) (updateID int, err error) {
+	defer func() {
+		if err == nil {
+			b.health.updated(c.now())
+		}
+	}()
 	if id, ok := c.handleCallback(ctx, b, raw); ok {
 		return id, nil
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"time"
 )
 
 // health is what a bot's Bot API calls say about it, for /readyz and the
@@ -19,6 +20,27 @@ type health struct {
 	// of that method clears.
 	problem       error
 	problemMethod string
+	// lastError is the last failed call's error, kept after the bot
+	// recovered so an admin can see what went wrong and when;
+	// lastUpdate is when an update was last handled on this node.
+	lastError   string
+	lastErrorAt time.Time
+	lastUpdate  time.Time
+	polling     bool
+}
+
+// setPolling records whether this node is polling the bot now.
+func (h *health) setPolling(on bool) {
+	h.mu.Lock()
+	h.polling = on
+	h.mu.Unlock()
+}
+
+// updated records an update handled at t.
+func (h *health) updated(t time.Time) {
+	h.mu.Lock()
+	h.lastUpdate = t
+	h.mu.Unlock()
 }
 
 // setupMethods keep the bot receiving; their failures are the bot's
@@ -42,6 +64,7 @@ func (h *health) note(method string, err error) {
 		return
 	}
 	h.errors++
+	h.lastError, h.lastErrorAt = err.Error(), time.Now()
 	var api *APIError
 	switch {
 	case !errors.As(err, &api):
@@ -64,15 +87,28 @@ type BotStatus struct {
 	// Problem is why the bot cannot work now; nil when its last calls went
 	// through.
 	Problem error
+	// Mode is the bot's receiving mode (ModePolling or ModeWebhook).
+	Mode string
+	// Polling: this node holds the bot's poll lease and is polling it.
+	Polling bool
+	// LastUpdate is when this node last handled an update of the bot;
+	// LastError and LastErrorAt are the last failed Bot API call on this
+	// node, kept after it recovered. Zero when none.
+	LastUpdate  time.Time
+	LastError   string
+	LastErrorAt time.Time
 }
 
 // Status reports every bot in configuration order.
 func (c *Channel) Status() []BotStatus {
-	out := make([]BotStatus, 0, len(c.order))
-	for _, name := range c.order {
-		h := &c.bots[name].health
+	set := c.current()
+	out := make([]BotStatus, 0, len(set.order))
+	for _, name := range set.order {
+		b := set.byName[name]
+		h := &b.health
 		h.mu.Lock()
-		out = append(out, BotStatus{Name: name, Errors: h.errors, Problem: h.problem})
+		out = append(out, BotStatus{Name: name, Errors: h.errors, Problem: h.problem, Mode: b.cfg.Mode, Polling: h.polling,
+			LastUpdate: h.lastUpdate, LastError: h.lastError, LastErrorAt: h.lastErrorAt})
 		h.mu.Unlock()
 	}
 	return out

@@ -25,46 +25,106 @@ const (
 )
 
 // Run polls every bot in polling mode into sink until ctx ends, on
-// whichever node holds the bot's lease (see package poller), and returns
-// nil once every poller has stopped. Bots in webhook mode receive through
-// WebhookHandler instead; with no polling bot Run only waits for ctx, as a
-// channels.Receiver does.
+// whichever node holds the bot's lease (see package poller), follows
+// Replace by starting and stopping pollers, and returns nil once every
+// poller has stopped. Bots in webhook mode receive through WebhookHandler
+// instead; with Deps.PublicURL set, Run registers their webhooks. With no
+// polling bot Run only waits for ctx, as a channels.Receiver does.
 func (c *Channel) Run(ctx context.Context, sink channels.Sink) error {
-	var wg sync.WaitGroup
-	for _, name := range c.order {
-		b := c.bots[name]
-		if b.cfg.Mode != ModePolling {
-			continue
-		}
-		log := c.log.With("bot", b.cfg.Name)
-		wg.Go(func() {
-			err := poller.Run(ctx, poller.Config{
-				Lease:     leaseName(b.cfg.Name),
-				Holder:    c.holder,
-				Leases:    c.deps.Leases,
-				TTL:       c.leaseTTL,
-				RetryBase: c.retryBase,
-				RetryCap:  retryCap,
-				Logger:    log,
-				Start: func(ctx context.Context) error {
-					// Telegram refuses getUpdates while a webhook is set;
-					// deleting it keeps the pending updates. A failure is
-					// only logged: getUpdates' 409 tries again.
-					if err := c.deleteWebhook(ctx, b); err != nil && ctx.Err() == nil {
-						log.Warn("telegram: deleteWebhook", "err", err)
-					}
-					return nil
-				},
-				Poll: func(ctx context.Context) error { return c.pollOnce(ctx, b, sink) },
-			})
-			if err != nil {
-				log.Error("telegram: poller", "err", err)
-			}
-		})
+	type running struct {
+		b      *bot
+		cancel context.CancelFunc
+		done   chan struct{}
 	}
-	<-ctx.Done()
-	wg.Wait()
-	return nil
+	pollers := map[string]*running{}
+	stop := func(name string) {
+		r := pollers[name]
+		r.cancel()
+		<-r.done
+		delete(pollers, name)
+	}
+	for {
+		set := c.current()
+		for name, r := range pollers {
+			if set.byName[name] != r.b {
+				stop(name)
+			}
+		}
+		for _, name := range set.order {
+			b := set.byName[name]
+			if b.cfg.Mode == ModeWebhook {
+				c.registerWebhook(ctx, b)
+				continue
+			}
+			if pollers[name] != nil {
+				continue
+			}
+			pctx, cancel := context.WithCancel(ctx)
+			r := &running{b: b, cancel: cancel, done: make(chan struct{})}
+			pollers[name] = r
+			go func() {
+				defer close(r.done)
+				c.poll(pctx, b, sink)
+			}()
+		}
+		select {
+		case <-ctx.Done():
+			for name := range pollers {
+				stop(name)
+			}
+			return nil
+		case <-c.changed:
+		}
+	}
+}
+
+// registerWebhook sets a webhook bot's webhook under Deps.PublicURL once
+// per bot and settings on this node. A refusal is logged and shown in the
+// bot's status, not fatal: the other bots keep working.
+func (c *Channel) registerWebhook(ctx context.Context, b *bot) {
+	if c.deps.PublicURL == "" {
+		return
+	}
+	b.mu.Lock()
+	done := b.webhookSet
+	b.webhookSet = true
+	b.mu.Unlock()
+	if done {
+		return
+	}
+	if err := c.setWebhook(ctx, b, c.deps.PublicURL); err != nil && ctx.Err() == nil {
+		c.log.Error("telegram: set webhook", "bot", b.cfg.Name, "err", err)
+	}
+}
+
+// poll runs one bot's poller until ctx ends.
+func (c *Channel) poll(ctx context.Context, b *bot, sink channels.Sink) {
+	log := c.log.With("bot", b.cfg.Name)
+	err := poller.Run(ctx, poller.Config{
+		Lease:     leaseName(b.cfg.Name),
+		Holder:    c.holder,
+		Leases:    c.deps.Leases,
+		TTL:       c.leaseTTL,
+		RetryBase: c.retryBase,
+		RetryCap:  retryCap,
+		Logger:    log,
+		Start: func(ctx context.Context) error {
+			// ctx ends when this node stops holding the lease.
+			b.health.setPolling(true)
+			context.AfterFunc(ctx, func() { b.health.setPolling(false) })
+			// Telegram refuses getUpdates while a webhook is set;
+			// deleting it keeps the pending updates. A failure is
+			// only logged: getUpdates' 409 tries again.
+			if err := c.deleteWebhook(ctx, b); err != nil && ctx.Err() == nil {
+				log.Warn("telegram: deleteWebhook", "err", err)
+			}
+			return nil
+		},
+		Poll: func(ctx context.Context) error { return c.pollOnce(ctx, b, sink) },
+	})
+	if err != nil {
+		log.Error("telegram: poller", "err", err)
+	}
 }
 
 func leaseName(bot string) string { return "telegram:poll:" + bot }

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 
 	"huiliu/channels"
 	"huiliu/channels/api"
+	"huiliu/channels/telegram"
 	"huiliu/desk"
 	"huiliu/desk/botadmin"
 	"huiliu/kb"
@@ -42,6 +44,10 @@ type app struct {
 	// mailboxesChanged is signalled when an admin saved a mailbox on this
 	// node, so its email channel reloads at once (followMailboxes).
 	mailboxesChanged chan struct{}
+	// telegramBots is the admin's Telegram bots (telegram_bots.go);
+	// telegramChanged is signalled when an admin changed one on this node.
+	telegramBots    telegramDirectory
+	telegramChanged chan struct{}
 	// csat asks for satisfaction ratings (cmd/huiliu/csat.go).
 	csat *desk.CSAT
 	// botAdmin keeps the bot's settings and flows (botdesk.go); the engine
@@ -103,15 +109,19 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	mailboxesChanged := make(chan struct{}, 1)
+	telegramChanged := make(chan struct{}, 1)
+	tgBots := telegramDirectory{configured: cfg.Telegram, db: db, log: log, apiEndpoint: cfg.telegramEnv.APIEndpoint, fileEndpoint: cfg.telegramEnv.FileEndpoint,
+		publicURL: cfg.PublicURL, changed: telegramChanged, channel: &atomic.Pointer[telegram.Channel]{}}
 	hook := &botHook{}
 	kpi := desk.NewKPI(db, reportZone(cfg))
 	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus(), Limiter: loginLimiter(q, local, log), Logger: log, Presence: q.Presence(),
-		Observers: []desk.Observer{router, slaWorker, desk.NewVerificationKeeper(cfg.Verification.VerifiedFor), desk.NewComplaintWatcher(), csat, hook, kpi},
-		Purgers:   []desk.PersonalDataPurger{csat},
-		Mailboxes: mailboxDirectory{boxes: cfg.Mailboxes, db: db, log: log, changed: mailboxesChanged},
-		Facts:     facts, FactPolicy: cfg.Verification.Policy, VerifiedFor: cfg.Verification.VerifiedFor,
+		Observers:    []desk.Observer{router, slaWorker, desk.NewVerificationKeeper(cfg.Verification.VerifiedFor), desk.NewComplaintWatcher(), csat, hook, kpi},
+		Purgers:      []desk.PersonalDataPurger{csat},
+		Mailboxes:    mailboxDirectory{boxes: cfg.Mailboxes, db: db, log: log, changed: mailboxesChanged},
+		TelegramBots: tgBots,
+		Facts:        facts, FactPolicy: cfg.Verification.Policy, VerifiedFor: cfg.Verification.VerifiedFor,
 		BotChannels: cfg.Bot.botChannels(), CallbackWithin: cfg.callbackWithin()})
-	a := &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc, router: router, sla: slaWorker, mailboxesChanged: mailboxesChanged, csat: csat, botHook: hook, kpi: kpi}
+	a := &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc, router: router, sla: slaWorker, mailboxesChanged: mailboxesChanged, telegramBots: tgBots, telegramChanged: telegramChanged, csat: csat, botHook: hook, kpi: kpi}
 	a.botAdmin = a.newBotAdmin()
 	if a.otp, err = a.newOTP(ctx); err != nil {
 		a.Close()

@@ -63,15 +63,12 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	tg, err := a.telegramChannel()
+	tg, err := a.telegramChannel(ctx)
 	if err != nil {
 		return err
 	}
-	var mounts []web.Mount
-	if tg != nil {
-		adapters = append(adapters, tg)
-		mounts = a.telegramMounts(tg)
-	}
+	adapters = append(adapters, tg)
+	mounts := a.telegramMounts(tg)
 	em, err := a.emailChannel(ctx)
 	if err != nil {
 		return err
@@ -188,9 +185,7 @@ func (a *app) nodeServices(adapters []channels.Adapter, tg *telegram.Channel, ch
 	list = append(list, a.retentionServices()...)
 	list = append(list, a.qaServices()...)
 	list = append(list, a.reportServices()...)
-	if tg != nil {
-		list = append(list, services.Service{Name: "telegram", Run: func(ctx context.Context) error { return a.runTelegram(ctx, tg) }})
-	}
+	list = append(list, a.telegramServices(tg)...)
 	list = append(list,
 		services.Service{Name: "webchat", Run: func(ctx context.Context) error { return chat.Run(ctx, a.svc) }},
 		services.Service{Name: "kb", Run: a.kb.Run},

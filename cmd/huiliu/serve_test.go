@@ -24,7 +24,7 @@ func TestNodeServicesOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	tg, err := a.telegramChannel()
+	tg, err := a.telegramChannel(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestNodeServicesOrder(t *testing.T) {
 			essential = append(essential, s.Name)
 		}
 	}
-	want := []string{"sender", "prune", "sla", "routing", "routing-nudge", "qa", "kpi-heal", "kpi-weekly", "telegram", "webchat", "kb", "http"}
+	want := []string{"sender", "prune", "sla", "routing", "routing-nudge", "qa", "kpi-heal", "kpi-weekly", "telegram", "telegram-bots", "webchat", "kb", "http"}
 	if !slices.Equal(names, want) {
 		t.Errorf("services %q, want %q", names, want)
 	}

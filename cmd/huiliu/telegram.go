@@ -3,44 +3,27 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"os"
 	"strings"
 	"time"
 
 	"huiliu/channels/telegram"
+	"huiliu/cmd/huiliu/internal/services"
 	"huiliu/desk"
 	"huiliu/desk/web"
 	"huiliu/store"
 )
 
-// telegramChannel builds the Telegram adapter for the configured bots, or
-// nil when there are none.
-func (a *app) telegramChannel() (*telegram.Channel, error) {
-	if len(a.cfg.Telegram) == 0 {
-		return nil, nil
+// telegramChannel builds the Telegram adapter for the bots in force: the
+// configuration file's and the admin's enabled ones. It may have none
+// yet: bots added on the desk start in it without a restart.
+func (a *app) telegramChannel(ctx context.Context) (*telegram.Channel, error) {
+	bots, err := a.activeTelegramBots(ctx)
+	if err != nil {
+		return nil, err
 	}
-	var bots []telegram.Config
-	for _, b := range a.cfg.Telegram {
-		token, err := secret(b.Token, b.TokenFile)
-		if err != nil {
-			return nil, fmt.Errorf("telegram bot %q: token: %w", b.Name, err)
-		}
-		hook, err := secret(b.WebhookSecret, b.WebhookSecretFile)
-		if err != nil {
-			return nil, fmt.Errorf("telegram bot %q: webhook secret: %w", b.Name, err)
-		}
-		link, err := secret(b.LinkSecret, b.LinkSecretFile)
-		if err != nil {
-			return nil, fmt.Errorf("telegram bot %q: link secret: %w", b.Name, err)
-		}
-		bots = append(bots, telegram.Config{
-			Name: b.Name, Token: token, Mode: b.Mode, WebhookSecret: hook,
-			AllowGroups: b.AllowGroups, APIEndpoint: b.APIEndpoint, FileEndpoint: b.FileEndpoint, LinkSecret: link,
-		})
-	}
-	return telegram.New(bots, telegram.Deps{
+	tg, err := telegram.New(bots, telegram.Deps{
 		Offsets:        channelOffsets{db: a.db, prefix: "telegram:"},
 		Leases:         a.queue.Leases(),
 		Limiter:        a.queue.Limiter(),
@@ -52,7 +35,13 @@ func (a *app) telegramChannel() (*telegram.Channel, error) {
 		Survey: func(ctx context.Context, token string, score int, lang string) (string, error) {
 			return a.answerSurvey(ctx, token, score, "", lang, "csat.tg_thanks")
 		},
+		PublicURL: a.cfg.PublicURL,
 	})
+	if err != nil {
+		return nil, err
+	}
+	a.telegramBots.channel.Store(tg)
+	return tg, nil
 }
 
 // checkAgent is the desk's employee number check for a channel's /agent
@@ -85,30 +74,21 @@ func (a *app) reportImpostor(ctx context.Context, q telegram.ReportQuery) (teleg
 	return telegram.ReportAnswer{}, err
 }
 
-// telegramMounts are the webhook endpoints of the bots in webhook mode.
+// telegramMounts serve every webhook bot's endpoint, those added on the
+// desk later included; a polling or unknown bot's answers 404.
 func (a *app) telegramMounts(tg *telegram.Channel) []web.Mount {
-	var out []web.Mount
-	for _, b := range a.cfg.Telegram {
-		if b.Mode == telegram.ModeWebhook {
-			out = append(out, web.Mount{Method: http.MethodPost, Path: "/telegram/" + b.Name + "/webhook", Handler: tg.WebhookHandler(b.Name, a.svc)})
-		}
-	}
-	return out
+	return []web.Mount{{Method: http.MethodPost, Path: "/telegram/:bot/webhook", Handler: tg.Webhooks(a.svc)}}
 }
 
-// runTelegram registers the webhooks and runs the pollers into the desk.
-// A webhook Telegram refused is logged, not fatal: polling bots and the
-// rest of the node keep working.
-func (a *app) runTelegram(ctx context.Context, tg *telegram.Channel) error {
-	for _, b := range a.cfg.Telegram {
-		if b.Mode == telegram.ModeWebhook {
-			if err := tg.SetWebhooks(ctx, a.cfg.PublicURL); err != nil {
-				a.log.Error("telegram: set webhooks", "err", err)
-			}
-			break
-		}
+// telegramServices run the bots into the desk (webhooks registered,
+// pollers on whichever node holds each lease) and follow the admin's
+// changes to the bots. A bot Telegram refuses is logged and shown on the
+// admin page, not fatal.
+func (a *app) telegramServices(tg *telegram.Channel) []services.Service {
+	return []services.Service{
+		{Name: "telegram", Run: func(ctx context.Context) error { return tg.Run(ctx, a.svc) }},
+		{Name: "telegram-bots", Run: func(ctx context.Context) error { return a.followTelegramBots(ctx, tg, telegramRefresh) }},
 	}
-	return tg.Run(ctx, a.svc)
 }
 
 // channelOffsets keeps each channel's poll offsets apart in one table.

@@ -84,6 +84,10 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 		// :id is a mailbox name; this desk has no mailboxes, so the admin's
 		// own side is not found (email_start_test.go tests a real answer).
 		"POST /api/v1/mailboxes/:id/test": {other: 403, own: 404},
+		// The harness runs no Telegram channel: the admin reaches the
+		// route and hears "no such bot".
+		"DELETE /api/v1/telegram-bots/:id":    {other: 403, own: 404},
+		"POST /api/v1/telegram-bots/:id/test": {other: 403, own: 404, body: map[string]any{"chat_id": "1", "text": "x"}},
 		// The test ticket is no email conversation.
 		"DELETE /api/v1/tickets/:id/email-bounce": {other: 404, own: 409, hidden: true},
 		// Articles are not a team's: every agent reads them and writes

@@ -217,6 +217,7 @@ func (s *Server) routes() {
 	s.routingRoutes(e, v1, authed, admin)
 	s.factsRoutes(e, v1, authed, admin)
 	s.emailAPIRoutes(v1, authed, admin)
+	s.telegramRoutes(v1, []echo.MiddlewareFunc{s.pageErrors, s.pageAuth}, admin)
 	s.kbRoutes(v1, authed)
 	s.complaintRoutes(v1, authed)
 	s.csatRoutes(v1, authed, admin)

@@ -78,6 +78,8 @@ type Server struct {
 	calls         map[string]int
 	webhookURL    string
 	webhookSecret string
+	webhookErr    string
+	webhookErrAt  time.Time
 	answers       []CallbackAnswer
 	faults        []*Fault
 	blocked       map[int64]bool
@@ -247,6 +249,14 @@ func (s *Server) SetWebhook(url, secret string) {
 	s.webhookURL, s.webhookSecret = url, secret
 }
 
+// WebhookFailing makes getWebhookInfo report a failed delivery, as
+// Telegram does when the desk's webhook address does not answer.
+func (s *Server) WebhookFailing(at time.Time, message string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.webhookErrAt, s.webhookErr = at, message
+}
+
 // Inject adds a fault for sends to f.Chat.
 func (s *Server) Inject(f Fault) {
 	s.mu.Lock()
@@ -382,6 +392,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.webhookURL, s.webhookSecret = p["url"], p["secret_token"]
 		s.mu.Unlock()
 		writeOKDesc(w, true, "Webhook was set")
+	case "getwebhookinfo":
+		s.mu.Lock()
+		info := map[string]any{"url": s.webhookURL, "has_custom_certificate": false, "pending_update_count": len(s.pending)}
+		if s.webhookErr != "" {
+			info["last_error_date"], info["last_error_message"] = s.webhookErrAt.Unix(), s.webhookErr
+		}
+		s.mu.Unlock()
+		writeOK(w, info)
 	case "deletewebhook":
 		s.mu.Lock()
 		s.webhookURL, s.webhookSecret = "", ""

@@ -96,6 +96,17 @@
     return m || ("HTTP " + res.status);
   };
 
+  // HL.say puts text in a page's status line (role=status), in error
+  // style when isError; HL.sayFailed says why an API call failed there.
+  HL.say = function (el, text, isError) {
+    if (!el) return;
+    el.textContent = text || "";
+    el.classList.toggle("error", !!isError);
+  };
+  HL.sayFailed = function (el, res) {
+    HL.say(el, HL.t("js.failed", { reason: HL.errorText(res) }), true);
+  };
+
   HL.uuid = function () {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     var b = new Uint8Array(16);
@@ -403,6 +414,26 @@
     b.addEventListener("click", function () { toggleHelp(false); });
   });
   if (help) help.addEventListener("click", function (ev) { if (ev.target === help) toggleHelp(false); });
+
+  // The settings menu: Escape closes it and returns focus to its button,
+  // a click elsewhere closes it, and the page it is on is marked.
+  var navMenu = document.querySelector('[data-hl="nav-admin"]');
+  if (navMenu) {
+    navMenu.querySelectorAll("a").forEach(function (a) {
+      if (a.pathname === location.pathname) a.setAttribute("aria-current", "page");
+    });
+    navMenu.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape" && navMenu.open) {
+        navMenu.open = false;
+        navMenu.querySelector("summary").focus();
+        ev.preventDefault();
+        ev.stopPropagation();
+      }
+    });
+    document.addEventListener("click", function (ev) {
+      if (navMenu.open && !navMenu.contains(ev.target)) navMenu.open = false;
+    });
+  }
 
   function typingInField(t) {
     return t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));

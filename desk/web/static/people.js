@@ -6,12 +6,8 @@
   var HL = window.HL;
   if (!HL) return;
   var statusEl = document.querySelector('[data-hl="admin-status"]');
-  function say(text, isError) {
-    if (!statusEl) return;
-    statusEl.textContent = text || "";
-    statusEl.classList.toggle("error", !!isError);
-  }
-  function failed(res) { say(HL.t("js.failed", { reason: HL.errorText(res) }), true); }
+  function say(text, isError) { HL.say(statusEl, text, isError); }
+  function failed(res) { HL.sayFailed(statusEl, res); }
   function checked(scope, name) {
     return Array.prototype.filter.call(scope.querySelectorAll('input[name="' + name + '"]'), function (i) { return i.checked; })
       .map(function (i) { return i.value; });
