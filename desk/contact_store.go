@@ -21,13 +21,13 @@ type ContactNote struct {
 // made by hand. Moves records what it moved, so an undo puts back exactly
 // that.
 type ContactMerge struct {
-	ID        string     `json:"id"`
-	FromID    string     `json:"from_id"`
-	IntoID    string     `json:"into_id"`
-	AgentID   string     `json:"agent_id"`
-	CreatedAt time.Time  `json:"created_at"`
-	UndoneAt  *time.Time `json:"undone_at,omitempty"`
-	UndoneBy  string     `json:"undone_by,omitempty"`
+	ID        string      `json:"id"`
+	FromID    string      `json:"from_id"`
+	IntoID    string      `json:"into_id"`
+	AgentID   string      `json:"agent_id"`
+	CreatedAt time.Time   `json:"created_at"`
+	UndoneAt  *time.Time  `json:"undone_at,omitempty"`
+	UndoneBy  string      `json:"undone_by,omitempty"`
 	Moves     []MergeMove `json:"-"`
 }
 

@@ -92,7 +92,7 @@ func (t *txn) UndoContactMerge(ctx context.Context, m desk.ContactMerge, at time
 		return err
 	}
 	from, into, id := m.FromID, m.IntoID, m.ID
-		const moved = `SELECT object_id FROM contact_merge_moves WHERE merge_id = $1 AND kind = `
+	const moved = `SELECT object_id FROM contact_merge_moves WHERE merge_id = $1 AND kind = `
 	for _, st := range []struct {
 		what, sql string
 		args      []any
