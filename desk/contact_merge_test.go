@@ -259,3 +259,68 @@ func identityIDs(c desk.Contact) []string {
 	slices.Sort(out)
 	return out
 }
+
+func TestContactNotesAreTheirAuthors(t *testing.T) {
+	d := newMergeDesk(t)
+	ctx := context.Background()
+	li, han := desk.AgentActor(d.li), desk.AgentActor(d.han)
+	n, err := d.svc.AddContactNote(ctx, li, d.tg, "  回访请拨 13800138000，周末勿扰 ")
+	mustDo(t, err)
+	if n.Text != "回访请拨 138****8000，周末勿扰" || n.AuthorID != d.li.ID {
+		t.Fatalf("added note %+v", n)
+	}
+	_, err = d.svc.AddContactNote(ctx, li, d.tg, " ")
+	wantKey(t, err, "err.text_required")
+	_, err = d.svc.AddContactNote(ctx, li, d.tg, strings.Repeat("字", desk.MaxContactNoteBytes))
+	wantKey(t, err, "err.text_too_long")
+	// The editor shows the note masked: a masked number left as it is
+	// keeps the number, the rest of the edit is taken.
+	e, err := d.svc.EditContactNote(ctx, li, n.ID, "回访请拨 138****8000，工作日下午")
+	mustDo(t, err)
+	stored, err := d.db.ContactNote(ctx, n.ID)
+	mustDo(t, err)
+	if stored.Text != "回访请拨 13800138000，工作日下午" || e.Text != "回访请拨 138****8000，工作日下午" {
+		t.Fatalf("edited: stored %q, shown %q", stored.Text, e.Text)
+	}
+	// Another agent who sees the customer reads the note but may neither
+	// edit nor delete it.
+	ns, err := d.svc.ContactNotes(ctx, d.han, d.tg)
+	if err != nil || len(ns) != 1 || strings.Contains(ns[0].Text, "0013") {
+		t.Fatalf("han reads %v %+v", err, ns)
+	}
+	_, err = d.svc.EditContactNote(ctx, han, n.ID, "x")
+	wantKey(t, err, "err.note_not_yours")
+	wantKey(t, d.svc.DeleteContactNote(ctx, han, n.ID), "err.note_not_yours")
+	mustDo(t, d.svc.DeleteContactNote(ctx, li, n.ID))
+	if ns, _ := d.svc.ContactNotes(ctx, d.li, d.tg); len(ns) != 0 {
+		t.Fatalf("deleted note still listed: %+v", ns)
+	}
+	audit, err := d.db.AuditSearch(ctx, desk.AuditQuery{Action: "contact.note.", Limit: 10})
+	mustDo(t, err)
+	var acts []string
+	for _, e := range audit {
+		if e.Target != "contact:"+d.tg || e.ActorID != d.li.ID {
+			t.Errorf("note audited as %+v", e)
+		}
+		acts = append(acts, e.Action)
+	}
+	slices.Sort(acts)
+	if want := sorted(desk.AuditContactNoteAdd, desk.AuditContactNoteEdit, desk.AuditContactNoteDelete); !slices.Equal(acts, want) {
+		t.Errorf("audit %v, want %v", acts, want)
+	}
+	// An agent who sees none of the customer's tickets sees no notes.
+	stranger := mkAgent(t, d.svc, "zhao@example.com", "赵六", desk.RoleAgent, "Legal")
+	_, err = d.svc.ContactNotes(ctx, stranger, d.mail)
+	if err != nil {
+		t.Fatalf("the mail customer's ticket is unrouted, so visible: %v", err)
+	}
+	coll, _ := d.db.TeamByName(ctx, "Collections")
+	for _, tk := range []string{d.mailTicket, d.mailShared} {
+		_, err = d.svc.ChangeTicket(ctx, d.super, tk, desk.TicketChange{TeamID: &coll.ID})
+		mustDo(t, err)
+	}
+	_, err = d.svc.ContactNotes(ctx, stranger, d.mail)
+	if !isCode(err, desk.CodeNotFound) {
+		t.Fatalf("a stranger reads notes: %v", err)
+	}
+}
