@@ -67,6 +67,9 @@ func (s *Service) mergePair(ctx context.Context, a Agent, intoID, fromID string)
 	if into, err = s.visibleContact(ctx, a, intoID); err != nil {
 		return Contact{}, Contact{}, err
 	}
+	if fromID == "" {
+		return Contact{}, Contact{}, Errorf(CodeInvalid, "name the customer to merge into this one").Say("err.merge_from_missing")
+	}
 	if from, err = s.visibleContact(ctx, a, fromID); err != nil {
 		return Contact{}, Contact{}, err
 	}
