@@ -50,6 +50,17 @@ func TestBrowserContactMergeAndUndo(t *testing.T) {
 	d.login(agent, "/tickets/"+mail)
 	agent.do("open the email ticket", chromedp.Navigate(d.url+"/tickets/"+mail))
 	agent.waitFor("the panel with one past ticket", `document.querySelectorAll('[data-hl="contact-ticket"]').length === 1`)
+	// A note about the customer, for colleagues only.
+	agent.do("focus the note box", chromedp.Focus(chromedp.CSS(`[data-hl="note-input"]`)))
+	agent.typeText("a note", "客户希望邮件联系，电话 13800138001 白天勿扰")
+	agent.do("add the note", chromedp.Click(chromedp.CSS(`[data-hl="note-add"]`)))
+	agent.waitFor("the note, masked, with its author", `(document.querySelector('[data-hl="contact-note"][data-mine="true"]')||{}).textContent
+		&& document.querySelector('[data-hl="contact-note"]').textContent.includes("电话 138****8001 白天勿扰")
+		&& document.querySelector('[data-hl="contact-note"]').textContent.includes("林晓雨")`)
+	show := func(name string) {
+		agent.do("show the panel", chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-hl="contact-people"]').scrollIntoView()`))
+		agent.screenshot(name)
+	}
 	find := func(q string) {
 		agent.do("open the merge box and clear its search", chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-hl="merge-box"]').open = true;
 			document.querySelector('[data-hl="merge-q"]').value = ""`), chromedp.Focus(chromedp.CSS(`[data-hl="merge-q"]`)))
@@ -67,6 +78,7 @@ func TestBrowserContactMergeAndUndo(t *testing.T) {
 	// The Telegram contact, found by its number, may be merged.
 	find("13900139002")
 	agent.waitFor("the confirm button", `document.querySelector('[data-hl="merge-confirm"]') && !document.querySelector('[data-hl="merge-refusal"]')`)
+	show("desk-contact-compare-zh-CN")
 	agent.do("merge", chromedp.Click(chromedp.CSS(`[data-hl="merge-confirm"]`)))
 	agent.waitFor("the merge shown with its undo", `document.querySelector('[data-hl="contact-merge"] [data-hl="merge-undo"]')
 		&& document.querySelectorAll('[data-hl="contact-ticket"]').length === 2
@@ -75,7 +87,7 @@ func TestBrowserContactMergeAndUndo(t *testing.T) {
 	if got := contactOf(tg); got != mailContact {
 		t.Fatalf("after the merge the Telegram ticket is on %s, want %s", got, mailContact)
 	}
-	agent.screenshot("desk-contact-merge-zh-CN")
+	show("desk-contact-merge-zh-CN")
 
 	// In English: the merge record, and its undo.
 	agent.do("switch to English", chromedp.Evaluate[chromedp.Void](`document.cookie = "lang=en; path=/"`),
@@ -92,5 +104,5 @@ func TestBrowserContactMergeAndUndo(t *testing.T) {
 	// The refusal speaks English too.
 	find("周先生")
 	agent.waitFor("the refusal in English", `(document.querySelector('[data-hl="merge-refusal"]')||{}).textContent.startsWith("Cannot merge: The other customer has no verified identity.")`)
-	agent.screenshot("desk-contact-undo-en")
+	show("desk-contact-undo-en")
 }
