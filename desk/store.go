@@ -29,6 +29,7 @@ type Reader interface {
 	RetentionReader
 	OfficialReader
 	ComplaintReader
+	ContactReader
 
 	Ticket(ctx context.Context, id string) (Ticket, error)
 	// ActiveTicket is the newest ticket of contact on (channel, threadKey)
@@ -103,13 +104,14 @@ type Tx interface {
 	RetentionWriter
 	OfficialWriter
 	ComplaintWriter
+	ContactWriter
 
 	InsertContact(ctx context.Context, c Contact) error
 	InsertIdentity(ctx context.Context, id Identity) error
 	// VerifyIdentity records that identity id was proved, how and by whom.
 	VerifyIdentity(ctx context.Context, id string, at time.Time, method, verifier string) error
-	// MergeContacts moves the identities, tickets and messages of contact
-	// from to contact into and marks from as merged.
+	// MergeContacts moves the identities, tickets, messages and notes of
+	// contact from to contact into and marks from as merged.
 	MergeContacts(ctx context.Context, from, into string) error
 
 	// InsertTicket stores t and sets t.Number to the next public number.

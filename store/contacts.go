@@ -77,8 +77,14 @@ func (t *txn) VerifyIdentity(ctx context.Context, id string, at time.Time, metho
 	return affected(res, err, "verify identity %s", id)
 }
 
+// collidingTicket holds for a ticket of contact $1 that is open on a
+// conversation (channel and thread) where contact $2 has an open ticket too.
+const collidingTicket = `tickets.status <> 'closed' AND EXISTS (SELECT 1 FROM tickets o
+	WHERE o.contact_id = $2 AND o.status <> 'closed' AND o.channel = tickets.channel AND o.thread_key = tickets.thread_key)`
+
 // MergeContacts moves everything of contact from (identities, tickets, the
-// messages it wrote) to contact into and marks from as merged into it.
+// messages it wrote, notes about it) to contact into and marks from as
+// merged into it.
 func (t *txn) MergeContacts(ctx context.Context, from, into string) error {
 	if from == into {
 		return fmt.Errorf("store: merge contact %s into itself", from)
@@ -88,13 +94,12 @@ func (t *txn) MergeContacts(ctx context.Context, from, into string) error {
 		// channel and thread): one person may hold one open ticket per
 		// conversation, so the merged contact's is closed (its timeline
 		// stays) and the conversation goes on in the kept one.
-		{"colliding tickets", `UPDATE tickets SET status = 'closed' WHERE contact_id = $1 AND status <> 'closed'
-			AND EXISTS (SELECT 1 FROM tickets o WHERE o.contact_id = $2 AND o.status <> 'closed'
-				AND o.channel = tickets.channel AND o.thread_key = tickets.thread_key)`},
+		{"colliding tickets", `UPDATE tickets SET status = 'closed' WHERE contact_id = $1 AND ` + collidingTicket},
 		{"identities", `UPDATE identities SET contact_id = $2 WHERE contact_id = $1`},
 		{"tickets", `UPDATE tickets SET contact_id = $2 WHERE contact_id = $1`},
 		{"verifications", `UPDATE verifications SET contact_id = $2 WHERE contact_id = $1`},
 		{"messages", `UPDATE messages SET author_id = $2 WHERE author_kind = 'contact' AND author_id = $1`},
+		{"notes", `UPDATE contact_notes SET contact_id = $2 WHERE contact_id = $1`},
 	} {
 		if _, err := t.q.ExecContext(ctx, st.sql, from, into); err != nil {
 			return wrap(err, "merge contact %s into %s: %s", from, into, st.what)

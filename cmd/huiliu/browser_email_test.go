@@ -48,10 +48,9 @@ func newTracker(t *testing.T, tls bool) *tracker {
 	return tr
 }
 
-// ingestMailInto stores a customer's HTML mail on the desk's database
-// directly, as the email channel would hand it in, and returns the ticket
-// and message ids.
-func ingestMailInto(t *testing.T, env []string, html string) (string, string) {
+// deskOn is a desk service on the database of the nodes started with env,
+// for handing in what a channel would (closed when the test ends).
+func deskOn(t *testing.T, env []string) *desk.Service {
 	t.Helper()
 	cfg := store.Config{}
 	for _, kv := range env {
@@ -63,15 +62,22 @@ func ingestMailInto(t *testing.T, env []string, html string) (string, string) {
 			cfg.DataDir = v
 		}
 	}
-	ctx := context.Background()
-	db, err := store.Open(ctx, cfg)
+	db, err := store.Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
 	q := memory.New()
-	defer q.Close()
-	svc := desk.NewService(desk.Options{Store: db, Events: q.Bus()})
+	t.Cleanup(func() { q.Close(); db.Close() })
+	return desk.NewService(desk.Options{Store: db, Events: q.Bus()})
+}
+
+// ingestMailInto stores a customer's HTML mail on the desk's database
+// directly, as the email channel would hand it in, and returns the ticket
+// and message ids.
+func ingestMailInto(t *testing.T, env []string, html string) (string, string) {
+	t.Helper()
+	ctx := context.Background()
+	svc := deskOn(t, env)
 	from := channels.Party{Kind: "email", Value: "zhou@example.com", Name: "周女士"}
 	rc, err := svc.Ingest(ctx, channels.Inbound{
 		Channel: "email", ExternalID: "hostile-" + desk.NewID() + "@mail.example.com", ThreadKey: "support", From: from,

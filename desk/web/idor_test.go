@@ -114,6 +114,18 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 		"GET /api/v1/tickets/:id/survey":                       {other: 404, own: 200, hidden: true},
 		"DELETE /api/v1/csat/settings/:id":                     {other: 403, own: 204},
 		"GET /api/v1/tickets/:id/bot":                          {other: 404, own: 200, hidden: true},
+		"GET /api/v1/contacts/:id/tickets":                     {other: 404, own: 200, hidden: true},
+		"GET /api/v1/contacts/:id/notes":                       {other: 404, own: 200, hidden: true},
+		"POST /api/v1/contacts/:id/notes":                      {other: 404, own: 201, hidden: true, body: map[string]any{"text": "n"}},
+		"PATCH /api/v1/contact-notes/:id":                      {other: 404, own: 200, hidden: true, body: map[string]any{"text": "n2"}},
+		"DELETE /api/v1/contact-notes/:id":                     {other: 404, own: 204, hidden: true},
+		// Without from the own side is refused for that, after the
+		// contact was found.
+		"GET /api/v1/contacts/:id/merge-preview": {other: 404, own: 400, hidden: true},
+		"GET /api/v1/contacts/:id/merges":        {other: 404, own: 200, hidden: true},
+		// Merging the contact with itself: refused after both were found.
+		"POST /api/v1/contacts/:id/merges":     {other: 404, own: 400, hidden: true, body: map[string]any{"from_id": ids[":contact"]}},
+		"POST /api/v1/contact-merges/:id/undo": {other: 404, own: 200, hidden: true},
 	}
 	qaTable, qaKinds := qaAccessCases(ids)
 	for k, v := range qaTable {
@@ -133,6 +145,9 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 		"/api/v1/tickets/:id/complaint-suspicion/dismiss": ":complaint",
 		"/api/v1/csat/settings/:id":                       ":team",
 		"/api/v1/calls/:id/wrap-up":                       ":call",
+		"/api/v1/contacts/:id/tickets":                    ":contact", "/api/v1/contacts/:id/notes": ":contact",
+		"/api/v1/contact-notes/:id": ":note", "/api/v1/contacts/:id/merge-preview": ":contact",
+		"/api/v1/contacts/:id/merges": ":contact", "/api/v1/contact-merges/:id/undo": ":merge",
 	}
 	for k, v := range qaKinds {
 		kindOf[k] = v
@@ -261,6 +276,7 @@ func idorFixture(t *testing.T, h *harness) map[string]string {
 	create(":call", "/api/v1/tickets/"+tk.ID+"/calls", map[string]any{"number": "13800138000", "direction": "in"})
 	kbFixture(t, h, ids)
 	qaIDFixture(t, h, ids)
+	contactIDFixture(t, h, ids)
 	for k, v := range ids {
 		if v == "" {
 			t.Fatalf("fixture %s has no id", k)

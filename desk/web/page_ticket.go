@@ -66,6 +66,8 @@ type ticketView struct {
 	MailReply *mailReply
 	// Bot is the bot's part in the ticket (nil: the bot never took it).
 	Bot *botadmin.Panel
+	// People is the contact panel's history, notes and merges.
+	People contactPanel
 }
 
 func (s *Server) ticketPage(c echo.Context) error {
@@ -84,10 +86,12 @@ func (s *Server) ticketPage(c echo.Context) error {
 		return err
 	}
 	// The live page re-reads its header, contact and SLA panels
-	// (fragment=head) on every event of its ticket, and the SLA panel alone
-	// (fragment=sla) every 30 s; neither needs the timeline.
+	// (fragment=head) on every event of its ticket, the SLA panel alone
+	// (fragment=sla) every 30 s, and the contact's history, notes and
+	// merges (fragment=people) after a change there; none needs the
+	// timeline.
 	fragment := c.QueryParam("fragment")
-	head := fragment == "head" || fragment == "sla"
+	head := fragment == "head" || fragment == "sla" || fragment == "people"
 	var msgs []desk.Message
 	if !head {
 		if msgs, err = s.svc.TicketMessages(ctx, p.Agent, t.ID, "", maxTimeline); err != nil {
@@ -129,6 +133,11 @@ func (s *Server) ticketPage(c echo.Context) error {
 		}
 		v.Identities = append(v.Identities, iv)
 	}
+	if fragment != "head" && fragment != "sla" {
+		if v.People, err = s.contactPanel(ctx, lang, p.Agent, t, contact, names); err != nil {
+			return err
+		}
+	}
 	for _, m := range msgs {
 		v.Entries = append(v.Entries, entryOf(lang, m, contact, names))
 	}
@@ -156,9 +165,9 @@ func (s *Server) ticketPage(c echo.Context) error {
 	}
 	title := fmt.Sprintf("#%d %s", t.Number, t.Subject)
 	d := pageData{
-		Lang: lang, Title: strings.TrimSpace(title), Page: "ticket", Scripts: []string{"ticket.js", "facts.js", "pii.js", "emaildesk.js", "kb_ticket.js", "ticket_verify.js", "complaints.js", "phone_ticket.js"}, Data: v,
+		Lang: lang, Title: strings.TrimSpace(title), Page: "ticket", Scripts: []string{"ticket.js", "facts.js", "pii.js", "emaildesk.js", "kb_ticket.js", "ticket_verify.js", "complaints.js", "phone_ticket.js", "contacts.js"}, Data: v,
 		PageJSON: map[string]any{
-			"ticket_id": t.ID, "ticket_number": t.Number, "last_id": lastID, "contact_name": contact.Name,
+			"ticket_id": t.ID, "ticket_number": t.Number, "last_id": lastID, "contact_name": contact.Name, "contact_id": contact.ID,
 			"agents": agents, "teams": teamNames,
 		},
 	}
@@ -168,6 +177,10 @@ func (s *Server) ticketPage(c echo.Context) error {
 	case "sla":
 		// The 30-second countdown refresh needs the panel only.
 		return s.renderTemplate(c, http.StatusOK, "ticket.html", "sla_fragment", d)
+	case "people":
+		// contacts.js re-reads the history, notes and merges after its
+		// own changes.
+		return s.renderTemplate(c, http.StatusOK, "ticket.html", "people_fragment", d)
 	}
 	if err := s.withChrome(ctx, c, &d, ""); err != nil {
 		return err

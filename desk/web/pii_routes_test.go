@@ -24,6 +24,11 @@ var piiRaw = map[string]string{
 	"email":     "zhang.san@example.com",
 }
 
+// piiText is every piece of personal data of the fixture in one text.
+func piiText() string {
+	return "身份证 " + piiRaw["id number"] + "，卡号 " + piiRaw["bank card"] + "，手机 " + piiRaw["mobile"] + "，邮箱 " + piiRaw["email"]
+}
+
 var piiTell = []string{"1990030", "62220202000", "0013", "zhang.san@"}
 
 func leaks(body string) []string {
@@ -41,7 +46,7 @@ func leaks(body string) []string {
 func piiTicket(t *testing.T, h *harness) (desk.Ticket, desk.Message) {
 	t.Helper()
 	ctx := context.Background()
-	raw := "身份证 " + piiRaw["id number"] + "，卡号 " + piiRaw["bank card"] + "，手机 " + piiRaw["mobile"] + "，邮箱 " + piiRaw["email"]
+	raw := piiText()
 	rc, err := h.svc.Ingest(ctx, channels.Inbound{Channel: "api", ExternalID: "pii-1", ThreadKey: "t",
 		From: channels.Party{Kind: desk.IdentityAPI, Value: "cust-pii", Name: "张三 " + piiRaw["mobile"]}, Text: raw,
 		Attachments: []channels.Attachment{{Name: "card-" + piiRaw["bank card"] + ".png", MIME: "image/png", Data: []byte("\x89PNG\r\n\x1a\n")}},
@@ -124,9 +129,15 @@ func TestNoRouteShowsRawPersonalData(t *testing.T) {
 		"/desk/messages/:id/entry": m.ID, "/desk/messages/:id/html": m.ID,
 		"/api/v1/tickets/:id/verification": tk.ID, "/api/v1/tickets/:id/kb-suggestions": tk.ID,
 		"/api/v1/tickets/:id/complaint": tk.ID, "/tickets/:id/complaint": tk.ID,
-		"/api/v1/tickets/:id/survey": tk.ID,
-		"/api/v1/tickets/:id/bot":    tk.ID,
-		"/desk/recordings/:id":       "no-such-call",
+		"/api/v1/tickets/:id/survey":   tk.ID,
+		"/api/v1/tickets/:id/bot":      tk.ID,
+		"/desk/recordings/:id":         "no-such-call",
+		"/api/v1/contacts/:id/tickets": tk.ContactID, "/api/v1/contacts/:id/notes": tk.ContactID,
+		"/api/v1/contacts/:id/merge-preview": tk.ContactID, "/api/v1/contacts/:id/merges": tk.ContactID,
+	}
+	// A note about the customer that quotes their data.
+	if _, err := h.svc.AddContactNote(ctx, desk.AgentActor(h.agentA), tk.ContactID, "客户说 "+piiText()); err != nil {
+		t.Fatal(err)
 	}
 	for k, v := range qaPIIFixture(t, h, tk.ID) {
 		params[k] = v
@@ -142,6 +153,8 @@ func TestNoRouteShowsRawPersonalData(t *testing.T) {
 		"/api/v1/tickets?q=" + piiRaw["mobile"], "/api/v1/tickets/" + tk.ID + "/export?format=json",
 		"/api/v1/contacts?kind=phone&value=" + piiRaw["mobile"], "/api/v1/contacts?kind=email&value=" + url.QueryEscape(piiRaw["email"]),
 		"/inbox?view=all", "/survey/" + surveyToken,
+		"/api/v1/contacts?q=" + piiRaw["mobile"], "/api/v1/contacts/" + tk.ContactID + "/merge-preview?from=" + tk.ContactID,
+		"/tickets/" + tk.ID + "?fragment=people",
 	}
 	srv := web.New(web.Options{Service: h.svc})
 	var paths []string
@@ -198,7 +211,7 @@ func TestNoRouteShowsRawPersonalData(t *testing.T) {
 
 	// The ticket page and the API did show the masked forms.
 	_, page := h.page(h.signIn("li@example.com"), "/tickets/"+tk.ID)
-	wantContains(t, page, "138****8000", "z***@example.com", "1101**********1233")
+	wantContains(t, page, "138****8000", "z***@example.com", "1101**********1233", "客户说 身份证 1101**********1233")
 
 	reveal := map[string]any{"purpose": "客户来电核对身份"}
 	msgPath := "/api/v1/tickets/" + tk.ID + "/messages/" + m.ID + "/reveal"
