@@ -59,15 +59,18 @@ func (s *Server) botListSettings(c echo.Context) error {
 
 // botSettingsRequest is one place's settings as an admin sends them.
 type botSettingsRequest struct {
-	Channel    string            `json:"channel"`
-	SiteKey    string            `json:"site_key"`
-	Enabled    bool              `json:"enabled"`
-	Mode       string            `json:"mode"`
-	Name       string            `json:"name"`
-	Greeting   map[string]string `json:"greeting"`
-	CalendarID string            `json:"calendar_id"`
-	Hours      map[string]string `json:"hours"`
-	Timezone   string            `json:"timezone"`
+	Channel  string            `json:"channel"`
+	SiteKey  string            `json:"site_key"`
+	Enabled  bool              `json:"enabled"`
+	Mode     string            `json:"mode"`
+	Name     string            `json:"name"`
+	Greeting map[string]string `json:"greeting"`
+	// SkipOpenGreeting: no greeting when a conversation opens (default:
+	// the bot greets).
+	SkipOpenGreeting bool              `json:"skip_open_greeting"`
+	CalendarID       string            `json:"calendar_id"`
+	Hours            map[string]string `json:"hours"`
+	Timezone         string            `json:"timezone"`
 }
 
 func (s *Server) botSaveSettings(c echo.Context) error {
@@ -81,6 +84,7 @@ func (s *Server) botSaveSettings(c echo.Context) error {
 	}
 	in := botadmin.Settings{Channel: req.Channel, SiteKey: req.SiteKey, CalendarID: req.CalendarID, Hours: req.Hours, Timezone: req.Timezone}
 	in.Enabled, in.Mode, in.Name, in.Greeting = req.Enabled, req.Mode, req.Name, req.Greeting
+	in.SkipOpenGreeting = req.SkipOpenGreeting
 	out, err := b.SaveSettings(c.Request().Context(), current(c).Agent, in)
 	if err != nil {
 		return err
