@@ -29,6 +29,7 @@ func (s *Server) botRoutes(v1 string, authed []echo.MiddlewareFunc) {
 	e.POST(v1+"/bot/try", s.botTry, admin...)
 	e.GET(v1+"/bot/analytics", s.botAnalytics, sup...)
 	e.GET(v1+"/tickets/:id/bot", s.botTicketPanel, authed...)
+	e.POST(v1+"/tickets/:id/bot/suggestion", s.botSuggestReply, authed...)
 	s.botPageRoutes()
 }
 
@@ -261,6 +262,21 @@ func (s *Server) botTicketPanel(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, p)
+}
+
+// botSuggestReply answers the bot's suggested reply to the customer's
+// latest mail. POST: the first suggestion of a message is recorded as a
+// decision.
+func (s *Server) botSuggestReply(c echo.Context) error {
+	b, err := s.botAdmin()
+	if err != nil {
+		return err
+	}
+	sg, err := b.SuggestReply(c.Request().Context(), current(c).Agent, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, sg)
 }
 
 // botPanel is the ticket page's bot panel: nil when this node has no bot

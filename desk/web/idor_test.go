@@ -109,6 +109,7 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 		"GET /api/v1/tickets/:id/survey":                       {other: 404, own: 200, hidden: true},
 		"DELETE /api/v1/csat/settings/:id":                     {other: 403, own: 204},
 		"GET /api/v1/tickets/:id/bot":                          {other: 404, own: 200, hidden: true},
+		"POST /api/v1/tickets/:id/bot/suggestion":              {other: 404, own: 400, hidden: true},
 	}
 	qaTable, qaKinds := qaAccessCases(ids)
 	for k, v := range qaTable {
