@@ -185,9 +185,13 @@ func (e *Engine) queueLine(ctx context.Context, tn *turn) {
 		e.o.Log.Warn("bot: queue position", "ticket", tn.t.ID, "err", err)
 		return
 	}
-	if pos > 1 {
+	switch {
+	case pos > 1:
 		mins := int((time.Duration(pos-1) * e.o.WaitPerTicket).Minutes())
 		tn.say("bot.handoff_queue", "ahead", strconv.Itoa(pos-1), "minutes", strconv.Itoa(max(mins, 1)))
+	case pos == 1:
+		// Nobody ahead: still a place in the queue the customer is told.
+		tn.say("bot.handoff_next")
 	}
 }
 

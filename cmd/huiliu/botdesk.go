@@ -39,7 +39,7 @@ func (c botConsole) Suggest(ctx context.Context, t desk.Ticket, m desk.Message) 
 func (c botConsole) Available() bool { return c.a.botEngine != nil }
 
 var (
-	_ bot.Settings   = (*botadmin.Service)(nil)
-	_ bot.FlowSource = (*botadmin.Service)(nil)
+	_ bot.Settings       = (*botadmin.Service)(nil)
+	_ bot.FlowSource     = (*botadmin.Service)(nil)
 	_ botadmin.Suggester = botConsole{}
 )

@@ -63,7 +63,9 @@ func TestBotSuggestedReplyOnEmail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var refused struct{ Error struct{ Code, Message string } }
+	var refused struct {
+		Error struct{ Code, Message string }
+	}
 	resp := h.call("POST", "/api/v1/tickets/"+chat.TicketID+"/bot/suggestion", h.admin, nil, &refused, "Accept-Language", "zh-CN")
 	if resp.StatusCode != 400 || refused.Error.Message != "建议回复仅用于邮件工单；聊天由机器人直接回答。" {
 		t.Fatalf("a chat ticket: %d %+v", resp.StatusCode, refused)
