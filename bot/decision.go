@@ -21,9 +21,12 @@ const (
 	KindRefuse        Kind = "refuse"         // Detail.Reason (Refuse* below)
 	KindGreet         Kind = "greet"
 	KindAgentCheck    Kind = "agent_check" // Detail.Result found / not_found
+	// KindSuggest: a suggested reply on an email ticket (suggest.go).
+	KindSuggest Kind = "suggest"
 )
 
-// Kinds lists every decision kind, in the order.
+// Kinds lists every decision kind of a chat turn, in the order
+// (KindSuggest, made outside a conversation, is not one).
 var Kinds = []Kind{KindAnswer, KindClarify, KindVerifyRequest, KindVerifyPending, KindVerifyFailed,
 	KindVerifyLocked, KindDisclose, KindHandoff, KindRefuse, KindGreet, KindAgentCheck}
 
@@ -113,4 +116,7 @@ type StateStore interface {
 	SaveBotState(ctx context.Context, ticketID, state string, at time.Time) error
 	// SaveBotTurn stores a turn's decisions and the new state in one commit.
 	SaveBotTurn(ctx context.Context, ticketID, state string, ds []Decision, at time.Time) error
+	// InsertBotDecisions stores decisions made outside a conversation
+	// (an email's suggested reply).
+	InsertBotDecisions(ctx context.Context, ds []Decision) error
 }

@@ -82,6 +82,9 @@ type Choice struct {
 
 // Reply is what the bot said on one turn.
 type Reply struct {
+	// Greeting is the greeting posted before the reply when the message
+	// opened the conversation ("" otherwise).
+	Greeting string `json:"greeting,omitempty"`
 	// Text is the reply as posted (with numbered choices written out);
 	// empty when the bot stayed silent.
 	Text    string   `json:"text"`
@@ -112,6 +115,7 @@ const queueDepth = 256
 type turnJob struct {
 	ticket desk.Ticket
 	msg    desk.Message
+	opened bool // msg opened the ticket
 }
 
 // New builds an engine.

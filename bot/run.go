@@ -24,7 +24,7 @@ func (e *Engine) AfterCommit(ctx context.Context, c desk.Change) error {
 	if !slices.Contains(e.o.Channels, c.Ticket.Channel) {
 		return nil
 	}
-	job := turnJob{ticket: c.Ticket, msg: *c.Message}
+	job := turnJob{ticket: c.Ticket, msg: *c.Message, opened: c.NewTicket}
 	h := fnv.New32a()
 	h.Write([]byte(c.Ticket.ID))
 	q := e.queues[int(h.Sum32())%len(e.queues)]
@@ -49,7 +49,7 @@ func (e *Engine) Run(ctx context.Context) error {
 				case <-ctx.Done():
 					return
 				case j := <-q:
-					if _, _, err := e.process(context.WithoutCancel(ctx), j.ticket, j.msg); err != nil {
+					if _, _, err := e.process(context.WithoutCancel(ctx), j.ticket, j.msg, j.opened); err != nil {
 						e.o.Log.Error("bot: turn failed", "ticket", j.ticket.ID, "message", j.msg.ID, "err", err)
 					}
 				}
@@ -63,11 +63,20 @@ func (e *Engine) Run(ctx context.Context) error {
 }
 
 // process runs the turn for customer message m, at most once per message
-// across nodes (the claim in bot_turns), and commits it.
-func (e *Engine) process(ctx context.Context, t desk.Ticket, m desk.Message) (Reply, []Decision, error) {
+// across nodes (the claim in bot_turns), and commits it. opened: m opened
+// the conversation (its ticket is new), so the turn may greet first.
+func (e *Engine) process(ctx context.Context, t desk.Ticket, m desk.Message, opened bool) (Reply, []Decision, error) {
 	ok, err := e.o.State.ClaimBotTurn(ctx, m.ID, t.ID, e.o.Now())
 	if err != nil || !ok {
 		return Reply{TicketID: t.ID, Silent: true}, nil, err
+	}
+	// The queued ticket is as the customer's commit left it; an agent may
+	// have taken it since, and then the bot says nothing at all.
+	if t, err = e.o.Desk.BotTicket(ctx, t.ID); err != nil {
+		return Reply{}, nil, err
+	}
+	if t.Status != desk.StatusBot || t.AssigneeID != "" {
+		return Reply{TicketID: t.ID, Silent: true}, nil, nil
 	}
 	set := e.settings(ctx, t)
 	if !set.Enabled || (set.Mode == ModeOffHours && e.open()) {
@@ -93,6 +102,13 @@ func (e *Engine) process(ctx context.Context, t desk.Ticket, m desk.Message) (Re
 	tn := &turn{t: t, msg: m, st: &st, flows: flows, name: set.Name}
 	tn.lang = language(m.Text, st.Lang)
 	st.Lang = tn.lang
+	if opened && !st.Greeted && !set.SkipOpenGreeting {
+		// Once per conversation: the message opening it is claimed once,
+		// and the state and the greeting's idempotency key say so again.
+		st.Greeted = true
+		tn.greeting = greetingText(set, tn.lang)
+		tn.decide(KindGreet, Detail{})
+	}
 	if err := e.respond(ctx, tn); err != nil {
 		return Reply{}, nil, err
 	}
@@ -104,6 +120,13 @@ func (e *Engine) process(ctx context.Context, t desk.Ticket, m desk.Message) (Re
 func (e *Engine) commit(ctx context.Context, tn *turn) (Reply, []Decision, error) {
 	r := Reply{TicketID: tn.t.ID}
 	actor := e.actor(tn)
+	if tn.greeting != "" {
+		if _, _, err := e.o.Desk.Post(ctx, actor, desk.PostRequest{TicketID: tn.t.ID, Kind: desk.KindReply, Text: tn.greeting,
+			IdempotencyKey: "bot-greet:" + tn.t.ID}); err != nil {
+			return r, nil, fmt.Errorf("bot: greeting on %s: %w", tn.t.ID, err)
+		}
+		r.Greeting = tn.greeting
+	}
 	if tn.task != nil {
 		if _, err := e.o.Desk.FileBotTask(ctx, actor, tn.t.ID, *tn.task); err != nil {
 			return r, nil, err
@@ -135,7 +158,7 @@ func (e *Engine) commit(ctx context.Context, tn *turn) (Reply, []Decision, error
 			return r, nil, fmt.Errorf("bot: reply on %s: %w", tn.t.ID, err)
 		}
 		r.MessageID = msg.ID
-	} else {
+	} else if tn.greeting == "" {
 		r.Silent = true
 	}
 	now := e.o.Now().UTC()
@@ -162,9 +185,13 @@ func (e *Engine) queueLine(ctx context.Context, tn *turn) {
 		e.o.Log.Warn("bot: queue position", "ticket", tn.t.ID, "err", err)
 		return
 	}
-	if pos > 1 {
+	switch {
+	case pos > 1:
 		mins := int((time.Duration(pos-1) * e.o.WaitPerTicket).Minutes())
 		tn.say("bot.handoff_queue", "ahead", strconv.Itoa(pos-1), "minutes", strconv.Itoa(max(mins, 1)))
+	case pos == 1:
+		// Nobody ahead: still a place in the queue the customer is told.
+		tn.say("bot.handoff_next")
 	}
 }
 

@@ -19,6 +19,9 @@ type SiteSettings struct {
 	// Greeting per language (zh-CN, zh-TW, en); an empty one uses the
 	// catalog's bot.greeting.
 	Greeting map[string]string `json:"greeting"`
+	// SkipOpenGreeting turns off the greeting the bot sends when a
+	// visitor's first message opens a conversation (on by default).
+	SkipOpenGreeting bool `json:"skip_open_greeting"`
 }
 
 // Settings reads stored per-site settings. A site without stored settings

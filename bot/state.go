@@ -10,6 +10,8 @@ import (
 // so it survives restarts and moves between nodes.
 type state struct {
 	Lang string `json:"lang,omitempty"`
+	// Greeted: the conversation had its opening greeting.
+	Greeted bool `json:"greeted,omitempty"`
 	// Fails counts turns in a row the bot did not understand.
 	Fails int `json:"fails,omitempty"`
 	// Clarify holds the article ids offered by the last clarifying question.

@@ -51,6 +51,13 @@ func (e *Engine) TryAs(ctx context.Context, conversationKey, text, lang, custome
 		return Reply{TicketID: t.ID, Silent: true}, []Decision{}, nil
 	}
 	m := desk.Message{ID: rc.MessageID, TicketID: t.ID, Seq: rc.Seq, Direction: desk.DirIn, Channel: TryChannel, Text: text}
+	raw, err := e.o.State.BotState(ctx, t.ID)
+	if err != nil {
+		return Reply{}, nil, err
+	}
+	// No state yet: the bot never took a turn here, so this message opens
+	// the conversation.
+	opened := raw == ""
 	st, err := e.loadState(ctx, t.ID)
 	if err != nil {
 		return Reply{}, nil, err
@@ -61,7 +68,7 @@ func (e *Engine) TryAs(ctx context.Context, conversationKey, text, lang, custome
 			return Reply{}, nil, err
 		}
 	}
-	return e.process(ctx, t, m)
+	return e.process(ctx, t, m, opened)
 }
 
 // TryAdapter is the console channel's outbound side: the console reads

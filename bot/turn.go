@@ -34,6 +34,8 @@ type turn struct {
 	// quiet: the ticket goes to its team without a hand-off message
 	// (a filed task, not a customer waiting for a person).
 	quiet bool
+	// greeting opens the conversation, posted before the reply.
+	greeting string
 }
 
 func (tn *turn) say(key string, pairs ...string) {
@@ -135,22 +137,22 @@ func (e *Engine) respond(ctx context.Context, tn *turn) error {
 		tn.decide(KindRefuse, Detail{Reason: RefuseOffTopic})
 		return nil
 	case in.name == intentGreeting:
-		e.greet(ctx, tn)
+		if tn.greeting == "" {
+			tn.lines = append(tn.lines, greetingText(e.settings(ctx, tn.t), tn.lang))
+			tn.decide(KindGreet, Detail{})
+		}
 		return nil
 	}
 	// The knowledge base gets the text with slang and typos fixed.
 	return e.answerFromKB(ctx, tn, s)
 }
 
-// greet says the site's greeting.
-func (e *Engine) greet(ctx context.Context, tn *turn) {
-	set := e.settings(ctx, tn.t)
-	if g := strings.TrimSpace(set.Greeting[tn.lang]); g != "" {
-		tn.lines = append(tn.lines, g)
-	} else {
-		tn.say("bot.greeting")
+// greetingText is the site's greeting in lang, else the catalog's.
+func greetingText(set SiteSettings, lang string) string {
+	if g := strings.TrimSpace(set.Greeting[lang]); g != "" {
+		return g
 	}
-	tn.decide(KindGreet, Detail{})
+	return i18n.T(lang, "bot.greeting")
 }
 
 // answerFromKB answers from the best article, asks which one when two are

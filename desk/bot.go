@@ -52,3 +52,28 @@ func (s *Service) HandOff(ctx context.Context, ticketID, reason string) (Ticket,
 	s.notify(ctx, Change{Kind: ChangeChanged, Ticket: t, Message: &m, Actor: Actor{}})
 	return t, nil
 }
+
+// suggestHistory is how many of a ticket's newest entries are searched for
+// the customer's latest message.
+const suggestHistory = 50
+
+// LatestCustomerMessage is the newest customer message on a ticket the
+// agent may see, as stored (unmasked: the bot reads it to suggest a
+// reply), and the ticket. A ticket whose newest entries hold none answers
+// not found.
+func (s *Service) LatestCustomerMessage(ctx context.Context, a Agent, ticketID string) (Ticket, Message, error) {
+	t, err := s.VisibleTicket(ctx, a, ticketID)
+	if err != nil {
+		return Ticket{}, Message{}, err
+	}
+	recent, err := s.store.MessagesAfterSeq(ctx, t.ID, max(0, t.LastSeq-suggestHistory), suggestHistory)
+	if err != nil {
+		return t, Message{}, fmt.Errorf("desk: messages of ticket %s: %w", t.ID, err)
+	}
+	for i := len(recent) - 1; i >= 0; i-- {
+		if m := recent[i]; m.Direction == DirIn {
+			return t, m, nil
+		}
+	}
+	return t, Message{}, Errorf(CodeNotFound, "ticket %d has no message from the customer to answer", t.Number)
+}

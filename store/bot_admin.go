@@ -12,17 +12,18 @@ import (
 
 var _ botadmin.Store = (*DB)(nil)
 
-const botSettingsCols = `channel, site_key, enabled, mode, name, greeting, calendar_id, hours, timezone, updated_by, updated_at`
+const botSettingsCols = `channel, site_key, enabled, mode, name, greeting, calendar_id, hours, timezone, updated_by, updated_at, skip_open_greeting`
 
 func scanBotSettings(s scanner) (botadmin.Settings, error) {
 	var b botadmin.Settings
-	var enabled int
+	var enabled, skipGreeting int
 	var greeting, hours string
 	var at int64
-	if err := s.Scan(&b.Channel, &b.SiteKey, &enabled, &b.Mode, &b.Name, &greeting, &b.CalendarID, &hours, &b.Timezone, &b.UpdatedBy, &at); err != nil {
+	if err := s.Scan(&b.Channel, &b.SiteKey, &enabled, &b.Mode, &b.Name, &greeting, &b.CalendarID, &hours, &b.Timezone, &b.UpdatedBy, &at,
+		&skipGreeting); err != nil {
 		return b, err
 	}
-	b.Enabled, b.UpdatedAt = enabled != 0, fromMs(at)
+	b.Enabled, b.UpdatedAt, b.SkipOpenGreeting = enabled != 0, fromMs(at), skipGreeting != 0
 	// Written by PutBotSettings from maps; an unreadable one reads as empty
 	// (the catalog's greeting, no hours) rather than failing the bot.
 	_ = json.Unmarshal([]byte(greeting), &b.Greeting)
@@ -71,12 +72,12 @@ func (db *DB) PutBotSettings(ctx context.Context, b botadmin.Settings) error {
 		return wrap(err, "bot settings %s/%s: hours", b.Channel, b.SiteKey)
 	}
 	_, err = db.w.ExecContext(ctx, `INSERT INTO bot_settings (`+botSettingsCols+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 		ON CONFLICT (channel, site_key) DO UPDATE SET enabled = excluded.enabled, mode = excluded.mode, name = excluded.name,
 		greeting = excluded.greeting, calendar_id = excluded.calendar_id, hours = excluded.hours, timezone = excluded.timezone,
-		updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+		updated_by = excluded.updated_by, updated_at = excluded.updated_at, skip_open_greeting = excluded.skip_open_greeting`,
 		b.Channel, b.SiteKey, boolInt(b.Enabled), b.Mode, b.Name, string(greeting), b.CalendarID, string(hours), b.Timezone,
-		b.UpdatedBy, ms(b.UpdatedAt))
+		b.UpdatedBy, ms(b.UpdatedAt), boolInt(b.SkipOpenGreeting))
 	return wrap(err, "put bot settings %s/%s", b.Channel, b.SiteKey)
 }
 

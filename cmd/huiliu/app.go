@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"sync/atomic"
 
+	"huiliu/bot"
 	"huiliu/channels"
 	"huiliu/channels/api"
 	"huiliu/channels/telegram"
@@ -54,7 +55,7 @@ type app struct {
 	// reads them through it. botEngine is the engine the try console
 	// talks to, set where the engine is built (nil: none on this node).
 	botAdmin  *botadmin.Service
-	botEngine botadmin.Tryer
+	botEngine *bot.Engine
 	// botHook is the bot's after-commit step; serve binds the engine
 	// (cmd/huiliu/bot.go).
 	botHook *botHook

@@ -31,6 +31,9 @@ type BotConfig struct {
 	OpenHours string            `toml:"open_hours"`
 	Timezone  string            `toml:"timezone"`
 	Greeting  map[string]string `toml:"greeting"`
+	// OpenGreeting: greet when a visitor's first message opens a
+	// conversation (default true; sites may turn it off on the desk).
+	OpenGreeting *bool `toml:"open_greeting"`
 	// Threshold is the knowledge-base score an answer needs (default
 	// bot.DefaultThreshold).
 	Threshold float64 `toml:"threshold"`
@@ -108,7 +111,8 @@ func (a *app) newBot() (*bot.Engine, error) {
 		return nil, err
 	}
 	o := bot.Options{Desk: a.svc, OTP: a.otp, KB: a.kb, State: a.db, Log: a.log,
-		Default:   bot.SiteSettings{Enabled: c.Enabled, Mode: c.Mode, Name: c.Name, Greeting: c.Greeting},
+		Default: bot.SiteSettings{Enabled: c.Enabled, Mode: c.Mode, Name: c.Name, Greeting: c.Greeting,
+			SkipOpenGreeting: c.OpenGreeting != nil && !*c.OpenGreeting},
 		Channels:  c.channels(),
 		Threshold: c.Threshold, OpenHours: hours, WaitPerTicket: c.WaitPerTicket,
 		// What admins saved on the desk (botdesk.go) over the [bot] defaults.

@@ -28,10 +28,18 @@ func (c botConsole) Try(ctx context.Context, key, text, lang string) (bot.Reply,
 	return c.a.botEngine.Try(ctx, key, text, lang)
 }
 
+func (c botConsole) Suggest(ctx context.Context, t desk.Ticket, m desk.Message) (bot.Suggestion, error) {
+	if c.a.botEngine == nil {
+		return bot.Suggestion{}, desk.Errorf(desk.CodeUnavailable, "the bot is not running on this node")
+	}
+	return c.a.botEngine.Suggest(ctx, t, m)
+}
+
 // Available says whether this node runs the engine.
 func (c botConsole) Available() bool { return c.a.botEngine != nil }
 
 var (
-	_ bot.Settings   = (*botadmin.Service)(nil)
-	_ bot.FlowSource = (*botadmin.Service)(nil)
+	_ bot.Settings       = (*botadmin.Service)(nil)
+	_ bot.FlowSource     = (*botadmin.Service)(nil)
+	_ botadmin.Suggester = botConsole{}
 )

@@ -117,6 +117,12 @@ func (s *Service) Analytics(ctx context.Context, a desk.Agent, p Period) (Report
 	decisions := map[[2]string]int{}
 	questions := map[string]*Question{}
 	err = s.store.EachBotDecision(ctx, p.From, p.To, p.Channel, func(d DecisionRow) error {
+		if d.Kind == bot.KindSuggest {
+			// An email's suggested reply: the agent answered, so the
+			// ticket is no bot conversation to contain; only counted.
+			kinds[string(d.Kind)]++
+			return nil
+		}
 		day := d.CreatedAt.In(p.Zone).Format(time.DateOnly)
 		t := tickets[d.TicketID]
 		if t == nil {
@@ -186,7 +192,7 @@ func (s *Service) Analytics(ctx context.Context, a desk.Agent, p Period) (Report
 	r.Rows = sortedGroups(rows, func(c Containment) string { return c.Day + "\x00" + c.Channel })
 	r.Days = sortedGroups(days, func(c Containment) string { return c.Day })
 	r.Channels = sortedGroups(chans, func(c Containment) string { return c.Channel })
-	for _, k := range bot.Kinds {
+	for _, k := range slices.Concat(bot.Kinds, []bot.Kind{bot.KindSuggest}) {
 		r.Kinds = append(r.Kinds, Count{Key: string(k), N: kinds[string(k)]})
 	}
 	r.HandoffReasons, r.Refusals = byCount(reasons), byCount(refusals)

@@ -45,6 +45,8 @@ func TestAnalyticsFigures(t *testing.T) {
 	ds := []bot.Decision{
 		dec(1, "webchat", d1, bot.KindGreet, "", ""),
 		dec(1, "webchat", d1.Add(time.Minute), bot.KindAnswer, "", "押金多久退"),
+		// An email's suggested reply: counted as a kind, no bot ticket.
+		dec(3, "email", d1.Add(2*time.Minute), bot.KindSuggest, "", "怎么还款"),
 		dec(2, "webchat", d1.Add(time.Hour), bot.KindClarify, "not_understood", "押金怎么退 13812345678"),
 		dec(2, "webchat", d1.Add(2*time.Hour), bot.KindHandoff, bot.ReasonHumanRequest, "转人工"),
 		dec(3, "telegram", d2, bot.KindAnswer, "", "怎么还款"),
@@ -89,7 +91,7 @@ func TestAnalyticsFigures(t *testing.T) {
 	for _, k := range r.Kinds {
 		kinds[k.Key] = k.N
 	}
-	if len(r.Kinds) != len(bot.Kinds) || kinds["greet"] != 1 || kinds["answer"] != 2 || kinds["clarify"] != 2 || kinds["handoff"] != 3 ||
+	if len(r.Kinds) != len(bot.Kinds)+1 || kinds["suggest"] != 1 || kinds["greet"] != 1 || kinds["answer"] != 2 || kinds["clarify"] != 2 || kinds["handoff"] != 3 ||
 		kinds["refuse"] != 2 || kinds["disclose"] != 0 {
 		t.Fatalf("kinds %+v", r.Kinds)
 	}

@@ -29,6 +29,7 @@ func (s *Server) botRoutes(v1 string, authed []echo.MiddlewareFunc) {
 	e.POST(v1+"/bot/try", s.botTry, admin...)
 	e.GET(v1+"/bot/analytics", s.botAnalytics, sup...)
 	e.GET(v1+"/tickets/:id/bot", s.botTicketPanel, authed...)
+	e.POST(v1+"/tickets/:id/bot/suggestion", s.botSuggestReply, authed...)
 	s.botPageRoutes()
 }
 
@@ -59,15 +60,18 @@ func (s *Server) botListSettings(c echo.Context) error {
 
 // botSettingsRequest is one place's settings as an admin sends them.
 type botSettingsRequest struct {
-	Channel    string            `json:"channel"`
-	SiteKey    string            `json:"site_key"`
-	Enabled    bool              `json:"enabled"`
-	Mode       string            `json:"mode"`
-	Name       string            `json:"name"`
-	Greeting   map[string]string `json:"greeting"`
-	CalendarID string            `json:"calendar_id"`
-	Hours      map[string]string `json:"hours"`
-	Timezone   string            `json:"timezone"`
+	Channel  string            `json:"channel"`
+	SiteKey  string            `json:"site_key"`
+	Enabled  bool              `json:"enabled"`
+	Mode     string            `json:"mode"`
+	Name     string            `json:"name"`
+	Greeting map[string]string `json:"greeting"`
+	// SkipOpenGreeting: no greeting when a conversation opens (default:
+	// the bot greets).
+	SkipOpenGreeting bool              `json:"skip_open_greeting"`
+	CalendarID       string            `json:"calendar_id"`
+	Hours            map[string]string `json:"hours"`
+	Timezone         string            `json:"timezone"`
 }
 
 func (s *Server) botSaveSettings(c echo.Context) error {
@@ -81,6 +85,7 @@ func (s *Server) botSaveSettings(c echo.Context) error {
 	}
 	in := botadmin.Settings{Channel: req.Channel, SiteKey: req.SiteKey, CalendarID: req.CalendarID, Hours: req.Hours, Timezone: req.Timezone}
 	in.Enabled, in.Mode, in.Name, in.Greeting = req.Enabled, req.Mode, req.Name, req.Greeting
+	in.SkipOpenGreeting = req.SkipOpenGreeting
 	out, err := b.SaveSettings(c.Request().Context(), current(c).Agent, in)
 	if err != nil {
 		return err
@@ -257,6 +262,21 @@ func (s *Server) botTicketPanel(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, p)
+}
+
+// botSuggestReply answers the bot's suggested reply to the customer's
+// latest mail. POST: the first suggestion of a message is recorded as a
+// decision.
+func (s *Server) botSuggestReply(c echo.Context) error {
+	b, err := s.botAdmin()
+	if err != nil {
+		return err
+	}
+	sg, err := b.SuggestReply(c.Request().Context(), current(c).Agent, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, sg)
 }
 
 // botPanel is the ticket page's bot panel: nil when this node has no bot

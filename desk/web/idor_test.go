@@ -124,8 +124,9 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 		"GET /api/v1/contacts/:id/merge-preview": {other: 404, own: 400, hidden: true},
 		"GET /api/v1/contacts/:id/merges":        {other: 404, own: 200, hidden: true},
 		// Merging the contact with itself: refused after both were found.
-		"POST /api/v1/contacts/:id/merges":     {other: 404, own: 400, hidden: true, body: map[string]any{"from_id": ids[":contact"]}},
-		"POST /api/v1/contact-merges/:id/undo": {other: 404, own: 200, hidden: true},
+		"POST /api/v1/contacts/:id/merges":        {other: 404, own: 400, hidden: true, body: map[string]any{"from_id": ids[":contact"]}},
+		"POST /api/v1/contact-merges/:id/undo":    {other: 404, own: 200, hidden: true},
+		"POST /api/v1/tickets/:id/bot/suggestion": {other: 404, own: 400, hidden: true},
 	}
 	qaTable, qaKinds := qaAccessCases(ids)
 	for k, v := range qaTable {

@@ -68,6 +68,9 @@ type ticketView struct {
 	Bot *botadmin.Panel
 	// People is the contact panel's history, notes and merges.
 	People contactPanel
+	// BotSuggest: an email ticket on a node running the bot shows its
+	// suggested reply to the customer's latest mail.
+	BotSuggest bool
 }
 
 func (s *Server) ticketPage(c echo.Context) error {
@@ -144,6 +147,7 @@ func (s *Server) ticketPage(c echo.Context) error {
 	s.signCallEntries(p.Agent.ID, v.Entries)
 	if t.Channel == "email" && !head {
 		v.MailReply = mailReplyOf(msgs)
+		v.BotSuggest = s.opts.Bot != nil && s.opts.Bot.CanTry()
 		if v.MailReply.Bounce, err = s.svc.TicketBounce(ctx, p.Agent, t.ID); err != nil {
 			return err
 		}
@@ -165,7 +169,7 @@ func (s *Server) ticketPage(c echo.Context) error {
 	}
 	title := fmt.Sprintf("#%d %s", t.Number, t.Subject)
 	d := pageData{
-		Lang: lang, Title: strings.TrimSpace(title), Page: "ticket", Scripts: []string{"ticket.js", "facts.js", "pii.js", "emaildesk.js", "kb_ticket.js", "ticket_verify.js", "complaints.js", "phone_ticket.js", "contacts.js"}, Data: v,
+		Lang: lang, Title: strings.TrimSpace(title), Page: "ticket", Scripts: []string{"ticket.js", "facts.js", "pii.js", "emaildesk.js", "kb_ticket.js", "ticket_verify.js", "complaints.js", "phone_ticket.js", "contacts.js", "bot_ticket.js"}, Data: v,
 		PageJSON: map[string]any{
 			"ticket_id": t.ID, "ticket_number": t.Number, "last_id": lastID, "contact_name": contact.Name, "contact_id": contact.ID,
 			"agents": agents, "teams": teamNames,

@@ -28,7 +28,7 @@
       var body = {
         channel: sform.getAttribute("data-channel"), site_key: sform.getAttribute("data-site-key"),
         enabled: q(sform, "bot-enabled").checked, mode: q(sform, "bot-mode").value, name: q(sform, "bot-name").value,
-        greeting: greeting, calendar_id: q(sform, "bot-calendar").value, hours: hours, timezone: q(sform, "bot-timezone").value,
+        greeting: greeting, skip_open_greeting: !q(sform, "bot-open-greeting").checked, calendar_id: q(sform, "bot-calendar").value, hours: hours, timezone: q(sform, "bot-timezone").value,
       };
       HL.api("PUT", "/api/v1/bot/settings", body).then(function (res) {
         if (!res.ok) { ssay(HL.errorText(res), true); return; }
