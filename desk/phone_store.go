@@ -12,8 +12,9 @@ type PhoneReader interface {
 	CallByCallID(ctx context.Context, line, callID string) (CallRecord, error)
 	// CallByID is the call record id (ErrNotFound: none).
 	CallByID(ctx context.Context, id string) (CallRecord, error)
-	// CallEventSeen reports whether (line, callID, state) was stored.
-	CallEventSeen(ctx context.Context, line, callID, state string) (bool, error)
+	// CallEventSeen is the call record of (line, callID) and whether its
+	// event state was stored (ErrNotFound: no event of the call yet).
+	CallEventSeen(ctx context.Context, line, callID, state string) (CallRecord, bool, error)
 	// TicketCalls lists a ticket's calls, oldest first.
 	TicketCalls(ctx context.Context, ticketID string) ([]CallRecord, error)
 	// AgentIDByExtension is the active agent whose extension or employee

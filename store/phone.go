@@ -42,12 +42,22 @@ func (r reader) CallByID(ctx context.Context, id string) (desk.CallRecord, error
 	return c, wrap(err, "call %s", id)
 }
 
-func (r reader) CallEventSeen(ctx context.Context, line, callID, state string) (bool, error) {
-	var n int
-	err := r.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM call_events WHERE line = $1 AND call_id = $2 AND state = $3`,
-		line, callID, state).Scan(&n)
-	return n > 0, wrap(err, "event %s of call %s/%s", state, line, callID)
+func (r reader) CallEventSeen(ctx context.Context, line, callID, state string) (desk.CallRecord, bool, error) {
+	var seen int
+	c, err := scanCall(seenScanner{r.q.QueryRowContext(ctx, `SELECT `+callCols+`,
+		CASE WHEN EXISTS (SELECT 1 FROM call_events e WHERE e.line = calls.line AND e.call_id = calls.call_id AND e.state = $3)
+			THEN 1 ELSE 0 END
+		FROM calls WHERE line = $1 AND call_id = $2`, line, callID, state), &seen})
+	return c, seen != 0, wrap(err, "event %s of call %s/%s", state, line, callID)
 }
+
+// seenScanner reads one column after a call's into seen.
+type seenScanner struct {
+	s    scanner
+	seen *int
+}
+
+func (s seenScanner) Scan(dest ...any) error { return s.s.Scan(append(dest, s.seen)...) }
 
 func (r reader) TicketCalls(ctx context.Context, ticketID string) ([]desk.CallRecord, error) {
 	rows, err := r.q.QueryContext(ctx, `SELECT `+callCols+` FROM calls WHERE ticket_id = $1 ORDER BY created_at, id`, ticketID)
