@@ -179,8 +179,11 @@ func (s *Service) RecordCall(ctx context.Context, c channels.Call) (channels.Cal
 	}
 	if !dup {
 		s.afterCall(ctx, t, entry, changed)
-		if c.State == channels.CallRinging && merged.State == channels.CallRinging && merged.AgentID != "" {
+		switch {
+		case c.State == channels.CallRinging && merged.State == channels.CallRinging && merged.AgentID != "":
 			s.screenPop(ctx, merged)
+		case c.State == channels.CallEnded && merged.AgentID != "":
+			s.wrapUpNotice(ctx, t, merged)
 		}
 	}
 	return callReceipt(merged, dup), nil
@@ -356,6 +359,8 @@ func callEvent(r CallRecord, agentName string) SystemEvent {
 		return t.UTC().Format(time.RFC3339)
 	}
 	put("agent", agentName)
+	// Who had the call: their desk offers them its wrap-up.
+	put("agent_id", r.AgentID)
 	put("started", at(r.StartedAt))
 	put("answered", at(r.AnsweredAt))
 	put("ended", at(r.EndedAt))

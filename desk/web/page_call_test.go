@@ -121,3 +121,59 @@ func TestScreenPopOverTheDeskSocket(t *testing.T) {
 		t.Fatalf("pop %s", raw)
 	}
 }
+
+// TestCallWrapUpOnThePage: the agent who had an ended call gets its
+// wrap-up form on the ticket page and in the entry the live page fetches
+// (translated, unlike the entry's English text), and the end of the call
+// reaches their desk socket as call.ended; another agent gets no form.
+func TestCallWrapUpOnThePage(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	if err := h.svc.SetAgentExtension(ctx, desk.Actor{}, h.agentA.ID, "801"); err != nil {
+		t.Fatal(err)
+	}
+	conn := h.mustDialWS(h.sessionCookie("li@example.com"), "?after="+h.pos(0))
+	at := time.Now().Add(-5 * time.Minute).UTC()
+	var rc channels.CallReceipt
+	for _, c := range []channels.Call{
+		{Line: "hotline", CallID: "w-1", Direction: "in", Customer: "+8613800138000", Agent: "801", State: channels.CallAnswered, At: at, Source: "webhook"},
+		{Line: "hotline", CallID: "w-1", Direction: "in", Customer: "+8613800138000", Agent: "801", State: channels.CallEnded, At: at.Add(65 * time.Second), Source: "webhook"},
+	} {
+		var err error
+		if rc, err = h.svc.RecordCall(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var ended *desk.Event
+	for i := 0; ended == nil && i < 8; i++ {
+		if f := readFrames(t, conn, 1)[0]; f.Event != nil && f.Event.Type == desk.EventCallEnded {
+			ended = f.Event
+		}
+	}
+	if ended == nil {
+		t.Fatal("no call.ended on the agent's socket")
+	}
+	raw, _ := json.Marshal(ended.Data)
+	var d desk.CallEndedData
+	if err := json.Unmarshal(raw, &d); err != nil || ended.TicketID != rc.TicketID || len(d.Recipients) != 1 ||
+		d.Recipients[0] != h.agentA.ID || d.CallID == "" || strings.Contains(d.Number, "13800138000") {
+		t.Fatalf("call.ended %s (%v)", raw, err)
+	}
+	li := h.signIn("li@example.com")
+	_, body := h.page(li, "/tickets/"+rc.TicketID)
+	wantContains(t, body, `data-hl="call-wrapup-form"`, `id="wrap-`+d.CallID+`"`, "通话小结", "承诺还款")
+	_, frag := h.page(li, "/desk/messages/"+rc.MessageID+"/entry")
+	wantContains(t, frag, `data-hl="call"`, "来电", "1 分 5 秒", `data-hl="call-wrapup-form"`)
+	wantLacks(t, frag, "Call from")
+
+	if _, err := h.svc.WrapUpCall(ctx, h.agentA, d.CallID, "客户答应周五还款", "promise_to_pay"); err != nil {
+		t.Fatal(err)
+	}
+	_, frag = h.page(li, "/desk/messages/"+rc.MessageID+"/entry")
+	wantContains(t, frag, "客户答应周五还款", `<option value="promise_to_pay" selected>`)
+
+	h.createAgent("wang@example.com", "王五", desk.RoleAgent, "")
+	_, other := h.page(h.signIn("wang@example.com"), "/desk/messages/"+rc.MessageID+"/entry")
+	wantContains(t, other, "承诺还款")
+	wantLacks(t, other, `data-hl="call-wrapup-form"`)
+}

@@ -132,7 +132,7 @@ func (s *Server) ticketPage(c echo.Context) error {
 	for _, m := range msgs {
 		v.Entries = append(v.Entries, entryOf(lang, m, contact, names))
 	}
-	s.signCallEntries(p.Agent.ID, v.Entries)
+	s.callEntriesFor(lang, p.Agent.ID, v.Entries)
 	if t.Channel == "email" && !head {
 		v.MailReply = mailReplyOf(msgs)
 		if v.MailReply.Bounce, err = s.svc.TicketBounce(ctx, p.Agent, t.ID); err != nil {
