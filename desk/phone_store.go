@@ -17,6 +17,9 @@ type PhoneReader interface {
 	CallEventSeen(ctx context.Context, line, callID, state string) (CallRecord, bool, error)
 	// TicketCalls lists a ticket's calls, oldest first.
 	TicketCalls(ctx context.Context, ticketID string) ([]CallRecord, error)
+	// OpenCallbacks lists the active tickets vis may see (nil: all) with a
+	// callback not yet made, the earliest deadline first; at most limit.
+	OpenCallbacks(ctx context.Context, vis *Visibility, limit int) ([]CallbackTicket, error)
 	// AgentIDByExtension is the active agent whose extension or employee
 	// number is ext (ErrNotFound: none).
 	AgentIDByExtension(ctx context.Context, ext string) (string, error)
@@ -43,4 +46,11 @@ type PhoneWriter interface {
 	// SetAgentExtension sets an agent's phone extension ("" clears it);
 	// ErrConflict when another agent has it.
 	SetAgentExtension(ctx context.Context, agentID, ext string) error
+}
+
+// CallbackTicket is a ticket with a callback to make, and its earliest
+// deadline.
+type CallbackTicket struct {
+	Ticket Ticket
+	DueAt  time.Time
 }

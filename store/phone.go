@@ -51,13 +51,13 @@ func (r reader) CallEventSeen(ctx context.Context, line, callID, state string) (
 	return c, seen != 0, wrap(err, "event %s of call %s/%s", state, line, callID)
 }
 
-// seenScanner reads one column after a call's into seen.
+// seenScanner reads one more column after a row's into extra.
 type seenScanner struct {
-	s    scanner
-	seen *int
+	s     scanner
+	extra any
 }
 
-func (s seenScanner) Scan(dest ...any) error { return s.s.Scan(append(dest, s.seen)...) }
+func (s seenScanner) Scan(dest ...any) error { return s.s.Scan(append(dest, s.extra)...) }
 
 func (r reader) TicketCalls(ctx context.Context, ticketID string) ([]desk.CallRecord, error) {
 	rows, err := r.q.QueryContext(ctx, `SELECT `+callCols+` FROM calls WHERE ticket_id = $1 ORDER BY created_at, id`, ticketID)
@@ -159,4 +159,31 @@ func (t *txn) SetAgentExtension(ctx context.Context, agentID, ext string) error 
 		return notFound("agent %s", agentID)
 	}
 	return nil
+}
+
+// OpenCallbacks lists the active tickets vis may see that have a callback
+// not yet made, the earliest deadline first.
+func (r reader) OpenCallbacks(ctx context.Context, vis *desk.Visibility, limit int) ([]desk.CallbackTicket, error) {
+	where, args, err := ticketWhere(desk.TicketFilter{Visible: vis, Status: []desk.Status{desk.StatusOpen, desk.StatusPending}})
+	if err != nil {
+		return nil, err
+	}
+	args = append(args, desk.FollowupCallback, limit)
+	rows, err := r.q.QueryContext(ctx, `SELECT `+ticketCols+`, MIN(f.due_at) FROM tickets t
+		JOIN ticket_followups f ON f.ticket_id = t.id AND f.done_at = 0 AND f.kind = $`+fmt.Sprint(len(args)-1)+`
+		WHERE `+where+` GROUP BY t.id ORDER BY MIN(f.due_at), t.id LIMIT $`+fmt.Sprint(len(args)), args...)
+	if err != nil {
+		return nil, wrap(err, "open callbacks")
+	}
+	defer rows.Close()
+	var out []desk.CallbackTicket
+	for rows.Next() {
+		var due int64
+		t, err := scanTicket(seenScanner{rows, &due})
+		if err != nil {
+			return nil, wrap(err, "open callbacks")
+		}
+		out = append(out, desk.CallbackTicket{Ticket: t, DueAt: fromMs(due)})
+	}
+	return out, wrap(rows.Err(), "open callbacks")
 }

@@ -172,8 +172,45 @@ func TestCallWrapUpOnThePage(t *testing.T) {
 	_, frag = h.page(li, "/desk/messages/"+rc.MessageID+"/entry")
 	wantContains(t, frag, "客户答应周五还款", `<option value="promise_to_pay" selected>`)
 
-	h.createAgent("wang@example.com", "王五", desk.RoleAgent, "")
+	h.createAgent("wang@example.com", "王五", desk.RoleAgent)
 	_, other := h.page(h.signIn("wang@example.com"), "/desk/messages/"+rc.MessageID+"/entry")
 	wantContains(t, other, "承诺还款")
 	wantLacks(t, other, `data-hl="call-wrapup-form"`)
+}
+
+// TestOpenCallbacksView: a missed call puts its ticket in the "open
+// callbacks" view with the deadline, counted beside the view, for agents
+// who may see it; reaching the customer takes it out.
+func TestOpenCallbacksView(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	rc, err := h.svc.RecordCall(ctx, channels.Call{Line: "hotline", CallID: "cb-1", Direction: "in", Customer: "+8613800138000",
+		State: channels.CallMissed, Source: "webhook"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := h.db.Followups(ctx, rc.TicketID)
+	if err != nil || len(fs) != 1 {
+		t.Fatalf("follow-ups %+v %v", fs, err)
+	}
+	li := h.signIn("li@example.com")
+	_, body := h.page(li, "/inbox?view=callbacks")
+	wantContains(t, body, "待回电", `data-ticket-id="`+rc.TicketID+`"`, "回电期限", `datetime="`+fs[0].DueAt.UTC().Format(time.RFC3339)+`"`,
+		`data-hl="count-callbacks">1<`)
+	h.moveToTeam(rc.TicketID, "B")
+	if _, body := h.page(li, "/inbox?view=callbacks"); strings.Contains(body, rc.TicketID) {
+		t.Error("a ticket of another team is in the callbacks view")
+	}
+	h.createAgent("sup@example.com", "赵主管", desk.RoleSupervisor, "B")
+	sup := h.signIn("sup@example.com")
+	if _, body := h.page(sup, "/inbox?view=callbacks"); !strings.Contains(body, rc.TicketID) {
+		t.Error("team B's supervisor does not see its callback")
+	}
+	if _, err := h.svc.RecordCall(ctx, channels.Call{Line: "hotline", CallID: "cb-2", Direction: "out", Customer: "+8613800138000",
+		State: channels.CallAnswered, Source: "webhook"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := h.page(sup, "/inbox?view=callbacks"); strings.Contains(body, rc.TicketID) {
+		t.Error("a ticket whose callback was made is still in the view")
+	}
 }
