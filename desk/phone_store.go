@@ -20,6 +20,8 @@ type PhoneReader interface {
 	// OpenCallbacks lists the active tickets vis may see (nil: all) with a
 	// callback not yet made, the earliest deadline first; at most limit.
 	OpenCallbacks(ctx context.Context, vis *Visibility, limit int) ([]CallbackTicket, error)
+	// AgentExtension is agent id's extension ("" when none is set).
+	AgentExtension(ctx context.Context, agentID string) (string, error)
 	// AgentIDByExtension is the active agent whose extension or employee
 	// number is ext (ErrNotFound: none).
 	AgentIDByExtension(ctx context.Context, ext string) (string, error)

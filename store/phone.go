@@ -76,6 +76,12 @@ func (r reader) TicketCalls(ctx context.Context, ticketID string) ([]desk.CallRe
 	return out, wrap(rows.Err(), "calls of ticket %s", ticketID)
 }
 
+func (r reader) AgentExtension(ctx context.Context, agentID string) (string, error) {
+	var ext string
+	err := r.q.QueryRowContext(ctx, `SELECT extension FROM agents WHERE id = $1`, agentID).Scan(&ext)
+	return ext, wrap(err, "extension of agent %s", agentID)
+}
+
 func (r reader) AgentIDByExtension(ctx context.Context, ext string) (string, error) {
 	var id string
 	// An extension set on the agent wins over an employee number that

@@ -53,11 +53,26 @@ func (c Config) callbackWithin() map[string]time.Duration {
 	return out
 }
 
+// dialer is click-to-call through the lines that offer it; nil when none
+// does, so the desk shows no dial buttons.
+func (c Config) dialer() desk.Dialer {
+	lines, _ := c.phoneLines() // validated at load
+	for _, l := range lines {
+		if l.ClickToCallURL != "" {
+			return phone.NewDialer(lines, nil)
+		}
+	}
+	return nil
+}
+
 // maskedPhoneLines hides the lines' secrets for --print-config.
 func maskedPhoneLines(in []phone.Line) []phone.Line {
 	var out []phone.Line
 	for _, l := range in {
 		l.Secret = maskSecret(l.Secret)
+		if l.ClickToCallSecret != "" {
+			l.ClickToCallSecret = maskSecret(l.ClickToCallSecret)
+		}
 		out = append(out, l)
 	}
 	return out

@@ -5,12 +5,16 @@ import (
 	"encoding/json"
 	"html"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"huiliu/channels"
+	"huiliu/channels/api"
+	"huiliu/channels/phone"
 	"huiliu/desk"
 	"huiliu/desk/web"
 	"huiliu/store/storetest"
@@ -212,5 +216,63 @@ func TestOpenCallbacksView(t *testing.T) {
 	}
 	if _, body := h.page(sup, "/inbox?view=callbacks"); strings.Contains(body, rc.TicketID) {
 		t.Error("a ticket whose callback was made is still in the view")
+	}
+}
+
+// TestClickToCall: the dial button beside the contact's number asks the
+// (fake) call platform, signed with the line's secret, to ring the agent's
+// extension and dial the number; an agent without an extension and a
+// platform that refuses get translated errors.
+func TestClickToCall(t *testing.T) {
+	const secret = "line-secret-0123456789"
+	var got []phone.DialRequest
+	refuse := false
+	platform := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if err := api.Verify(secret, r.Header.Get(api.HeaderTimestamp), r.Header.Get(api.HeaderSignature), body, time.Now(), time.Minute); err != nil {
+			http.Error(w, "bad signature", http.StatusUnauthorized)
+			return
+		}
+		var d phone.DialRequest
+		_ = json.Unmarshal(body, &d)
+		got = append(got, d)
+		if refuse {
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+		}
+	}))
+	defer platform.Close()
+	dialer := phone.NewDialer([]phone.Line{{Name: "hotline", Secret: secret, ClickToCallURL: platform.URL}}, platform.Client())
+	h := newHarnessWith(t, storetest.New(t), desk.Options{Dialer: dialer})
+	ctx := context.Background()
+	rc, err := h.svc.RecordCall(ctx, channels.Call{Line: "hotline", CallID: "d-1", Direction: "in", Customer: "+8613800138000",
+		State: channels.CallMissed, Source: "webhook"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	li := h.signIn("li@example.com")
+	_, body := h.page(li, "/tickets/"+rc.TicketID)
+	m := regexp.MustCompile(`data-hl="dial" data-identity-id="([^"]+)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no dial button on the ticket page")
+	}
+	wantContains(t, body, "拨打")
+	dial := func() (int, string) {
+		var e apiError
+		res := h.call("POST", "/api/v1/tickets/"+rc.TicketID+"/dial", h.agent, map[string]any{"identity_id": m[1]}, &e, "Accept-Language", "zh-CN")
+		return res.StatusCode, e.Error.Message
+	}
+	if code, b := dial(); code != http.StatusConflict || !strings.Contains(b, "您还没有分机号") || len(got) != 0 {
+		t.Fatalf("dial without an extension: %d %s, platform got %v", code, b, got)
+	}
+	if err := h.svc.SetAgentExtension(ctx, desk.Actor{}, h.agentA.ID, "801"); err != nil {
+		t.Fatal(err)
+	}
+	if code, b := dial(); code != http.StatusAccepted || len(got) != 1 ||
+		got[0] != (phone.DialRequest{Line: "hotline", Extension: "801", Number: "+8613800138000", RequestID: got[0].RequestID}) || got[0].RequestID == "" {
+		t.Fatalf("dial: %d %s, platform got %+v", code, b, got)
+	}
+	refuse = true
+	if code, b := dial(); code != http.StatusServiceUnavailable || !strings.Contains(b, "呼叫平台未能发起呼叫") {
+		t.Fatalf("refused dial: %d %s", code, b)
 	}
 }

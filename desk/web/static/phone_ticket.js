@@ -59,3 +59,24 @@
   openWrapUp();
   window.addEventListener("hashchange", openWrapUp);
 })();
+
+// Click-to-call beside the contact's numbers: the call platform rings the
+// agent's extension, then dials the customer; the call then comes onto the
+// timeline as the line's events.
+(function () {
+  "use strict";
+  var HL = window.HL;
+  var root = document.querySelector('[data-hl="ticket"]');
+  if (!HL || !root) return;
+  root.addEventListener("click", function (ev) {
+    var btn = ev.target.closest && ev.target.closest('[data-hl="dial"]');
+    if (!btn) return;
+    var status = btn.parentNode.querySelector('[data-hl="dial-status"]');
+    btn.disabled = true;
+    status.textContent = HL.t("js.sending");
+    HL.api("POST", "/api/v1/tickets/" + encodeURIComponent(HL.page.ticket_id) + "/dial", { identity_id: btn.getAttribute("data-identity-id") }).then(function (res) {
+      btn.disabled = false;
+      status.textContent = res.ok ? HL.t("js.call_dialing") : HL.t("js.failed", { reason: HL.errorText(res) });
+    });
+  });
+})();
