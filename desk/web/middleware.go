@@ -58,8 +58,12 @@ func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 // of desk.MaxAttachmentBytes and then some.
 const UploadLimit = 25 << 20
 
-// isUpload reports a multipart reply, the one request that carries files.
+// isUpload reports the requests that carry files: a multipart reply and
+// an admin's upload of call-detail records.
 func isUpload(c echo.Context) bool {
-	return c.Request().Method == http.MethodPost && c.Path() == "/api/v1/tickets/:id/messages" &&
-		strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm)
+	if c.Request().Method != http.MethodPost {
+		return false
+	}
+	return (c.Path() == "/api/v1/tickets/:id/messages" && strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm)) ||
+		c.Path() == callImportPath
 }

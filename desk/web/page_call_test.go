@@ -276,3 +276,36 @@ func TestClickToCall(t *testing.T) {
 		t.Fatalf("refused dial: %d %s", code, b)
 	}
 }
+
+// fakeImports stands in for cmd/huiliu's importer of call records.
+type fakeImports struct{ got []string }
+
+func (f *fakeImports) Lines() []string { return []string{"hotline", "collect"} }
+
+func (f *fakeImports) Import(_ context.Context, _ desk.Actor, line, format string, r io.Reader) (desk.CallImportSummary, error) {
+	b, _ := io.ReadAll(r)
+	f.got = append(f.got, line+" "+format+" "+string(b))
+	return desk.CallImportSummary{Imported: 1, Bad: []desk.ImportProblem{{Line: 2, Error: "bad time"}}}, nil
+}
+
+// TestCallImportPage: admins get the upload form with the lines and
+// presets (translated) and the API hands the file as it came to the
+// importer; agents get neither.
+func TestCallImportPage(t *testing.T) {
+	imp := &fakeImports{}
+	h := newHarnessWith(t, storetest.New(t), desk.Options{}, func(o *web.Options) { o.CallImports = imp })
+	_, body := h.page(h.signIn("admin@example.com"), "/admin/phone")
+	wantContains(t, body, "通话记录导入", `<option value="collect">`, "带表头的 CSV", "phone_admin.js", `data-hl="nav-phone"`)
+	if resp, _ := h.page(h.signIn("li@example.com"), "/admin/phone"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("agent: %d", resp.StatusCode)
+	}
+	var sum desk.CallImportSummary
+	res := h.call("POST", "/api/v1/phone/imports?line=collect&format=generic", h.admin, "a,b\n1,2\n", &sum, "Content-Type", "text/csv")
+	if res.StatusCode != http.StatusOK || sum.Imported != 1 || len(sum.Bad) != 1 || sum.Bad[0].Line != 2 ||
+		len(imp.got) != 1 || imp.got[0] != "collect generic a,b\n1,2\n" {
+		t.Fatalf("upload: %d %+v %q", res.StatusCode, sum, imp.got)
+	}
+	if res := h.call("POST", "/api/v1/phone/imports?line=collect&format=generic", h.agent, "a\n", nil, "Content-Type", "text/csv"); res.StatusCode != http.StatusForbidden {
+		t.Errorf("agent upload: %d", res.StatusCode)
+	}
+}

@@ -13,6 +13,7 @@ func (s *Server) phoneRoutes(v1 string, authed []echo.MiddlewareFunc) {
 	s.echo.POST(v1+"/tickets/:id/calls", s.logCall, authed...)
 	s.echo.POST(v1+"/calls/:id/wrap-up", s.wrapUpCall, authed...)
 	s.echo.POST(v1+"/tickets/:id/dial", s.clickToCall, authed...)
+	s.echo.POST(callImportPath, s.importCalls, append(authed[:len(authed):len(authed)], requireRole(desk.RoleAdmin))...)
 }
 
 type dialRequest struct {

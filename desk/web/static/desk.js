@@ -73,8 +73,9 @@
     var opts = { method: method, credentials: "same-origin", headers: { "Accept": "application/json" } };
     if (method !== "GET" && method !== "HEAD") opts.headers["X-CSRF-Token"] = HL.csrf;
     if (headers) Object.keys(headers).forEach(function (k) { opts.headers[k] = headers[k]; });
-    if (body instanceof FormData) {
-      opts.body = body;
+    if (body instanceof FormData || body instanceof Blob) {
+      opts.body = body; // a file goes as it is, its type in headers
+
     } else if (body !== undefined && body !== null) {
       opts.headers["Content-Type"] = "application/json";
       opts.body = JSON.stringify(body);
