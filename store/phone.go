@@ -44,20 +44,20 @@ func (r reader) CallByID(ctx context.Context, id string) (desk.CallRecord, error
 
 func (r reader) CallEventSeen(ctx context.Context, line, callID, state string) (desk.CallRecord, bool, error) {
 	var seen int
-	c, err := scanCall(seenScanner{r.q.QueryRowContext(ctx, `SELECT `+callCols+`,
+	c, err := scanCall(extraColumn{r.q.QueryRowContext(ctx, `SELECT `+callCols+`,
 		CASE WHEN EXISTS (SELECT 1 FROM call_events e WHERE e.line = calls.line AND e.call_id = calls.call_id AND e.state = $3)
 			THEN 1 ELSE 0 END
 		FROM calls WHERE line = $1 AND call_id = $2`, line, callID, state), &seen})
 	return c, seen != 0, wrap(err, "event %s of call %s/%s", state, line, callID)
 }
 
-// seenScanner reads one more column after a row's into extra.
-type seenScanner struct {
+// extraColumn scans one more column, after a row's own, into extra.
+type extraColumn struct {
 	s     scanner
 	extra any
 }
 
-func (s seenScanner) Scan(dest ...any) error { return s.s.Scan(append(dest, s.extra)...) }
+func (s extraColumn) Scan(dest ...any) error { return s.s.Scan(append(dest, s.extra)...) }
 
 func (r reader) TicketCalls(ctx context.Context, ticketID string) ([]desk.CallRecord, error) {
 	rows, err := r.q.QueryContext(ctx, `SELECT `+callCols+` FROM calls WHERE ticket_id = $1 ORDER BY created_at, id`, ticketID)
@@ -185,7 +185,7 @@ func (r reader) OpenCallbacks(ctx context.Context, vis *desk.Visibility, limit i
 	var out []desk.CallbackTicket
 	for rows.Next() {
 		var due int64
-		t, err := scanTicket(seenScanner{rows, &due})
+		t, err := scanTicket(extraColumn{rows, &due})
 		if err != nil {
 			return nil, wrap(err, "open callbacks")
 		}
