@@ -17,7 +17,13 @@ type InboxCounts struct {
 	// overrun and not met (SLAAlerts).
 	AtRisk   int `json:"at_risk"`
 	Breached int `json:"breached"`
+	// Callbacks counts active tickets with a callback not yet made, up to
+	// MaxCallbacksView.
+	Callbacks int `json:"callbacks"`
 }
+
+// MaxCallbacksView bounds the "open callbacks" view and its count.
+const MaxCallbacksView = 200
 
 // InboxCounts counts the inbox views of agent a.
 func (s *Service) InboxCounts(ctx context.Context, a Agent) (InboxCounts, error) {
@@ -46,5 +52,10 @@ func (s *Service) InboxCounts(ctx context.Context, a Agent) (InboxCounts, error)
 		return InboxCounts{}, err
 	}
 	c.AtRisk, c.Breached = len(al.AtRisk), len(al.Breached)
+	cb, err := s.OpenCallbacks(ctx, a, MaxCallbacksView)
+	if err != nil {
+		return InboxCounts{}, err
+	}
+	c.Callbacks = len(cb)
 	return c, nil
 }

@@ -30,6 +30,9 @@ const (
 	// EventCallRinging: a call rings for an agent's extension (data:
 	// CallRingingData); their desk pops the caller's context.
 	EventCallRinging = "call.ringing"
+	// EventCallEnded: a call an agent had ended (data: CallEndedData);
+	// their desk offers the wrap-up.
+	EventCallEnded = "call.ended"
 )
 
 // eventTypes are all the types published on StreamDesk; live views switch
@@ -44,6 +47,7 @@ var eventTypes = map[string]bool{
 	EventSLABreached:    true,
 	EventCSATLowScore:   true,
 	EventCallRinging:    true,
+	EventCallEnded:      true,
 }
 
 // StreamDesk is the stream every agent desk follows, filtering by what its

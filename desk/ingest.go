@@ -221,6 +221,7 @@ func inboundMessage(in channels.Inbound, t Ticket, ident Identity, now time.Time
 		HTML:       in.HTML,
 		Email:      in.Email,
 		Kind:       inboundKind(in),
+		Event:      inboundEvent(in),
 		CreatedAt:  now,
 	}
 }
@@ -231,6 +232,17 @@ func inboundKind(in channels.Inbound) string {
 		return MessageKindCall
 	}
 	return ""
+}
+
+// inboundEvent is a call entry's event as its first commit has it, so
+// the observers of that commit (the SLA clocks) already know the call's
+// direction; RecordCall rewrites it with the merged call.
+func inboundEvent(in channels.Inbound) *SystemEvent {
+	if in.Call == nil {
+		return nil
+	}
+	ev := callEvent(CallRecord{Line: in.Call.Line, Direction: in.Call.Direction, Customer: in.Call.Customer, State: in.Call.State}, "")
+	return &ev
 }
 
 // resolveIdentity finds the identity of the sender or creates a new contact

@@ -106,13 +106,11 @@ func (s *Service) RecordCall(ctx context.Context, c channels.Call) (channels.Cal
 	if c.At.IsZero() {
 		c.At = now
 	}
-	rec, err := ps.CallByCallID(ctx, c.Line, c.CallID)
+	// One read answers the usual redelivery and finds the call's entry.
+	rec, seen, err := ps.CallEventSeen(ctx, c.Line, c.CallID, c.State)
 	switch {
 	case err == nil:
-		// The usual redelivery is answered from one read.
-		if seen, err := ps.CallEventSeen(ctx, c.Line, c.CallID, c.State); err != nil {
-			return channels.CallReceipt{}, fmt.Errorf("desk: call %s/%s: %w", c.Line, c.CallID, err)
-		} else if seen {
+		if seen {
 			return callReceipt(rec, true), nil
 		}
 	case errors.Is(err, ErrNotFound):
@@ -123,11 +121,7 @@ func (s *Service) RecordCall(ctx context.Context, c channels.Call) (channels.Cal
 		if err != nil {
 			return channels.CallReceipt{}, fmt.Errorf("desk: call %s/%s: %w", c.Line, c.CallID, err)
 		}
-		t, err := s.store.Ticket(ctx, rc.TicketID)
-		if err != nil {
-			return channels.CallReceipt{}, fmt.Errorf("desk: call %s/%s: %w", c.Line, c.CallID, err)
-		}
-		rec = CallRecord{TicketID: rc.TicketID, MessageID: rc.MessageID, ContactID: t.ContactID}
+		rec = CallRecord{TicketID: rc.TicketID, MessageID: rc.MessageID}
 	default:
 		return channels.CallReceipt{}, fmt.Errorf("desk: call %s/%s: %w", c.Line, c.CallID, err)
 	}
@@ -137,9 +131,15 @@ func (s *Service) RecordCall(ctx context.Context, c channels.Call) (channels.Cal
 			return channels.CallReceipt{}, fmt.Errorf("desk: call %s/%s: agent %s: %w", c.Line, c.CallID, c.Agent, err)
 		}
 	}
-	in := recordOf(c, rec, agentID, now)
 	var merged CallRecord
+	var t Ticket
+	var entry Message
 	var dup, changed bool
+	// The ticket and the entry the live views need are read inside the
+	// transaction: the writer's page cache is warm, while a pooled reader
+	// starts cold after every commit (SQLite drops a connection's cache
+	// when another one wrote), which made those reads the costliest part
+	// of an event.
 	err = s.store.Tx(ctx, func(tx Tx) error {
 		merged, dup, changed = CallRecord{}, false, false
 		ptx, ok := tx.(PhoneWriter)
@@ -155,22 +155,35 @@ func (s *Service) RecordCall(ctx context.Context, c channels.Call) (channels.Cal
 			merged, err = ptx.CallByCallID(ctx, c.Line, c.CallID)
 			return err
 		}
+		if t, err = tx.Ticket(ctx, rec.TicketID); err != nil {
+			return err
+		}
+		in := recordOf(c, rec, agentID, now)
+		if in.ContactID == "" {
+			in.ContactID = t.ContactID
+		}
 		if merged, err = ptx.MergeCall(ctx, in); err != nil {
 			return err
 		}
-		if err := s.writeCallEntry(ctx, ptx, merged); err != nil {
+		if err := s.writeCallEntry(ctx, tx, merged); err != nil {
 			return err
 		}
-		changed, err = s.callFollowups(ctx, tx, ptx, &merged, now)
+		if changed, err = s.callFollowups(ctx, tx, ptx, &t, &merged, now); err != nil {
+			return err
+		}
+		entry, err = tx.Message(ctx, merged.MessageID)
 		return err
 	})
 	if err != nil {
 		return channels.CallReceipt{}, fmt.Errorf("desk: call %s/%s: %w", c.Line, c.CallID, err)
 	}
 	if !dup {
-		s.afterCall(ctx, merged, changed)
-		if c.State == channels.CallRinging && merged.State == channels.CallRinging && merged.AgentID != "" {
+		s.afterCall(ctx, t, entry, changed)
+		switch {
+		case c.State == channels.CallRinging && merged.State == channels.CallRinging && merged.AgentID != "":
 			s.screenPop(ctx, merged)
+		case c.State == channels.CallEnded && merged.AgentID != "":
+			s.wrapUpNotice(ctx, t, merged)
 		}
 	}
 	return callReceipt(merged, dup), nil
@@ -182,15 +195,8 @@ func callReceipt(r CallRecord, dup bool) channels.CallReceipt {
 
 // afterCall tells live views the entry changed and the SLA worker that a
 // callback came or went.
-func (s *Service) afterCall(ctx context.Context, r CallRecord, followupsChanged bool) {
-	t, err := s.store.Ticket(ctx, r.TicketID)
-	if err != nil {
-		s.log.Warn("desk: after call", "ticket", r.TicketID, "err", err)
-		return
-	}
-	if m, err := s.store.Message(ctx, r.MessageID); err == nil {
-		s.publish(ctx, messageEvent(EventMessageUpdated, t, m))
-	}
+func (s *Service) afterCall(ctx context.Context, t Ticket, entry Message, followupsChanged bool) {
+	s.publish(ctx, messageEvent(EventMessageUpdated, t, entry))
 	if followupsChanged {
 		s.notify(ctx, Change{Kind: ChangeChanged, Ticket: t, Actor: SystemActor("phone")})
 	}
@@ -234,10 +240,14 @@ func recordOf(c channels.Call, known CallRecord, agentID string, now time.Time) 
 }
 
 // writeCallEntry rewrites the call's timeline entry from the record.
-func (s *Service) writeCallEntry(ctx context.Context, ptx PhoneWriter, r CallRecord) error {
+func (s *Service) writeCallEntry(ctx context.Context, tx Tx, r CallRecord) error {
+	ptx, ok := tx.(PhoneWriter)
+	if !ok {
+		return errors.New("the store keeps no calls")
+	}
 	agentName := r.Agent
 	if r.AgentID != "" {
-		if a, err := s.store.Agent(ctx, r.AgentID); err == nil {
+		if a, err := tx.Agent(ctx, r.AgentID); err == nil {
 			agentName = a.Name
 		}
 	}
@@ -246,18 +256,15 @@ func (s *Service) writeCallEntry(ctx context.Context, ptx PhoneWriter, r CallRec
 
 // callFollowups leaves a callback for a missed call and keeps open ones
 // when we reached the customer; it reports whether follow-ups changed.
-func (s *Service) callFollowups(ctx context.Context, tx Tx, ptx PhoneWriter, r *CallRecord, now time.Time) (bool, error) {
+// t is the call's ticket, read in tx; a callback's entry moves it on.
+func (s *Service) callFollowups(ctx context.Context, tx Tx, ptx PhoneWriter, t *Ticket, r *CallRecord, now time.Time) (bool, error) {
 	missed := r.Direction == "in" && (r.State == channels.CallMissed || r.State == channels.CallVoicemail)
 	switch {
 	case missed && r.CallbackID == "":
-		t, err := tx.Ticket(ctx, r.TicketID)
-		if err != nil {
-			return false, err
-		}
 		if t.Status == StatusClosed {
 			return false, nil
 		}
-		due, err := s.callbackDue(ctx, tx, t, r.Line, now)
+		due, err := s.callbackDue(ctx, tx, *t, r.Line, now)
 		if err != nil {
 			return false, err
 		}
@@ -270,7 +277,7 @@ func (s *Service) callFollowups(ctx context.Context, tx Tx, ptx PhoneWriter, r *
 		}
 		r.CallbackID = f.ID
 		ev := SystemEvent{Action: "callback_set", Args: map[string]string{"due": due.Format(time.RFC3339), "number": r.Customer}}
-		_, err = s.recordEntry(ctx, tx, &t, SystemActor("phone"), AuthorSystem, ev,
+		_, err = s.recordEntry(ctx, tx, t, SystemActor("phone"), AuthorSystem, ev,
 			"callback due by "+ev.Args["due"]+" for the missed call from "+r.Customer, now)
 		return true, err
 	case r.reachedCustomer():
@@ -342,6 +349,8 @@ func callEvent(r CallRecord, agentName string) SystemEvent {
 		return t.UTC().Format(time.RFC3339)
 	}
 	put("agent", agentName)
+	// Who had the call: their desk offers them its wrap-up.
+	put("agent_id", r.AgentID)
 	put("started", at(r.StartedAt))
 	put("answered", at(r.AnsweredAt))
 	put("ended", at(r.EndedAt))

@@ -36,3 +36,20 @@ func (s *Service) SetAgentExtension(ctx context.Context, actor Actor, agentID, e
 	}
 	return nil
 }
+
+// OpenCallbacks lists the tickets agent a may see that wait for a call
+// back (missed calls, voicemails), the earliest deadline first.
+func (s *Service) OpenCallbacks(ctx context.Context, a Agent, limit int) ([]CallbackTicket, error) {
+	ps, err := s.phoneStore()
+	if err != nil {
+		return nil, err
+	}
+	out, err := ps.OpenCallbacks(ctx, VisibilityOf(a), limit)
+	if err != nil {
+		return nil, fmt.Errorf("desk: open callbacks of %s: %w", a.ID, err)
+	}
+	for i := range out {
+		out[i].Ticket = maskTicket(out[i].Ticket)
+	}
+	return out, nil
+}

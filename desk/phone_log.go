@@ -79,11 +79,15 @@ func (s *Service) LogCall(ctx context.Context, a Agent, ticketID string, l Logge
 		if merged, err = ptx.MergeCall(ctx, r); err != nil {
 			return err
 		}
-		if changed, err = s.callFollowups(ctx, tx, ptx, &merged, now); err != nil {
+		tt, err := tx.Ticket(ctx, t.ID)
+		if err != nil {
+			return err
+		}
+		if changed, err = s.callFollowups(ctx, tx, ptx, &tt, &merged, now); err != nil {
 			return err
 		}
 		// The record's id is known only now; the entry links to it.
-		if err := s.writeCallEntry(ctx, ptx, merged); err != nil {
+		if err := s.writeCallEntry(ctx, tx, merged); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, AgentActor(a), "ticket.call_logged", t.ID, merged.ID)
@@ -134,7 +138,7 @@ func (s *Service) WrapUpCall(ctx context.Context, a Agent, callID, notes, dispos
 		if rec, err = ptx.CallByID(ctx, callID); err != nil {
 			return err
 		}
-		if err := s.writeCallEntry(ctx, ptx, rec); err != nil {
+		if err := s.writeCallEntry(ctx, tx, rec); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, AgentActor(a), "ticket.call_wrap_up", t.ID, callID)

@@ -57,3 +57,20 @@ func (s *Service) screenPop(ctx context.Context, r CallRecord) {
 	}
 	s.publish(ctx, ticketEvent(EventCallRinging, t, d))
 }
+
+// CallEndedData is what the end of a call tells the agent who had it:
+// which call to wrap up, on which ticket.
+type CallEndedData struct {
+	Ticket     Ticket   `json:"ticket"`
+	Recipients []string `json:"recipients"`
+	CallID     string   `json:"call_id"`
+	Number     string   `json:"number"`
+}
+
+// wrapUpNotice asks the agent who had a call that just ended for its
+// wrap-up (notes and disposition); like the pop, a live notice only (the
+// ticket page offers the same form).
+func (s *Service) wrapUpNotice(ctx context.Context, t Ticket, r CallRecord) {
+	d := CallEndedData{Ticket: maskTicket(t), Recipients: []string{r.AgentID}, CallID: r.ID, Number: pii.Mask(r.Customer)}
+	s.publish(ctx, ticketEvent(EventCallEnded, t, d))
+}

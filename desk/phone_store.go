@@ -12,10 +12,16 @@ type PhoneReader interface {
 	CallByCallID(ctx context.Context, line, callID string) (CallRecord, error)
 	// CallByID is the call record id (ErrNotFound: none).
 	CallByID(ctx context.Context, id string) (CallRecord, error)
-	// CallEventSeen reports whether (line, callID, state) was stored.
-	CallEventSeen(ctx context.Context, line, callID, state string) (bool, error)
+	// CallEventSeen is the call record of (line, callID) and whether its
+	// event state was stored (ErrNotFound: no event of the call yet).
+	CallEventSeen(ctx context.Context, line, callID, state string) (CallRecord, bool, error)
 	// TicketCalls lists a ticket's calls, oldest first.
 	TicketCalls(ctx context.Context, ticketID string) ([]CallRecord, error)
+	// OpenCallbacks lists the active tickets vis may see (nil: all) with a
+	// callback not yet made, the earliest deadline first; at most limit.
+	OpenCallbacks(ctx context.Context, vis *Visibility, limit int) ([]CallbackTicket, error)
+	// AgentExtension is agent id's extension ("" when none is set).
+	AgentExtension(ctx context.Context, agentID string) (string, error)
 	// AgentIDByExtension is the active agent whose extension or employee
 	// number is ext (ErrNotFound: none).
 	AgentIDByExtension(ctx context.Context, ext string) (string, error)
@@ -42,4 +48,11 @@ type PhoneWriter interface {
 	// SetAgentExtension sets an agent's phone extension ("" clears it);
 	// ErrConflict when another agent has it.
 	SetAgentExtension(ctx context.Context, agentID, ext string) error
+}
+
+// CallbackTicket is a ticket with a callback to make, and its earliest
+// deadline.
+type CallbackTicket struct {
+	Ticket Ticket
+	DueAt  time.Time
 }

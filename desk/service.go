@@ -60,6 +60,7 @@ type Service struct {
 	csat *CSAT
 	// callbackWithin is each phone line's callback time (desk/phone.go).
 	callbackWithin map[string]time.Duration
+	dialer         Dialer
 }
 
 // Options configures a Service.
@@ -99,6 +100,9 @@ type Options struct {
 	// CallbackWithin is the business time to call back a missed caller,
 	// per phone line (default DefaultCallbackWithin; desk/phone.go).
 	CallbackWithin map[string]time.Duration
+	// Dialer places click-to-call calls through a phone line's platform
+	// (channels/phone.Dialer); nil: no click-to-call.
+	Dialer Dialer
 }
 
 // NewService builds the desk service.
@@ -127,6 +131,7 @@ func NewService(o Options) *Service {
 		telegramBots: o.TelegramBots,
 
 		callbackWithin: o.CallbackWithin,
+		dialer:         o.Dialer,
 	}
 	if s.verifiedFor <= 0 {
 		s.verifiedFor = defaultOTPIdle

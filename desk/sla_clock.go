@@ -145,7 +145,7 @@ func replaySLA(p SLAPolicy, cal *sla.Calendar, t Ticket, msgs []Message) ([]SLAC
 			if nr := get(TargetNextResponse); nr != nil {
 				met(nr, at)
 			}
-		case m.Direction == DirIn:
+		case m.Direction == DirIn && !callPlacedByUs(m):
 			if status == StatusPending || status == StatusResolved {
 				if err := setStatus(StatusOpen, at); err != nil {
 					return nil, err
@@ -174,6 +174,13 @@ func replaySLA(p SLAPolicy, cal *sla.Calendar, t Ticket, msgs []Message) ([]SLAC
 		}
 	}
 	return clocks, nil
+}
+
+// callPlacedByUs: the entry of a call the desk placed arrives through
+// Ingest like the customer's messages, but nobody is waiting for our
+// answer to it, so it starts no response clock.
+func callPlacedByUs(m Message) bool {
+	return m.Kind == MessageKindCall && m.Event != nil && m.Event.Args["direction"] == "out"
 }
 
 // initialStatus is the status the ticket had before its first recorded

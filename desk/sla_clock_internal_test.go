@@ -26,6 +26,10 @@ func out(at string) Message {
 func note(at string) Message {
 	return Message{Direction: DirNote, AuthorKind: AuthorAgent, CreatedAt: cst(at)}
 }
+func call(at, direction string) Message {
+	ev := callEvent(CallRecord{Direction: direction, State: "answered"}, "")
+	return Message{Direction: DirIn, AuthorKind: AuthorContact, Kind: MessageKindCall, Event: &ev, CreatedAt: cst(at)}
+}
 func status(at string, from, to Status) Message {
 	return Message{Direction: DirSystem, CreatedAt: cst(at),
 		Event: &SystemEvent{Action: "status", Args: map[string]string{"from": string(from), "status": string(to)}}}
@@ -72,6 +76,15 @@ func TestReplaySLADeadlines(t *testing.T) {
 			out("2026-11-16 10:30"), in("2026-11-16 11:30")}, []want{
 			{TargetFirstResponse, 0, "", "2026-11-16 09:30"}, {TargetResolution, 0, "2026-11-18 10:00", ""},
 			{TargetNextResponse, 2, "2026-11-16 14:00", ""}}},
+		// The entry of a call we placed comes in like a customer message;
+		// an inbound call starts the clock like any.
+		{"a call we placed starts no next response", "2026-11-16 09:00", []Message{
+			out("2026-11-16 09:30"), call("2026-11-16 10:00", "out")}, []want{
+			{TargetFirstResponse, 0, "", "2026-11-16 09:30"}, {TargetResolution, 0, "2026-11-18 10:00", ""}}},
+		{"a call from the customer starts one", "2026-11-16 09:00", []Message{
+			out("2026-11-16 09:30"), call("2026-11-16 10:00", "in")}, []want{
+			{TargetFirstResponse, 0, "", "2026-11-16 09:30"}, {TargetResolution, 0, "2026-11-18 10:00", ""},
+			{TargetNextResponse, 1, "2026-11-16 11:00", ""}}},
 		{"resolved meets resolution, a reopen resumes it", "2026-11-16 09:00", []Message{
 			out("2026-11-16 09:10"), status("2026-11-16 10:00", StatusOpen, StatusResolved), in("2026-11-17 09:00")}, []want{
 			{TargetFirstResponse, 0, "", "2026-11-16 09:10"}, {TargetResolution, 0, "2026-11-18 18:00", ""},

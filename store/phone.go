@@ -42,12 +42,22 @@ func (r reader) CallByID(ctx context.Context, id string) (desk.CallRecord, error
 	return c, wrap(err, "call %s", id)
 }
 
-func (r reader) CallEventSeen(ctx context.Context, line, callID, state string) (bool, error) {
-	var n int
-	err := r.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM call_events WHERE line = $1 AND call_id = $2 AND state = $3`,
-		line, callID, state).Scan(&n)
-	return n > 0, wrap(err, "event %s of call %s/%s", state, line, callID)
+func (r reader) CallEventSeen(ctx context.Context, line, callID, state string) (desk.CallRecord, bool, error) {
+	var seen int
+	c, err := scanCall(extraColumn{r.q.QueryRowContext(ctx, `SELECT `+callCols+`,
+		CASE WHEN EXISTS (SELECT 1 FROM call_events e WHERE e.line = calls.line AND e.call_id = calls.call_id AND e.state = $3)
+			THEN 1 ELSE 0 END
+		FROM calls WHERE line = $1 AND call_id = $2`, line, callID, state), &seen})
+	return c, seen != 0, wrap(err, "event %s of call %s/%s", state, line, callID)
 }
+
+// extraColumn scans one more column, after a row's own, into extra.
+type extraColumn struct {
+	s     scanner
+	extra any
+}
+
+func (s extraColumn) Scan(dest ...any) error { return s.s.Scan(append(dest, s.extra)...) }
 
 func (r reader) TicketCalls(ctx context.Context, ticketID string) ([]desk.CallRecord, error) {
 	rows, err := r.q.QueryContext(ctx, `SELECT `+callCols+` FROM calls WHERE ticket_id = $1 ORDER BY created_at, id`, ticketID)
@@ -64,6 +74,12 @@ func (r reader) TicketCalls(ctx context.Context, ticketID string) ([]desk.CallRe
 		out = append(out, c)
 	}
 	return out, wrap(rows.Err(), "calls of ticket %s", ticketID)
+}
+
+func (r reader) AgentExtension(ctx context.Context, agentID string) (string, error) {
+	var ext string
+	err := r.q.QueryRowContext(ctx, `SELECT extension FROM agents WHERE id = $1`, agentID).Scan(&ext)
+	return ext, wrap(err, "extension of agent %s", agentID)
 }
 
 func (r reader) AgentIDByExtension(ctx context.Context, ext string) (string, error) {
@@ -149,4 +165,31 @@ func (t *txn) SetAgentExtension(ctx context.Context, agentID, ext string) error 
 		return notFound("agent %s", agentID)
 	}
 	return nil
+}
+
+// OpenCallbacks lists the active tickets vis may see that have a callback
+// not yet made, the earliest deadline first.
+func (r reader) OpenCallbacks(ctx context.Context, vis *desk.Visibility, limit int) ([]desk.CallbackTicket, error) {
+	where, args, err := ticketWhere(desk.TicketFilter{Visible: vis, Status: []desk.Status{desk.StatusOpen, desk.StatusPending}})
+	if err != nil {
+		return nil, err
+	}
+	args = append(args, desk.FollowupCallback, limit)
+	rows, err := r.q.QueryContext(ctx, `SELECT `+ticketCols+`, MIN(f.due_at) FROM tickets t
+		JOIN ticket_followups f ON f.ticket_id = t.id AND f.done_at = 0 AND f.kind = $`+fmt.Sprint(len(args)-1)+`
+		WHERE `+where+` GROUP BY t.id ORDER BY MIN(f.due_at), t.id LIMIT $`+fmt.Sprint(len(args)), args...)
+	if err != nil {
+		return nil, wrap(err, "open callbacks")
+	}
+	defer rows.Close()
+	var out []desk.CallbackTicket
+	for rows.Next() {
+		var due int64
+		t, err := scanTicket(extraColumn{rows, &due})
+		if err != nil {
+			return nil, wrap(err, "open callbacks")
+		}
+		out = append(out, desk.CallbackTicket{Ticket: t, DueAt: fromMs(due)})
+	}
+	return out, wrap(rows.Err(), "open callbacks")
 }

@@ -27,8 +27,10 @@ type Line struct {
 	// RecordingHosts are the only hosts the desk fetches recordings from.
 	RecordingHosts []string `toml:"recording_hosts"`
 	// ClickToCallURL, when set, receives a signed request to dial a number
-	// from an agent's extension.
-	ClickToCallURL string `toml:"click_to_call_url"`
+	// from an agent's extension (dial.go), signed with ClickToCallSecret,
+	// else with Secret.
+	ClickToCallURL    string `toml:"click_to_call_url"`
+	ClickToCallSecret string `toml:"click_to_call_secret"`
 	// CallbackWithin is the business time allowed to call back a missed
 	// caller ("2h", the default); counted on the ticket's SLA calendar.
 	CallbackWithin string `toml:"callback_within"`
@@ -84,7 +86,17 @@ func (l *Line) Prepare() error {
 			return fmt.Errorf("phone line %q: click_to_call_url must be an http(s) URL", l.Name)
 		}
 	}
+	if l.ClickToCallSecret != "" && len(l.ClickToCallSecret) < 16 {
+		return fmt.Errorf("phone line %q: click_to_call_secret must be at least 16 characters", l.Name)
+	}
 	return nil
+}
+
+func (l *Line) clickToCallSecret() string {
+	if l.ClickToCallSecret != "" {
+		return l.ClickToCallSecret
+	}
+	return l.Secret
 }
 
 // RecordingAllowed reports whether raw is an http(s) URL on one of the

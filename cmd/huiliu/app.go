@@ -121,7 +121,7 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		Mailboxes:    mailboxDirectory{boxes: cfg.Mailboxes, db: db, log: log, changed: mailboxesChanged},
 		TelegramBots: tgBots,
 		Facts:        facts, FactPolicy: cfg.Verification.Policy, VerifiedFor: cfg.Verification.VerifiedFor,
-		BotChannels: cfg.Bot.botChannels(), CallbackWithin: cfg.callbackWithin()})
+		BotChannels: cfg.Bot.botChannels(), CallbackWithin: cfg.callbackWithin(), Dialer: cfg.dialer()})
 	a := &app{cfg: cfg, log: log, db: db, queue: q, local: local, svc: svc, router: router, sla: slaWorker, mailboxesChanged: mailboxesChanged, telegramBots: tgBots, telegramChanged: telegramChanged, csat: csat, botHook: hook, kpi: kpi}
 	a.botAdmin = a.newBotAdmin()
 	if a.otp, err = a.newOTP(ctx); err != nil {

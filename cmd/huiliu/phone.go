@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -53,11 +54,35 @@ func (c Config) callbackWithin() map[string]time.Duration {
 	return out
 }
 
+// callImports is the admins' upload of call records; nil without lines.
+func (a *app) callImports() web.CallImporter {
+	lines, _ := a.cfg.phoneLines() // validated at load
+	if len(lines) == 0 {
+		return nil
+	}
+	return cdrImporter{lines: lines, svc: a.svc}
+}
+
+// dialer is click-to-call through the lines that offer it; nil when none
+// does, so the desk shows no dial buttons.
+func (c Config) dialer() desk.Dialer {
+	lines, _ := c.phoneLines() // validated at load
+	for _, l := range lines {
+		if l.ClickToCallURL != "" {
+			return phone.NewDialer(lines, nil)
+		}
+	}
+	return nil
+}
+
 // maskedPhoneLines hides the lines' secrets for --print-config.
 func maskedPhoneLines(in []phone.Line) []phone.Line {
 	var out []phone.Line
 	for _, l := range in {
 		l.Secret = maskSecret(l.Secret)
+		if l.ClickToCallSecret != "" {
+			l.ClickToCallSecret = maskSecret(l.ClickToCallSecret)
+		}
 		out = append(out, l)
 	}
 	return out
@@ -160,13 +185,7 @@ func runPhone(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	if err != nil {
 		return usagef("%v", err)
 	}
-	var line *phone.Line
-	for i := range lines {
-		if lines[i].Name == *lineName {
-			line = &lines[i]
-		}
-	}
-	if line == nil {
+	if !slices.ContainsFunc(lines, func(l phone.Line) bool { return l.Name == *lineName }) {
 		return usagef("no [[phone_line]] named %q in the configuration", *lineName)
 	}
 	if *format == "" {
@@ -180,14 +199,10 @@ func runPhone(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return err
 	}
 	defer f.Close()
-	recs, probs, err := phone.ReadCDR(f, *format, *line)
-	if err != nil {
-		return userError(fmt.Errorf("%s: %w", arg, err))
-	}
 	return withApp(ctx, cfg, stderr, func(a *app) error {
-		sum, err := importCalls(ctx, a.svc, desk.Actor{}, recs, probs)
+		sum, err := cdrImporter{lines: lines, svc: a.svc}.Import(ctx, desk.Actor{}, *lineName, *format, f)
 		if err != nil {
-			return userError(err)
+			return userError(fmt.Errorf("%s: %w", arg, err))
 		}
 		fmt.Fprintf(stdout, "%s: %d imported, %d unchanged, %d bad\n", arg, sum.Imported, sum.Unchanged, len(sum.Bad))
 		for _, b := range sum.Bad {
@@ -197,8 +212,33 @@ func runPhone(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	})
 }
 
-// importCalls hands parsed records and the parser's problems to the desk.
-func importCalls(ctx context.Context, svc *desk.Service, actor desk.Actor, recs []phone.Record, probs []phone.Problem) (desk.CallImportSummary, error) {
+// cdrImporter imports call-detail records for `huiliu phone import` and
+// the admins' upload (web.CallImporter): one code for both.
+type cdrImporter struct {
+	lines []phone.Line
+	svc   *desk.Service
+}
+
+func (c cdrImporter) Lines() []string {
+	out := make([]string, len(c.lines))
+	for i, l := range c.lines {
+		out[i] = l.Name
+	}
+	return out
+}
+
+// Import reads r in format with line's mapping and stores its records;
+// an unknown line or format, or a file that cannot be read at all, is an
+// invalid request.
+func (c cdrImporter) Import(ctx context.Context, actor desk.Actor, line, format string, r io.Reader) (desk.CallImportSummary, error) {
+	i := slices.IndexFunc(c.lines, func(l phone.Line) bool { return l.Name == line })
+	if i < 0 {
+		return desk.CallImportSummary{}, desk.Errorf(desk.CodeInvalid, "no phone line named %q", line).Say("err.phone.unknown_line", "line", line)
+	}
+	recs, probs, err := phone.ReadCDR(r, format, c.lines[i])
+	if err != nil {
+		return desk.CallImportSummary{}, desk.Wrap(desk.CodeInvalid, err, err.Error()).Say("err.phone.bad_file", "reason", err.Error())
+	}
 	calls := make([]channels.Call, len(recs))
 	at := make([]int, len(recs))
 	for i, r := range recs {
@@ -208,5 +248,5 @@ func importCalls(ctx context.Context, svc *desk.Service, actor desk.Actor, recs 
 	for i, p := range probs {
 		bad[i] = desk.ImportProblem{Line: p.Line, Error: p.Err}
 	}
-	return svc.ImportCalls(ctx, actor, calls, at, bad)
+	return c.svc.ImportCalls(ctx, actor, calls, at, bad)
 }

@@ -110,6 +110,39 @@ func TestPhoneWebhookAndImportThroughTheServer(t *testing.T) {
 	if _, stderr, code := huiliu(t, env, "", "phone", "import", "--line", "nope", file); code != 2 || !strings.Contains(stderr, "no [[phone_line]]") {
 		t.Fatalf("unknown line: exit %d %s", code, stderr)
 	}
+
+	// The admins' upload runs the same import: the file is known already,
+	// its bad rows are named by line; an unknown line is refused in the
+	// admin's language.
+	token := adminToken(t, env, "phone-admin@example.com")
+	upload := func(line string) (int, string) {
+		req, _ := http.NewRequest(http.MethodPost, node.url+"/api/v1/phone/imports?format=asterisk&line="+line, strings.NewReader(string(src)))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "text/csv")
+		req.Header.Set("Accept-Language", "zh-CN")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	var sum struct {
+		Imported, Unchanged int
+		Bad                 []struct {
+			Line  int
+			Error string
+		}
+	}
+	code, body := upload("hotline")
+	if err := json.Unmarshal([]byte(body), &sum); code != http.StatusOK || err != nil || sum.Imported != 0 || sum.Unchanged != 4 ||
+		len(sum.Bad) != 3 || sum.Bad[0].Line != 5 {
+		t.Fatalf("upload: %d %s", code, body)
+	}
+	if code, body := upload("nope"); code != http.StatusBadRequest || !strings.Contains(body, "没有名为 nope 的电话线路") {
+		t.Fatalf("upload to an unknown line: %d %s", code, body)
+	}
 }
 
 func TestPhoneLineConfigIsChecked(t *testing.T) {

@@ -126,6 +126,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		Bot:           a.botAdmin,
 		Recordings:    recordings,
 		RecordingKey:  recordingKey,
+		CallImports:   a.callImports(),
 		KPI:           a.kpi,
 	})
 	srv := &http.Server{

@@ -13,15 +13,16 @@ import (
 func (s *Server) emailRoutes(page []echo.MiddlewareFunc) {
 	e := s.echo
 	e.GET("/desk/messages/:id/html", s.mailHTML, page...)
-	e.GET("/desk/messages/:id/entry", s.mailEntryFragment, page...)
+	e.GET("/desk/messages/:id/entry", s.entryFragment, page...)
 	e.GET("/email/new", s.newEmailPage, page...)
 	e.GET("/admin/mailboxes", s.mailboxesPage, append(page[:len(page):len(page)], requireRole(desk.RoleAdmin))...)
 }
 
-// mailEntryFragment renders one timeline entry as the ticket page does,
-// for an email message that arrived while the page was open: the header
-// and the folded text come from the server, like on a reload.
-func (s *Server) mailEntryFragment(c echo.Context) error {
+// entryFragment renders one timeline entry as the ticket page does, for
+// an entry the page's script cannot draw alike: an email (the header and
+// the folded text) or a call (translated, with its recording link and
+// wrap-up form) that arrived or changed while the page was open.
+func (s *Server) entryFragment(c echo.Context) error {
 	ctx := c.Request().Context()
 	a := current(c).Agent
 	m, _, err := s.svc.MailView(ctx, a, c.Param("id"))
@@ -38,8 +39,10 @@ func (s *Server) mailEntryFragment(c echo.Context) error {
 	}
 	lang := pickLanguage(c.Request())
 	contact.Name = contactName(lang, contact)
-	d := pageData{Lang: lang, Data: entryOf(lang, m, contact, names)}
-	return s.renderTemplate(c, http.StatusOK, "ticket.html", "mail_entry_fragment", d)
+	entries := []entryView{entryOf(lang, m, contact, names)}
+	s.callEntriesFor(lang, a.ID, entries)
+	d := pageData{Lang: lang, Data: entries[0]}
+	return s.renderTemplate(c, http.StatusOK, "ticket.html", "entry_fragment", d)
 }
 
 // emailAPIRoutes adds the email parts of the REST API.

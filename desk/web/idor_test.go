@@ -50,6 +50,7 @@ func TestEveryIDRouteRefusesStrangers(t *testing.T) {
 	table := map[string]idorCase{
 		"POST /api/v1/tickets/:id/calls":                   {other: 404, own: 201, hidden: true, body: map[string]any{"number": "13800138000", "direction": "out"}},
 		"POST /api/v1/calls/:id/wrap-up":                   {other: 404, own: 200, hidden: true, body: map[string]any{"notes": "n"}},
+		"POST /api/v1/tickets/:id/dial":                    {other: 404, own: 503, hidden: true, body: map[string]any{"identity_id": "x"}},
 		"GET /api/v1/tickets/:id":                          {other: 404, own: 200, hidden: true},
 		"PATCH /api/v1/tickets/:id":                        {other: 404, own: 200, hidden: true, body: map[string]any{"priority": "high"}},
 		"POST /api/v1/tickets/:id/outcome-confirmation":    {other: 404, own: 409, hidden: true, body: map[string]any{"note": "told"}},

@@ -58,10 +58,13 @@ func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 // of desk.MaxAttachmentBytes and then some.
 const UploadLimit = 25 << 20
 
-// isUpload reports the requests that carry files: a multipart reply, and
-// a web chat customer's file (whose handler holds it to its own, smaller
-// limit).
+// isUpload reports the requests that carry files: a multipart reply, a web
+// chat customer's file (whose handler holds it to its own, smaller limit)
+// and an admin's upload of call-detail records.
 func isUpload(c echo.Context) bool {
-	return c.Request().Method == http.MethodPost && (c.Path() == "/api/v1/tickets/:id/messages" || c.Path() == "/webchat/upload") &&
-		strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm)
+	if c.Request().Method != http.MethodPost {
+		return false
+	}
+	multipart := strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm)
+	return (multipart && (c.Path() == "/api/v1/tickets/:id/messages" || c.Path() == "/webchat/upload")) || c.Path() == callImportPath
 }

@@ -31,6 +31,32 @@ type callEntry struct {
 	Started, Answered, Ended                      time.Time
 	// Recording is the signed proxy link; empty without a recording.
 	Recording string
+	// CallID is the call record; AgentID the agent who had the call.
+	CallID, AgentID string
+	ended           bool
+	// WrapUp is set for the agent who had an ended call: the entry offers
+	// them the wrap-up form, with these dispositions to choose from.
+	WrapUp []dispositionChoice
+	// DispositionValue is the stored disposition, preselected in the form.
+	// The notes are not put back in it: the page shows them masked, and
+	// saving a masked copy would lose the original.
+	DispositionValue string
+}
+
+// dispositionChoice is one entry of the wrap-up's disposition list.
+type dispositionChoice struct{ Value, Label string }
+
+// wrapUpDispositions are the outcomes an agent picks after a call; the
+// stored value is the key, shown in the reader's language.
+var wrapUpDispositions = []string{"resolved", "follow_up", "promise_to_pay", "plan_requested", "complaint", "wrong_number", "other"}
+
+// dispositionLabel is a disposition in lang: one of the wrap-up's in the
+// catalog, else as the platform or agent wrote it.
+func dispositionLabel(lang, d string) string {
+	if key := "phone.disposition." + d; d != "" && i18n.Has(lang, key) {
+		return i18n.T(lang, key)
+	}
+	return d
 }
 
 // callEntryOf reads a call entry's event; nil for other messages.
@@ -39,7 +65,9 @@ func callEntryOf(lang string, m desk.Message) *callEntry {
 		return nil
 	}
 	a := m.Event.Args
-	ce := &callEntry{Title: m.Text, Agent: a["agent"], Queue: a["queue"], Disposition: a["disposition"], Notes: a["notes"]}
+	ce := &callEntry{Title: m.Text, Agent: a["agent"], Queue: a["queue"], Disposition: dispositionLabel(lang, a["disposition"]),
+		Notes: a["notes"], CallID: a["call"], AgentID: a["agent_id"], ended: a["state"] == "ended",
+		DispositionValue: a["disposition"]}
 	if key := "sys." + m.Event.Action; i18n.Has(lang, key) {
 		ce.Title = i18n.T(lang, key, "number", a["number"])
 	}
@@ -60,6 +88,19 @@ func callEntryOf(lang string, m desk.Message) *callEntry {
 	return ce
 }
 
+// forReader finishes a call entry for the reading agent: the recording's
+// signed link, and the wrap-up form when the call was theirs and ended.
+func (s *Server) forReader(lang, agentID string, c *callEntry, now time.Time) {
+	if c.Recording != "" {
+		c.Recording = s.recordingLink(agentID, c.Recording, now)
+	}
+	if c.ended && c.AgentID != "" && c.AgentID == agentID {
+		for _, d := range wrapUpDispositions {
+			c.WrapUp = append(c.WrapUp, dispositionChoice{Value: d, Label: i18n.T(lang, "phone.disposition."+d)})
+		}
+	}
+}
+
 // recordingSig binds a link to the call, the agent and the expiry.
 func recordingSig(key []byte, agentID, callID string, exp int64) string {
 	m := hmac.New(sha256.New, key)
@@ -77,13 +118,12 @@ func (s *Server) recordingLink(agentID, callID string, now time.Time) string {
 	return "/desk/recordings/" + callID + "?exp=" + strconv.FormatInt(exp, 10) + "&sig=" + recordingSig(s.opts.RecordingKey, agentID, callID, exp)
 }
 
-// signCallEntries turns the recordings of rendered call entries into
-// links for the reading agent.
-func (s *Server) signCallEntries(agentID string, entries []entryView) {
+// callEntriesFor finishes the rendered call entries for the reading agent.
+func (s *Server) callEntriesFor(lang, agentID string, entries []entryView) {
 	now := time.Now()
 	for i := range entries {
-		if c := entries[i].Call; c != nil && c.Recording != "" {
-			c.Recording = s.recordingLink(agentID, c.Recording, now)
+		if c := entries[i].Call; c != nil {
+			s.forReader(lang, agentID, c, now)
 		}
 	}
 }

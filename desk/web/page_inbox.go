@@ -26,6 +26,9 @@ const (
 	// or breached, for everyone within what they may see.
 	viewAtRisk   = "at_risk"
 	viewBreached = "breached"
+	// viewCallbacks: active tickets with a callback to make (missed calls,
+	// voicemails), the earliest deadline first.
+	viewCallbacks = "callbacks"
 )
 
 var (
@@ -56,6 +59,8 @@ type inboxRow struct {
 	Owner, Assignee                            string
 	LastAt                                     time.Time
 	Tags                                       []string
+	// CallbackDue is the earliest callback deadline (callbacks view).
+	CallbackDue time.Time
 }
 
 type inboxView struct {
@@ -70,7 +75,7 @@ func viewsFor(a desk.Agent) []string {
 	if a.Role.AtLeast(desk.RoleSupervisor) {
 		v = append(v, viewAll)
 	}
-	return append(v, viewAtRisk, viewBreached)
+	return append(v, viewAtRisk, viewBreached, viewCallbacks)
 }
 
 func (s *Server) inboxPage(c echo.Context) error {
@@ -85,7 +90,7 @@ func (s *Server) inboxPage(c echo.Context) error {
 	if v.View == "" {
 		v.View = viewMine
 	}
-	if !slices.Contains([]string{viewMine, viewUnassigned, viewOwned, viewAll, viewAtRisk, viewBreached}, v.View) {
+	if !slices.Contains([]string{viewMine, viewUnassigned, viewOwned, viewAll, viewAtRisk, viewBreached, viewCallbacks}, v.View) {
 		return desk.Errorf(desk.CodeInvalid, "unknown view %q", v.View)
 	}
 	if !slices.Contains(viewsFor(p.Agent), v.View) {
@@ -112,9 +117,13 @@ func (s *Server) inboxPage(c echo.Context) error {
 	var tickets []desk.Ticket
 	var next string
 	var err error
-	if v.View == viewAtRisk || v.View == viewBreached {
+	var due map[string]time.Time
+	switch v.View {
+	case viewAtRisk, viewBreached:
 		tickets, err = s.slaViewTickets(ctx, p.Agent, v.View, f)
-	} else {
+	case viewCallbacks:
+		tickets, due, err = s.callbackTickets(ctx, p.Agent)
+	default:
 		tickets, next, err = s.inboxTickets(ctx, p.Agent, v.View, f)
 	}
 	if err != nil {
@@ -127,6 +136,9 @@ func (s *Server) inboxPage(c echo.Context) error {
 	lang := pickLanguage(c.Request())
 	if v.Rows, err = s.inboxRows(ctx, p.Agent, lang, tickets, names); err != nil {
 		return err
+	}
+	for i := range v.Rows {
+		v.Rows[i].CallbackDue = due[v.Rows[i].ID]
 	}
 	base := url.Values{"view": {v.View}, "status": {v.Status}}
 	if v.Channel != "" {
@@ -149,6 +161,23 @@ func (s *Server) inboxPage(c echo.Context) error {
 		return err
 	}
 	return s.render(c, http.StatusOK, "inbox.html", d)
+}
+
+// callbackTickets lists the callbacks view (desk.OpenCallbacks) with each
+// ticket's earliest callback deadline. Like the SLA views it is short by
+// nature and has no cursor; it lists every active ticket with a callback.
+func (s *Server) callbackTickets(ctx context.Context, a desk.Agent) ([]desk.Ticket, map[string]time.Time, error) {
+	cbs, err := s.svc.OpenCallbacks(ctx, a, desk.MaxCallbacksView)
+	if err != nil {
+		return nil, nil, err
+	}
+	ts := make([]desk.Ticket, 0, len(cbs))
+	due := make(map[string]time.Time, len(cbs))
+	for _, c := range cbs {
+		ts = append(ts, c.Ticket)
+		due[c.Ticket.ID] = c.DueAt
+	}
+	return ts, due, nil
 }
 
 // viewFilter is the store filter of a view, before status and search.
@@ -255,5 +284,5 @@ func (s *Server) inboxCounts(ctx context.Context, a desk.Agent) (map[string]int,
 		return nil, err
 	}
 	return map[string]int{viewMine: n.Mine, viewUnassigned: n.Unassigned, viewOwned: n.Owned, viewAll: n.All,
-		viewAtRisk: n.AtRisk, viewBreached: n.Breached}, nil
+		viewAtRisk: n.AtRisk, viewBreached: n.Breached, viewCallbacks: n.Callbacks}, nil
 }

@@ -42,6 +42,8 @@ type identityView struct {
 	ID, Kind, Value, Method string
 	Verified                bool
 	VerifiedAt              time.Time
+	// Dial: the panel offers click-to-call of this number.
+	Dial bool
 }
 
 type ticketView struct {
@@ -129,8 +131,11 @@ func (s *Server) ticketPage(c echo.Context) error {
 		}
 	}
 	sortAgents(v.Agents)
+	clickToCall := s.svc.ClickToCallEnabled()
 	for _, id := range contact.Identities {
-		iv := identityView{ID: id.ID, Kind: id.Kind, Value: id.Value, Method: id.Method}
+		iv := identityView{ID: id.ID, Kind: id.Kind, Value: id.Value, Method: id.Method,
+			// A withheld caller's identity is a placeholder, not a number.
+			Dial: clickToCall && id.Kind == desk.IdentityPhone && strings.HasPrefix(id.Value, "+")}
 		if id.VerifiedAt != nil {
 			iv.Verified, iv.VerifiedAt = true, *id.VerifiedAt
 		}
@@ -144,7 +149,7 @@ func (s *Server) ticketPage(c echo.Context) error {
 	for _, m := range msgs {
 		v.Entries = append(v.Entries, entryOf(lang, m, contact, names))
 	}
-	s.signCallEntries(p.Agent.ID, v.Entries)
+	s.callEntriesFor(lang, p.Agent.ID, v.Entries)
 	if t.Channel == "email" && !head {
 		v.MailReply = mailReplyOf(msgs)
 		v.BotSuggest = s.opts.Bot != nil && s.opts.Bot.CanTry()

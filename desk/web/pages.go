@@ -35,6 +35,7 @@ func (s *Server) pageRoutes() {
 	e.GET("/supervisor", s.supervisorPage, append(page, requireRole(desk.RoleSupervisor))...)
 	e.GET("/admin/sla", s.slaAdminPage, append(page, requireRole(desk.RoleAdmin))...)
 	s.emailRoutes(page)
+	e.GET("/admin/phone", s.callImportPage, append(page[:len(page):len(page)], requireRole(desk.RoleAdmin))...)
 	e.GET("/desk/recordings/:id", s.recording, page...)
 
 	// The live socket answers errors as the API does (JSON, 401 instead

@@ -12,6 +12,26 @@ import (
 func (s *Server) phoneRoutes(v1 string, authed []echo.MiddlewareFunc) {
 	s.echo.POST(v1+"/tickets/:id/calls", s.logCall, authed...)
 	s.echo.POST(v1+"/calls/:id/wrap-up", s.wrapUpCall, authed...)
+	s.echo.POST(v1+"/tickets/:id/dial", s.clickToCall, authed...)
+	s.echo.POST(callImportPath, s.importCalls, append(authed[:len(authed):len(authed)], requireRole(desk.RoleAdmin))...)
+}
+
+type dialRequest struct {
+	IdentityID string `json:"identity_id"`
+}
+
+// clickToCall asks the call platform to ring the agent's extension and
+// dial a phone number of the ticket's contact; the call itself arrives as
+// the line's events.
+func (s *Server) clickToCall(c echo.Context) error {
+	var req dialRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if err := s.svc.ClickToCall(c.Request().Context(), current(c).Agent, c.Param("id"), req.IdentityID); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusAccepted, map[string]string{"status": "dialing"})
 }
 
 // callView is a call record on the API, talk time in seconds.

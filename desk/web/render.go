@@ -37,7 +37,7 @@ const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-sr
 // partials (templates/part_*.html, one file per feature) and its own
 // partials (ticket_facts.html for ticket.html) into its own set, because
 // every screen defines its own "content".
-var pageFiles = []string{"login.html", "error.html", "inbox.html", "ticket.html", "admin_canned.html", "admin_sites.html", "admin_routing.html", "supervisor.html", "admin_sla.html", "verify_agent.html", "admin_verification.html", "admin_official.html", "email_new.html", "admin_mailboxes.html", "admin_telegram.html",
+var pageFiles = []string{"login.html", "error.html", "inbox.html", "ticket.html", "admin_canned.html", "admin_sites.html", "admin_routing.html", "supervisor.html", "admin_sla.html", "verify_agent.html", "admin_verification.html", "admin_official.html", "email_new.html", "admin_mailboxes.html", "admin_telegram.html", "admin_phone.html",
 	"admin_agents.html", "admin_tokens.html", "admin_audit.html",
 	"kb_list.html", "kb_editor.html", "kb_version.html", "kb_review.html", "kb_categories.html", "kb_synonyms.html", "kb_analytics.html",
 	"complaints.html", "survey.html", "admin_csat.html",

@@ -89,6 +89,9 @@ type Options struct {
 	// made with RecordingKey (page_call.go); nil: recordings do not play.
 	Recordings   RecordingFetcher
 	RecordingKey []byte
+	// CallImports imports call-detail records uploaded by admins
+	// (page_phone_import.go); nil: no phone line, no upload page.
+	CallImports CallImporter
 	// KPI answers the reports and the dashboard; nil answers them 503.
 	KPI *desk.KPI
 }

@@ -73,8 +73,9 @@
     var opts = { method: method, credentials: "same-origin", headers: { "Accept": "application/json" } };
     if (method !== "GET" && method !== "HEAD") opts.headers["X-CSRF-Token"] = HL.csrf;
     if (headers) Object.keys(headers).forEach(function (k) { opts.headers[k] = headers[k]; });
-    if (body instanceof FormData) {
-      opts.body = body;
+    if (body instanceof FormData || body instanceof Blob) {
+      opts.body = body; // a file goes as it is, its type in headers
+
     } else if (body !== undefined && body !== null) {
       opts.headers["Content-Type"] = "application/json";
       opts.body = JSON.stringify(body);
@@ -308,7 +309,7 @@
     if (!ev || !page.me || ev.owner_id !== page.me || ev.ticket_id === page.ticket_id) return;
     if (ev.type === "message.updated") return; // delivery states are the sender's business
     if (ev.type === "sla.warning" || ev.type === "sla.breached" || ev.type === "csat.low_score") return; // slaToast and csatToast say those
-    if (ev.type === "call.ringing") return; // callToast says those
+    if (ev.type === "call.ringing" || ev.type === "call.ended") return; // callToast and wrapUpToast say those
     var d = ev.data || {}, m = d.message, tk = d.ticket || d;
     if (m && m.author_id === page.me) return;
     var args = { n: tk.number || "", text: "" };
@@ -353,13 +354,25 @@
   }
   HL.on("event", callToast);
 
-  function showToast(ticketID, text) {
+  // The end of a call asks the agent who had it for the wrap-up; the
+  // toast opens the ticket at the call's wrap-up form.
+  function wrapUpToast(ev) {
+    if (!ev || !page.me || ev.type !== "call.ended") return;
+    var d = ev.data || {};
+    if ((d.recipients || []).indexOf(page.me) < 0) return;
+    showToast(ev.ticket_id, HL.t("js.call_ended", { number: d.number || "", n: (d.ticket && d.ticket.number) || "" }),
+      "#wrap-" + encodeURIComponent(d.call_id || ""));
+  }
+  HL.on("event", wrapUpToast);
+
+  // hash, when given, is the place on the ticket page the toast opens.
+  function showToast(ticketID, text, hash) {
     if (!toastBox) {
       toastBox = HL.el("div", { class: "toasts", role: "status", "aria-live": "polite" });
       document.body.appendChild(toastBox);
     }
     while (toastBox.children.length >= 3) toastBox.removeChild(toastBox.firstChild);
-    var href = "/tickets/" + encodeURIComponent(ticketID);
+    var href = "/tickets/" + encodeURIComponent(ticketID) + (hash || "");
     var toast = HL.el("div", { class: "toast", "data-hl": "toast", tabindex: "0", role: "link", "data-ticket-id": ticketID });
     var close = HL.el("button", { type: "button", class: "x", "data-hl": "toast-close", "aria-label": HL.t("js.dismiss") }, "×");
     toast.appendChild(HL.el("span", null, text));

@@ -54,25 +54,6 @@
     press(mail, "mail-show-html");
   });
 
-  // mailEntry (called by ticket.js for every entry it renders) swaps an
-  // email entry for the server's rendering of it, which folds the quoted
-  // text the same way a reload does. Parsed into a separate document,
-  // never assigned as HTML.
-  HL.mailEntry = function (li, m) {
-    if (!m.email) return;
-    fetch("/desk/messages/" + encodeURIComponent(m.id) + "/entry", { credentials: "same-origin" }).then(function (r) {
-      return r.ok ? r.text() : null;
-    }).then(function (html) {
-      if (!html || !li.parentNode) return;
-      var doc = new DOMParser().parseFromString(html, "text/html");
-      var fresh = doc.querySelector('[data-hl="entry"]');
-      if (!fresh) return;
-      fresh.classList.add("fresh");
-      li.replaceWith(document.adoptNode(fresh));
-      HL.refreshTimes(root);
-    }, function () { /* the plain rendering stays */ });
-  };
-
   // mailReply (called by ticket.js when a reply is sent) adds the subject
   // and Cc of an email ticket's reply box.
   var subject = root.querySelector('[data-hl="mail-reply-subject"]');

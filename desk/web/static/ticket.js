@@ -64,8 +64,37 @@
       });
       li.appendChild(ul);
     }
-    if (m.email && HL.mailEntry) HL.mailEntry(li, m);
+    if (m.email || m.kind === "call") serverEntry(li, m.id);
     return li;
+  }
+
+  // serverEntry swaps an entry for the server's rendering of it, for what
+  // the plain rendering cannot say alike: an email's header and folded
+  // quote, a call's translated card with its recording link and wrap-up
+  // form. Parsed into a separate document, never assigned as HTML.
+  function serverEntry(li, messageID) {
+    fetch("/desk/messages/" + encodeURIComponent(messageID) + "/entry", { credentials: "same-origin" }).then(function (r) {
+      return r.ok ? r.text() : null;
+    }).then(function (html) {
+      if (!html || !li.parentNode) return;
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      var fresh = doc.querySelector('[data-hl="entry"]');
+      if (!fresh) return;
+      fresh.classList.add("fresh");
+      li.replaceWith(document.adoptNode(fresh));
+      HL.refreshTimes(root);
+    }, function () { /* the plain rendering stays */ });
+  }
+
+  HL.redrawEntry = function (li) { serverEntry(li, li.getAttribute("data-id")); };
+
+  // A call's entry changes as the call goes on (answered, ended, wrapped
+  // up); it is drawn again unless the agent is writing in it.
+  function updateCall(ev) {
+    var li = timeline.querySelector('[data-hl="entry"][data-id="' + CSS.escape(ev.message_id || "") + '"]');
+    if (!li || !li.classList.contains("kind-call") || li.contains(document.activeElement)) return false;
+    serverEntry(li, ev.message_id);
+    return true;
   }
 
   // pull reads what came after the last entry shown. Events only say
@@ -125,7 +154,7 @@
   HL.on("open", function () { HL.send({ type: "watch", ticket_id: id }); });
   HL.on("event", function (ev) {
     if (!ev || ev.ticket_id !== id) return;
-    if (ev.type === "message.updated") { updateDelivery(ev); return; }
+    if (ev.type === "message.updated") { if (!updateCall(ev)) updateDelivery(ev); return; }
     pull();
     refreshHead();
     if (ev.type === "message.created") hideTyping();

@@ -63,7 +63,7 @@ func runBenchPhone(ctx context.Context, o Options, args []string, stdout, stderr
 			}
 		})
 	}
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	events := 0
 	base := time.Now().Add(-time.Hour).Unix()
 	for i := range calls {
@@ -87,7 +87,7 @@ func runBenchPhone(ctx context.Context, o Options, args []string, stdout, stderr
 	}
 	close(work)
 	wg.Wait()
-	elapsed := time.Since(start)
+	elapsed, cpu := time.Since(start), cpuTime()-cpu0
 	lost, dup, err := checkBenchCalls(ctx, a, line.Name, run, calls)
 	if err != nil {
 		return err
@@ -95,8 +95,12 @@ func runBenchPhone(ctx context.Context, o Options, args []string, stdout, stderr
 	if n := failed.Load(); n > 0 {
 		fmt.Fprintf(stderr, "bench phone: %d posts failed\n", n)
 	}
-	fmt.Fprintf(stdout, "phone: %.0f events/s, calls lost %d, duplicated %d (%d calls, %d events, %d clients, %s)\n",
-		float64(events)/elapsed.Seconds(), lost, dup, calls, events, clients, elapsed.Round(time.Millisecond))
+	// The CPU per event (client and desk together, since they share this
+	// process) is what the rate would be on idle cores; on a busy machine
+	// the rate mostly says how long the desk waited for one.
+	fmt.Fprintf(stdout, "phone: %.0f events/s, calls lost %d, duplicated %d (%d calls, %d events, %d clients, %s, %.2f ms CPU per event)\n",
+		float64(events)/elapsed.Seconds(), lost, dup, calls, events, clients, elapsed.Round(time.Millisecond),
+		float64(cpu.Microseconds())/1000/float64(events))
 	return nil
 }
 
