@@ -43,7 +43,7 @@
       if (m.direction === "note") meta.appendChild(HL.el("span", { "class": "badge note-badge" }, HL.t("entry.note")));
       if (m.kind === "verify_request") meta.appendChild(HL.el("span", { "class": "badge" }, HL.t("entry.verify_request")));
     }
-    var time = HL.el("time", { datetime: m.created_at, "data-rel": "", title: new Date(m.created_at).toLocaleString() }, HL.relTime(m.created_at));
+    var time = HL.el("time", { datetime: m.created_at, "data-rel": "", title: HL.absTime(m.created_at) }, HL.relTime(m.created_at));
     meta.appendChild(time);
     if (m.delivery) meta.appendChild(deliveryNode(m.delivery, m.delivery_error));
     li.appendChild(meta);
@@ -372,7 +372,7 @@
   followForm.addEventListener("submit", function (ev) {
     ev.preventDefault();
     var due = q("followup-due"), fnote = q("followup-note");
-    var when = due.value ? new Date(due.value) : null; // datetime-local is the agent's local time
+    var when = HL.fromZoneInput(due.value); // datetime-local is a wall-clock time in the agent's zone
     if (!when || isNaN(when)) { say(actionStatus, HL.t("js.followup_need_due"), true); due.focus(); return; }
     say(actionStatus, HL.t("js.sending"));
     HL.api("POST", "/api/v1/tickets/" + encodeURIComponent(id) + "/followups", { due_at: when.toISOString(), note: fnote.value.trim() }).then(function (res) {
