@@ -65,7 +65,7 @@ func TestSLAAdminPageSpeaksTheAdminsLanguage(t *testing.T) {
 		t.Fatalf("ladder as stored: %+v", p.Ladder)
 	}
 	_, body := h.page(h.signIn("admin@example.com"), "/admin/sla", "Accept-Language", "zh-CN")
-	wantContains(t, body, "1 小时 30 分", "40 小时", "45 分钟")
+	wantContains(t, body, "1 小时 30 分钟", "40 小时", "45 分钟")
 	wantLacks(t, body, "1h30m0s", "40h0m0s")
 	mon, fri, sat := strings.Index(body, "周一 09:00-18:00"), strings.Index(body, "周五 09:00-17:00"), strings.Index(body, "周六 10:00-12:00")
 	if mon < 0 || fri < mon || sat < fri {
