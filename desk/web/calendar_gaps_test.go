@@ -61,7 +61,7 @@ func TestSLAAdminPageSpeaksTheAdminsLanguage(t *testing.T) {
 			{"target": "first_response", "after_breach": "30m"}}}, &p); r.StatusCode != http.StatusCreated {
 		t.Fatalf("policy with a step 0 after the breach: %d", r.StatusCode)
 	}
-	if len(p.Ladder) != 2 || p.Ladder[0].Percent != 100 || p.Ladder[1].AfterBreach != "30m0s" || p.Ladder[1].Percent != 0 {
+	if len(p.Ladder) != 2 || p.Ladder[0].Percent != 100 || p.Ladder[1].AfterBreach != "30m" || p.Ladder[1].Percent != 0 {
 		t.Fatalf("ladder as stored: %+v", p.Ladder)
 	}
 	_, body := h.page(h.signIn("admin@example.com"), "/admin/sla", "Accept-Language", "zh-CN")
