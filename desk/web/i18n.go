@@ -17,7 +17,7 @@ const langCookie = "lang"
 
 // jsPrefixes select the catalog entries the scripts need; only those are
 // sent to the browser, as JSON in a data block (never inline script).
-var jsPrefixes = []string{"js.", "sla.target.", "sla.level.", "sla.act.", "sla.who.", "live.", "time.", "sys.", "status.", "priority.", "delivery.", "entry.", "channel.", "identity.", "view.", "method.", "facts.", "pii.js.", "emaildesk.", "kbdesk.js.", "verify.desk.", "verify.desk.method.", "verify.desk.outcome.", "qa.js.", "botdesk.js.", "botdesk.kind.", "botdesk.reason.", "botdesk.result."}
+var jsPrefixes = []string{"js.", "sla.target.", "sla.level.", "sla.act.", "sla.who.", "live.", "time.", "sys.", "status.", "priority.", "delivery.", "entry.", "channel.", "identity.", "view.", "method.", "facts.", "pii.js.", "emaildesk.", "kbdesk.js.", "verify.desk.", "verify.desk.method.", "verify.desk.outcome.", "qa.js.", "botdesk.js.", "botdesk.kind.", "botdesk.reason.", "botdesk.result.", "chlabel.", "zone."}
 
 // jsExtra are single keys the scripts need outside those prefixes.
 var jsExtra = []string{"ticket.customer_typing"}

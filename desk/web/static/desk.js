@@ -160,6 +160,20 @@
     return new Date(guess - offsetMinutes(t) * 60000);
   };
 
+  // labelText mirrors channelLabels in channel_labels.go: a channel's
+  // English labels at the start of a customer's text, in the reader's words.
+  var labelRe = /^\[(edited|partly unreadable|forwarded|photo|animation|unsupported message|shared own phone number|document|sticker|voice|video note|video|audio|venue|location|poll|dice)(?: ([^\]]*))?\]( ?)/;
+  HL.labelText = function (text) {
+    var out = "", rest = String(text || ""), m;
+    while ((m = labelRe.exec(rest))) {
+      var detail = m[2] || "", s = /^(\d+)s$/.exec(detail);
+      if (s) detail = HL.t("chlabel.seconds", { n: s[1] });
+      out += "[" + HL.t("chlabel." + m[1].replace(/ /g, "_")) + (detail ? " " + detail : "") + "]" + m[3];
+      rest = rest.slice(m[0].length);
+    }
+    return out + rest;
+  };
+
   // relTime mirrors relativeTime in render.go.
   HL.relTime = function (iso) {
     var t = new Date(iso);

@@ -47,7 +47,7 @@
     meta.appendChild(time);
     if (m.delivery) meta.appendChild(deliveryNode(m.delivery, m.delivery_error));
     li.appendChild(meta);
-    li.appendChild(HL.el("div", { "class": "body" }, m.direction === "system" ? HL.sysText(m) : m.text));
+    li.appendChild(HL.el("div", { "class": "body" }, m.direction === "system" ? HL.sysText(m) : m.author_kind === "contact" ? HL.labelText(m.text) : m.text));
     if (m.attachments && m.attachments.length) {
       var ul = HL.el("ul", { "class": "files" });
       m.attachments.forEach(function (f) {
