@@ -4,8 +4,6 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-
-	"huiliu/desk"
 )
 
 type changeMeRequest struct {
@@ -28,9 +26,4 @@ func (s *Server) changeMe(c echo.Context) error {
 		}
 	}
 	return c.JSON(http.StatusOK, meResponse{Agent: a})
-}
-
-// zoneNameOf is the IANA name of the zone a's pages use, for the scripts.
-func (s *Server) zoneNameOf(a desk.Agent) string {
-	return s.zoneOf(a).String()
 }
