@@ -14,9 +14,10 @@ import (
 )
 
 // userFacingErrorFiles are the sources whose desk.Errorf / desk.Wrap
-// messages reach people: the domain (desk) and the web layer, and the SLA
-// calendar package whose fmt.Errorf reasons the SLA forms' messages carry.
-var userFacingErrorFiles = []string{"../*.go", "*.go", "../sla/*.go"}
+// messages reach people: the domain (desk), the web layer, the bot's and
+// the knowledge base's administration, and the SLA calendar package whose
+// fmt.Errorf reasons the SLA forms' messages carry.
+var userFacingErrorFiles = []string{"../*.go", "*.go", "../sla/*.go", "../botadmin/*.go", "../../kb/*.go", "../../kb/help/*.go"}
 
 var verb = regexp.MustCompile(`%[dsvqw]`)
 
@@ -76,9 +77,16 @@ func userFacingFormats(t *testing.T) map[string]string {
 			if err != nil {
 				t.Fatal(err)
 			}
+			said := map[ast.Node]bool{} // errors given a catalog key with .Say(…)
 			ast.Inspect(file, func(n ast.Node) bool {
 				call, ok := n.(*ast.CallExpr)
 				if !ok {
+					return true
+				}
+				if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Say" {
+					said[sel.X] = true
+				}
+				if said[call] {
 					return true
 				}
 				var name string
