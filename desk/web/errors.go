@@ -88,7 +88,10 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 				if m, ok := he.Message.(string); ok {
 					body.Message = m
 				}
+				body.Message = spokenText(c.Request(), body.Message)
 			}
+		default:
+			body.Message = spokenText(c.Request(), body.Message)
 		}
 		switch {
 		case status >= 500 && c.Request().Context().Err() != nil:
@@ -118,14 +121,21 @@ func setRetryAfter(c echo.Context, d time.Duration) string {
 // catalog words it — by e's Key, else by its English message
 // (sayMessage); API clients that name no language get the English.
 func spokenMessage(r *http.Request, e *desk.Error) string {
-	if r.Header.Get("Accept-Language") == "" && !hasLangCookie(r) {
-		return e.Message
-	}
 	lang := pickLanguage(r)
-	if e.Key == "" || !i18n.Has(lang, e.Key) {
-		return sayMessage(lang, e.Message)
+	if e.Key == "" || !i18n.Has(lang, e.Key) || (r.Header.Get("Accept-Language") == "" && !hasLangCookie(r)) {
+		return spokenText(r, e.Message)
 	}
 	return i18n.T(lang, e.Key, e.Args...)
+}
+
+// spokenText is an English message from outside the domain (echo's own
+// answers: "Not Found", "Method Not Allowed") in the reader's language
+// when they chose one and the catalog words it.
+func spokenText(r *http.Request, msg string) string {
+	if r.Header.Get("Accept-Language") == "" && !hasLangCookie(r) {
+		return msg
+	}
+	return sayMessage(pickLanguage(r), msg)
 }
 
 // messagePattern is one English error message of the errors catalog

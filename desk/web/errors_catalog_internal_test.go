@@ -167,3 +167,14 @@ func TestMessagesCarryTheirReasons(t *testing.T) {
 		}
 	}
 }
+
+// TestEchoAnswersAreWorded: the router's own refusals (an unknown route, a
+// wrong method) reach a reader who chose Chinese in Chinese.
+func TestEchoAnswersAreWorded(t *testing.T) {
+	for msg, want := range map[string]string{"Not Found": "找不到请求的内容。", "Method Not Allowed": "不支持此请求方法。",
+		"internal error; it has been logged": "内部错误，已记录。"} {
+		if got := sayMessage(i18n.ZhCN, msg); got != want {
+			t.Errorf("%q = %q, want %q", msg, got, want)
+		}
+	}
+}
