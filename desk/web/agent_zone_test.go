@@ -49,6 +49,10 @@ func TestAgentsChooseTheirTimeZone(t *testing.T) {
 	if !strings.Contains(body, `data-zone="Asia/Shanghai"`) || !strings.Contains(body, "UTC&#43;8") {
 		t.Error("the admin's change does not show on the agent's pages")
 	}
+	_, body = h.page(h.signIn("admin@example.com"), "/admin/agents", "Accept-Language", "en")
+	if !strings.Contains(body, `data-hl="agent-zone"`) || !strings.Contains(body, `<option value="Asia/Shanghai" selected>Shanghai (Beijing time) · UTC&#43;8</option>`) {
+		t.Error("the agents page does not show the agent's zone as chosen")
+	}
 	if resp := h.call("PATCH", "/api/v1/agents/"+h.agentA.ID, h.admin, map[string]any{"time_zone": ""}, &a); resp.StatusCode != http.StatusOK || a.TimeZone != "" {
 		t.Fatalf("back to the desk's zone: %d %+v", resp.StatusCode, a)
 	}
