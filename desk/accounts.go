@@ -145,6 +145,8 @@ type AgentChange struct {
 	Password *string
 	// Permissions replaces the agent's granted permissions (Permissions).
 	Permissions *[]string
+	// TimeZone: an IANA zone, or empty for the desk's (CheckTimeZone).
+	TimeZone *string
 }
 
 // ChangeAgent applies c to the agent and audits it.
@@ -198,6 +200,12 @@ func (s *Service) ChangeAgent(ctx context.Context, actor Actor, id string, c Age
 			}
 			a.Permissions = perms
 			what = append(what, "permissions="+strings.Join(perms, ","))
+		}
+		if c.TimeZone != nil {
+			if a.TimeZone, err = CheckTimeZone(*c.TimeZone); err != nil {
+				return err
+			}
+			what = append(what, "time_zone="+a.TimeZone)
 		}
 		if c.Password != nil {
 			a.PasswordHash, err = HashPassword(*c.Password)

@@ -33,7 +33,10 @@ type Agent struct {
 	Active     bool     `json:"active"`
 	TeamIDs    []string `json:"team_ids"`
 	// Permissions are granted on top of the role (pii.reveal).
-	Permissions  []string  `json:"permissions"`
+	Permissions []string `json:"permissions"`
+	// TimeZone is the IANA zone the desk shows this agent's times in;
+	// empty: the desk's configured zone.
+	TimeZone     string    `json:"time_zone"`
 	PasswordHash string    `json:"-"`
 	CreatedAt    time.Time `json:"created_at"`
 }

@@ -75,7 +75,7 @@ func checkCanned(c *CannedReply) error {
 	}
 	for _, m := range cannedVariable.FindAllStringSubmatch(c.Text, -1) {
 		if !slices.Contains(CannedVariables, m[1]) {
-			return Errorf(CodeInvalid, "unknown variable {{%s}}; use one of {{%s}}", m[1], strings.Join(CannedVariables, "}}, {{"))
+			return Errorf(CodeInvalid, "unknown variable %s; use one of %s", "{{"+m[1]+"}}", "{{"+strings.Join(CannedVariables, "}}, {{")+"}}")
 		}
 	}
 	return nil

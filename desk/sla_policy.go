@@ -27,8 +27,18 @@ const CalendarCNMainland = "cn-mainland"
 // SLADuration is a duration written as "2h30m" in JSON.
 type SLADuration time.Duration
 
-// MarshalText writes the Go duration form.
-func (d SLADuration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+// MarshalText writes the duration in Go's syntax, trimmed to the form
+// as people write it in the form ("2h", "1h30m", "45m"), not Go's "2h0m0s".
+func (d SLADuration) MarshalText() ([]byte, error) {
+	s := time.Duration(d).String()
+	if len(s) > 2 && strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if len(s) > 2 && strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return []byte(s), nil
+}
 
 // UnmarshalText reads "90m", "2h", "1h30m".
 func (d *SLADuration) UnmarshalText(b []byte) error {

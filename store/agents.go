@@ -7,14 +7,14 @@ import (
 	"huiliu/desk"
 )
 
-const agentCols = `id, email, name, role, employee_no, active, password_hash, created_at, permissions`
+const agentCols = `id, email, name, role, employee_no, active, password_hash, created_at, permissions, time_zone`
 
 func scanAgent(s scanner) (desk.Agent, error) {
 	var a desk.Agent
 	var role string
 	var active, created int64
 	var perms string
-	err := s.Scan(&a.ID, &a.Email, &a.Name, &role, &a.EmployeeNo, &active, &a.PasswordHash, &created, &perms)
+	err := s.Scan(&a.ID, &a.Email, &a.Name, &role, &a.EmployeeNo, &active, &a.PasswordHash, &created, &perms, &a.TimeZone)
 	a.Role, a.Active, a.CreatedAt = desk.Role(role), active != 0, fromMs(created)
 	a.Permissions = splitTags(perms)
 	return a, err
@@ -99,8 +99,8 @@ func (r reader) Agents(ctx context.Context) ([]desk.Agent, error) {
 }
 
 func (t *txn) InsertAgent(ctx context.Context, a desk.Agent) error {
-	_, err := t.q.ExecContext(ctx, `INSERT INTO agents (`+agentCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		a.ID, normEmail(a.Email), a.Name, string(a.Role), a.EmployeeNo, boolInt(a.Active), a.PasswordHash, ms(a.CreatedAt), joinTags(a.Permissions))
+	_, err := t.q.ExecContext(ctx, `INSERT INTO agents (`+agentCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		a.ID, normEmail(a.Email), a.Name, string(a.Role), a.EmployeeNo, boolInt(a.Active), a.PasswordHash, ms(a.CreatedAt), joinTags(a.Permissions), a.TimeZone)
 	if err != nil {
 		return wrap(err, "insert agent %s", a.ID)
 	}
@@ -108,8 +108,8 @@ func (t *txn) InsertAgent(ctx context.Context, a desk.Agent) error {
 }
 
 func (t *txn) UpdateAgent(ctx context.Context, a desk.Agent) error {
-	res, err := t.q.ExecContext(ctx, `UPDATE agents SET name = $2, role = $3, active = $4, password_hash = $5, permissions = $6
-		WHERE id = $1`, a.ID, a.Name, string(a.Role), boolInt(a.Active), a.PasswordHash, joinTags(a.Permissions))
+	res, err := t.q.ExecContext(ctx, `UPDATE agents SET name = $2, role = $3, active = $4, password_hash = $5, permissions = $6,
+		time_zone = $7 WHERE id = $1`, a.ID, a.Name, string(a.Role), boolInt(a.Active), a.PasswordHash, joinTags(a.Permissions), a.TimeZone)
 	if err := affected(res, err, "update agent %s", a.ID); err != nil {
 		return err
 	}

@@ -100,6 +100,29 @@ func TestBrowserChatRoundTrip(t *testing.T) {
 	}
 	customer.screenshot("widget-messages")
 	agent.screenshot("desk-ticket")
+
+	// The agent works from New York: they choose their zone on the header's
+	// control, the page reloads, and every time reads as New York's wall
+	// clock with its label — the server's and the script's alike.
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, off := time.Now().In(ny).Zone()
+	label := fmt.Sprintf("UTC%d", off/3600) // UTC-5 in winter, UTC-4 in summer
+	agent.eval(`(() => { const s = document.querySelector('[data-hl="me-zone"]'); s.value = 'America/New_York'; s.dispatchEvent(new Event('change')); return true; })()`, nil)
+	agent.waitFor("the page in the agent's new zone", `document.body.dataset.zone === 'America/New_York' && document.querySelector('[data-hl="entry"] time')`)
+	d.waitLive(agent)
+	var shown struct {
+		Server, Script, Selected string
+	}
+	agent.eval(`(() => { const t = document.querySelector('[data-hl="entry"] time');
+		return {Server: t.title, Script: HL.absTime(t.getAttribute('datetime')), Selected: document.querySelector('[data-hl="me-zone"]').value}; })()`, &shown)
+	if !strings.HasSuffix(shown.Server, " "+label) || shown.Script != shown.Server || shown.Selected != "America/New_York" {
+		t.Errorf("times in New York: server %q, script %q, control %q; want both ending in %s and equal", shown.Server, shown.Script, shown.Selected, label)
+	}
+	agent.waitFor("the follow-up form's zone hint", `document.querySelector('[data-hl="zone-hint"]').textContent.includes(`+jsString(label)+`)`)
+	agent.screenshot("desk-ticket-new-york")
 }
 
 // TestBrowserWidgetReconnect: the node under the widget stops; while it is

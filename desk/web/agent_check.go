@@ -41,14 +41,16 @@ type verifyAgentView struct {
 	Report      bool
 	Reported    bool
 	ReportError string
+	// LangParam is the page's accepted ?lang=, carried by its forms.
+	LangParam string
 }
 
 // verifyAgentPage lets a customer check an employee number someone gave
 // them. It is a GET form (it changes nothing), so it needs no CSRF token
 // and a result can be bookmarked or linked with ?no=.
 func (s *Server) verifyAgentPage(c echo.Context) error {
-	lang := pickLanguage(c.Request())
-	v := verifyAgentView{No: desk.NormalizeEmployeeNo(c.QueryParam("no"))}
+	lang, param := publicLanguage(c)
+	v := verifyAgentView{No: desk.NormalizeEmployeeNo(c.QueryParam("no")), LangParam: param}
 	status := http.StatusOK
 	if _, asked := c.QueryParams()["no"]; asked {
 		ok, err := s.svc.CheckEmployeeNo(c.Request().Context(), v.No, c.RealIP())
@@ -74,5 +76,6 @@ func (s *Server) verifyAgentPage(c echo.Context) error {
 		return err
 	}
 	v.Official = official
-	return s.render(c, status, "verify_agent.html", pageData{Lang: lang, Title: i18n.T(lang, "verify_agent.title"), Page: "verify-agent", Data: v})
+	return s.render(c, status, "verify_agent.html", pageData{Lang: lang, Title: i18n.T(lang, "verify_agent.title"), Page: "verify-agent", Data: v,
+		Here: withoutLang(c.Request())})
 }

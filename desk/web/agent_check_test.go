@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -99,4 +100,29 @@ func TestAgentCheckRateLimited(t *testing.T) {
 	}
 	wantContains(t, body, "Too many checks from your network. Try again in "+resp.Header.Get("Retry-After")+" seconds")
 	wantLacks(t, body, `data-hl="verify-result"`)
+}
+
+// TestVerifyAgentPageHonoursLang: a link with ?lang= opens the check page in
+// that language whatever the browser prefers, the forms carry it on, an
+// unknown value falls back to the browser's language, and the language
+// switcher's way back drops it (or it would beat the switcher's cookie).
+func TestVerifyAgentPageHonoursLang(t *testing.T) {
+	h := newHarness(t)
+	current, _, _ := agentCheckNumbers(h)
+	c := pageClient()
+	_, body := h.page(c, "/verify-agent?lang=en&no="+current, "Accept-Language", "zh-CN")
+	wantContains(t, body, `<html lang="en">`, current+" is the employee number of a current agent",
+		`<input type="hidden" name="lang" value="en">`, "next=%2fverify-agent%3fno%3d"+current)
+	_, body = h.page(c, "/verify-agent?lang=zh-TW", "Accept-Language", "en")
+	wantContains(t, body, "核驗客服身分", `href="/verify-agent?report=1&amp;lang=zh-TW#report"`)
+	_, body = h.page(c, "/verify-agent?lang=xx", "Accept-Language", "en")
+	wantContains(t, body, "Is this agent genuine?")
+	wantLacks(t, body, `name="lang"`)
+	resp, err := c.PostForm(h.srv.URL+"/verify-agent/report", url.Values{"lang": {"en"}, "what": {""}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	wantContains(t, string(b), `<html lang="en">`)
 }

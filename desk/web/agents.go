@@ -48,6 +48,8 @@ type changeAgentRequest struct {
 	Password *string    `json:"password"`
 	// Permissions replaces the granted permissions (["pii.reveal"]).
 	Permissions *[]string `json:"permissions"`
+	// TimeZone: an IANA zone such as Asia/Shanghai; "" for the desk's.
+	TimeZone *string `json:"time_zone"`
 }
 
 func (s *Server) changeAgent(c echo.Context) error {

@@ -19,9 +19,9 @@ type auditResponse struct {
 }
 
 // auditQuery reads the audit filters of a request: actor, action (a
-// prefix), target, from and to (RFC 3339, or a date taken in the server's
-// zone, to counting the whole day), before and limit.
-func auditQuery(c echo.Context) (desk.AuditQuery, error) {
+// prefix), target, from and to (RFC 3339, or a date taken in the reader's
+// zone loc, to counting the whole day), before and limit.
+func auditQuery(c echo.Context, loc *time.Location) (desk.AuditQuery, error) {
 	q := desk.AuditQuery{ActorID: c.QueryParam("actor"), Action: c.QueryParam("action"), Target: c.QueryParam("target"),
 		Before: c.QueryParam("before"), Limit: 100}
 	if l := c.QueryParam("limit"); l != "" {
@@ -32,23 +32,23 @@ func auditQuery(c echo.Context) (desk.AuditQuery, error) {
 		q.Limit = n
 	}
 	var err error
-	if q.From, err = auditTime(c.QueryParam("from"), false); err != nil {
+	if q.From, err = auditTime(c.QueryParam("from"), false, loc); err != nil {
 		return q, err
 	}
-	if q.To, err = auditTime(c.QueryParam("to"), true); err != nil {
+	if q.To, err = auditTime(c.QueryParam("to"), true, loc); err != nil {
 		return q, err
 	}
 	return q, nil
 }
 
-func auditTime(v string, end bool) (time.Time, error) {
+func auditTime(v string, end bool, loc *time.Location) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
 	}
 	if t, err := time.Parse(time.RFC3339, v); err == nil {
 		return t, nil
 	}
-	d, err := time.ParseInLocation(time.DateOnly, v, time.Local)
+	d, err := time.ParseInLocation(time.DateOnly, v, loc)
 	if err != nil {
 		return time.Time{}, desk.Errorf(desk.CodeInvalid, "from and to are dates (2026-12-03) or RFC 3339 times")
 	}
@@ -59,7 +59,7 @@ func auditTime(v string, end bool) (time.Time, error) {
 }
 
 func (s *Server) auditLog(c echo.Context) error {
-	q, err := auditQuery(c)
+	q, err := auditQuery(c, s.zoneOf(current(c).Agent))
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func (s *Server) auditLog(c echo.Context) error {
 // auditExport writes the filtered audit log as CSV (spreadsheet-safe), at
 // most desk.MaxAuditExport entries, newest first.
 func (s *Server) auditExport(c echo.Context) error {
-	q, err := auditQuery(c)
+	q, err := auditQuery(c, s.zoneOf(current(c).Agent))
 	if err != nil {
 		return err
 	}

@@ -61,11 +61,11 @@ func TestSLAAdminPageSpeaksTheAdminsLanguage(t *testing.T) {
 			{"target": "first_response", "after_breach": "30m"}}}, &p); r.StatusCode != http.StatusCreated {
 		t.Fatalf("policy with a step 0 after the breach: %d", r.StatusCode)
 	}
-	if len(p.Ladder) != 2 || p.Ladder[0].Percent != 100 || p.Ladder[1].AfterBreach != "30m0s" || p.Ladder[1].Percent != 0 {
+	if len(p.Ladder) != 2 || p.Ladder[0].Percent != 100 || p.Ladder[1].AfterBreach != "30m" || p.Ladder[1].Percent != 0 {
 		t.Fatalf("ladder as stored: %+v", p.Ladder)
 	}
 	_, body := h.page(h.signIn("admin@example.com"), "/admin/sla", "Accept-Language", "zh-CN")
-	wantContains(t, body, "1 小时 30 分", "40 小时", "45 分钟")
+	wantContains(t, body, "1 小时 30 分钟", "40 小时", "45 分钟")
 	wantLacks(t, body, "1h30m0s", "40h0m0s")
 	mon, fri, sat := strings.Index(body, "周一 09:00-18:00"), strings.Index(body, "周五 09:00-17:00"), strings.Index(body, "周六 10:00-12:00")
 	if mon < 0 || fri < mon || sat < fri {

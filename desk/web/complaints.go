@@ -130,7 +130,7 @@ type complaintList struct {
 
 func (s *Server) listComplaints(c echo.Context) error {
 	p := current(c)
-	f, err := complaintFilterOf(p, c.QueryParams())
+	f, err := complaintFilterOf(p, c.QueryParams(), s.zoneOf(p.Agent))
 	if err != nil {
 		return err
 	}
@@ -161,14 +161,14 @@ func (s *Server) listComplaints(c echo.Context) error {
 	h.Set("Cache-Control", "no-store")
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	c.Response().WriteHeader(http.StatusOK)
-	return export.CSV(c.Response(), complaintCSVHeader, complaintRows(cs, names, teams, s.svc.Now()))
+	return export.CSV(c.Response(), complaintCSVHeader, complaintRows(cs, names, teams, s.svc.Now(), s.zoneOf(p.Agent)))
 }
 
 // complaintFilterOf reads the register's query: status (comma-separated),
 // source, severity, team, owner ("me" for oneself), overdue=true,
 // from/to (dates, 2006-01-02, Asia/Shanghai), sort (deadline, created),
 // limit, offset.
-func complaintFilterOf(p principal, q url.Values) (desk.ComplaintFilter, error) {
+func complaintFilterOf(p principal, q url.Values, loc *time.Location) (desk.ComplaintFilter, error) {
 	f := desk.ComplaintFilter{Source: desk.ComplaintSource(q.Get("source")), Severity: desk.Severity(q.Get("severity")),
 		TeamID: q.Get("team"), OwnerID: meOr(p, q.Get("owner")), Overdue: q.Get("overdue") == "true", Sort: q.Get("sort")}
 	if st := q.Get("status"); st != "" {
@@ -198,7 +198,7 @@ func complaintFilterOf(p principal, q url.Values) (desk.ComplaintFilter, error) 
 		dst  *time.Time
 	}{{"from", &f.CreatedFrom}, {"to", &f.CreatedTo}} {
 		if v := q.Get(d.name); v != "" {
-			t, err := time.ParseInLocation("2006-01-02", v, registerZone)
+			t, err := time.ParseInLocation("2006-01-02", v, loc)
 			if err != nil {
 				return f, desk.Errorf(desk.CodeInvalid, "%s must be a date like 2026-03-02", d.name)
 			}
@@ -211,26 +211,16 @@ func complaintFilterOf(p principal, q url.Values) (desk.ComplaintFilter, error) 
 	return f, nil
 }
 
-// registerZone is the zone dates of the register's filters are days of:
-// the desk's business is in mainland China.
-var registerZone = func() *time.Location {
-	l, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return l
-}()
-
 var complaintCSVHeader = []string{"ticket", "subject", "status", "source", "regulator_ref", "severity", "owner", "team",
 	"created_at", "accepted_at", "first_response_at", "resolved_at", "deadline_first_response", "deadline_resolution",
 	"overdue", "summary", "wants"}
 
-func complaintRows(cs []desk.Complaint, names map[string]desk.Agent, teams map[string]string, now time.Time) [][]string {
+func complaintRows(cs []desk.Complaint, names map[string]desk.Agent, teams map[string]string, now time.Time, loc *time.Location) [][]string {
 	at := func(t *time.Time) string {
 		if t == nil {
 			return ""
 		}
-		return t.In(registerZone).Format("2006-01-02 15:04")
+		return absTime(*t, loc)
 	}
 	rows := make([][]string, 0, len(cs))
 	for _, c := range cs {

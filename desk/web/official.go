@@ -89,8 +89,8 @@ func (s *Server) officialPage(c echo.Context) error {
 // and changes only by adding a ticket, so it needs no session; it is
 // limited per client address.
 func (s *Server) reportImpostorForm(c echo.Context) error {
-	lang := pickLanguage(c.Request())
-	v := verifyAgentView{Report: true}
+	lang, param := publicLanguage(c)
+	v := verifyAgentView{Report: true, LangParam: param}
 	status := http.StatusOK
 	_, err := s.svc.ReportImpostor(c.Request().Context(), desk.ImpostorReport{
 		What: c.FormValue("what"), Impostor: c.FormValue("impostor"), Callback: c.FormValue("callback"), Key: "ip:" + c.RealIP()})
@@ -110,5 +110,6 @@ func (s *Server) reportImpostorForm(c echo.Context) error {
 	if v.Official, err = s.svc.OfficialChannels(c.Request().Context()); err != nil {
 		return err
 	}
-	return s.render(c, status, "verify_agent.html", pageData{Lang: lang, Title: i18n.T(lang, "verify_agent.title"), Page: "verify-agent", Data: v})
+	return s.render(c, status, "verify_agent.html", pageData{Lang: lang, Title: i18n.T(lang, "verify_agent.title"), Page: "verify-agent", Data: v,
+		Here: "/verify-agent"})
 }

@@ -79,7 +79,7 @@ func (s *Server) complaintsPage(c echo.Context) error {
 	if !q.Has("status") {
 		q.Set("status", "active")
 	}
-	f, err := complaintFilterOf(p, q)
+	f, err := complaintFilterOf(p, q, s.zoneOf(p.Agent))
 	if err != nil {
 		return err
 	}

@@ -225,7 +225,7 @@ func (s *Server) inboxRows(ctx context.Context, a desk.Agent, lang string, ts []
 	rows := make([]inboxRow, 0, len(ts))
 	for _, t := range ts {
 		rows = append(rows, inboxRow{
-			ID: t.ID, Number: t.Number, Subject: t.Subject, Preview: t.Preview, ContactName: contactName(lang, contacts[t.ContactID]),
+			ID: t.ID, Number: t.Number, Subject: t.Subject, Preview: channelLabels(lang, t.Preview), ContactName: contactName(lang, contacts[t.ContactID]),
 			Channel: t.Channel, Status: t.Status, Priority: t.Priority,
 			Owner: names[t.OwnerID].Name, Assignee: names[t.AssigneeID].Name,
 			LastAt: lastActivity(t), Tags: ticketTags(t),

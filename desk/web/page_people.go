@@ -67,7 +67,11 @@ func (s *Server) agentsPage(c echo.Context) error {
 			Teams  []teamRow
 			Roles  []desk.Role
 			Self   string
-		}{list, rows, []desk.Role{desk.RoleAgent, desk.RoleSupervisor, desk.RoleAdmin}, current(c).Agent.ID}}
+			// Zones are offered per agent, after the desk's own default.
+			Zones    []string
+			DeskZone string
+		}{list, rows, []desk.Role{desk.RoleAgent, desk.RoleSupervisor, desk.RoleAdmin}, current(c).Agent.ID,
+			zoneChoices, s.deskZone().String()}}
 	if err := s.withChrome(ctx, c, &d, ""); err != nil {
 		return err
 	}
@@ -114,7 +118,7 @@ func (s *Server) tokensPage(c echo.Context) error {
 // filtered view is a link) and an export of the same filter.
 func (s *Server) auditPage(c echo.Context) error {
 	ctx := c.Request().Context()
-	q, err := auditQuery(c)
+	q, err := auditQuery(c, s.zoneOf(current(c).Agent))
 	if err != nil {
 		return err
 	}

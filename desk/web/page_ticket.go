@@ -213,6 +213,9 @@ func entryOf(lang string, m desk.Message, contact desk.Contact, names map[string
 		ID: m.ID, Seq: m.Seq, Direction: m.Direction, AuthorKind: m.AuthorKind, Kind: m.Kind, Text: m.Text, At: m.CreatedAt,
 		Delivery: m.Delivery, DeliveryError: m.DeliveryError, IsVerifyRequest: m.Kind == desk.MessageKindVerifyRequest,
 	}
+	if m.AuthorKind == desk.AuthorContact {
+		e.Text = channelLabels(lang, m.Text)
+	}
 	switch m.AuthorKind {
 	case desk.AuthorContact:
 		e.Author = contact.Name

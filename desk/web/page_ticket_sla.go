@@ -69,20 +69,14 @@ func (s *Server) slaPanel(ctx context.Context, lang string, a desk.Agent, ticket
 }
 
 // countdownText says a remaining (or, negative, overrun) duration in whole
-// minutes: a countdown refreshed every 30 s needs no seconds.
+// minutes, "还剩 25 分钟" / "3 h overdue": a countdown refreshed every 30 s
+// needs no seconds.
 func countdownText(lang string, d time.Duration) string {
 	key := "sla.left"
 	if d < 0 {
 		key, d = "sla.over", -d
 	}
-	m := int64(d / time.Minute)
-	var txt string
-	if m >= 60 {
-		txt = i18n.T(lang, "sla.dur_hm", "h", strconv.FormatInt(m/60, 10), "m", strconv.FormatInt(m%60, 10))
-	} else {
-		txt = i18n.T(lang, "sla.dur_m", "m", strconv.FormatInt(m, 10))
-	}
-	return i18n.T(lang, key, "d", txt)
+	return i18n.T(lang, key, "d", durationText(lang, d.Truncate(time.Minute)))
 }
 
 // durationText says a configured duration in whole minutes, leaving out a

@@ -11,8 +11,10 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -67,29 +69,62 @@ func hashAssets() map[string]string {
 	return out
 }
 
-// renderer holds the parsed screens per language, with the language bound
-// into the template functions at parse time.
+// renderer holds the parsed screens per language and time zone, with both
+// bound into the template functions at parse time. Every language is
+// parsed for UTC at start (so a broken template fails at once); other
+// zones are parsed the first time an agent in that zone opens a page —
+// a desk has a handful of zones, and each set costs a few milliseconds.
 type renderer struct {
-	pages map[string]map[string]*template.Template // lang → file → set
+	pages map[string]map[string]*template.Template // lang → file → set, in UTC
+	mu    sync.Mutex
+	zoned map[string]map[string]*template.Template // lang + "|" + zone → file → set
 }
 
 func newRenderer() (*renderer, error) {
-	r := &renderer{pages: map[string]map[string]*template.Template{}}
+	r := &renderer{pages: map[string]map[string]*template.Template{}, zoned: map[string]map[string]*template.Template{}}
 	for _, lang := range i18n.Languages {
-		r.pages[lang] = map[string]*template.Template{}
-		for _, f := range pageFiles {
-			// A screen's partials of other parts live in files of their
-			// own, named after it (ticket_facts.html for ticket.html).
-			files := []string{"templates/layout.html", "templates/part_*.html", "templates/" + f}
-			parts, _ := fs.Glob(templateFS, "templates/"+strings.TrimSuffix(f, ".html")+"_*.html")
-			t, err := template.New(f).Funcs(templateFuncs(lang)).ParseFS(templateFS, append(files, parts...)...)
-			if err != nil {
-				return nil, fmt.Errorf("web: parse template %s: %w", f, err)
-			}
-			r.pages[lang][f] = t
+		set, err := parsePages(lang, time.UTC)
+		if err != nil {
+			return nil, err
 		}
+		r.pages[lang] = set
 	}
 	return r, nil
+}
+
+func parsePages(lang string, loc *time.Location) (map[string]*template.Template, error) {
+	set := map[string]*template.Template{}
+	for _, f := range pageFiles {
+		// A screen's partials of other parts live in files of their
+		// own, named after it (ticket_facts.html for ticket.html).
+		files := []string{"templates/layout.html", "templates/part_*.html", "templates/" + f}
+		parts, _ := fs.Glob(templateFS, "templates/"+strings.TrimSuffix(f, ".html")+"_*.html")
+		t, err := template.New(f).Funcs(templateFuncs(lang, loc)).ParseFS(templateFS, append(files, parts...)...)
+		if err != nil {
+			return nil, fmt.Errorf("web: parse template %s: %w", f, err)
+		}
+		set[f] = t
+	}
+	return set, nil
+}
+
+// page is the screen file in lang with times shown in loc.
+func (r *renderer) page(lang string, loc *time.Location, file string) (*template.Template, error) {
+	if loc == nil || loc.String() == "UTC" {
+		return r.pages[lang][file], nil
+	}
+	key := lang + "|" + loc.String()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	set, ok := r.zoned[key]
+	if !ok {
+		var err error
+		if set, err = parsePages(lang, loc); err != nil {
+			return nil, err
+		}
+		r.zoned[key] = set
+	}
+	return set[file], nil
 }
 
 // pages is parsed once; a template that does not parse fails the tests
@@ -102,7 +137,7 @@ var pages = func() *renderer {
 	return r
 }()
 
-func templateFuncs(lang string) template.FuncMap {
+func templateFuncs(lang string, loc *time.Location) template.FuncMap {
 	tr := func(prefix string) func(v any) string {
 		return func(v any) string {
 			s := fmt.Sprint(v)
@@ -141,13 +176,11 @@ func templateFuncs(lang string) template.FuncMap {
 			}
 			return t.UTC().Format(time.RFC3339)
 		},
-		"abs": func(t time.Time) string {
-			if t.IsZero() {
-				return ""
-			}
-			return t.Local().Format("2006-01-02 15:04")
-		},
-		"rel":         func(t time.Time) string { return relativeTime(lang, t, time.Now()) },
+		"abs":         func(t time.Time) string { return absTime(t, loc) },
+		"zoneName":    func(name string) string { return zoneName(lang, name, time.Now()) },
+		"inList":      func(v string, list []string) bool { return slices.Contains(list, v) },
+		"zoneNow":     func() string { return zoneLabel(time.Now().In(loc)) },
+		"rel":         func(t time.Time) string { return relativeTime(lang, t, time.Now(), loc) },
 		"slaDuration": func(d desk.SLADuration) string { return slaDuration(lang, d) },
 		"slaHours":    func(h map[string]string) []slaDayHours { return slaHours(lang, h) },
 	}
@@ -158,8 +191,9 @@ func assetURL(name string) string {
 }
 
 // relativeTime is what the inbox shows as last activity; the scripts
-// refresh it with the same rules (desk.js relTime).
-func relativeTime(lang string, t, now time.Time) string {
+// refresh it with the same rules (desk.js relTime). Past a month it is the
+// date in the reader's zone.
+func relativeTime(lang string, t, now time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return ""
 	}
@@ -174,7 +208,7 @@ func relativeTime(lang string, t, now time.Time) string {
 	case d < 30*24*time.Hour:
 		return i18n.T(lang, "time.days", "n", strconv.Itoa(int(d/(24*time.Hour))))
 	}
-	return t.Local().Format("2006-01-02")
+	return t.In(loc).Format("2006-01-02")
 }
 
 // viewCount is one entry of the sidebar.
@@ -199,6 +233,10 @@ type pageData struct {
 	Data      any
 
 	IsSupervisor, IsAdmin bool
+	// Zone is the IANA name of the zone times are shown in (the agent's,
+	// else the desk's); ZoneChoices are offered on the header's control.
+	Zone        string
+	ZoneChoices []string
 	// CalendarGaps warn supervisors and admins of SLA calendars lacking a
 	// year's holidays (withChrome fills them).
 	CalendarGaps []calendarGap
@@ -232,7 +270,15 @@ func (s *Server) renderTemplate(c echo.Context, status int, file, name string, d
 			d.CSRF = p.Session.CSRF
 		}
 	}
-	t := pages.pages[d.Lang][file]
+	loc := s.zoneOf(d.Agent)
+	d.Zone, d.ZoneChoices = loc.String(), zoneChoices
+	if !slices.Contains(zoneChoices, d.Zone) {
+		d.ZoneChoices = append([]string{d.Zone}, zoneChoices...)
+	}
+	t, err := pages.page(d.Lang, loc, file)
+	if err != nil {
+		return err
+	}
 	if t == nil {
 		return fmt.Errorf("web: no template %s", file)
 	}

@@ -181,6 +181,7 @@ func (s *Server) routes() {
 	admin := append(authed[:len(authed):len(authed)], requireRole(desk.RoleAdmin))
 	e.DELETE(v1+"/sessions/current", s.logout, authed...)
 	e.GET(v1+"/me", s.me, authed...)
+	e.PATCH(v1+"/me", s.changeMe, authed...)
 	e.GET(v1+"/tickets", s.listTickets, authed...)
 	e.GET(v1+"/tickets/counts", s.ticketCounts, authed...)
 	e.GET(v1+"/tickets/:id", s.getTicket, authed...)

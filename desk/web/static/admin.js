@@ -120,7 +120,7 @@
           secretDD.appendChild(document.createTextNode(" "));
           secretDD.appendChild(show);
           dl.appendChild(secretDD);
-          if (s.previous_until) fact(dl, HL.t("js.secret_previous"), new Date(s.previous_until).toLocaleString());
+          if (s.previous_until) fact(dl, HL.t("js.secret_previous"), HL.absTime(s.previous_until));
           fact(dl, HL.t("js.origins"), (s.origins || []).join(", ") || HL.t("js.none"));
           var snippet = '<script src="' + origin + '/widget.js" data-site="' + s.key + '" async></script>';
           fact(dl, HL.t("js.embed"), snippet, true);

@@ -70,8 +70,8 @@
       body.regulator_ref = f.elements.regulator_ref.value;
       var due = f.elements.regulator_due.value;
       if (due) {
-        var t = new Date(due);
-        if (!isNaN(t)) body.regulator_due = t.toISOString();
+        var t = HL.fromZoneInput(due);
+        if (t && !isNaN(t)) body.regulator_due = t.toISOString();
       }
     }
     send("POST", api + "/complaint", body);

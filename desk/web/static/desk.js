@@ -115,6 +115,77 @@
     return Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
   };
 
+  // zone is the agent's time zone (their setting, else the desk's): every
+  // time a script shows is in it, as the server's pages are.
+  HL.zone = document.body.getAttribute("data-zone") || "UTC";
+  var zoneFmt = null;
+  function wall(t) {
+    if (!zoneFmt) {
+      try {
+        zoneFmt = new Intl.DateTimeFormat("en-US", { timeZone: HL.zone, hourCycle: "h23", year: "numeric", month: "2-digit",
+          day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+      } catch (e) {
+        HL.zone = "UTC";
+        zoneFmt = new Intl.DateTimeFormat("en-US", { timeZone: "UTC", hourCycle: "h23", year: "numeric", month: "2-digit",
+          day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+      }
+    }
+    var p = {};
+    zoneFmt.formatToParts(t).forEach(function (x) { p[x.type] = x.value; });
+    return { y: +p.year, mo: +p.month, d: +p.day, h: +p.hour, mi: +p.minute, s: +p.second };
+  }
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  // offsetMinutes is the zone's offset from UTC at instant t.
+  function offsetMinutes(t) {
+    var w = wall(t);
+    return Math.round((Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s) - Math.floor(t.getTime() / 1000) * 1000) / 60000);
+  }
+  // zoneLabel mirrors zoneLabel in timefmt.go: "UTC+8", "UTC-4", "UTC+5:30".
+  HL.zoneLabel = function (t) {
+    var off = offsetMinutes(t);
+    if (off === 0) return "UTC";
+    var sign = off < 0 ? "-" : "+";
+    off = Math.abs(off);
+    return "UTC" + sign + Math.floor(off / 60) + (off % 60 ? ":" + pad(off % 60) : "");
+  };
+  // absTime mirrors absTime in timefmt.go: "2026-03-08 09:30 UTC+8".
+  HL.absTime = function (iso) {
+    var t = new Date(iso);
+    if (isNaN(t)) return "";
+    var w = wall(t);
+    return w.y + "-" + pad(w.mo) + "-" + pad(w.d) + " " + pad(w.h) + ":" + pad(w.mi) + " " + HL.zoneLabel(t);
+  };
+  // clockTime is the hour and minute in the agent's zone, labelled.
+  HL.clockTime = function (iso) {
+    var t = new Date(iso);
+    if (isNaN(t)) return "";
+    var w = wall(t);
+    return pad(w.h) + ":" + pad(w.mi) + " " + HL.zoneLabel(t);
+  };
+  // fromZoneInput reads a datetime-local value ("2026-03-08T09:30") as a
+  // wall-clock time in the agent's zone, not the browser's.
+  HL.fromZoneInput = function (v) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(v || "");
+    if (!m) return null;
+    var guess = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
+    var t = new Date(guess - offsetMinutes(new Date(guess)) * 60000);
+    return new Date(guess - offsetMinutes(t) * 60000);
+  };
+
+  // labelText mirrors channelLabels in channel_labels.go: a channel's
+  // English labels at the start of a customer's text, in the reader's words.
+  var labelRe = /^\[(edited|partly unreadable|forwarded|photo|animation|unsupported message|shared own phone number|document|sticker|voice|video note|video|audio|venue|location|poll|dice)(?: ([^\]]*))?\]( ?)/;
+  HL.labelText = function (text) {
+    var out = "", rest = String(text || ""), m;
+    while ((m = labelRe.exec(rest))) {
+      var detail = m[2] || "", s = /^(\d+)s$/.exec(detail);
+      if (s) detail = HL.t("chlabel.seconds", { n: s[1] });
+      out += "[" + HL.t("chlabel." + m[1].replace(/ /g, "_")) + (detail ? " " + detail : "") + "]" + m[3];
+      rest = rest.slice(m[0].length);
+    }
+    return out + rest;
+  };
+
   // relTime mirrors relativeTime in render.go.
   HL.relTime = function (iso) {
     var t = new Date(iso);
@@ -124,7 +195,7 @@
     if (d < 3600) return HL.t("time.minutes", { n: Math.floor(d / 60) });
     if (d < 86400) return HL.t("time.hours", { n: Math.floor(d / 3600) });
     if (d < 30 * 86400) return HL.t("time.days", { n: Math.floor(d / 86400) });
-    return t.toISOString().slice(0, 10);
+    return HL.absTime(iso).slice(0, 10);
   };
   HL.refreshTimes = function (root) {
     (root || document).querySelectorAll("time[data-rel]").forEach(function (el) {
@@ -132,6 +203,18 @@
       if (v) el.textContent = v;
     });
   };
+  // The header's zone control saves the agent's own zone, then reloads so
+  // the server-rendered times follow.
+  var zoneSelect = document.querySelector('[data-hl="me-zone"]');
+  if (zoneSelect) {
+    zoneSelect.addEventListener("change", function () {
+      HL.api("PATCH", "/api/v1/me", { time_zone: zoneSelect.value }).then(function (res) {
+        if (res.ok) { location.reload(); return; }
+        zoneSelect.value = HL.zone;
+        window.alert(HL.errorText(res));
+      });
+    });
+  }
   setInterval(function () { HL.refreshTimes(); }, 60000);
 
   // fragment re-reads parts of a page as the server renders them: url

@@ -47,7 +47,8 @@
       row.querySelector('[data-hl="agent-save"]').addEventListener("click", function () {
         var active = row.querySelector('input[name="active"]');
         var body = { role: row.querySelector('select[name="role"]').value, teams: checked(row, "teams"),
-          permissions: row.querySelector('input[name="reveal"]').checked ? ["pii.reveal"] : [] };
+          permissions: row.querySelector('input[name="reveal"]').checked ? ["pii.reveal"] : [],
+          time_zone: row.querySelector('select[name="time_zone"]').value };
         if (!active.disabled) body.active = active.checked;
         HL.api("PATCH", "/api/v1/agents/" + encodeURIComponent(id), body).then(function (res) {
           if (!res.ok) { failed(res); return; }

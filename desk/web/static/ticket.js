@@ -43,11 +43,11 @@
       if (m.direction === "note") meta.appendChild(HL.el("span", { "class": "badge note-badge" }, HL.t("entry.note")));
       if (m.kind === "verify_request") meta.appendChild(HL.el("span", { "class": "badge" }, HL.t("entry.verify_request")));
     }
-    var time = HL.el("time", { datetime: m.created_at, "data-rel": "", title: new Date(m.created_at).toLocaleString() }, HL.relTime(m.created_at));
+    var time = HL.el("time", { datetime: m.created_at, "data-rel": "", title: HL.absTime(m.created_at) }, HL.relTime(m.created_at));
     meta.appendChild(time);
     if (m.delivery) meta.appendChild(deliveryNode(m.delivery, m.delivery_error));
     li.appendChild(meta);
-    li.appendChild(HL.el("div", { "class": "body" }, m.direction === "system" ? HL.sysText(m) : m.text));
+    li.appendChild(HL.el("div", { "class": "body" }, m.direction === "system" ? HL.sysText(m) : m.author_kind === "contact" ? HL.labelText(m.text) : m.text));
     if (m.attachments && m.attachments.length) {
       var ul = HL.el("ul", { "class": "files" });
       m.attachments.forEach(function (f) {
@@ -401,7 +401,7 @@
   followForm.addEventListener("submit", function (ev) {
     ev.preventDefault();
     var due = q("followup-due"), fnote = q("followup-note");
-    var when = due.value ? new Date(due.value) : null; // datetime-local is the agent's local time
+    var when = HL.fromZoneInput(due.value); // datetime-local is a wall-clock time in the agent's zone
     if (!when || isNaN(when)) { say(actionStatus, HL.t("js.followup_need_due"), true); due.focus(); return; }
     say(actionStatus, HL.t("js.sending"));
     HL.api("POST", "/api/v1/tickets/" + encodeURIComponent(id) + "/followups", { due_at: when.toISOString(), note: fnote.value.trim() }).then(function (res) {

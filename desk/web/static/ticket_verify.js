@@ -15,10 +15,7 @@
   var result = "";    // the outcome of this agent's last action
   var resultErr = false;
 
-  function when(iso) {
-    var d = new Date(iso);
-    return ("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2);
-  }
+  function when(iso) { return HL.clockTime(iso); }
   function methodText(m) { return HL.tv("verify.desk.method.", m); }
 
   function render() {
