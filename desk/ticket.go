@@ -81,8 +81,8 @@ type Ticket struct {
 	// WaitingSince is when the first customer message the desk has not
 	// answered yet came; zero when the desk spoke last.
 	WaitingSince time.Time `json:"waiting_since,omitzero"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }
 
 // TicketTouch is what a new message changes on its ticket. It changes only
