@@ -14,12 +14,17 @@ ALTER TABLE ticket_sla ADD COLUMN due_at BIGINT NOT NULL DEFAULT 0;
 -- The SLA worker recomputes stale rows, filling due_at.
 UPDATE ticket_sla SET ticket_updated_at = -1;
 -- The channel filter offers the channels tickets came by (a skip scan of
--- this index) and narrows the newest-first order to one channel.
-CREATE INDEX tickets_channel ON tickets (channel, last_message_at, id);
-CREATE INDEX ticket_sla_due ON ticket_sla (due_at);
+-- this index) and narrows a page to one channel and status.
+CREATE INDEX tickets_channel ON tickets (channel, status, last_message_at, id);
+-- The inbox's pages by status (active tickets are few among many closed
+-- ones): these cover the page query's filter and sort key, so its sort
+-- reads no table rows.
+CREATE INDEX tickets_status_activity ON tickets (status, last_message_at, id);
+CREATE INDEX tickets_status_waiting ON tickets (status, waiting_since, id);
 
 -- +goose Down
-DROP INDEX ticket_sla_due;
+DROP INDEX tickets_status_waiting;
+DROP INDEX tickets_status_activity;
 DROP INDEX tickets_channel;
 ALTER TABLE ticket_sla DROP COLUMN due_at;
 ALTER TABLE tickets DROP COLUMN waiting_since;
