@@ -22,6 +22,21 @@ type TicketSLA struct {
 	ComputedAt      time.Time `json:"computed_at"`
 }
 
+// NextDue is the earliest deadline of a clock still running (not met, not
+// paused); zero when none runs. The inbox sorts and shows by it.
+func (ts TicketSLA) NextDue() time.Time {
+	var due time.Time
+	for _, c := range ts.Clocks {
+		if !c.MetAt.IsZero() || c.Clock.Paused() || c.Clock.Due.IsZero() {
+			continue
+		}
+		if due.IsZero() || c.Clock.Due.Before(due) {
+			due = c.Clock.Due
+		}
+	}
+	return due
+}
+
 // SLAClock is one target's clock. Cycle counts next-response clocks (each
 // unanswered customer message after an answer starts a new one); MetAt is
 // set once the target was met, after which the clock stays paused.

@@ -27,6 +27,9 @@ type SLAReader interface {
 	SLATimers(ctx context.Context, after string, limit int) ([]SLATimer, error)
 	// DueSLATickets lists tickets whose next instant is at or before t.
 	DueSLATickets(ctx context.Context, t time.Time, limit int) ([]string, error)
+	// SLADues maps the given tickets to their next running SLA deadline
+	// (TicketSLA.NextDue as stored); tickets without one are absent.
+	SLADues(ctx context.Context, ticketIDs []string) (map[string]time.Time, error)
 	// CountSLATimers counts tickets with a next instant.
 	CountSLATimers(ctx context.Context) (int64, error)
 	// ActiveSLAs lists, in ticket id order and at most limit, the SLA rows

@@ -38,6 +38,8 @@ type Reader interface {
 	Tickets(ctx context.Context, f TicketFilter) (TicketPage, error)
 	// CountTickets counts what Tickets would list, without paging.
 	CountTickets(ctx context.Context, f TicketFilter) (int, error)
+	// TicketChannels lists the channels tickets came by, sorted.
+	TicketChannels(ctx context.Context) ([]string, error)
 
 	Message(ctx context.Context, id string) (Message, error)
 	MessageByExternalID(ctx context.Context, channel, externalID string) (Message, error)

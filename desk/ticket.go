@@ -78,8 +78,11 @@ type Ticket struct {
 	// Preview is the start of the last message, as an inbox shows it.
 	Preview       string    `json:"preview"`
 	LastMessageAt time.Time `json:"last_message_at"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	// WaitingSince is when the first customer message the desk has not
+	// answered yet came; zero when the desk spoke last.
+	WaitingSince time.Time `json:"waiting_since,omitzero"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }
 
 // TicketTouch is what a new message changes on its ticket. It changes only
@@ -115,9 +118,34 @@ type TicketFilter struct {
 	// ContactID keeps the tickets of one contact.
 	ContactID string
 	Query     string // text in subject or any message
-	// Cursor is opaque; it continues a previous page.
+	// Sort orders the page (SortActivity when empty).
+	Sort TicketSort
+	// Cursor is opaque; it continues a previous page of the same sort.
 	Cursor string
 	Limit  int
+}
+
+// TicketSort is an inbox order.
+type TicketSort string
+
+const (
+	// SortActivity: the latest activity first.
+	SortActivity TicketSort = "activity"
+	// SortWaiting: the customer waiting longest first (open and bot
+	// tickets whose customer wrote last), then the rest by id.
+	SortWaiting TicketSort = "waiting"
+	// SortDeadline: the nearest (or most overdue) running SLA deadline
+	// first, then tickets without one by id.
+	SortDeadline TicketSort = "deadline"
+)
+
+// Valid reports whether s is a known order ("" is the default).
+func (s TicketSort) Valid() bool {
+	switch s {
+	case "", SortActivity, SortWaiting, SortDeadline:
+		return true
+	}
+	return false
 }
 
 // Visibility is what an agent (role agent) may see: tickets of their teams,

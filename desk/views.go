@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"huiliu/desk/pii"
 )
@@ -196,6 +197,32 @@ func (s *Service) ContactsOf(ctx context.Context, a Agent, tickets []Ticket) (ma
 		out[t.ContactID] = maskContact(c)
 	}
 	return out, nil
+}
+
+// SLADuesOf maps the given tickets the agent may see to their next running
+// SLA deadline, for lists that show it.
+func (s *Service) SLADuesOf(ctx context.Context, a Agent, tickets []Ticket) (map[string]time.Time, error) {
+	var ids []string
+	for _, t := range tickets {
+		if CanSee(a, t) {
+			ids = append(ids, t.ID)
+		}
+	}
+	m, err := s.store.SLADues(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("desk: sla deadlines: %w", err)
+	}
+	return m, nil
+}
+
+// TicketChannels lists the channels the desk's tickets came by: what an
+// inbox channel filter can usefully offer.
+func (s *Service) TicketChannels(ctx context.Context) ([]string, error) {
+	cs, err := s.store.TicketChannels(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("desk: ticket channels: %w", err)
+	}
+	return cs, nil
 }
 
 // Teams lists every team; any agent may read them (transfers, filters).

@@ -37,14 +37,14 @@ func (db *DB) BulkLoadHistory(ctx context.Context, contacts []string, tickets []
 				return wrap(err, "bulk contacts")
 			}
 		}
-		const cols = 14
+		const cols = 15
 		var top int64
 		for i := 0; i < len(tickets); i += bulkRows {
 			part := tickets[i:min(i+bulkRows, len(tickets))]
 			var sb strings.Builder
 			args := make([]any, 0, cols*len(part))
 			sb.WriteString(`INSERT INTO tickets (id, number, contact_id, channel, thread_key, status, priority,
-				team_id, owner_id, assignee_id, category, last_message_at, created_at, updated_at) VALUES `)
+				team_id, owner_id, assignee_id, category, last_message_at, created_at, updated_at, waiting_since) VALUES `)
 			for j, t := range part {
 				if j > 0 {
 					sb.WriteString(", ")
@@ -55,7 +55,7 @@ func (db *DB) BulkLoadHistory(ctx context.Context, contacts []string, tickets []
 				}
 				sb.WriteString("(" + strings.Join(ph, ", ") + ")")
 				args = append(args, t.ID, t.Number, t.ContactID, t.Channel, t.ThreadKey, string(t.Status), string(t.Priority),
-					t.TeamID, t.OwnerID, t.AssigneeID, t.Category, ms(t.LastMessageAt), ms(t.CreatedAt), ms(t.UpdatedAt))
+					t.TeamID, t.OwnerID, t.AssigneeID, t.Category, ms(t.LastMessageAt), ms(t.CreatedAt), ms(t.UpdatedAt), ms(t.WaitingSince))
 				top = max(top, t.Number)
 			}
 			if _, err := q.ExecContext(ctx, sb.String(), args...); err != nil {

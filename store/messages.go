@@ -137,7 +137,27 @@ func (t *txn) InsertMessage(ctx context.Context, m desk.Message) error {
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
 		m.ID, m.TicketID, string(m.Direction), string(m.AuthorKind), m.AuthorID, m.Channel, m.ExternalID, m.Text, m.HTML,
 		string(m.Delivery), m.DeliveryError, ms(m.CreatedAt), m.Kind, m.Seq, event, m.AuthorName, email)
-	return wrap(err, "insert message %s", m.ID)
+	if err != nil {
+		return wrap(err, "insert message %s", m.ID)
+	}
+	return t.keepWaiting(ctx, m)
+}
+
+// keepWaiting moves the ticket's waiting_since with a public message: the
+// customer's first unanswered one starts the wait (later ones do not
+// restart it), any public answer ends it. Notes and system entries leave
+// it.
+func (t *txn) keepWaiting(ctx context.Context, m desk.Message) error {
+	var err error
+	switch m.Direction {
+	case desk.DirIn:
+		_, err = t.q.ExecContext(ctx, `UPDATE tickets SET waiting_since = $2 WHERE id = $1 AND waiting_since = 0`, m.TicketID, ms(m.CreatedAt))
+	case desk.DirOut:
+		_, err = t.q.ExecContext(ctx, `UPDATE tickets SET waiting_since = 0 WHERE id = $1 AND waiting_since <> 0`, m.TicketID)
+	default:
+		return nil
+	}
+	return wrap(err, "waiting time of ticket %s", m.TicketID)
 }
 
 func (t *txn) SetDelivery(ctx context.Context, messageID string, d desk.Delivery, reason string) error {

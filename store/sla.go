@@ -163,12 +163,13 @@ func (t *txn) PutTicketSLA(ctx context.Context, ts desk.TicketSLA) error {
 	if err != nil {
 		return fmt.Errorf("store: put sla of ticket %s: %w", ts.TicketID, err)
 	}
-	_, err = t.q.ExecContext(ctx, `INSERT INTO ticket_sla (ticket_id, policy_id, calendar_id, clocks, next_at, ticket_updated_at, computed_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)
+	_, err = t.q.ExecContext(ctx, `INSERT INTO ticket_sla (ticket_id, policy_id, calendar_id, clocks, next_at, ticket_updated_at, computed_at, due_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (ticket_id) DO UPDATE SET policy_id = excluded.policy_id, calendar_id = excluded.calendar_id,
 		clocks = excluded.clocks, next_at = excluded.next_at, ticket_updated_at = excluded.ticket_updated_at,
-		computed_at = excluded.computed_at`,
-		ts.TicketID, ts.PolicyID, ts.CalendarID, string(clocks), ms(ts.NextAt), ms(ts.TicketUpdatedAt), ms(ts.ComputedAt))
+		computed_at = excluded.computed_at, due_at = excluded.due_at`,
+		ts.TicketID, ts.PolicyID, ts.CalendarID, string(clocks), ms(ts.NextAt), ms(ts.TicketUpdatedAt), ms(ts.ComputedAt),
+		ms(ts.NextDue()))
 	return wrap(err, "put sla of ticket %s", ts.TicketID)
 }
 

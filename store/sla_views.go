@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"huiliu/desk"
@@ -55,4 +57,31 @@ func (r reader) ActiveSLAs(ctx context.Context, vis *desk.Visibility, now time.T
 		out = append(out, a)
 	}
 	return out, wrap(rows.Err(), "active sla rows")
+}
+
+func (r reader) SLADues(ctx context.Context, ticketIDs []string) (map[string]time.Time, error) {
+	out := map[string]time.Time{}
+	if len(ticketIDs) == 0 {
+		return out, nil
+	}
+	ps := make([]string, len(ticketIDs))
+	args := make([]any, len(ticketIDs))
+	for i, id := range ticketIDs {
+		ps[i], args[i] = "$"+strconv.Itoa(i+1), id
+	}
+	rows, err := r.q.QueryContext(ctx, `SELECT ticket_id, due_at FROM ticket_sla
+		WHERE due_at > 0 AND ticket_id IN (`+strings.Join(ps, ", ")+`)`, args...)
+	if err != nil {
+		return nil, wrap(err, "sla deadlines")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var due int64
+		if err := rows.Scan(&id, &due); err != nil {
+			return nil, wrap(err, "sla deadlines")
+		}
+		out[id] = fromMs(due)
+	}
+	return out, wrap(rows.Err(), "sla deadlines")
 }

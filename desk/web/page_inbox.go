@@ -32,9 +32,14 @@ const (
 )
 
 var (
-	statusChoices  = []string{"active", "open", "pending", "bot", "resolved", "closed", "any"}
+	statusChoices = []string{"active", "open", "pending", "bot", "resolved", "closed", "any"}
+	// channelChoices are every channel in display order; the inbox offers
+	// those this desk has (channelChoices method).
 	channelChoices = []string{"webchat", "telegram", "email", "phone", "api"}
 )
+
+// sortChoices are the inbox orders, the default first.
+var sortChoices = []desk.TicketSort{desk.SortActivity, desk.SortWaiting, desk.SortDeadline}
 
 // activeStatuses is what "active" means in each view, the same the
 // sidebar counts (desk.InboxCounts): the unassigned queue holds what waits
@@ -61,13 +66,23 @@ type inboxRow struct {
 	Tags                                       []string
 	// CallbackDue is the earliest callback deadline (callbacks view).
 	CallbackDue time.Time
+	// Waiting is since when the customer waits on the desk (open and bot
+	// tickets only); Due the next running SLA deadline, DueText its
+	// countdown ("还剩 25 分钟", "overdue 3 h").
+	Waiting, Due time.Time
+	DueText      string
+	Overdue      bool
 }
 
 type inboxView struct {
 	View, Status, Channel, Query, Cursor string
+	Sort                                 desk.TicketSort
 	StatusChoices, ChannelChoices        []string
-	Rows                                 []inboxRow
-	NextURL, FirstURL                    string
+	SortChoices                          []desk.TicketSort
+	// Sortable: the SLA views keep their own order (most overdue first).
+	Sortable          bool
+	Rows              []inboxRow
+	NextURL, FirstURL string
 }
 
 func viewsFor(a desk.Agent) []string {
@@ -84,12 +99,19 @@ func (s *Server) inboxPage(c echo.Context) error {
 	q := c.QueryParams()
 	v := inboxView{
 		View: q.Get("view"), Status: q.Get("status"), Channel: q.Get("channel"),
-		Query: strings.TrimSpace(q.Get("q")), Cursor: q.Get("cursor"),
-		StatusChoices: statusChoices, ChannelChoices: channelChoices,
+		Query: strings.TrimSpace(q.Get("q")), Cursor: q.Get("cursor"), Sort: desk.TicketSort(q.Get("sort")),
+		StatusChoices: statusChoices, SortChoices: sortChoices,
 	}
 	if v.View == "" {
 		v.View = viewMine
 	}
+	if v.Sort == "" {
+		v.Sort = desk.SortActivity
+	}
+	if !v.Sort.Valid() {
+		return desk.Errorf(desk.CodeInvalid, "unknown sort %q", v.Sort)
+	}
+	v.Sortable = v.View != viewAtRisk && v.View != viewBreached && v.View != viewCallbacks
 	if !slices.Contains([]string{viewMine, viewUnassigned, viewOwned, viewAll, viewAtRisk, viewBreached, viewCallbacks}, v.View) {
 		return desk.Errorf(desk.CodeInvalid, "unknown view %q", v.View)
 	}
@@ -113,7 +135,7 @@ func (s *Server) inboxPage(c echo.Context) error {
 	default:
 		f.Status = []desk.Status{desk.Status(v.Status)}
 	}
-	f.Channel, f.Query, f.Cursor, f.Limit = v.Channel, v.Query, v.Cursor, inboxPageSize
+	f.Channel, f.Query, f.Cursor, f.Sort, f.Limit = v.Channel, v.Query, v.Cursor, v.Sort, inboxPageSize
 	var tickets []desk.Ticket
 	var next string
 	var err error
@@ -140,9 +162,15 @@ func (s *Server) inboxPage(c echo.Context) error {
 	for i := range v.Rows {
 		v.Rows[i].CallbackDue = due[v.Rows[i].ID]
 	}
+	if v.ChannelChoices, err = s.channelChoices(ctx, v.Channel); err != nil {
+		return err
+	}
 	base := url.Values{"view": {v.View}, "status": {v.Status}}
 	if v.Channel != "" {
 		base.Set("channel", v.Channel)
+	}
+	if v.Sort != desk.SortActivity && v.Sortable {
+		base.Set("sort", string(v.Sort))
 	}
 	if v.Query != "" {
 		base.Set("q", v.Query)
@@ -217,19 +245,62 @@ func (s *Server) agentNames(ctx context.Context) (map[string]desk.Agent, error) 
 	return m, nil
 }
 
+// channelChoices are the channels this desk has: those it runs and those
+// its tickets came by (a channel since switched off still has tickets), in
+// display order. The one selected stays offered, so the filter shows what
+// the URL asks for.
+func (s *Server) channelChoices(ctx context.Context, selected string) ([]string, error) {
+	had, err := s.svc.TicketChannels(ctx)
+	if err != nil {
+		return nil, err
+	}
+	have := append(s.runningChannels(), had...)
+	if selected != "" {
+		have = append(have, selected)
+	}
+	var out []string
+	for _, ch := range channelChoices {
+		if slices.Contains(have, ch) {
+			out = append(out, ch)
+		}
+	}
+	for _, ch := range have {
+		if !slices.Contains(out, ch) {
+			out = append(out, ch)
+		}
+	}
+	return out, nil
+}
+
 func (s *Server) inboxRows(ctx context.Context, a desk.Agent, lang string, ts []desk.Ticket, names map[string]desk.Agent) ([]inboxRow, error) {
 	contacts, err := s.svc.ContactsOf(ctx, a, ts)
 	if err != nil {
 		return nil, err
 	}
+	dues, err := s.svc.SLADuesOf(ctx, a, ts)
+	if err != nil {
+		return nil, err
+	}
+	now := s.svc.Now()
 	rows := make([]inboxRow, 0, len(ts))
 	for _, t := range ts {
-		rows = append(rows, inboxRow{
+		r := inboxRow{
 			ID: t.ID, Number: t.Number, Subject: t.Subject, Preview: channelLabels(lang, t.Preview), ContactName: contactName(lang, contacts[t.ContactID]),
 			Channel: t.Channel, Status: t.Status, Priority: t.Priority,
 			Owner: names[t.OwnerID].Name, Assignee: names[t.AssigneeID].Name,
 			LastAt: lastActivity(t), Tags: ticketTags(t),
-		})
+		}
+		// The same rule as the waiting and deadline orders (store.orderOf):
+		// only tickets with the desk (or its bot) wait on it.
+		if t.Status == desk.StatusOpen || t.Status == desk.StatusBot {
+			r.Waiting = t.WaitingSince
+			if due, ok := dues[t.ID]; ok {
+				// A deadline is an instant: the countdown is wall-clock time
+				// to it, which the ticket's SLA panel details in business time.
+				r.Due, r.Overdue, r.DueText = due, !now.Before(due), countdownWith(lang, "inbox.due_left", "inbox.due_over", due.Sub(now))
+			}
+		}
+		rows = append(rows, r)
 	}
 	return rows, nil
 }

@@ -72,9 +72,15 @@ func (s *Server) slaPanel(ctx context.Context, lang string, a desk.Agent, ticket
 // minutes, "还剩 25 分钟" / "3 h overdue": a countdown refreshed every 30 s
 // needs no seconds.
 func countdownText(lang string, d time.Duration) string {
-	key := "sla.left"
+	return countdownWith(lang, "sla.left", "sla.over", d)
+}
+
+// countdownWith is countdownText with its own texts for time left and
+// overrun, each with a {d} placeholder.
+func countdownWith(lang, leftKey, overKey string, d time.Duration) string {
+	key := leftKey
 	if d < 0 {
-		key, d = "sla.over", -d
+		key, d = overKey, -d
 	}
 	return i18n.T(lang, key, "d", durationText(lang, d.Truncate(time.Minute)))
 }

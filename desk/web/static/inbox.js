@@ -44,7 +44,7 @@
   });
 
   // Filters apply as soon as they change.
-  document.querySelectorAll('[data-hl="filter-status"], [data-hl="filter-channel"]').forEach(function (s) {
+  document.querySelectorAll('[data-hl="filter-status"], [data-hl="filter-channel"], [data-hl="inbox-sort"]').forEach(function (s) {
     s.addEventListener("change", function () { s.form.submit(); });
   });
 
@@ -66,6 +66,9 @@
   }, 500);
   HL.on("event", refresh);
   HL.on("reset", refresh);
+  // Waiting times and deadline countdowns move with the clock, not only
+  // with events: re-read the rows each minute while the tab is seen.
+  setInterval(function () { if (!document.hidden) refresh(); }, 60000);
 
   // "Next ticket" claims the most urgent waiting ticket and opens it.
   var next = document.querySelector('[data-hl="next-ticket"]');
