@@ -28,7 +28,7 @@ func TestBrowserBotAdmin(t *testing.T) {
 
 	p.eval(`(function () { var s = document.querySelector('[data-hl="bot-flows-source"]'); s.value = s.value + '\n[[flow]\n'; })()`, nil)
 	p.do("save the broken document", chromedp.Click(chromedp.CSS(`[data-hl="bot-flows-save"]`)))
-	p.waitFor("the problem with its line", `(document.querySelector('[data-hl="bot-flows-problem"]') || {textContent: ''}).textContent.includes('line ')`)
+	p.waitFor("the problem with its line", `/(line |第 )\d+/.test((document.querySelector('[data-hl="bot-flows-problem"]') || {textContent: ''}).textContent)`)
 	p.screenshot("bot-flows-refused")
 
 	p.eval(`(function () { var s = document.querySelector('[data-hl="bot-flows-source"]'); s.value = s.value.replace('\n[[flow]\n', '\n# 浏览器测试改过\n'); })()`, nil)
