@@ -163,21 +163,5 @@ func (a *app) emailServices(em *email.Channel) []services.Service {
 // followMailboxes gives the channel the mailboxes in force whenever this
 // node saved one and every interval (another node's change).
 func (a *app) followMailboxes(ctx context.Context, em *email.Channel, every time.Duration) error {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		case <-a.mailboxesChanged:
-		}
-		boxes, err := a.activeMailboxes(ctx)
-		if err == nil {
-			err = em.Replace(boxes)
-		}
-		if err != nil && ctx.Err() == nil {
-			a.log.Warn("email: mailboxes not reloaded; the running ones carry on", "err", err)
-		}
-	}
+	return follow(ctx, a.log, "email: mailboxes", every, a.mailboxesChanged, a.activeMailboxes, em.Replace)
 }

@@ -297,21 +297,5 @@ func (a *app) activeTelegramBots(ctx context.Context) ([]telegram.Config, error)
 // followTelegramBots gives the channel the bots in force whenever this
 // node saved one and every interval (another node's change).
 func (a *app) followTelegramBots(ctx context.Context, tg *telegram.Channel, every time.Duration) error {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		case <-a.telegramChanged:
-		}
-		bots, err := a.activeTelegramBots(ctx)
-		if err == nil {
-			err = tg.Replace(bots)
-		}
-		if err != nil && ctx.Err() == nil {
-			a.log.Warn("telegram: bots not reloaded; the running ones carry on", "err", err)
-		}
-	}
+	return follow(ctx, a.log, "telegram: bots", every, a.telegramChanged, a.activeTelegramBots, tg.Replace)
 }
