@@ -59,6 +59,13 @@ func (e *Engine) Suggest(ctx context.Context, t desk.Ticket, m desk.Message) (Su
 	return sg, nil
 }
 
+// suggestHandOffs are the intents a suggestion answers with "no suggestion:
+// a person should take this", and the reason shown.
+var suggestHandOffs = map[string]string{
+	intentUrgent: ReasonUrgent, intentLegal: ReasonLegal, intentRegulator: ReasonComplaint,
+	intentNegotiation: ReasonNegotiation, intentAngry: ReasonAngry, intentHuman: ReasonHumanRequest,
+}
+
 // suggest fills tn like respond, for a message read once with no
 // conversation behind it and nothing done but reading.
 func (e *Engine) suggest(ctx context.Context, tn *turn) error {
@@ -67,19 +74,10 @@ func (e *Engine) suggest(ctx context.Context, tn *turn) error {
 		return nil
 	}
 	in := classify(s, tn.flows)
+	if reason, ok := suggestHandOffs[in.name]; ok {
+		return e.handOff(tn, reason)
+	}
 	switch in.name {
-	case intentUrgent:
-		return e.handOff(tn, ReasonUrgent)
-	case intentLegal:
-		return e.handOff(tn, ReasonLegal)
-	case intentRegulator:
-		return e.handOff(tn, ReasonComplaint)
-	case intentNegotiation:
-		return e.handOff(tn, ReasonNegotiation)
-	case intentAngry:
-		return e.handOff(tn, ReasonAngry)
-	case intentHuman:
-		return e.handOff(tn, ReasonHumanRequest)
 	case intentInjection, intentAbuse, intentOthersData, intentOffTopic:
 		tn.decide(KindRefuse, Detail{Reason: in.name})
 		return nil
